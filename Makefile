@@ -1,0 +1,45 @@
+# eventum: `make run` serves the portal, `make test` runs the suite. Both set everything up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint format messages syscheck clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "eventum needs Python 3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -c constraints.txt ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+syscheck: install
+	@$(BIN)/python -m eventum.system_check
+
+run: syscheck
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "eventum: http://127.0.0.1:8000  (demo logins are in README.md)"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: syscheck
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Regenerate and compile the message catalogues (needs GNU gettext).
+messages: install
+	$(BIN)/python manage.py makemessages -l ru -l kk -l en --no-obsolete --ignore='.venv/*' --ignore='tests/*' --ignore='bench/*' --ignore='var/*'
+	$(BIN)/python manage.py compilemessages --ignore='.venv/*'
+
+clean:
+	rm -rf $(VENV) var staticfiles

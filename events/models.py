@@ -1,0 +1,183 @@
+"""The catalogue: events, their sessions and the ticket types sold for each session.
+
+Texts shown to buyers are translated with django-modeltranslation (``events/translation.py``):
+``title`` reads ``title_ru``/``title_kk``/``title_en`` for the active language, falling back to
+Russian, which is required.
+"""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organizers.models import Organizer
+
+
+class Category(models.Model):
+    slug = models.SlugField(_("address on the site"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class City(models.Model):
+    slug = models.SlugField(_("address on the site"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Venue(models.Model):
+    organizer = models.ForeignKey(
+        Organizer, on_delete=models.CASCADE, related_name="venues", null=True, blank=True
+    )
+    name = models.CharField(_("name"), max_length=200)
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="venues")
+    address = models.CharField(_("address"), max_length=300)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.city}"
+
+
+class Event(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+        FINISHED = "finished", _("Finished")
+
+    class AgeRating(models.TextChoices):
+        ALL = "0+", "0+"
+        SIX = "6+", "6+"
+        TWELVE = "12+", "12+"
+        SIXTEEN = "16+", "16+"
+        EIGHTEEN = "18+", "18+"
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.PROTECT, related_name="events")
+    slug = models.SlugField(_("address on the site"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="events")
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="events")
+    cover = models.ImageField(_("cover image"), upload_to="events/covers/", blank=True)
+    age_rating = models.CharField(
+        _("age rating"), max_length=3, choices=AgeRating.choices, default=AgeRating.ALL
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "organizer"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("events:event_detail", kwargs={"slug": self.slug})
+
+
+class Session(models.Model):
+    """One date and time at which an event takes place."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    doors_open_at = models.DateTimeField(_("doors open at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="session_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        local = timezone.localtime(self.starts_at)
+        return f"{self.event} — {local:%d.%m.%Y %H:%M}"
+
+
+class TicketType(models.Model):
+    """What is sold for a session: a price in KZT (0 means free) and how many are on sale."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="ticket_types")
+    name = models.CharField(_("name"), max_length=120)
+    price = models.DecimalField(
+        _("price, KZT"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    quantity = models.PositiveIntegerField(_("quantity on sale"))
+    sale_starts_at = models.DateTimeField(_("sale starts at"), null=True, blank=True)
+    sale_ends_at = models.DateTimeField(_("sale ends at"), null=True, blank=True)
+    max_per_order = models.PositiveSmallIntegerField(
+        _("maximum per order"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("ticket type")
+        verbose_name_plural = _("ticket types")
+        ordering = ["position", "price", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=0), name="ticket_type_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(max_per_order__gte=1), name="ticket_type_max_per_order_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.session})"
+
+    @property
+    def is_free(self) -> bool:
+        return self.price == 0
+
+    def is_on_sale(self, at: "timezone.datetime | None" = None) -> bool:
+        now = at or timezone.now()
+        if self.sale_starts_at and now < self.sale_starts_at:
+            return False
+        return not (self.sale_ends_at and now >= self.sale_ends_at)

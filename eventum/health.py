@@ -1,0 +1,38 @@
+"""``/healthz``: is the database reachable, and the broker when one is configured."""
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+
+from eventum.celery import app as celery_app
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        return False
+
+
+def _broker_ok() -> bool:
+    try:
+        with celery_app.connection_for_write(connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=3)
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": "ok" if _database_ok() else "down"}
+    if settings.CELERY_BROKER_URL:
+        checks["broker"] = "ok" if _broker_ok() else "down"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )

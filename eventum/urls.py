@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from eventum.health import healthz
+from eventum.views import account_overview
+
+admin.site.site_header = "eventum — администрирование"
+admin.site.site_title = "eventum"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
+
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    path("account/", account_overview, name="account_overview"),
+    path("cabinet/", include("organizers.urls")),
+    path("privacy/", include("privacy.urls")),
+    path("orders/", include("tickets.urls")),
+    path("", include("events.urls")),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,10 @@
+"""Project-level pages that belong to no single app: the signed-in user's account overview."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+@login_required
+def account_overview(request: HttpRequest) -> HttpResponse:
+    return render(request, "account/overview.html")

@@ -1,0 +1,87 @@
+"""Shared fixtures and the rules for the ``services`` and ``browser`` markers.
+
+* ``services`` tests need real PostgreSQL, Redis and a Celery worker. They run when
+  ``EVENTUM_SERVICES=1`` (``.ci/run`` sets it) and are skipped in the embedded default run.
+* ``browser`` tests need Debian's Chromium. They are skipped only when it is absent, never
+  in CI (``CI=true``), where a missing Chromium fails the run.
+* Every other test runs Celery tasks eagerly, whatever broker is configured.
+"""
+
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from eventum.celery import app as celery_app
+from tests.fixtures_browser import CHROMIUM, chromium_available
+SERVICES_ENABLED = os.environ.get("EVENTUM_SERVICES") == "1"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+_outcomes: Counter[str] = Counter()
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls made from
+# the same thread are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if SERVICES_ENABLED and settings.DATABASES["default"]["ENGINE"] != (
+        "django.db.backends.postgresql"
+    ):
+        raise pytest.UsageError("EVENTUM_SERVICES=1 needs DATABASE_URL on PostgreSQL")
+    skip_services = pytest.mark.skip(reason="needs PostgreSQL/Redis/Celery (run by .ci/run)")
+    skip_browser = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}")
+    for item in items:
+        if "services" in item.keywords and not SERVICES_ENABLED:
+            item.add_marker(skip_services)
+        if "browser" in item.keywords and not chromium_available() and not IN_CI:
+            item.add_marker(skip_browser)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+        for marker in ("services", "browser"):
+            if marker in report.keywords:
+                _outcomes[f"{marker} {report.outcome}"] += 1
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    lines = [f"{key}: {count}" for key, count in sorted(_outcomes.items())]
+    terminalreporter.write_sep("-", "eventum markers")
+    terminalreporter.write_line("; ".join(lines) or "no services or browser tests ran")
+    if not chromium_available():
+        terminalreporter.write_line(
+            f"browser tests were skipped: Chromium is not installed at {CHROMIUM}"
+        )
+    if not SERVICES_ENABLED:
+        terminalreporter.write_line(
+            "services tests were skipped: they run against PostgreSQL/Redis in .ci/run"
+        )
+
+
+@pytest.fixture(autouse=True)
+def _celery_mode(request: pytest.FixtureRequest):
+    """Eager tasks everywhere except in services tests, which use the real worker."""
+    eager = "services" not in request.keywords
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+pytest_plugins = ["tests.fixtures_services", "tests.fixtures_browser"]
