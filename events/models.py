@@ -149,6 +149,9 @@ class TicketType(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     quantity = models.PositiveIntegerField(_("quantity on sale"))
+    # Held in live carts, in pending orders or paid. Only ``tickets`` services change it, with a
+    # conditional UPDATE (``quantity_taken + n <= quantity``), so it never exceeds ``quantity``.
+    quantity_taken = models.PositiveIntegerField(_("taken (held, pending or sold)"), default=0)
     sale_starts_at = models.DateTimeField(_("sale starts at"), null=True, blank=True)
     sale_ends_at = models.DateTimeField(_("sale ends at"), null=True, blank=True)
     max_per_order = models.PositiveSmallIntegerField(
@@ -167,10 +170,18 @@ class TicketType(models.Model):
             models.CheckConstraint(
                 condition=Q(max_per_order__gte=1), name="ticket_type_max_per_order_positive"
             ),
+            models.CheckConstraint(
+                condition=Q(quantity_taken__lte=models.F("quantity")),
+                name="ticket_type_not_oversold",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.session})"
+
+    @property
+    def quantity_available(self) -> int:
+        return max(self.quantity - self.quantity_taken, 0)
 
     @property
     def is_free(self) -> bool:
