@@ -8,3 +8,7 @@ never depends on the periodic clean-up task alone.
 from django.dispatch import Signal
 
 availability_read = Signal()
+
+# Sent inside the transaction that cancels an event, with ``event``: the tickets app cancels
+# the event's orders, returns their tickets to sale and tells the buyers.
+event_cancelled = Signal()
