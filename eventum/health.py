@@ -1,8 +1,14 @@
-"""``/healthz``: is the database reachable, and the broker when one is configured."""
+"""``/healthz``: is the database reachable, and the broker when one is configured.
+
+Answered by a middleware placed first, before host validation and the HTTPS redirect, so that
+container health checks can call ``http://127.0.0.1:8000/healthz`` whatever ``ALLOWED_HOSTS`` is.
+"""
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
 from eventum.celery import app as celery_app
@@ -19,7 +25,7 @@ def _database_ok() -> bool:
 
 def _broker_ok() -> bool:
     try:
-        with celery_app.connection_for_write(connect_timeout=2) as conn:
+        with celery_app.connection_for_write(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, timeout=3)
         return True
     except Exception:  # noqa: BLE001
@@ -36,3 +42,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+class HealthCheckMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path == "/healthz":
+            return healthz(request)
+        return self.get_response(request)

@@ -5,14 +5,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from eventum.health import healthz
 from eventum.views import account_overview
 
 admin.site.site_header = "eventum — администрирование"
 admin.site.site_title = "eventum"
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
