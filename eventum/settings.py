@@ -164,6 +164,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+if not PRODUCTION:
+    WHITENOISE_USE_FINDERS = True  # serve straight from the source folders, no collectstatic
+    Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 # Personal files (buyers' attachments, PDFs) live here and are never served by URL directly.

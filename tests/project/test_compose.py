@@ -1,0 +1,79 @@
+"""docker-compose.yml is checked here because no Docker engine runs in CI."""
+
+import importlib
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_has_every_production_service(compose):
+    assert {"db", "redis", "web", "worker", "beat", "migrate", "proxy"} <= set(compose["services"])
+
+
+@pytest.mark.parametrize("service", ["db", "redis", "web", "worker"])
+def test_long_running_services_have_health_checks(compose, service):
+    assert compose["services"][service]["healthcheck"]["test"]
+
+
+@pytest.mark.parametrize("service", ["web", "worker"])
+def test_scalable_services_have_no_fixed_name_or_host_port(compose, service):
+    spec = compose["services"][service]
+    assert "container_name" not in spec
+    assert "ports" not in spec, "a host port would stop --scale from starting a second copy"
+
+
+def test_gunicorn_target_and_config_exist(compose):
+    command = compose["services"]["web"]["command"]
+    assert command[0] == "gunicorn"
+    module_name, _, attribute = command[1].partition(":")
+    assert hasattr(importlib.import_module(module_name), attribute)
+    config = command[command.index("--config") + 1]
+    assert (ROOT / config).is_file()
+
+
+@pytest.mark.parametrize("service", ["worker", "beat"])
+def test_celery_commands_name_the_project_app(compose, service):
+    command = compose["services"][service]["command"]
+    assert command[:3] == ["celery", "-A", "eventum"]
+    assert command[3] == service if service == "beat" else command[3] == "worker"
+    assert importlib.import_module("eventum.celery").app.main == "eventum"
+
+
+def test_migrate_runs_manage_py(compose):
+    command = compose["services"]["migrate"]["command"]
+    assert command[:3] == ["python", "manage.py", "migrate"]
+    assert (ROOT / "manage.py").is_file()
+
+
+def test_app_services_share_production_environment(compose):
+    for name in ("web", "worker", "beat", "migrate"):
+        env = compose["services"][name]["environment"]
+        assert env["EVENTUM_ENV"] == "production"
+        assert env["DATABASE_URL"].startswith("postgres://")
+        assert env["CELERY_BROKER_URL"].startswith("redis://")
+
+
+def test_files_the_compose_file_mounts_exist(compose):
+    for spec in compose["services"].values():
+        for volume in spec.get("volumes", []):
+            source = volume.split(":")[0]
+            if source.startswith("./"):
+                assert (ROOT / source).exists(), source
+
+
+def test_dockerfile_installs_pinned_dependencies_and_weasyprint_libraries():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "-c constraints.txt" in dockerfile
+    assert "libharfbuzz-subset0" in dockerfile
+    for copied in re.findall(r"^COPY (.+) \./$", dockerfile, flags=re.MULTILINE):
+        for name in copied.split():
+            assert (ROOT / name).exists(), name
