@@ -1,13 +1,22 @@
 """Organizers: the legal profile behind the events, and the team that runs them."""
 
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from organizers import roles
+
+INVITATION_VALID_FOR = timedelta(days=14)
 
 
 class Organizer(models.Model):
     class Kind(models.TextChoices):
-        TOO = "too", _("LLP (ТОО)")
+        TOO = "too", _("LLP (ТОО)")  # noqa: RUF001
         IP = "ip", _("Sole proprietor (ИП)")
         INDIVIDUAL = "individual", _("Individual")
 
@@ -56,9 +65,44 @@ class Organizer(models.Model):
     def __str__(self) -> str:
         return self.public_name
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("events:organizer_detail", kwargs={"slug": self.slug})
+
     @property
     def is_verified(self) -> bool:
         return self.status == self.Status.VERIFIED
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == self.Status.REJECTED
+
+    LEGAL_PROFILE_FIELDS = (
+        "kind",
+        "legal_name",
+        "bin_iin",
+        "legal_address",
+        "iban",
+        "bank_name",
+        "bik",
+        "contact_person",
+        "phone",
+        "email",
+    )
+
+    @property
+    def is_profile_complete(self) -> bool:
+        """Every field of the legal profile is filled: enough to prepare drafts."""
+        return all(getattr(self, name) for name in self.LEGAL_PROFILE_FIELDS)
+
+    @property
+    def can_publish_paid(self) -> bool:
+        return self.is_verified and self.is_profile_complete
+
+    @property
+    def can_publish_free(self) -> bool:
+        return not self.is_rejected and self.is_profile_complete
 
 
 class Membership(models.Model):
@@ -70,9 +114,7 @@ class Membership(models.Model):
         CHECKIN = "checkin", _("Check-in staff")
         ACCOUNTANT = "accountant", _("Accountant")
 
-    organizer = models.ForeignKey(
-        Organizer, on_delete=models.CASCADE, related_name="memberships"
-    )
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
@@ -88,3 +130,86 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} ({self.organizer})"
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == roles.OWNER
+
+    @property
+    def can_manage_events(self) -> bool:
+        return self.role in roles.ROLES_EVENTS
+
+    @property
+    def can_manage_orders(self) -> bool:
+        return self.role in roles.ROLES_ORDERS
+
+    @property
+    def can_check_in(self) -> bool:
+        return self.role in roles.ROLES_CHECKIN
+
+    @property
+    def can_see_reports(self) -> bool:
+        return self.role in roles.ROLES_REPORTS
+
+    @property
+    def can_manage_team(self) -> bool:
+        return self.role in roles.ROLES_TEAM
+
+    @property
+    def can_edit_profile(self) -> bool:
+        return self.role in roles.ROLES_PROFILE
+
+
+def _invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def _invitation_expiry():
+    return timezone.now() + INVITATION_VALID_FOR
+
+
+class Invitation(models.Model):
+    """An owner's invitation to join the team with a role, accepted by the invited e-mail only."""
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=20, choices=Membership.Role.choices)
+    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), default=_invitation_expiry)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "organizer",
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True),
+                name="invitation_one_open_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organizer} ({self.get_role_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()
