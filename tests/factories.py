@@ -38,7 +38,7 @@ class OrganizerFactory(factory.django.DjangoModelFactory):
     public_name = factory.Sequence(lambda n: f"Организатор {n}")
     kind = Organizer.Kind.TOO
     legal_name = factory.LazyAttribute(lambda o: f"ТОО «{o.public_name}»")
-    bin_iin = "180240021346"
+    bin_iin = "180240021341"  # valid БИН (check digit 1)
     legal_address = "г. Алматы, ул. Абая, 10"
     iban = "KZ86125KZT5004100100"
     bank_name = "АО «Банк»"
