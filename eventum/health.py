@@ -19,7 +19,7 @@ def _database_ok() -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
-    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+    except Exception:
         return False
 
 
@@ -28,7 +28,7 @@ def _broker_ok() -> bool:
         with celery_app.connection_for_write(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, interval_start=0, timeout=3)
         return True
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False
 
 

@@ -20,7 +20,7 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 EVENTUM_ENV = env.str("EVENTUM_ENV", default="embedded")  # embedded | production
 PRODUCTION = EVENTUM_ENV == "production"
 
-DEFAULT_SECRET_KEY = "embedded-insecure-key-change-me-in-production"  # noqa: S105
+DEFAULT_SECRET_KEY = "embedded-insecure-key-change-me-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default=DEFAULT_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])

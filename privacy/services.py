@@ -72,9 +72,7 @@ def consent_record(
     )
 
 
-def consent_is_live(
-    *, purpose: str, email: str = "", user: AbstractBaseUser | None = None
-) -> bool:
+def consent_is_live(*, purpose: str, email: str = "", user: AbstractBaseUser | None = None) -> bool:
     """Is the latest ledger row for this subject and purpose a consent given?"""
     email = _normalise_email(email or getattr(user, "email", ""))
     subject = ConsentRecord.objects.filter(purpose=purpose)

@@ -16,6 +16,7 @@ from django.conf import settings
 
 from eventum.celery import app as celery_app
 from tests.fixtures_browser import CHROMIUM, chromium_available
+
 SERVICES_ENABLED = os.environ.get("EVENTUM_SERVICES") == "1"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"

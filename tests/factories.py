@@ -11,7 +11,7 @@ from django.utils import timezone
 from events.models import Category, City, Event, Session, TicketType, Venue
 from organizers.models import Membership, Organizer
 
-PASSWORD = "correct-horse-battery-42"  # noqa: S105
+PASSWORD = "correct-horse-battery-42"
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -61,8 +61,22 @@ def celery_worker_process(
     }
     env.pop("EMAIL_URL", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "eventum", "worker", "-l", "warning",
-         "-c", "2", "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}@%h"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "eventum",
+            "worker",
+            "-l",
+            "warning",
+            "-c",
+            "2",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
         cwd=PROJECT_ROOT,
         env=env,
     )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from events.models import Category, City, Event, Session, TicketType, Venue
 from organizers.models import Membership, Organizer
 
-DEMO_PASSWORD = "eventum-demo-2026"  # noqa: S105 - documented demo login, embedded default only
+DEMO_PASSWORD = "eventum-demo-2026"
 DEMO_USERS = {
     "buyer": "buyer@demo.eventum.one",
     "organizer": "organizer@demo.eventum.one",
@@ -62,27 +62,54 @@ ORGANIZERS = [
 # slug, organizer, category, city, venue, titles (ru, kk, en), days ahead of today, ticket types
 EVENTS = [
     (
-        "dombra-night-almaty", "dombra-live", "concerts", "almaty", "Дворец Республики",
-        ("Ночь домбры", "Домбыра түні", "Dombra Night"), [14, 15],
-        [(("Партер", "Партер", "Stalls"), "12500", 200), (("Балкон", "Балкон", "Balcony"), "7000", 150),
-         (("VIP", "VIP", "VIP"), "30000", 20)],
+        "dombra-night-almaty",
+        "dombra-live",
+        "concerts",
+        "almaty",
+        "Дворец Республики",
+        ("Ночь домбры", "Домбыра түні", "Dombra Night"),
+        [14, 15],
+        [
+            (("Партер", "Партер", "Stalls"), "12500", 200),
+            (("Балкон", "Балкон", "Balcony"), "7000", 150),
+            (("VIP", "VIP", "VIP"), "30000", 20),
+        ],
     ),
     (
-        "abai-theatre-astana", "astana-stage", "theatre", "astana", "Астана Опера",
-        ("Абай: спектакль", "Абай: қойылым", "Abai: the play"), [21, 28],
+        "abai-theatre-astana",
+        "astana-stage",
+        "theatre",
+        "astana",
+        "Астана Опера",
+        ("Абай: спектакль", "Абай: қойылым", "Abai: the play"),
+        [21, 28],
         [(("Стандарт", "Стандарт", "Standard"), "8000", 300)],
     ),
     (
-        "steppe-tech-conf", "tech-steppe", "conferences", "almaty", "Almaty Arena",
-        ("Tech Steppe 2027", "Tech Steppe 2027", "Tech Steppe 2027"), [40],
-        [(("Бесплатная регистрация", "Тегін тіркелу", "Free registration"), "0", 500),
-         (("Бизнес", "Бизнес", "Business"), "45000", 50)],
+        "steppe-tech-conf",
+        "tech-steppe",
+        "conferences",
+        "almaty",
+        "Almaty Arena",
+        ("Tech Steppe 2027", "Tech Steppe 2027", "Tech Steppe 2027"),
+        [40],
+        [
+            (("Бесплатная регистрация", "Тегін тіркелу", "Free registration"), "0", 500),
+            (("Бизнес", "Бизнес", "Business"), "45000", 50),
+        ],
     ),
     (
-        "kids-puppet-show", "astana-stage", "kids", "shymkent", "Городской дворец культуры",
+        "kids-puppet-show",
+        "astana-stage",
+        "kids",
+        "shymkent",
+        "Городской дворец культуры",
         ("Кукольный театр для детей", "Балаларға арналған қуыршақ театры", "Puppet show for kids"),
         [9, 10, 16],
-        [(("Детский", "Балалар", "Child"), "3000", 120), (("Взрослый", "Ересек", "Adult"), "4500", 120)],
+        [
+            (("Детский", "Балалар", "Child"), "3000", 120),
+            (("Взрослый", "Ересек", "Adult"), "4500", 120),
+        ],
     ),
 ]
 
@@ -164,7 +191,9 @@ class Command(BaseCommand):
         )
         if spec["owner"]:
             Membership.objects.get_or_create(
-                organizer=organizer, user=users[spec["owner"]], defaults={"role": Membership.Role.OWNER}
+                organizer=organizer,
+                user=users[spec["owner"]],
+                defaults={"role": Membership.Role.OWNER},
             )
         return organizer
 

@@ -1,0 +1,38 @@
+"""Every message catalogue is complete in Russian and Kazakh and compiled."""
+
+from pathlib import Path
+
+import polib
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CATALOGUES = sorted(
+    path for path in ROOT.glob("*/locale/*/LC_MESSAGES/django.po") if ".venv" not in path.parts
+) + sorted(ROOT.glob("locale/*/LC_MESSAGES/django.po"))
+
+
+def _name(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+def test_catalogues_exist_for_every_language():
+    languages = {path.parts[-3] for path in CATALOGUES}
+    assert {"ru", "kk", "en"} <= languages
+
+
+@pytest.mark.parametrize("path", [p for p in CATALOGUES if p.parts[-3] in {"ru", "kk"}], ids=_name)
+def test_russian_and_kazakh_catalogues_are_complete(path):
+    catalogue = polib.pofile(str(path))
+    missing = [entry.msgid for entry in catalogue.untranslated_entries()]
+    fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
+    assert not missing, f"untranslated in {_name(path)}: {missing[:10]}"
+    assert not fuzzy, f"fuzzy in {_name(path)}: {fuzzy[:10]}"
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=_name)
+def test_catalogue_is_compiled_and_up_to_date(path):
+    compiled = path.with_suffix(".mo")
+    assert compiled.exists(), f"{_name(path)} is not compiled"
+    source = {e.msgid: e.msgstr for e in polib.pofile(str(path)).translated_entries()}
+    built = {e.msgid: e.msgstr for e in polib.mofile(str(compiled))}
+    assert source == {k: v for k, v in built.items() if k}, f"recompile {_name(path)}"
