@@ -210,6 +210,29 @@ if PRODUCTION:
 # Money and business defaults.
 CURRENCY = "KZT"
 
+# Ticket sales: how long a cart holds tickets and a pending order waits for its payment.
+TICKETS_RESERVATION_MINUTES = env.int("TICKETS_RESERVATION_MINUTES", default=15)
+TICKETS_PAYMENT_MINUTES = env.int("TICKETS_PAYMENT_MINUTES", default=30)
+TICKETS_ATTACHMENT_MAX_BYTES = env.int("TICKETS_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
+# Payment providers offered to buyers: "test" (an approve/decline page, refused in production)
+# and "cloudpayments" (needs the two values below, from the CloudPayments back office).
+TICKETS_PAYMENT_PROVIDERS = env.list(
+    "TICKETS_PAYMENT_PROVIDERS", default=["cloudpayments"] if PRODUCTION else ["test"]
+)
+if PRODUCTION and "test" in TICKETS_PAYMENT_PROVIDERS:
+    raise ImproperlyConfigured("The test payment provider cannot be enabled in production.")
+CLOUDPAYMENTS_PUBLIC_ID = env.str("CLOUDPAYMENTS_PUBLIC_ID", default="")
+CLOUDPAYMENTS_API_SECRET = env.str("CLOUDPAYMENTS_API_SECRET", default="")
+CLOUDPAYMENTS_API_URL = env.str("CLOUDPAYMENTS_API_URL", default="https://api.cloudpayments.ru")
+CELERY_BEAT_SCHEDULE["tickets-release-expired-holds"] = {
+    "task": "tickets.tasks.reservations_release_expired_task",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["tickets-expire-unpaid-orders"] = {
+    "task": "tickets.tasks.orders_expire_overdue_task",
+    "schedule": 60.0,
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
