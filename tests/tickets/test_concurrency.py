@@ -1,0 +1,112 @@
+"""Many buyers at once against PostgreSQL: nothing is ever sold twice.
+
+Each buyer is a thread with its own database connection; a barrier starts them together.
+"""
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+
+from events.models import TicketType
+from tests.factories import TicketTypeFactory
+from tests.tickets.factories import PromoCodeFactory, new_token
+from tickets.errors import OrderLimitExceeded, PromoCodeUsedUp, SoldOut, TicketsError
+from tickets.models import Order, PromoCode, Reservation
+from tickets.services.cart import cart_add, cart_promo_apply, cart_set_quantities
+from tickets.services.orders import BuyerDetails, ConsentInput, order_create
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+BUYERS = 60
+
+
+def _race(count: int, attempt: Callable[[int], object]) -> tuple[list[object], list[Exception]]:
+    barrier = threading.Barrier(count)
+    wins: list[object] = []
+    losses: list[Exception] = []
+    lock = threading.Lock()
+
+    def run(n: int) -> None:
+        try:
+            barrier.wait()
+            result = attempt(n)
+            with lock:
+                wins.append(result)
+        except Exception as exc:  # collected and asserted on below
+            with lock:
+                losses.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(t.is_alive() for t in threads)
+    return wins, losses
+
+
+def test_last_tickets_go_to_exactly_as_many_buyers_as_are_left():
+    assert connection.vendor == "postgresql"
+    tt = TicketTypeFactory(quantity=100, quantity_taken=93)  # N = 7 left
+    wins, losses = _race(
+        BUYERS, lambda n: cart_set_quantities(cart_token=new_token(), quantities={tt.pk: 1})
+    )
+    assert len(wins) == 7
+    assert len(losses) == BUYERS - 7
+    assert all(isinstance(exc, SoldOut) for exc in losses), Counter(type(e) for e in losses)
+    assert {str(exc.message) for exc in losses} == {"Tickets “Стандарт” are sold out."}
+    tt.refresh_from_db()
+    assert tt.quantity_taken == 100
+    held = sum(
+        Reservation.objects.filter(released_at__isnull=True).values_list("quantity", flat=True)
+    )
+    assert held == 7
+
+
+def test_concurrent_clicks_in_one_cart_respect_the_per_order_limit():
+    tt = TicketTypeFactory(quantity=500, max_per_order=4)
+    token = new_token()
+    wins, losses = _race(
+        BUYERS, lambda n: cart_add(cart_token=token, ticket_type_id=tt.pk, quantity=1)
+    )
+    assert len(wins) == 4
+    assert all(isinstance(exc, OrderLimitExceeded) for exc in losses), Counter(
+        type(e) for e in losses
+    )
+    assert len(losses) == BUYERS - 4
+    assert TicketType.objects.get(pk=tt.pk).quantity_taken == 4
+    assert Reservation.objects.get(cart__token=token, released_at__isnull=True).quantity == 4
+
+
+def test_promo_code_usage_limit_holds_under_concurrent_checkouts(settings):
+    tt = TicketTypeFactory(quantity=500)
+    promo = PromoCodeFactory(organizer=tt.session.event.organizer, usage_limit=5)
+    tokens = []
+    for _n in range(BUYERS):
+        token = new_token()
+        cart_set_quantities(cart_token=token, quantities={tt.pk: 1})
+        cart_promo_apply(cart_token=token, code=promo.code)
+        tokens.append(token)
+
+    def checkout(n: int) -> Order:
+        return order_create(
+            cart_token=tokens[n],
+            idempotency_key=new_token(),
+            buyer=BuyerDetails(
+                surname="Иванов", name="Иван", phone="+77011234567", email=f"b{n}@example.kz"
+            ),
+            consent=ConsentInput(processing_wording="I agree"),
+        )
+
+    wins, losses = _race(BUYERS, checkout)
+    assert len(wins) == 5
+    assert all(isinstance(exc, PromoCodeUsedUp) for exc in losses), Counter(type(e) for e in losses)
+    assert all(isinstance(exc, TicketsError) and exc.message for exc in losses)
+    assert PromoCode.objects.get(pk=promo.pk).times_used == 5
+    assert Order.objects.filter(promo_code=promo).count() == 5
+    assert Order.objects.count() == 5

@@ -1,0 +1,48 @@
+"""Buyer e-mails, rendered in the buyer's language and sent after the transaction commits."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from eventum.mail import email_enqueue
+from tickets.models import Order
+
+
+def _site_url(path: str) -> str:
+    base = getattr(settings, "SITE_URL", "") or "http://127.0.0.1:8000"
+    return base.rstrip("/") + path
+
+
+def _send(order: Order, *, subject: str, template: str) -> None:
+    context = {
+        "order": order,
+        "items": list(order.items.select_related("ticket_type__session")),
+        "order_url": _site_url(order.get_absolute_url()),
+    }
+    text = render_to_string(f"tickets/email/{template}.txt", context)
+    html = render_to_string(f"tickets/email/{template}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[order.email])
+    message.attach_alternative(html, "text/html")
+    email_enqueue(message)
+
+
+def email_order_confirmation(order: Order) -> None:
+    """“Your order is paid” with the tickets listed, in the language the buyer used."""
+    with translation.override(order.language or settings.LANGUAGE_CODE):
+        _send(
+            order,
+            subject=_("Order %(code)s: %(event)s") % {"code": order.code, "event": order.event},
+            template="order_confirmation",
+        )
+
+
+def email_event_cancelled(order: Order) -> None:
+    """Tell the buyer the event is cancelled and what happened to the money."""
+    with translation.override(order.language or settings.LANGUAGE_CODE):
+        _send(
+            order,
+            subject=_("Event cancelled: %(event)s") % {"event": order.event},
+            template="event_cancelled",
+        )

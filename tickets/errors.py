@@ -1,0 +1,53 @@
+"""Domain errors of the sales path. Each carries a message a buyer can read (translated)."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class TicketsError(Exception):
+    """Base class: ``message`` is shown to the buyer or organizer as is."""
+
+    default_message = _("Something went wrong with your order. Please try again.")
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or self.default_message
+        super().__init__(str(self.message))
+
+
+class SoldOut(TicketsError):
+    default_message = _("Sorry, these tickets are sold out.")
+
+
+class OrderLimitExceeded(TicketsError):
+    default_message = _("Too many tickets of this type in one order.")
+
+
+class NotOnSale(TicketsError):
+    default_message = _("These tickets are not on sale now.")
+
+
+class CartEmpty(TicketsError):
+    default_message = _("Your cart is empty. Choose tickets first.")
+
+
+class ReservationExpired(TicketsError):
+    default_message = _("Your reservation has expired and the tickets went back on sale.")
+
+
+class PromoCodeInvalid(TicketsError):
+    default_message = _("This promo code does not exist or does not apply to these tickets.")
+
+
+class PromoCodeUsedUp(TicketsError):
+    default_message = _("This promo code has already been used the maximum number of times.")
+
+
+class InvalidTransition(TicketsError):
+    default_message = _("This action is not possible for the order in its current state.")
+
+
+class PaymentError(TicketsError):
+    default_message = _("The payment could not be processed. Please try again later.")
+
+
+class RefundError(TicketsError):
+    default_message = _("The refund could not be made.")

@@ -1,0 +1,21 @@
+"""Sales: carts with reservations, orders with one row per ticket, promo codes and payments."""
+
+from tickets.models.cart import Cart, Reservation
+from tickets.models.orders import Order, OrderItem, OrderLog
+from tickets.models.payments import Payment, PaymentNotification, Refund
+from tickets.models.promo import PromoCode
+from tickets.models.questions import Answer, Question
+
+__all__ = [
+    "Answer",
+    "Cart",
+    "Order",
+    "OrderItem",
+    "OrderLog",
+    "Payment",
+    "PaymentNotification",
+    "PromoCode",
+    "Question",
+    "Refund",
+    "Reservation",
+]

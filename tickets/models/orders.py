@@ -1,0 +1,158 @@
+"""Orders, their tickets (one row each) and the log of every status change."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event, TicketType
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting payment")
+        PAID = "paid", _("Paid")
+        CANCELLED = "cancelled", _("Cancelled")
+        REFUNDED = "refunded", _("Refunded")
+        EXPIRED = "expired", _("Expired")
+
+    code = models.CharField(_("order number"), max_length=12, unique=True)
+    # Opens the order page for a guest; 192 random bits, compared in constant time.
+    secret = models.CharField(max_length=64, unique=True, editable=False)
+    # One per checkout form: submitting it twice finds the same order.
+    idempotency_key = models.CharField(max_length=64, unique=True, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="orders")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    surname = models.CharField(_("surname"), max_length=100)
+    name = models.CharField(_("name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=16)
+    email = models.EmailField(_("e-mail"), db_index=True)
+    postal_address = models.CharField(_("postal address"), max_length=300, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="ru")
+    subtotal = models.DecimalField(_("subtotal"), **MONEY, default=Decimal("0"))
+    discount = models.DecimalField(_("discount"), **MONEY, default=Decimal("0"))
+    total = models.DecimalField(_("total"), **MONEY, default=Decimal("0"))
+    refunded_amount = models.DecimalField(_("refunded"), **MONEY, default=Decimal("0"))
+    currency = models.CharField(_("currency"), max_length=3, default="KZT")
+    promo_code = models.ForeignKey(
+        "tickets.PromoCode",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    marketing_consent = models.BooleanField(_("agreed to marketing"), default=False)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=500, blank=True)
+    needs_review = models.BooleanField(_("needs review"), default=False)
+    review_reason = models.CharField(_("review reason"), max_length=300, blank=True)
+    payment_due_at = models.DateTimeField(_("pay before"), null=True, blank=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "payment_due_at"]),
+            models.Index(fields=["event", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
+            models.CheckConstraint(
+                condition=Q(discount__gte=0), name="order_discount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(refunded_amount__lte=models.F("total")),
+                name="order_refund_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("tickets:order_detail", kwargs={"code": self.code}) + f"?s={self.secret}"
+
+    @property
+    def is_free(self) -> bool:
+        return self.total == 0
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.surname} {self.name}".strip()
+
+
+class OrderItem(models.Model):
+    """One ticket. Its own row so it can be refunded alone and later carry a check-in secret."""
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("Valid")
+        REFUNDED = "refunded", _("Refunded")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    ticket_type = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="+")
+    price = models.DecimalField(_("price"), **MONEY)
+    discount = models.DecimalField(_("discount"), **MONEY, default=Decimal("0"))
+    amount = models.DecimalField(_("amount paid"), **MONEY)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.VALID
+    )
+    refund = models.ForeignKey(
+        "tickets.Refund", null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
+    )
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="order_item_amount_pos"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order.code}-{self.pk}"
+
+
+class OrderLog(models.Model):
+    """Who moved an order from which status to which, and when."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="log")
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("by"), max_length=60, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("order log entry")
+        verbose_name_plural = _("order log")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.from_status} → {self.to_status}"

@@ -1,0 +1,104 @@
+"""Payments through a provider, the provider's notifications (audit trail) and refunds."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tickets.models.orders import MONEY, Order
+
+
+class Payment(models.Model):
+    class Status(models.TextChoices):
+        CREATED = "created", _("Created")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+    provider = models.CharField(_("provider"), max_length=30)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, default="KZT")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.CREATED
+    )
+    # The provider's id of the money movement (CloudPayments ``TransactionId``).
+    provider_transaction_id = models.CharField(max_length=64, null=True, blank=True)
+    redirect_url = models.URLField(max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "provider_transaction_id"],
+                condition=Q(provider_transaction_id__isnull=False),
+                name="payment_transaction_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.amount} ({self.status})"
+
+
+class PaymentNotification(models.Model):
+    """Every callback a provider sent, accepted or not: the audit trail of the money path."""
+
+    provider = models.CharField(_("provider"), max_length=30)
+    kind = models.CharField(_("kind"), max_length=30)
+    body = models.TextField(_("raw body"))
+    signature_valid = models.BooleanField(_("signature valid"))
+    outcome = models.CharField(_("outcome"), max_length=200)
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
+    )
+    transaction_id = models.CharField(max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment notification")
+        verbose_name_plural = _("payment notifications")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.provider}/{self.kind}: {self.outcome}"
+
+
+class Refund(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="refunds"
+    )
+    amount = models.DecimalField(_("amount"), **MONEY)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    provider_refund_id = models.CharField(max_length=64, null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["payment", "provider_refund_id"],
+                condition=Q(provider_refund_id__isnull=False),
+                name="refund_provider_id_unique",
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="refund_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.amount}"

@@ -1,0 +1,55 @@
+"""Payment providers behind one small interface.
+
+A provider turns a ``Payment`` into a page the buyer is sent to (``start``) and returns money
+(``refund``). Results come back through the provider's callbacks, handled in its module.
+"""
+
+from decimal import Decimal
+from typing import Protocol
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from tickets.models import Payment
+
+
+class PaymentProvider(Protocol):
+    name: str
+    label: str
+
+    def start(self, *, payment: Payment, return_url: str) -> str:
+        """Prepare the payment with the provider; the URL to send the buyer to."""
+
+    def refund(self, *, payment: Payment, amount: Decimal) -> str:
+        """Return ``amount`` of ``payment``; the provider's id of the refund."""
+
+
+class TestProvider:
+    """The embedded default: a page of our own where the buyer approves or declines."""
+
+    name = "test"
+    label = _("Test payment (no real money)")
+
+    def start(self, *, payment: Payment, return_url: str) -> str:
+        from django.urls import reverse
+
+        return reverse("tickets:test_payment", kwargs={"public_id": payment.public_id})
+
+    def refund(self, *, payment: Payment, amount: Decimal) -> str:
+        import secrets
+
+        return f"test-refund-{secrets.token_hex(8)}"
+
+
+def provider_for(name: str) -> PaymentProvider:
+    if name == "test":
+        return TestProvider()
+    if name == "cloudpayments":
+        from tickets.payments.cloudpayments import CloudPaymentsProvider
+
+        return CloudPaymentsProvider()
+    raise KeyError(name)
+
+
+def providers_enabled() -> list[PaymentProvider]:
+    return [provider_for(name) for name in settings.TICKETS_PAYMENT_PROVIDERS]

@@ -1,0 +1,212 @@
+"""The cart: choosing tickets holds them for ``TICKETS_RESERVATION_MINUTES``.
+
+Every function takes the cart token rather than a request, because a cart may live in a
+session cookie (the portal) or travel in a signed URL (an embedded widget without cookies).
+Operations on one cart are serialised by a row lock on the cart, which is what makes the
+per-order limit hold under concurrent clicks.
+"""
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from events.models import Event, TicketType
+from tickets.errors import NotOnSale, OrderLimitExceeded, PromoCodeInvalid, SoldOut
+from tickets.models import Cart, PromoCode, Reservation
+from tickets.services.inventory import inventory_return, inventory_take, reservations_release
+
+
+def cart_token_new() -> str:
+    """A fresh unguessable cart token (192 bits)."""
+    return secrets.token_urlsafe(24)
+
+
+def reservation_expires_at(now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) + timedelta(minutes=settings.TICKETS_RESERVATION_MINUTES)
+
+
+def _cart_locked(*, cart_token: str, user: AbstractBaseUser | None) -> Cart:
+    cart, _created = Cart.objects.get_or_create(token=cart_token)
+    cart = Cart.objects.select_for_update().get(pk=cart.pk)
+    if user is not None and user.is_authenticated and cart.user_id is None:
+        cart.user = user
+        cart.save(update_fields=["user", "updated_at"])
+    return cart
+
+
+def _live_holds_locked(*, cart: Cart, now: datetime) -> dict[int, Reservation]:
+    """Release the cart's expired holds, lock the live ones and extend them from ``now``."""
+    reservations_release(cart_id=cart.pk, only_expired=True, now=now)
+    live = list(
+        Reservation.objects.select_for_update()
+        .filter(cart=cart, released_at__isnull=True, order__isnull=True)
+        .order_by("ticket_type_id")
+    )
+    if live:
+        Reservation.objects.filter(pk__in=[r.pk for r in live]).update(
+            expires_at=reservation_expires_at(now)
+        )
+    return {r.ticket_type_id: r for r in live}
+
+
+def _check_can_sell(ticket_type: TicketType, quantity: int, now: datetime) -> None:
+    event = ticket_type.session.event
+    if quantity == 0:
+        return
+    if event.status != Event.Status.PUBLISHED or ticket_type.session.starts_at <= now:
+        raise NotOnSale()
+    if not ticket_type.is_on_sale(now):
+        raise NotOnSale(_("Tickets “%(name)s” are not on sale now.") % {"name": ticket_type.name})
+    if quantity > ticket_type.max_per_order:
+        raise OrderLimitExceeded(
+            ngettext(
+                "At most %(count)d ticket “%(name)s” per order.",
+                "At most %(count)d tickets “%(name)s” per order.",
+                ticket_type.max_per_order,
+            )
+            % {"count": ticket_type.max_per_order, "name": ticket_type.name}
+        )
+
+
+def _sold_out(ticket_type: TicketType) -> SoldOut:
+    left = TicketType.objects.get(pk=ticket_type.pk).quantity_available
+    if left == 0:
+        return SoldOut(_("Tickets “%(name)s” are sold out.") % {"name": ticket_type.name})
+    return SoldOut(
+        ngettext(
+            "Only %(count)d ticket “%(name)s” is left.",
+            "Only %(count)d tickets “%(name)s” are left.",
+            left,
+        )
+        % {"count": left, "name": ticket_type.name}
+    )
+
+
+def _hold_set(
+    *, cart: Cart, ticket_type: TicketType, quantity: int, live: dict[int, Reservation], now
+) -> None:
+    current = live.get(ticket_type.pk)
+    old = current.quantity if current else 0
+    delta = quantity - old
+    if delta > 0:
+        _check_can_sell(ticket_type, quantity, now)
+        try:
+            inventory_take(ticket_type_id=ticket_type.pk, quantity=delta)
+        except SoldOut as exc:
+            raise _sold_out(ticket_type) from exc
+    elif delta < 0:
+        inventory_return(ticket_type_id=ticket_type.pk, quantity=-delta)
+    if current is None:
+        if quantity:
+            live[ticket_type.pk] = Reservation.objects.create(
+                cart=cart,
+                ticket_type=ticket_type,
+                quantity=quantity,
+                expires_at=reservation_expires_at(now),
+            )
+    elif quantity == 0:
+        current.released_at = now
+        current.save(update_fields=["released_at"])
+        del live[ticket_type.pk]
+    elif delta:
+        current.quantity = quantity
+        current.save(update_fields=["quantity"])
+
+
+def _ticket_types(ids) -> list[TicketType]:
+    return list(
+        TicketType.objects.select_related("session__event").filter(pk__in=ids).order_by("pk")
+    )
+
+
+def _switch_event(*, cart: Cart, event_id: int, now: datetime) -> None:
+    """A cart holds tickets of one event; choosing another event releases the old holds."""
+    if cart.event_id != event_id:
+        reservations_release(cart_id=cart.pk, only_expired=False, now=now)
+        cart.event_id = event_id
+        cart.promo_code = None
+        cart.save(update_fields=["event", "promo_code", "updated_at"])
+
+
+@transaction.atomic
+def cart_set_quantities(
+    *,
+    cart_token: str,
+    quantities: dict[int, int],
+    user: AbstractBaseUser | None = None,
+) -> Cart:
+    """Hold exactly ``quantities[ticket_type_id]`` tickets of each given type (0 releases).
+
+    All ticket types must belong to one event. Raises ``SoldOut``, ``OrderLimitExceeded`` or
+    ``NotOnSale``; then nothing changes (the whole call is one transaction).
+    """
+    now = timezone.now()
+    ticket_types = _ticket_types(quantities)
+    if len(ticket_types) != len(quantities) or any(q < 0 for q in quantities.values()):
+        raise NotOnSale()
+    events = {tt.session.event_id for tt in ticket_types}
+    if len(events) != 1:
+        raise NotOnSale()
+    cart = _cart_locked(cart_token=cart_token, user=user)
+    _switch_event(cart=cart, event_id=events.pop(), now=now)
+    live = _live_holds_locked(cart=cart, now=now)
+    for ticket_type in ticket_types:
+        _hold_set(
+            cart=cart,
+            ticket_type=ticket_type,
+            quantity=quantities[ticket_type.pk],
+            live=live,
+            now=now,
+        )
+    return cart
+
+
+@transaction.atomic
+def cart_add(
+    *,
+    cart_token: str,
+    ticket_type_id: int,
+    quantity: int = 1,
+    user: AbstractBaseUser | None = None,
+) -> Cart:
+    """Hold ``quantity`` more tickets of one type, within the per-order limit."""
+    now = timezone.now()
+    ticket_types = _ticket_types([ticket_type_id])
+    if not ticket_types or quantity < 1:
+        raise NotOnSale()
+    ticket_type = ticket_types[0]
+    cart = _cart_locked(cart_token=cart_token, user=user)
+    _switch_event(cart=cart, event_id=ticket_type.session.event_id, now=now)
+    live = _live_holds_locked(cart=cart, now=now)
+    held = live[ticket_type.pk].quantity if ticket_type.pk in live else 0
+    _hold_set(cart=cart, ticket_type=ticket_type, quantity=held + quantity, live=live, now=now)
+    return cart
+
+
+@transaction.atomic
+def cart_clear(*, cart_token: str) -> None:
+    """Release every hold of the cart."""
+    cart = Cart.objects.select_for_update().filter(token=cart_token).first()
+    if cart is not None:
+        reservations_release(cart_id=cart.pk, only_expired=False)
+
+
+@transaction.atomic
+def cart_promo_apply(*, cart_token: str, code: str) -> PromoCode | None:
+    """Attach a promo code to the cart (an empty code removes it). Raises ``PromoCodeInvalid``."""
+    from tickets.pricing import promo_find
+
+    cart = Cart.objects.select_for_update().filter(token=cart_token).first()
+    if cart is None or cart.event_id is None:
+        raise PromoCodeInvalid()
+    code = (code or "").strip()
+    promo = promo_find(code=code, event=cart.event) if code else None
+    cart.promo_code = promo
+    cart.save(update_fields=["promo_code", "updated_at"])
+    return promo
