@@ -155,7 +155,8 @@ LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский"), ("kk", "Қазақша"), ("en", "English")]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "ru"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("ru",)
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale_vendor: Kazakh for third-party apps (allauth) that ship no upstream kk catalogue.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "eventum" / "locale_vendor"]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True

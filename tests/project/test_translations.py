@@ -9,6 +9,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CATALOGUES = sorted(
     path for path in ROOT.glob("*/locale/*/LC_MESSAGES/django.po") if ".venv" not in path.parts
 ) + sorted(ROOT.glob("locale/*/LC_MESSAGES/django.po"))
+# Our own catalogues for third-party apps that ship no Kazakh translation (allauth).
+VENDOR_CATALOGUES = sorted(ROOT.glob("eventum/locale_vendor/*/LC_MESSAGES/django.po"))
+CATALOGUES += VENDOR_CATALOGUES
 
 
 def _name(path: Path) -> str:
@@ -18,6 +21,10 @@ def _name(path: Path) -> str:
 def test_catalogues_exist_for_every_language():
     languages = {path.parts[-3] for path in CATALOGUES}
     assert {"ru", "kk", "en"} <= languages
+
+
+def test_vendor_catalogue_exists_in_kazakh():
+    assert "kk" in {path.parts[-3] for path in VENDOR_CATALOGUES}
 
 
 @pytest.mark.parametrize("path", [p for p in CATALOGUES if p.parts[-3] in {"ru", "kk"}], ids=_name)
