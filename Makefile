@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format messages syscheck clean
+.PHONY: install run test lint format messages syscheck bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "eventum needs Python 3.11")'
@@ -27,6 +27,10 @@ run: syscheck
 
 test: syscheck
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks (needs the local PostgreSQL and Redis): prints a table, writes bench/results/.
+bench: syscheck
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -208,6 +208,9 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Benchmarks only: routes a trivial view used as the framework's floor (see bench/).
+BENCH_ENDPOINTS = env.bool("EVENTUM_BENCH_ENDPOINTS", default=False)
+
 # Money and business defaults.
 CURRENCY = "KZT"
 

@@ -2,9 +2,11 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from events.sitemaps import SITEMAPS
 from eventum.views import account_overview
 
 admin.site.site_header = "eventum — администрирование"
@@ -13,11 +15,13 @@ admin.site.site_title = "eventum"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("account/", account_overview, name="account_overview"),
+    path("cabinet/<slug:organizer_slug>/events/", include("events.urls_cabinet")),
     path("cabinet/", include("organizers.urls")),
     path("privacy/", include("privacy.urls")),
     path("orders/", include("tickets.urls")),
@@ -27,3 +31,9 @@ urlpatterns += i18n_patterns(
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if settings.BENCH_ENDPOINTS:
+    from eventum.views import bench_trivial
+
+    # The framework's floor for `make bench`: same middleware, no template, no query.
+    urlpatterns.append(path("bench/trivial", bench_trivial, name="bench_trivial"))

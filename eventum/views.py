@@ -8,3 +8,8 @@ from django.shortcuts import render
 @login_required
 def account_overview(request: HttpRequest) -> HttpResponse:
     return render(request, "account/overview.html")
+
+
+def bench_trivial(request: HttpRequest) -> HttpResponse:
+    """Only routed when ``EVENTUM_BENCH_ENDPOINTS=1``: the baseline the benchmarks divide by."""
+    return HttpResponse("ok", content_type="text/plain")

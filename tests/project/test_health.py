@@ -34,3 +34,8 @@ def test_healthz_is_503_when_configured_broker_is_unreachable(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["broker"] == "down"
+
+
+@pytest.mark.django_db
+def test_bench_endpoint_is_not_routed_by_default(client):
+    assert client.get("/bench/trivial").status_code == 404

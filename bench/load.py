@@ -1,0 +1,91 @@
+"""A small closed-loop HTTP load generator: K clients, each sending its next request when the
+previous one has answered. Reports throughput, latency percentiles and errors by kind."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+
+@dataclass
+class LoadResult:
+    completed: int = 0
+    seconds: float = 0.0
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def per_second(self) -> float:
+        return self.completed / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: float) -> float:
+        if not self.latencies_ms:
+            return 0.0
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))]
+
+    def summary(self) -> dict[str, float | int | dict[str, int]]:
+        return {
+            "completed": self.completed,
+            "per_second": round(self.per_second, 1),
+            "p50_ms": round(self.percentile(50), 1),
+            "p95_ms": round(self.percentile(95), 1),
+            "p99_ms": round(self.percentile(99), 1),
+            "mean_ms": round(statistics.fmean(self.latencies_ms), 1) if self.latencies_ms else 0,
+            "errors": dict(self.errors),
+        }
+
+
+# A scenario step gets a client and returns "ok", "stop" (no more work) or an error kind.
+Scenario = Callable[[httpx.AsyncClient, int], Awaitable[str]]
+
+
+async def _client_loop(
+    base_url: str, scenario: Scenario, client_id: int, deadline: float, result: LoadResult
+) -> None:
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    async with httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits) as client:
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            try:
+                outcome = await scenario(client, client_id)
+            except httpx.HTTPError as exc:
+                outcome = type(exc).__name__
+            elapsed = (time.perf_counter() - started) * 1000
+            if outcome == "stop":
+                return
+            if outcome == "ok":
+                result.completed += 1
+                result.latencies_ms.append(elapsed)
+            else:
+                result.errors[outcome] += 1
+
+
+def run_load(base_url: str, scenario: Scenario, *, clients: int, seconds: float) -> LoadResult:
+    """Run ``clients`` concurrent loops of ``scenario`` for at most ``seconds``."""
+    result = LoadResult()
+
+    async def main() -> None:
+        deadline = time.monotonic() + seconds
+        started = time.perf_counter()
+        await asyncio.gather(
+            *(_client_loop(base_url, scenario, i, deadline, result) for i in range(clients))
+        )
+        result.seconds = time.perf_counter() - started
+
+    asyncio.run(main())
+    return result
+
+
+def get_page(path: str) -> Scenario:
+    async def scenario(client: httpx.AsyncClient, client_id: int) -> str:
+        response = await client.get(path)
+        return "ok" if response.status_code == 200 else f"http_{response.status_code}"
+
+    return scenario
