@@ -21,6 +21,6 @@ def measure_pages(stack: Stack, *, clients: int, seconds: float) -> dict[str, di
             stack.base_url, get_page(path), clients=clients, seconds=seconds
         ).summary()
     floor = results["trivial"]["per_second"] or 1
-    for name, figures in results.items():
+    for figures in results.values():
         figures["ratio_to_trivial"] = round(figures["per_second"] / floor, 3)
     return results
