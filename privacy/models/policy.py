@@ -1,10 +1,24 @@
-"""Privacy records: which policy was in force, and who consented to what under it."""
+"""Privacy-policy versions: the text buyers agreed to, frozen once published."""
 
 import hashlib
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class PolicyQuerySet(models.QuerySet):
+    """Bulk writes may only touch drafts: published versions are frozen."""
+
+    def update(self, **kwargs):
+        if self.filter(published_at__isnull=False).exists():
+            raise PermissionError("A published policy version cannot be changed.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(published_at__isnull=False).exists():
+            raise PermissionError("A published policy version cannot be deleted.")
+        return super().delete()
 
 
 class PolicyVersion(models.Model):
@@ -16,6 +30,8 @@ class PolicyVersion(models.Model):
     content_hash = models.CharField(_("SHA-256 of the text"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = PolicyQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("privacy policy version")
         verbose_name_plural = _("privacy policy versions")
@@ -24,6 +40,18 @@ class PolicyVersion(models.Model):
     def __str__(self) -> str:
         return self.version
 
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and (
+            PolicyVersion.objects.filter(pk=self.pk, published_at__isnull=False).exists()
+        ):
+            raise PermissionError("A published policy version cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_published:
+            raise PermissionError("A published policy version cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
@@ -31,81 +59,3 @@ class PolicyVersion(models.Model):
     def compute_hash(self) -> str:
         texts = [getattr(self, f"text_{code}", "") or "" for code, _name in settings.LANGUAGES]
         return hashlib.sha256("\n\x1e\n".join(texts).encode()).hexdigest()
-
-
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PermissionError("Consent records are append-only.")
-
-    def delete(self):
-        raise PermissionError("Consent records are append-only.")
-
-
-class ConsentRecord(models.Model):
-    """One consent given or withdrawn. Append-only: rows are never changed or deleted."""
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Purpose(models.TextChoices):
-        PROCESSING_AND_TRANSFER = "processing_and_transfer", _("Processing and transfer")
-        MARKETING = "marketing", _("Marketing")
-        COOKIES_ANALYTICS = "cookies_analytics", _("Analytics cookies")
-        COOKIES_MARKETING = "cookies_marketing", _("Marketing cookies")
-
-    class Action(models.TextChoices):
-        GIVEN = "given", _("Given")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-
-    class Channel(models.TextChoices):
-        SITE = "site", _("Site")
-        WIDGET = "widget", _("Widget")
-        ADMIN = "admin", _("Admin")
-        LETTER = "letter", _("Registered letter")
-        EMAIL_LINK = "email_link", _("Unsubscribe link")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="consent_records",
-    )
-    email = models.EmailField(_("e-mail"), blank=True, db_index=True)
-    phone = models.CharField(_("phone"), max_length=16, blank=True)
-    purpose = models.CharField(_("purpose"), max_length=40, choices=Purpose.choices)
-    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
-    policy_version = models.ForeignKey(
-        PolicyVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    wording = models.TextField(_("wording shown"))
-    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
-    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    user_agent = models.CharField(_("user agent"), max_length=500, blank=True)
-    source = models.CharField(
-        _("source"), max_length=200, blank=True, help_text=_("Order or form it came from")
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("consent record")
-        verbose_name_plural = _("consent ledger")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["purpose", "email", "created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.get_purpose_display()}: {self.get_action_display()} ({self.email})"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise PermissionError("Consent records are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Consent records are append-only.")

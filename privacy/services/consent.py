@@ -1,40 +1,44 @@
-"""The privacy app's answers and writes. Other apps call these; they never touch the tables."""
+"""The consent ledger: appending consents given or withdrawn, and asking whether one is live."""
+
+from collections.abc import Iterable
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from privacy.models import ConsentRecord, PolicyVersion
+from privacy.identity import normalise_email, normalise_phone
+from privacy.models import ConsentRecord, ConsentWithdrawal, PolicyVersion
+from privacy.services.policy import policy_current
 
-
-class PolicyAlreadyPublished(Exception):
-    """A published policy version cannot be changed, only superseded by a new one."""
-
-
-def policy_current() -> PolicyVersion | None:
-    """The version in force: the latest one published up to now."""
-    return (
-        PolicyVersion.objects.filter(published_at__lte=timezone.now())
-        .order_by("-published_at", "-id")
-        .first()
-    )
-
-
-@transaction.atomic
-def policy_publish(*, policy: PolicyVersion) -> PolicyVersion:
-    """Publish a draft version; from now on it is the one in force."""
-    policy = PolicyVersion.objects.select_for_update().get(pk=policy.pk)
-    if policy.is_published:
-        raise PolicyAlreadyPublished(policy.version)
-    policy.content_hash = policy.compute_hash()
-    policy.published_at = timezone.now()
-    policy.save(update_fields=["content_hash", "published_at"])
-    return policy
+# The exact sentences shown next to each checkbox; the one shown is stored in every ledger row.
+CONSENT_WORDINGS = {
+    ConsentRecord.Purpose.PROCESSING_AND_TRANSFER: _(
+        "I agree to the processing of my personal data and to its transfer to third parties "
+        "(the organizer of the event and the platform's partners) under the privacy policy, "
+        "version %(version)s."
+    ),
+    ConsentRecord.Purpose.MARKETING: _(
+        "I agree to receive advertising from eventum, its affiliates, advertising partners and "
+        "organizers by e-mail and phone. I can withdraw this consent at any time."
+    ),
+}
+SIGNUP_WORDING = _(
+    "By signing up I accept the privacy policy, version %(version)s, and agree to the "
+    "processing of my personal data under it."
+)
 
 
-def _normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
+def consent_wording(purpose: str, *, policy: PolicyVersion | None = None) -> str:
+    """The sentence shown for ``purpose`` in the active language, with the policy version."""
+    policy = policy if policy is not None else policy_current()
+    version = policy.version if policy is not None else "—"
+    return str(CONSENT_WORDINGS[purpose]) % {"version": version}
+
+
+def _user_or_none(user: AbstractBaseUser | None) -> AbstractBaseUser | None:
+    return user if user is not None and user.is_authenticated else None
 
 
 @transaction.atomic
@@ -52,8 +56,14 @@ def consent_record(
     user_agent: str = "",
     source: str = "",
     recorded_by: AbstractBaseUser | None = None,
+    browser_id: str = "",
 ) -> ConsentRecord:
-    """Append one row to the consent ledger (given or withdrawn)."""
+    """Append one row to the consent ledger (given or withdrawn).
+
+    ``user`` and/or ``email``/``phone`` identify the subject (the user's e-mail is used when no
+    e-mail is given); ``source`` names the order or form, e.g. ``"order:AB12CD"``.
+    """
+    user = _user_or_none(user)
     if user is not None and not email:
         email = getattr(user, "email", "")
     return ConsentRecord.objects.create(
@@ -61,31 +71,177 @@ def consent_record(
         action=action,
         wording=wording,
         channel=channel,
-        user=user if user is not None and user.is_authenticated else None,
-        email=_normalise_email(email),
-        phone=phone,
+        user=user,
+        email=normalise_email(email),
+        phone=normalise_phone(phone),
+        browser_id=browser_id,
         policy_version=policy_version if policy_version is not None else policy_current(),
         ip_address=ip_address or None,
         user_agent=(user_agent or "")[:500],
+        source=source[:200],
+        recorded_by=_user_or_none(recorded_by),
+    )
+
+
+def _subject_filter(
+    *, email: str = "", phone: str = "", user: AbstractBaseUser | None = None
+) -> Q | None:
+    user = _user_or_none(user)
+    email = normalise_email(email or getattr(user, "email", ""))
+    phone = normalise_phone(phone)
+    condition = Q()
+    if user is not None:
+        condition |= Q(user=user)
+    if email:
+        condition |= Q(email=email)
+    if phone:
+        condition |= Q(phone=phone)
+    return condition or None
+
+
+def consent_is_live(
+    *, purpose: str, email: str = "", user: AbstractBaseUser | None = None, phone: str = ""
+) -> bool:
+    """Is the latest ledger row for this subject and purpose a consent given?"""
+    condition = _subject_filter(email=email, phone=phone, user=user)
+    if condition is None:
+        return False
+    latest = (
+        ConsentRecord.objects.filter(condition, purpose=purpose)
+        .order_by("-created_at", "-id")
+        .values_list("action", flat=True)
+        .first()
+    )
+    return latest == ConsentRecord.Action.GIVEN
+
+
+def consent_live_emails(*, purpose: str, emails: Iterable[str]) -> set[str]:
+    """Which of ``emails`` have a live consent for ``purpose`` (one query per 500 e-mails)."""
+    wanted = sorted({normalise_email(e) for e in emails if e})
+    live: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        latest: dict[str, str] = {}
+        rows = (
+            ConsentRecord.objects.filter(purpose=purpose, email__in=chunk)
+            .order_by("created_at", "id")
+            .values_list("email", "action")
+        )
+        for email, action in rows:
+            latest[email] = action
+        live.update(e for e, action in latest.items() if action == ConsentRecord.Action.GIVEN)
+    return live
+
+
+def may_process(
+    *, purpose: str, email: str = "", user: AbstractBaseUser | None = None, phone: str = ""
+) -> bool:
+    """May we do ``purpose`` for this subject now? The one question every sender asks.
+
+    No while the subject is blocked; otherwise yes when the latest consent for it is given.
+    """
+    from privacy.services.blocking import subject_is_blocked
+
+    if subject_is_blocked(email=email, phone=phone, user=user):
+        return False
+    return consent_is_live(purpose=purpose, email=email, user=user, phone=phone)
+
+
+def consent_history(*, user: AbstractBaseUser) -> list[ConsentRecord]:
+    """Every ledger row about a signed-in user (by account or by their e-mail), newest first."""
+    condition = _subject_filter(user=user)
+    if condition is None:
+        return []
+    return list(
+        ConsentRecord.objects.filter(condition)
+        .select_related("policy_version")
+        .order_by("-created_at", "-id")
+    )
+
+
+class SubjectBlockedError(Exception):
+    """The subject's data is blocked: it may not be processed (e.g. a marketing opt-in)."""
+
+
+def marketing_consent_set(
+    *,
+    give: bool,
+    channel: str,
+    user: AbstractBaseUser | None = None,
+    email: str = "",
+    phone: str = "",
+    ip_address: str | None = None,
+    user_agent: str = "",
+    source: str = "",
+    recorded_by: AbstractBaseUser | None = None,
+) -> ConsentRecord | None:
+    """Opt in to or out of marketing; returns the new ledger row, or ``None`` if unchanged.
+
+    Opting in is refused while the subject is blocked (``SubjectBlockedError``).
+    """
+    from privacy.services.blocking import subject_is_blocked
+
+    purpose = ConsentRecord.Purpose.MARKETING
+    if give and subject_is_blocked(email=email, phone=phone, user=user):
+        raise SubjectBlockedError(email or getattr(user, "email", ""))
+    if consent_is_live(purpose=purpose, email=email, user=user, phone=phone) == give:
+        return None
+    wording = consent_wording(purpose) if give else gettext("Marketing consent withdrawn.")
+    return consent_record(
+        purpose=purpose,
+        action=ConsentRecord.Action.GIVEN if give else ConsentRecord.Action.WITHDRAWN,
+        wording=wording,
+        channel=channel,
+        user=user,
+        email=email,
+        phone=phone,
+        ip_address=ip_address,
+        user_agent=user_agent,
         source=source,
         recorded_by=recorded_by,
     )
 
 
-def consent_is_live(*, purpose: str, email: str = "", user: AbstractBaseUser | None = None) -> bool:
-    """Is the latest ledger row for this subject and purpose a consent given?"""
-    email = _normalise_email(email or getattr(user, "email", ""))
-    subject = ConsentRecord.objects.filter(purpose=purpose)
-    if user is not None and user.is_authenticated:
-        subject = subject.filter(Q(user=user) | Q(email=email) if email else Q(user=user))
-    elif email:
-        subject = subject.filter(email=email)
-    else:
-        return False
-    latest = subject.order_by("-created_at", "-id").values_list("action", flat=True).first()
-    return latest == ConsentRecord.Action.GIVEN
+@transaction.atomic
+def consent_withdrawal_record(
+    *, withdrawal: ConsentWithdrawal, recorded_by: AbstractBaseUser | None
+) -> list[ConsentRecord]:
+    """Save a withdrawal that staff received (e.g. by registered letter); effective at once.
 
-
-def may_process(*, purpose: str, email: str = "", user: AbstractBaseUser | None = None) -> bool:
-    """May we do ``purpose`` for this subject now? The one question every sender asks."""
-    return consent_is_live(purpose=purpose, email=email, user=user)
+    Appends a ``withdrawn`` ledger row per purpose (marketing; with scope ``all`` also
+    processing and transfer), naming the letter as the source.
+    """
+    if withdrawal.subject_user_id and not withdrawal.subject_email:
+        withdrawal.subject_email = withdrawal.subject_user.email
+    withdrawal.subject_email = normalise_email(withdrawal.subject_email)
+    withdrawal.subject_phone = normalise_phone(withdrawal.subject_phone)
+    withdrawal.recorded_by = _user_or_none(recorded_by)
+    withdrawal.save()
+    purposes = [ConsentRecord.Purpose.MARKETING]
+    if withdrawal.scope == ConsentWithdrawal.Scope.ALL:
+        purposes.append(ConsentRecord.Purpose.PROCESSING_AND_TRANSFER)
+    channel = (
+        ConsentRecord.Channel.LETTER
+        if withdrawal.channel == ConsentWithdrawal.Channel.LETTER
+        else ConsentRecord.Channel.ADMIN
+    )
+    number = f" № {withdrawal.letter_number}" if withdrawal.letter_number else ""
+    wording = gettext("Withdrawal received %(date)s%(number)s: %(scope)s") % {
+        "date": withdrawal.received_on.strftime("%d.%m.%Y"),
+        "number": number,
+        "scope": withdrawal.get_scope_display(),
+    }
+    return [
+        consent_record(
+            purpose=purpose,
+            action=ConsentRecord.Action.WITHDRAWN,
+            wording=wording,
+            channel=channel,
+            user=withdrawal.subject_user,
+            email=withdrawal.subject_email,
+            phone=withdrawal.subject_phone,
+            source=f"withdrawal:{withdrawal.pk}",
+            recorded_by=recorded_by,
+        )
+        for purpose in purposes
+    ]

@@ -1,0 +1,55 @@
+"""How a data subject is recognised: normalised e-mail and phone, and the client's IP."""
+
+import ipaddress
+import re
+
+from django.conf import settings
+from django.http import HttpRequest
+
+_NON_DIGITS = re.compile(r"\D+")
+
+
+def normalise_email(email: str | None) -> str:
+    return (email or "").strip().lower()
+
+
+def normalise_phone(phone: str | None) -> str:
+    """``8 (701) 123-45-67`` and ``+7 701 123 4567`` both become ``+77011234567``."""
+    digits = _NON_DIGITS.sub("", phone or "")
+    if not digits:
+        return ""
+    if len(digits) == 11 and digits.startswith("8"):
+        digits = "7" + digits[1:]
+    elif len(digits) == 10 and digits.startswith("7"):
+        digits = "7" + digits
+    return "+" + digits
+
+
+def request_client_ip(request: HttpRequest) -> str:
+    """The visitor's IP: ``REMOTE_ADDR``, or the address a trusted proxy put in X-Forwarded-For.
+
+    ``IP_LOG_TRUSTED_PROXY_COUNT`` says how many proxies in front of Django append to the header;
+    the address those proxies saw is taken, so a client cannot forge it.
+    """
+    proxies = getattr(settings, "IP_LOG_TRUSTED_PROXY_COUNT", 0)
+    address = request.META.get("REMOTE_ADDR", "") or ""
+    if proxies:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return "0.0.0.0"
+
+
+def request_meta(request: HttpRequest) -> dict[str, str]:
+    """``ip_address`` and ``user_agent`` of a request, ready for ``consent_record(**...)``."""
+    return {
+        "ip_address": request_client_ip(request),
+        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:500],
+    }

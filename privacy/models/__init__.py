@@ -1,0 +1,34 @@
+"""Privacy models, one module per concept; import them from ``privacy.models``."""
+
+from privacy.models.access import SubjectAccessRequest
+from privacy.models.blocking import BlockingRequest
+from privacy.models.claims import Claim, ClaimAttachment, claim_due_on
+from privacy.models.consent import (
+    AppendOnlyModel,
+    AppendOnlyQuerySet,
+    ConsentRecord,
+    ConsentWithdrawal,
+)
+from privacy.models.disclosures import Disclosure, DisclosureSubject
+from privacy.models.incidents import Incident
+from privacy.models.iplog import IpDailyStat, IpEvent, IpLogEntry
+from privacy.models.policy import PolicyVersion
+
+__all__ = [
+    "AppendOnlyModel",
+    "AppendOnlyQuerySet",
+    "BlockingRequest",
+    "Claim",
+    "ClaimAttachment",
+    "ConsentRecord",
+    "ConsentWithdrawal",
+    "Disclosure",
+    "DisclosureSubject",
+    "Incident",
+    "IpDailyStat",
+    "IpEvent",
+    "IpLogEntry",
+    "PolicyVersion",
+    "SubjectAccessRequest",
+    "claim_due_on",
+]

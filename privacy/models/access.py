@@ -1,0 +1,68 @@
+"""Subject access requests: "what do you hold about me?", answered within working days."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from privacy.models.subjects import DeadlineMixin, SubjectIdentity
+from privacy.storage import private_storage
+
+
+class SubjectAccessRequest(SubjectIdentity, DeadlineMixin):
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        ANSWERED = "answered", _("Answered")
+        REJECTED = "rejected", _("Rejected")
+
+    class Channel(models.TextChoices):
+        ACCOUNT = "account", _("Downloaded from the account")
+        SITE = "site", _("Form on the site")
+        LETTER = "letter", _("Letter")
+        EMAIL = "email", _("E-mail")
+        ADMIN = "admin", _("Other (recorded by staff)")
+
+    OPEN_STATUSES = (Status.RECEIVED,)
+
+    requester_name = models.CharField(_("requester's name"), max_length=300, blank=True)
+    requester_email = models.EmailField(_("requester's e-mail"), blank=True)
+    requester_phone = models.CharField(_("requester's phone"), max_length=20, blank=True)
+    request_text = models.TextField(_("request"), blank=True)
+    channel = models.CharField(
+        _("arrived by"), max_length=20, choices=Channel.choices, default=Channel.ADMIN
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED, db_index=True
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answer_text = models.TextField(_("answer"), blank=True)
+    answer_file = models.FileField(
+        _("answer sent (file)"),
+        storage=private_storage,
+        upload_to="privacy/access/%Y/%m/",
+        blank=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("subject access request")
+        verbose_name_plural = _("subject access requests")
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"№ {self.pk} — {self.subject_label} ({self.get_status_display()})"

@@ -1,0 +1,102 @@
+"""Requests to block a subject's personal data, and their life in the staff's hands."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from privacy.models.subjects import DeadlineMixin, SubjectIdentity
+from privacy.storage import private_storage
+
+
+def _staff_fk(verbose_name) -> models.ForeignKey:
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+
+class BlockingRequest(SubjectIdentity, DeadlineMixin):
+    """A request to block personal data (Law of RK No. 94-V): due within one working day.
+
+    While ``status`` is ``blocked`` the subject's data is not processed: see
+    ``privacy.services.subject_is_blocked``.
+    """
+
+    class RequesterKind(models.TextChoices):
+        SUBJECT = "subject", _("The data subject")
+        REPRESENTATIVE = "legal_representative", _("Legal representative")
+        AUTHORITY = "authorised_body", _("Authorised body")
+
+    class Grounds(models.TextChoices):
+        INACCURATE = "inaccurate_data", _("Inaccurate data")
+        UNLAWFUL = "unlawful_processing", _("Unlawful processing")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        UNDER_REVIEW = "under_review", _("Under review")
+        BLOCKED = "blocked", _("Blocked")
+        REJECTED = "rejected", _("Rejected")
+        UNBLOCKED = "unblocked", _("Unblocked")
+
+    class Channel(models.TextChoices):
+        SITE = "site", _("Form on the site")
+        LETTER = "letter", _("Letter")
+        EMAIL = "email", _("E-mail")
+        ADMIN = "admin", _("Other (recorded by staff)")
+
+    OPEN_STATUSES = (Status.RECEIVED, Status.UNDER_REVIEW)
+
+    requester_kind = models.CharField(
+        _("request made by"), max_length=30, choices=RequesterKind.choices
+    )
+    requester_name = models.CharField(_("requester's name"), max_length=300)
+    requester_email = models.EmailField(_("requester's e-mail"), blank=True)
+    requester_phone = models.CharField(_("requester's phone"), max_length=20, blank=True)
+    authority_document = models.FileField(
+        _("document (power of attorney, order)"),
+        storage=private_storage,
+        upload_to="privacy/blocking/%Y/%m/",
+        blank=True,
+        help_text=_("Required for a legal representative"),
+    )
+    document_reference = models.CharField(_("document number and date"), max_length=200, blank=True)
+    grounds = models.CharField(_("grounds"), max_length=30, choices=Grounds.choices)
+    grounds_details = models.TextField(_("details"), blank=True)
+    channel = models.CharField(
+        _("arrived by"), max_length=20, choices=Channel.choices, default=Channel.ADMIN
+    )
+    submitted_ip = models.GenericIPAddressField(_("submitted from IP"), null=True, blank=True)
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED, db_index=True
+    )
+    review_started_at = models.DateTimeField(_("review started at"), null=True, blank=True)
+    review_started_by = _staff_fk(_("review started by"))
+    blocked_at = models.DateTimeField(_("blocked at"), null=True, blank=True)
+    blocked_by = _staff_fk(_("blocked by"))
+    rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
+    rejected_by = _staff_fk(_("rejected by"))
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    unblocked_at = models.DateTimeField(_("unblocked at"), null=True, blank=True)
+    unblocked_by = _staff_fk(_("unblocked by"))
+    unblock_reason = models.TextField(_("reason for unblocking"), blank=True)
+    created_by = _staff_fk(_("entered by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("blocking request")
+        verbose_name_plural = _("blocking requests")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "subject_email"], name="privacy_block_email_idx"),
+            models.Index(fields=["status", "subject_phone"], name="privacy_block_phone_idx"),
+            models.Index(fields=["status", "subject_user"], name="privacy_block_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"№ {self.pk} — {self.subject_label} ({self.get_status_display()})"

@@ -1,0 +1,174 @@
+"""The consent ledger (append-only) and staff-recorded withdrawals that arrived by letter."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from privacy.models.policy import PolicyVersion
+from privacy.storage import private_storage
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows of a trail: created once, never updated or deleted (also refused by PostgreSQL)."""
+
+    def update(self, **kwargs):
+        raise PermissionError(f"{self.model._meta.verbose_name_plural} are append-only.")
+
+    def delete(self):
+        raise PermissionError(f"{self.model._meta.verbose_name_plural} are append-only.")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PermissionError(f"{self._meta.verbose_name_plural} are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{self._meta.verbose_name_plural} are append-only.")
+
+
+class ConsentRecord(AppendOnlyModel):
+    """One consent given or withdrawn. Append-only: rows are never changed or deleted."""
+
+    class Purpose(models.TextChoices):
+        PROCESSING_AND_TRANSFER = "processing_and_transfer", _("Processing and transfer")
+        MARKETING = "marketing", _("Marketing")
+        COOKIES_ANALYTICS = "cookies_analytics", _("Analytics cookies")
+        COOKIES_MARKETING = "cookies_marketing", _("Marketing cookies")
+
+    class Action(models.TextChoices):
+        GIVEN = "given", _("Given")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Channel(models.TextChoices):
+        SITE = "site", _("Site")
+        WIDGET = "widget", _("Widget")
+        ADMIN = "admin", _("Admin")
+        LETTER = "letter", _("Registered letter")
+        EMAIL_LINK = "email_link", _("Unsubscribe link")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consent_records",
+    )
+    email = models.EmailField(_("e-mail"), blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=16, blank=True)
+    browser_id = models.CharField(
+        _("browser"),
+        max_length=36,
+        blank=True,
+        db_index=True,
+        help_text=_("Random identifier of the browser, for cookie choices"),
+    )
+    purpose = models.CharField(_("purpose"), max_length=40, choices=Purpose.choices)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    policy_version = models.ForeignKey(
+        PolicyVersion,
+        verbose_name=_("policy version"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    wording = models.TextField(_("wording shown"))
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=500, blank=True)
+    source = models.CharField(
+        _("source"), max_length=200, blank=True, help_text=_("Order or form it came from")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent ledger")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["purpose", "email", "created_at"]),
+            models.Index(
+                fields=["purpose", "phone", "created_at"], name="privacy_consent_phone_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.email or self.phone or self.browser_id
+        return f"{self.get_purpose_display()}: {self.get_action_display()} ({who})"
+
+
+class ConsentWithdrawal(AppendOnlyModel):
+    """A withdrawal of consent that reached staff on paper (a registered letter) or otherwise.
+
+    Recording it appends the withdrawn rows to the ledger at once (``consent_withdrawal_record``).
+    """
+
+    class Scope(models.TextChoices):
+        MARKETING = "marketing", _("Marketing only")
+        ALL = "all", _("All processing (and marketing)")
+
+    class Channel(models.TextChoices):
+        LETTER = "letter", _("Registered letter")
+        ADMIN = "admin", _("Other (recorded by staff)")
+
+    channel = models.CharField(
+        _("arrived by"), max_length=20, choices=Channel.choices, default=Channel.LETTER
+    )
+    received_on = models.DateField(_("date received"), default=timezone.localdate)
+    letter_number = models.CharField(_("letter number"), max_length=100, blank=True)
+    scan = models.FileField(
+        _("scanned copy"),
+        storage=private_storage,
+        upload_to="privacy/withdrawals/%Y/%m/",
+        blank=True,
+    )
+    scope = models.CharField(
+        _("consent withdrawn"), max_length=20, choices=Scope.choices, default=Scope.MARKETING
+    )
+    subject_name = models.CharField(_("subject's name"), max_length=200, blank=True)
+    subject_email = models.EmailField(_("subject's e-mail"), blank=True, db_index=True)
+    subject_phone = models.CharField(_("subject's phone"), max_length=16, blank=True)
+    subject_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("subject's account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("consent withdrawal (letter)")
+        verbose_name_plural = _("consent withdrawals (letters)")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        number = f"№ {self.letter_number}, " if self.letter_number else ""
+        return f"{number}{self.received_on:%d.%m.%Y} — {self.subject_email or self.subject_phone}"

@@ -1,0 +1,104 @@
+"""The privacy app's answers and writes. Other apps call these; they never touch the tables.
+
+Everything public is importable from ``privacy.services``; the modules hold one concept each.
+"""
+
+from privacy.identity import normalise_email, normalise_phone, request_client_ip, request_meta
+from privacy.services.blocking import (
+    BlockedIndex,
+    BlockingTransitionError,
+    blocked_emails,
+    blocked_index,
+    blocked_phones,
+    blocking_block,
+    blocking_reject,
+    blocking_request_create,
+    blocking_review_start,
+    blocking_unblock,
+    subject_ensure_not_blocked,
+    subject_is_blocked,
+)
+from privacy.services.consent import (
+    CONSENT_WORDINGS,
+    SubjectBlockedError,
+    consent_history,
+    consent_is_live,
+    consent_live_emails,
+    consent_record,
+    consent_withdrawal_record,
+    consent_wording,
+    marketing_consent_set,
+    may_process,
+)
+from privacy.services.disclosures import disclosure_record, disclosures_for_subject
+from privacy.services.marketing import (
+    InvalidUnsubscribeLink,
+    marketing_allowed_emails,
+    marketing_email_headers,
+    marketing_may_send,
+    marketing_unsubscribe,
+    marketing_unsubscribe_url,
+)
+from privacy.services.masking import (
+    SubjectDisplay,
+    mask_email,
+    mask_name,
+    mask_phone,
+    mask_row,
+    subject_display,
+)
+from privacy.services.policy import PolicyAlreadyPublished, policy_current, policy_publish
+from privacy.services.risk import IpRisk, ip_event_record, ip_risk_assess, ip_risk_flag
+from privacy.services.workdays import is_working_day, working_days_deadline
+
+__all__ = [
+    "CONSENT_WORDINGS",
+    "BlockedIndex",
+    "BlockingTransitionError",
+    "InvalidUnsubscribeLink",
+    "IpRisk",
+    "PolicyAlreadyPublished",
+    "SubjectBlockedError",
+    "SubjectDisplay",
+    "blocked_emails",
+    "blocked_index",
+    "blocked_phones",
+    "blocking_block",
+    "blocking_reject",
+    "blocking_request_create",
+    "blocking_review_start",
+    "blocking_unblock",
+    "consent_history",
+    "consent_is_live",
+    "consent_live_emails",
+    "consent_record",
+    "consent_withdrawal_record",
+    "consent_wording",
+    "disclosure_record",
+    "disclosures_for_subject",
+    "ip_event_record",
+    "ip_risk_assess",
+    "ip_risk_flag",
+    "is_working_day",
+    "marketing_allowed_emails",
+    "marketing_consent_set",
+    "marketing_email_headers",
+    "marketing_may_send",
+    "marketing_unsubscribe",
+    "marketing_unsubscribe_url",
+    "mask_email",
+    "mask_name",
+    "mask_phone",
+    "mask_row",
+    "may_process",
+    "normalise_email",
+    "normalise_phone",
+    "policy_current",
+    "policy_publish",
+    "request_client_ip",
+    "request_meta",
+    "subject_display",
+    "subject_ensure_not_blocked",
+    "subject_is_blocked",
+    "working_days_deadline",
+]

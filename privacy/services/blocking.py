@@ -1,0 +1,298 @@
+"""Blocking of personal data: the one answer to "is S blocked?" and the staff workflow.
+
+From the moment a request is ``blocked`` the subject's data is not processed: no marketing,
+no unmasked display to organizers or in exports, no transfer to third parties, no edits.
+Tickets already bought stay valid at the door: check-in never asks this question.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from privacy.identity import normalise_email, normalise_phone
+from privacy.models import BlockingRequest
+from privacy.services.consent import SubjectBlockedError
+from privacy.services.workdays import working_days_deadline
+from privacy.signals import order_subject_lookup
+
+_CHUNK = 500
+Status = BlockingRequest.Status
+
+
+def _identifiers(
+    *, email: str = "", phone: str = "", user: AbstractBaseUser | None = None
+) -> tuple[set[str], set[str], set[int]]:
+    emails = {normalise_email(email)}
+    phones = {normalise_phone(phone)}
+    user_ids: set[int] = set()
+    if user is not None and getattr(user, "is_authenticated", False) and user.pk:
+        user_ids.add(user.pk)
+        emails.add(normalise_email(getattr(user, "email", "")))
+    return emails - {""}, phones - {""}, user_ids
+
+
+def subject_is_blocked(
+    *, email: str = "", phone: str = "", user: AbstractBaseUser | None = None
+) -> bool:
+    """Is this subject's personal data blocked now? The one blocking question.
+
+    True when a blocking request in status ``blocked`` names the e-mail, the phone or the
+    user (or the user's e-mail). Nothing given means nobody: ``False``.
+    """
+    emails, phones, user_ids = _identifiers(email=email, phone=phone, user=user)
+    condition = Q()
+    if emails:
+        condition |= Q(subject_email__in=emails)
+    if phones:
+        condition |= Q(subject_phone__in=phones)
+    if user_ids:
+        condition |= Q(subject_user_id__in=user_ids)
+    if not condition:
+        return False
+    return BlockingRequest.objects.filter(condition, status=Status.BLOCKED).exists()
+
+
+def subject_ensure_not_blocked(
+    *, email: str = "", phone: str = "", user: AbstractBaseUser | None = None
+) -> None:
+    """Raise ``SubjectBlockedError`` if the subject is blocked: call before editing their data."""
+    if subject_is_blocked(email=email, phone=phone, user=user):
+        raise SubjectBlockedError(email or phone or getattr(user, "email", ""))
+
+
+@dataclass(frozen=True)
+class BlockedIndex:
+    """Blocked subjects among a known set, fetched at once: check rows without more queries."""
+
+    emails: frozenset[str] = field(default_factory=frozenset)
+    phones: frozenset[str] = field(default_factory=frozenset)
+    user_ids: frozenset[int] = field(default_factory=frozenset)
+
+    def is_blocked(self, *, email: str = "", phone: str = "", user_id: int | None = None) -> bool:
+        return (
+            (bool(email) and normalise_email(email) in self.emails)
+            or (bool(phone) and normalise_phone(phone) in self.phones)
+            or (user_id is not None and user_id in self.user_ids)
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.emails or self.phones or self.user_ids)
+
+
+def _chunks(values: list, size: int = _CHUNK) -> Iterable[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def blocked_index(
+    *,
+    emails: Iterable[str] = (),
+    phones: Iterable[str] = (),
+    user_ids: Iterable[int] = (),
+) -> BlockedIndex:
+    """Which of these subjects are blocked, in one query per 500 identifiers of each kind.
+
+    For attendee lists and exports: build it once for the page, then ask ``is_blocked`` per row.
+    A subject blocked through their account is also found by the account's e-mail.
+    """
+    wanted_emails = sorted({normalise_email(e) for e in emails} - {""})
+    wanted_phones = sorted({normalise_phone(p) for p in phones} - {""})
+    wanted_users = sorted({int(u) for u in user_ids if u is not None})
+    found_emails: set[str] = set()
+    found_phones: set[str] = set()
+    found_users: set[int] = set()
+    blocked = BlockingRequest.objects.filter(status=Status.BLOCKED)
+    for column, values in (
+        ("subject_email", wanted_emails),
+        ("subject_phone", wanted_phones),
+        ("subject_user_id", wanted_users),
+    ):
+        for chunk in _chunks(values):
+            rows = blocked.filter(**{f"{column}__in": chunk}).values_list(
+                "subject_email", "subject_phone", "subject_user_id"
+            )
+            for email, phone, user_id in rows:
+                found_emails.add(email)
+                found_phones.add(phone)
+                found_users.add(user_id)
+    return BlockedIndex(
+        emails=frozenset(found_emails & set(wanted_emails)),
+        phones=frozenset(found_phones & set(wanted_phones)),
+        user_ids=frozenset(found_users & set(wanted_users)),
+    )
+
+
+def blocked_emails(emails: Iterable[str]) -> set[str]:
+    """The blocked ones among ``emails`` (normalised, lower-case), without N+1 queries."""
+    return set(blocked_index(emails=emails).emails)
+
+
+def blocked_phones(phones: Iterable[str]) -> set[str]:
+    """The blocked ones among ``phones`` (normalised ``+7…``), without N+1 queries."""
+    return set(blocked_index(phones=phones).phones)
+
+
+# --- The staff workflow -------------------------------------------------------------------
+
+
+class BlockingTransitionError(Exception):
+    """The request is not in a status that allows this step."""
+
+
+def blocking_due_at(received_at: datetime) -> datetime:
+    """Blocking is due within ``BLOCKING_REQUEST_WORKING_DAYS`` (one) working day."""
+    return working_days_deadline(received_at, getattr(settings, "BLOCKING_REQUEST_WORKING_DAYS", 1))
+
+
+def subject_from_order_code(code: str) -> dict:
+    """Ask other apps (``order_subject_lookup``) who placed the order with this code."""
+    if not code:
+        return {}
+    for _receiver, answer in order_subject_lookup.send(sender=BlockingRequest, code=code):
+        if answer:
+            return dict(answer)
+    return {}
+
+
+def _fill_subject_from_order(request: BlockingRequest) -> None:
+    if request.subject_order_code and not (request.subject_email or request.subject_phone):
+        found = subject_from_order_code(request.subject_order_code)
+        request.subject_email = request.subject_email or found.get("email", "")
+        request.subject_phone = request.subject_phone or found.get("phone", "")
+        request.subject_name = request.subject_name or found.get("name", "")
+        if request.subject_user_id is None and found.get("user") is not None:
+            request.subject_user = found["user"]
+
+
+def blocking_request_validate(request: BlockingRequest) -> None:
+    """A representative brings a document; the subject is identified somehow."""
+    errors: dict[str, str] = {}
+    if (
+        request.requester_kind == BlockingRequest.RequesterKind.REPRESENTATIVE
+        and not request.authority_document
+    ):
+        errors["authority_document"] = _(
+            "A legal representative's request needs the document that gives the authority."
+        )
+    if not (
+        request.subject_email
+        or request.subject_phone
+        or request.subject_order_code
+        or request.subject_user_id
+    ):
+        errors["subject_email"] = _("Identify the subject: e-mail, phone or order code.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def blocking_request_create(
+    *, request: BlockingRequest, created_by: AbstractBaseUser | None = None
+) -> BlockingRequest:
+    """Register a new blocking request (from the public form or entered by staff).
+
+    Fills the subject from the order code when only the code is known, and computes the due
+    time (one working day after receipt).
+    """
+    _fill_subject_from_order(request)
+    blocking_request_validate(request)
+    if request.received_at is None:
+        request.received_at = timezone.now()
+    request.due_at = blocking_due_at(request.received_at)
+    request.status = Status.RECEIVED
+    if created_by is not None and created_by.is_authenticated:
+        request.created_by = created_by
+    request.save()
+    return request
+
+
+def _transition(
+    request: BlockingRequest, *, allowed_from: tuple[str, ...], to: str
+) -> BlockingRequest:
+    locked = BlockingRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status not in allowed_from:
+        raise BlockingTransitionError(
+            _("A request in status “%(status)s” cannot be moved to “%(target)s”.")
+            % {"status": locked.get_status_display(), "target": Status(to).label}
+        )
+    locked.status = to
+    return locked
+
+
+@transaction.atomic
+def blocking_review_start(*, request: BlockingRequest, by: AbstractBaseUser) -> BlockingRequest:
+    """received → under review."""
+    locked = _transition(request, allowed_from=(Status.RECEIVED,), to=Status.UNDER_REVIEW)
+    locked.review_started_at, locked.review_started_by = timezone.now(), by
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def blocking_block(*, request: BlockingRequest, by: AbstractBaseUser) -> BlockingRequest:
+    """received / under review → blocked: from now on the subject's data is not processed."""
+    locked = _transition(
+        request, allowed_from=(Status.RECEIVED, Status.UNDER_REVIEW), to=Status.BLOCKED
+    )
+    _fill_subject_from_order(locked)
+    if not (locked.subject_email or locked.subject_phone or locked.subject_user_id):
+        raise BlockingTransitionError(
+            _("Find the subject's e-mail, phone or account before blocking.")
+        )
+    locked.blocked_at, locked.blocked_by = timezone.now(), by
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def blocking_reject(
+    *, request: BlockingRequest, by: AbstractBaseUser, reason: str
+) -> BlockingRequest:
+    """received / under review → rejected, with the reason given to the requester."""
+    if not reason.strip():
+        raise BlockingTransitionError(_("Give the reason for rejecting the request."))
+    locked = _transition(
+        request, allowed_from=(Status.RECEIVED, Status.UNDER_REVIEW), to=Status.REJECTED
+    )
+    locked.rejected_at, locked.rejected_by, locked.rejection_reason = timezone.now(), by, reason
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def blocking_unblock(
+    *, request: BlockingRequest, by: AbstractBaseUser, reason: str = ""
+) -> BlockingRequest:
+    """blocked → unblocked (the data was corrected, or the processing is lawful again)."""
+    locked = _transition(request, allowed_from=(Status.BLOCKED,), to=Status.UNBLOCKED)
+    locked.unblocked_at, locked.unblocked_by, locked.unblock_reason = timezone.now(), by, reason
+    locked.save()
+    return locked
+
+
+def blocking_requests_overdue(*, now: datetime | None = None) -> list[BlockingRequest]:
+    """Open requests past their due time, oldest first (for the daily reminder)."""
+    now = now or timezone.now()
+    return list(
+        BlockingRequest.objects.filter(
+            status__in=BlockingRequest.OPEN_STATUSES, due_at__lt=now
+        ).order_by("due_at")
+    )
+
+
+def blocking_requests_due_soon(*, now: datetime | None = None) -> list[BlockingRequest]:
+    """Open requests not yet overdue (all are due within a working day or so)."""
+    now = now or timezone.now()
+    return list(
+        BlockingRequest.objects.filter(
+            status__in=BlockingRequest.OPEN_STATUSES, due_at__gte=now
+        ).order_by("due_at")
+    )

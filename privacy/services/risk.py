@@ -1,0 +1,81 @@
+"""A simple per-IP risk signal for the payment flow.
+
+The sales app reports events without privacy importing it::
+
+    ip_event_record(ip=client_ip, kind="order_created", reference=order.code)
+    if ip_risk_flag(ip=client_ip):
+        order.flag_for_review(...)
+    ...
+    ip_event_record(ip=client_ip, kind="payment_failed", reference=order.code)
+
+An IP is flagged when, within ``IP_RISK_WINDOW_MINUTES``, it created at least
+``IP_RISK_MAX_ORDERS`` orders or had at least ``IP_RISK_MAX_FAILED_PAYMENTS`` failed payments
+(the event just recorded counts).
+"""
+
+import ipaddress
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from privacy.models import IpEvent
+
+
+@dataclass(frozen=True)
+class IpRisk:
+    ip: str
+    orders: int
+    failed_payments: int
+    flagged: bool
+    reasons: list[str] = field(default_factory=list)
+
+
+def _valid_ip(ip: str) -> str:
+    try:
+        return str(ipaddress.ip_address((ip or "").strip()))
+    except ValueError:
+        return ""
+
+
+def ip_event_record(*, ip: str, kind: str, reference: str = "") -> IpEvent | None:
+    """Note an order-flow event for ``ip``: ``order_created``, ``payment_failed`` or
+    ``payment_succeeded`` (``IpEvent.Kind``). Unknown or empty IPs are ignored."""
+    address = _valid_ip(ip)
+    if not address:
+        return None
+    return IpEvent.objects.create(ip=address, kind=IpEvent.Kind(kind), reference=reference[:100])
+
+
+def ip_risk_assess(*, ip: str, now: datetime | None = None) -> IpRisk:
+    """Counts of recent orders and failed payments from ``ip`` and whether that is too many."""
+    address = _valid_ip(ip)
+    if not address:
+        return IpRisk(ip=ip, orders=0, failed_payments=0, flagged=False)
+    now = now or timezone.now()
+    since = now - timedelta(minutes=settings.IP_RISK_WINDOW_MINUTES)
+    counts = IpEvent.objects.filter(ip=address, created_at__gte=since).aggregate(
+        orders=Count("id", filter=Q(kind=IpEvent.Kind.ORDER_CREATED)),
+        failed=Count("id", filter=Q(kind=IpEvent.Kind.PAYMENT_FAILED)),
+    )
+    reasons = []
+    if counts["orders"] >= settings.IP_RISK_MAX_ORDERS:
+        reasons.append(f"{counts['orders']} orders in {settings.IP_RISK_WINDOW_MINUTES} min")
+    if counts["failed"] >= settings.IP_RISK_MAX_FAILED_PAYMENTS:
+        reasons.append(
+            f"{counts['failed']} failed payments in {settings.IP_RISK_WINDOW_MINUTES} min"
+        )
+    return IpRisk(
+        ip=address,
+        orders=counts["orders"],
+        failed_payments=counts["failed"],
+        flagged=bool(reasons),
+        reasons=reasons,
+    )
+
+
+def ip_risk_flag(*, ip: str) -> bool:
+    """Should an order from ``ip`` be flagged for review now? (one query)"""
+    return ip_risk_assess(ip=ip).flagged

@@ -1,0 +1,1 @@
+"""Privacy pages by audience: ``public`` (anyone), ``account`` (signed-in buyer), ``staff``."""

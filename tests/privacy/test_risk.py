@@ -1,0 +1,46 @@
+"""The per-IP risk signal the payment flow uses."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from privacy.models import IpEvent
+from privacy.services import ip_event_record, ip_risk_assess, ip_risk_flag
+
+pytestmark = pytest.mark.django_db
+
+
+def test_many_failed_payments_from_one_ip_flag_it(settings):
+    settings.IP_RISK_MAX_FAILED_PAYMENTS = 3
+    for n in range(2):
+        ip_event_record(ip="203.0.113.5", kind="payment_failed", reference=f"O{n}")
+    assert not ip_risk_flag(ip="203.0.113.5")
+    ip_event_record(ip="203.0.113.5", kind="payment_failed", reference="O3")
+    assert ip_risk_flag(ip="203.0.113.5")
+    assert not ip_risk_flag(ip="203.0.113.6")
+
+
+def test_many_orders_from_one_ip_flag_it(settings):
+    settings.IP_RISK_MAX_ORDERS = 4
+    for n in range(4):
+        ip_event_record(ip="2001:db8::1", kind="order_created", reference=f"O{n}")
+    risk = ip_risk_assess(ip="2001:db8::1")
+    assert risk.flagged and risk.orders == 4 and risk.failed_payments == 0
+    assert risk.reasons
+
+
+def test_events_outside_the_window_do_not_count(settings):
+    settings.IP_RISK_MAX_FAILED_PAYMENTS = 2
+    settings.IP_RISK_WINDOW_MINUTES = 60
+    for n in range(3):
+        ip_event_record(ip="198.51.100.1", kind="payment_failed", reference=f"O{n}")
+    later = timezone.now() + timedelta(minutes=61)
+    assert not ip_risk_assess(ip="198.51.100.1", now=later).flagged
+    assert IpEvent.objects.count() == 3
+
+
+def test_unknown_ip_is_ignored():
+    assert ip_event_record(ip="", kind="order_created") is None
+    assert ip_event_record(ip="not-an-ip", kind="order_created") is None
+    assert not ip_risk_flag(ip="")
