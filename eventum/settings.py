@@ -237,6 +237,31 @@ CELERY_BEAT_SCHEDULE["tickets-expire-unpaid-orders"] = {
     "schedule": 60.0,
 }
 
+# Privacy (privacy/): IP log, payment risk signal, legal deadlines, reminders.
+IP_LOG_ENABLED = env.bool("IP_LOG_ENABLED", default=True)
+IP_LOG_RETENTION_DAYS = env.int("IP_LOG_RETENTION_DAYS", default=90)  # then counts per IP per day
+IP_LOG_BUFFER_SIZE = env.int("IP_LOG_BUFFER_SIZE", default=200)  # memory buffer: rows per batch
+IP_LOG_FLUSH_SECONDS = env.int("IP_LOG_FLUSH_SECONDS", default=30)  # ... or the oldest row's age
+IP_LOG_TRUSTED_PROXY_COUNT = env.int("IP_LOG_TRUSTED_PROXY_COUNT", default=0)  # X-Forwarded-For
+IP_LOG_EXCLUDE_PATHS = ["/static/", "/media/", "/healthz", "/favicon.ico"]
+IP_RISK_WINDOW_MINUTES = env.int("IP_RISK_WINDOW_MINUTES", default=60)
+IP_RISK_MAX_ORDERS = env.int("IP_RISK_MAX_ORDERS", default=10)
+IP_RISK_MAX_FAILED_PAYMENTS = env.int("IP_RISK_MAX_FAILED_PAYMENTS", default=3)
+BLOCKING_REQUEST_WORKING_DAYS = 1  # Law of RK No. 94-V: block within one working day
+SUBJECT_ACCESS_DAYS = env.int("SUBJECT_ACCESS_DAYS", default=3)  # working days to answer
+CLAIM_REMINDER_DAYS = 5  # remind staff of claims due within this many days
+# Kazakhstan public holidays for working-day deadlines: "MM-DD" every year, "YYYY-MM-DD" once.
+# Kurban Ait moves every year: add its date (and any government transfer of days off) here.
+PRIVACY_HOLIDAYS = env.list(
+    "PRIVACY_HOLIDAYS",
+    default=(
+        "01-01 01-02 01-07 03-08 03-21 03-22 03-23 05-01 05-07 05-09 07-06 08-30 10-25 12-16"
+        " 2026-05-27 2027-05-16"  # the dated two: Kurban Ait 2026 and 2027 (check each year)
+    ).split(),
+)
+# A holiday on a weekend gives the next working day off (Labour Code art. 85), except these.
+PRIVACY_HOLIDAYS_NOT_MOVED = ["01-07", "2026-05-27", "2027-05-16"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
