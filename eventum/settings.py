@@ -156,7 +156,12 @@ LANGUAGES = [("ru", "Русский"), ("kk", "Қазақша"), ("en", "English
 MODELTRANSLATION_DEFAULT_LANGUAGE = "ru"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("ru",)
 # locale_vendor: Kazakh for third-party apps (allauth) that ship no upstream kk catalogue.
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "eventum" / "locale_vendor"]
+# tickets/pdf_locale: the PDF ticket template's strings, kept apart from the tickets catalogue.
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    BASE_DIR / "eventum" / "locale_vendor",
+    BASE_DIR / "tickets" / "pdf_locale",
+]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True
