@@ -86,6 +86,11 @@ class Event(models.Model):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="events")
     venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="events")
     cover = models.ImageField(_("cover image"), upload_to="events/covers/", blank=True)
+    # Made from ``cover`` by ``events.images.cover_process``: a 16:9 card and a small thumbnail.
+    cover_card = models.ImageField(upload_to="events/covers/card/", blank=True, editable=False)
+    cover_thumbnail = models.ImageField(
+        upload_to="events/covers/thumb/", blank=True, editable=False
+    )
     age_rating = models.CharField(
         _("age rating"), max_length=3, choices=AgeRating.choices, default=AgeRating.ALL
     )
@@ -93,6 +98,7 @@ class Event(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -109,6 +115,15 @@ class Event(models.Model):
         from django.urls import reverse
 
         return reverse("events:event_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        """Buyers can open the page (drafts are visible only in the cabinet)."""
+        return self.status != self.Status.DRAFT
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.PUBLISHED)
 
 
 class Session(models.Model):
@@ -166,7 +181,9 @@ class TicketType(models.Model):
         verbose_name_plural = _("ticket types")
         ordering = ["position", "price", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(price__gte=0), name="ticket_type_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(price__gte=0), name="ticket_type_price_not_negative"
+            ),
             models.CheckConstraint(
                 condition=Q(max_per_order__gte=1), name="ticket_type_max_per_order_positive"
             ),
@@ -182,6 +199,33 @@ class TicketType(models.Model):
     @property
     def quantity_available(self) -> int:
         return max(self.quantity - self.quantity_taken, 0)
+
+    # "Few left" when at most this many tickets remain and at most a fifth of the quantity.
+    FEW_LEFT_AT_MOST = 10
+    FEW_LEFT_SHARE = Decimal("0.2")
+
+    @property
+    def is_sold_out(self) -> bool:
+        return self.quantity_available == 0
+
+    @property
+    def is_few_left(self) -> bool:
+        available = self.quantity_available
+        return 0 < available <= self.FEW_LEFT_AT_MOST and available <= (
+            self.quantity * self.FEW_LEFT_SHARE
+        )
+
+    @property
+    def sale_state(self) -> str:
+        """``not_started``, ``ended``, ``sold_out``, ``few_left`` or ``available``."""
+        now = timezone.now()
+        if self.sale_starts_at and now < self.sale_starts_at:
+            return "not_started"
+        if self.sale_ends_at and now >= self.sale_ends_at:
+            return "ended"
+        if self.is_sold_out:
+            return "sold_out"
+        return "few_left" if self.is_few_left else "available"
 
     @property
     def is_free(self) -> bool:

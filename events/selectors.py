@@ -1,32 +1,258 @@
-"""Reads for the public catalogue. Each owns its joins so pages make a bounded number of queries."""
+"""Reads for the public catalogue and the cabinet. Each owns its joins and subqueries, so a
+page makes the same small number of queries however many events, sessions and ticket types
+there are."""
 
-from django.db.models import Min, Prefetch, QuerySet
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import (
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from events.models import Event, Session, TicketType
+from events.signals import availability_read
+from organizers.models import Organizer
+
+SEARCH_CONFIG = "russian"
+
+
+def _session_window(
+    *, prefix: str, now: datetime, starts_from: datetime | None, starts_until: datetime | None
+) -> dict:
+    """Lookups restricting sessions to those ahead (and inside the date range), for a query
+    on ``Session`` (``prefix=""``) or on ``TicketType`` (``prefix="session__"``)."""
+    lookups = {f"{prefix}starts_at__gte": max(now, starts_from or now)}
+    if starts_until is not None:
+        lookups[f"{prefix}starts_at__lte"] = starts_until
+    return lookups
+
+
+def _with_catalogue_facts(qs: QuerySet[Event], window: dict) -> QuerySet[Event]:
+    """Annotate the next session start, the lowest price and the tickets left over the sessions
+    in ``window`` (correlated subqueries in one statement; no joins that multiply rows)."""
+    sessions = Session.objects.filter(event=OuterRef("pk"), **window[""])
+    ticket_types = TicketType.objects.filter(session__event=OuterRef("pk"), **window["session__"])
+    lowest_price = (
+        ticket_types.order_by().values("session__event").annotate(m=Min("price")).values("m")
+    )
+    left = (
+        ticket_types.order_by()
+        .values("session__event")
+        .annotate(n=Sum(F("quantity") - F("quantity_taken")))
+        .values("n")
+    )
+    return qs.annotate(
+        next_starts_at=Subquery(sessions.order_by("starts_at").values("starts_at")[:1]),
+        min_price=Subquery(lowest_price[:1]),
+        tickets_left=Coalesce(Subquery(left[:1], output_field=IntegerField()), 0),
+    )
+
+
+def search_filter(qs: QuerySet[Event], text: str) -> QuerySet[Event]:
+    """Full-text search with the Russian configuration on PostgreSQL; ``icontains`` elsewhere."""
+    text = " ".join((text or "").split())[:100]
+    if not text:
+        return qs
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = (
+            SearchVector("title_ru", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("title_kk", "title_en", weight="A", config="simple")
+            + SearchVector("description_ru", weight="B", config=SEARCH_CONFIG)
+            + SearchVector("venue__name", "organizer__public_name", weight="C", config="simple")
+        )
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch") | SearchQuery(
+            text, config="simple", search_type="websearch"
+        )
+        return (
+            qs.annotate(search=vector, search_rank=SearchRank(vector, query))
+            .filter(search=query)
+            .order_by("-search_rank", "next_starts_at", "id")
+        )
+    # SQLite's LIKE folds case for ASCII only, so try the usual spellings of Cyrillic words.
+    variants = {text, text.lower(), text.upper(), text.capitalize(), text.title()}
+    condition = Q()
+    for variant in variants:
+        for field in ("title_ru", "title_kk", "title_en", "description_ru", "venue__name"):
+            condition |= Q(**{f"{field}__contains": variant})
+    return qs.filter(condition)
+
+
+def catalogue(
+    *,
+    q: str = "",
+    city=None,
+    category=None,
+    starts_from: datetime | None = None,
+    starts_until: datetime | None = None,
+    price_max: Decimal | None = None,
+    organizer: Organizer | None = None,
+) -> QuerySet[Event]:
+    """Published events with a session ahead (within the date range), filtered, soonest first.
+
+    Each row carries ``next_starts_at``, ``min_price`` (lowest price over those sessions) and
+    ``tickets_left``.
+    """
+    now = timezone.now()
+    window = {
+        prefix: _session_window(
+            prefix=prefix, now=now, starts_from=starts_from, starts_until=starts_until
+        )
+        for prefix in ("", "session__")
+    }
+    qs = Event.objects.filter(status=Event.Status.PUBLISHED).filter(
+        Exists(Session.objects.filter(event=OuterRef("pk"), **window[""]))
+    )
+    if city is not None:
+        qs = qs.filter(venue__city=city)
+    if category is not None:
+        qs = qs.filter(category=category)
+    if organizer is not None:
+        qs = qs.filter(organizer=organizer)
+    if price_max is not None:
+        qs = qs.filter(
+            Exists(
+                TicketType.objects.filter(
+                    session__event=OuterRef("pk"), price__lte=price_max, **window["session__"]
+                )
+            )
+        )
+    qs = _with_catalogue_facts(qs, window).select_related("organizer", "category", "venue__city")
+    qs = qs.order_by("next_starts_at", "id")
+    return search_filter(qs, q)
+
+
+def events_fresh(qs: QuerySet[Event], ids: list[int] | None = None) -> list[Event]:
+    """The rows of ``qs`` (or those of ``ids``, in that order) with availability read *after*
+    ``availability_read`` is sent for their ticket types: ids, signal, then the rows."""
+    if ids is None:
+        ids = list(qs.values_list("pk", flat=True))
+    notify_availability_read(ids)
+    if not ids:
+        return []
+    rows = {event.pk: event for event in _unsliced(qs).filter(pk__in=ids)}
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+def _unsliced(qs: QuerySet[Event]) -> QuerySet[Event]:
+    if qs.query.is_sliced:
+        qs = qs._chain()
+        qs.query.clear_limits()
+    return qs
+
+
+def catalogue_page(*, filters: dict, page_number: str | int | None, per_page: int = 12) -> Page:
+    """One page of the catalogue: a count, the page's ids, ``availability_read``, the rows."""
+    qs = catalogue(**filters)
+    paginator = Paginator(qs, per_page)
+    page = paginator.get_page(page_number)
+    bottom = (page.number - 1) * per_page
+    ids = list(qs.values_list("pk", flat=True)[bottom : bottom + per_page])
+    page.object_list = events_fresh(qs, ids)
+    return page
 
 
 def events_upcoming(*, limit: int | None = None) -> QuerySet[Event]:
     """Published events with at least one session still ahead, soonest first."""
-    now = timezone.now()
-    qs = (
-        Event.objects.filter(status=Event.Status.PUBLISHED, sessions__starts_at__gte=now)
-        .annotate(next_starts_at=Min("sessions__starts_at"), min_price=Min("sessions__ticket_types__price"))
-        .select_related("organizer", "category", "venue__city")
-        .order_by("next_starts_at", "id")
-    )
+    qs = catalogue()
     return qs[:limit] if limit else qs
 
 
+def notify_availability_read(event_ids: list[int]) -> None:
+    """Tell listeners (the tickets app releases expired holds) which ticket types are about to
+    be shown with their availability. One query for any number of events."""
+    if not event_ids:
+        return
+    ids = list(
+        TicketType.objects.filter(
+            session__event_id__in=event_ids, session__starts_at__gte=timezone.now()
+        ).values_list("pk", flat=True)
+    )
+    if ids:
+        availability_read.send(sender=TicketType, ticket_type_ids=ids)
+
+
 def event_for_public_page(*, slug: str) -> Event:
-    """A published (or cancelled/finished) event with its sessions and ticket types."""
+    """A published (or cancelled/finished) event with its sessions and ticket types.
+
+    ``availability_read`` is sent first, so the ticket counts read here are fresh.
+    """
+    event = (
+        Event.objects.exclude(status=Event.Status.DRAFT)
+        .select_related("organizer", "category", "venue__city")
+        .get(slug=slug)
+    )
+    ticket_type_ids = list(
+        TicketType.objects.filter(session__event=event).values_list("pk", flat=True)
+    )
+    if ticket_type_ids:
+        availability_read.send(sender=TicketType, ticket_type_ids=ticket_type_ids)
     ticket_types = TicketType.objects.order_by("position", "price", "id")
-    sessions = Session.objects.order_by("starts_at").prefetch_related(
+    sessions = Session.objects.order_by("starts_at", "id").prefetch_related(
+        Prefetch("ticket_types", queryset=ticket_types)
+    )
+    prefetch_related_objects([event], Prefetch("sessions", queryset=sessions))
+    return event
+
+
+def organizer_with_events(*, slug: str) -> tuple[Organizer, list[Event]]:
+    """An organizer's public page: the organizer and its upcoming published events."""
+    organizer = Organizer.objects.get(slug=slug)
+    return organizer, events_fresh(catalogue(organizer=organizer))
+
+
+def organizers_public() -> QuerySet[Organizer]:
+    """Organizers with at least one public event (for the sitemap)."""
+    public = Event.objects.filter(organizer=OuterRef("pk")).exclude(status=Event.Status.DRAFT)
+    return Organizer.objects.filter(Exists(public)).order_by("pk")
+
+
+def events_for_cabinet(*, organizer: Organizer) -> QuerySet[Event]:
+    """All events of an organizer for its cabinet, newest first, with counts for the list."""
+    first_start = Session.objects.filter(event=OuterRef("pk")).order_by("starts_at")
+    taken = (
+        TicketType.objects.filter(session__event=OuterRef("pk"))
+        .order_by()
+        .values("session__event")
+        .annotate(n=Sum("quantity_taken"))
+        .values("n")
+    )
+    return (
+        Event.objects.filter(organizer=organizer)
+        .select_related("category", "venue__city")
+        .annotate(
+            first_starts_at=Subquery(first_start.values("starts_at")[:1]),
+            tickets_taken=Coalesce(Subquery(taken[:1], output_field=IntegerField()), 0),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def event_for_cabinet(*, organizer: Organizer, pk: int) -> Event:
+    """One event of the organizer with sessions and ticket types (``Event.DoesNotExist`` for
+    someone else's)."""
+    ticket_types = TicketType.objects.order_by("position", "price", "id")
+    sessions = Session.objects.order_by("starts_at", "id").prefetch_related(
         Prefetch("ticket_types", queryset=ticket_types)
     )
     return (
-        Event.objects.exclude(status=Event.Status.DRAFT)
+        Event.objects.filter(organizer=organizer)
         .select_related("organizer", "category", "venue__city")
         .prefetch_related(Prefetch("sessions", queryset=sessions))
-        .get(slug=slug)
+        .get(pk=pk)
     )

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from events import views
+from events.views import public
 
 app_name = "events"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("events/<slug:slug>/", views.event_detail, name="event_detail"),
+    path("", public.home, name="home"),
+    path("events/", public.catalogue, name="catalogue"),
+    path("events/<slug:slug>/", public.event_detail, name="event_detail"),
+    path("organizers/<slug:slug>/", public.organizer_detail, name="organizer_detail"),
 ]

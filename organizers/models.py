@@ -16,7 +16,7 @@ INVITATION_VALID_FOR = timedelta(days=14)
 
 class Organizer(models.Model):
     class Kind(models.TextChoices):
-        TOO = "too", _("LLP (ТОО)")  # noqa: RUF001
+        TOO = "too", _("LLP (ТОО)")
         IP = "ip", _("Sole proprietor (ИП)")
         INDIVIDUAL = "individual", _("Individual")
 

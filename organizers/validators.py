@@ -78,7 +78,7 @@ def validate_bin_iin_for_kind(value: str, kind: str) -> None:
     number = normalize_bin_iin(value)
     if kind == "too" and not is_bin(number):
         raise ValidationError(
-            _("An LLP (ТОО) is registered with a БИН; this number is not a БИН."),  # noqa: RUF001
+            _("An LLP (ТОО) is registered with a БИН; this number is not a БИН."),
             code="bin_expected",
         )
     if kind == "individual" and not is_iin(number):

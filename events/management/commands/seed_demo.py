@@ -8,12 +8,14 @@ from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from events.models import Category, City, Event, Session, TicketType, Venue
 from organizers.models import Membership, Organizer
+from organizers.validators import validate_bin_iin_for_kind
 
 DEMO_PASSWORD = "eventum-demo-2026"
 DEMO_USERS = {
@@ -39,7 +41,7 @@ ORGANIZERS = [
         "public_name": "Dombra Live",
         "kind": Organizer.Kind.TOO,
         "legal_name": "ТОО «Домбра Лайв»",
-        "bin_iin": "180240021346",
+        "bin_iin": "180240021341",
         "owner": "organizer",
     },
     {
@@ -47,7 +49,7 @@ ORGANIZERS = [
         "public_name": "Astana Stage",
         "kind": Organizer.Kind.IP,
         "legal_name": "ИП Сейткали А. Б.",
-        "bin_iin": "850315300156",
+        "bin_iin": "850315300158",
         "owner": None,
     },
     {
@@ -55,7 +57,7 @@ ORGANIZERS = [
         "public_name": "Tech Steppe",
         "kind": Organizer.Kind.TOO,
         "legal_name": "ТОО «Тех Степь»",
-        "bin_iin": "200140011223",
+        "bin_iin": "200140011228",
         "owner": None,
     },
 ]
@@ -171,7 +173,7 @@ class Command(BaseCommand):
         return user
 
     def _organizer(self, spec: dict, users: dict) -> Organizer:
-        organizer, _ = Organizer.objects.get_or_create(
+        organizer, created = Organizer.objects.get_or_create(
             slug=spec["slug"],
             defaults={
                 "public_name": spec["public_name"],
@@ -189,6 +191,13 @@ class Command(BaseCommand):
                 "reviewed_at": timezone.now(),
             },
         )
+        if not created and organizer.bin_iin != spec["bin_iin"]:
+            # Demo rows made before the БИН/ИИН check existed carried invalid numbers.
+            try:
+                validate_bin_iin_for_kind(organizer.bin_iin, organizer.kind)
+            except ValidationError:
+                organizer.bin_iin = spec["bin_iin"]
+                organizer.save(update_fields=["bin_iin"])
         if spec["owner"]:
             Membership.objects.get_or_create(
                 organizer=organizer,

@@ -1,0 +1,1 @@
+"""Views of the events app, by audience: ``public`` (buyers) and ``cabinet`` (organizers)."""

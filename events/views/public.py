@@ -1,0 +1,76 @@
+"""Pages buyers land on: home, catalogue, event page, organizer page. Cacheable for anonymous
+visitors (``events.caching.public_cache``)."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from events.caching import public_cache
+from events.forms import CatalogueFilterForm
+from events.models import Event
+from events.selectors import (
+    catalogue_page,
+    event_for_public_page,
+    events_fresh,
+    events_upcoming,
+    organizer_with_events,
+)
+from events.structured_data import event_json_ld, event_open_graph, event_summary
+from organizers.models import Organizer
+
+HOME_EVENTS = 12
+CATALOGUE_PAGE_SIZE = 12
+
+
+@public_cache
+def home(request: HttpRequest) -> HttpResponse:
+    events = events_fresh(events_upcoming(limit=HOME_EVENTS))
+    return render(
+        request, "events/home.html", {"events": events, "filter_form": CatalogueFilterForm()}
+    )
+
+
+@public_cache
+def catalogue(request: HttpRequest) -> HttpResponse:
+    form = CatalogueFilterForm(request.GET or None)
+    page = catalogue_page(
+        filters=form.filters(), page_number=request.GET.get("page"), per_page=CATALOGUE_PAGE_SIZE
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter_form": form,
+        "page": page,
+        "events": page.object_list,
+        "query_string": query.urlencode(),
+        "filtered": bool(form.is_bound and form.filters()),
+    }
+    return render(request, "events/catalogue.html", context)
+
+
+@public_cache
+def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        event = event_for_public_page(slug=slug)
+    except Event.DoesNotExist as exc:
+        raise Http404 from exc
+    open_graph = event_open_graph(event, request)
+    context = {
+        "event": event,
+        "sessions": event.sessions.all(),
+        "json_ld": event_json_ld(event, request),
+        "open_graph": open_graph,
+        "canonical_url": open_graph["og:url"],
+        "meta_description": event_summary(event),
+    }
+    return render(request, "events/event_detail.html", context)
+
+
+@public_cache
+def organizer_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        organizer, events = organizer_with_events(slug=slug)
+    except Organizer.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(
+        request, "events/organizer_detail.html", {"organizer": organizer, "events": events}
+    )

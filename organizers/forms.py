@@ -1,0 +1,104 @@
+"""Cabinet forms: the legal profile and the team. Error messages are translated."""
+
+from django import forms
+from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
+
+from organizers.models import Membership, Organizer
+from organizers.validators import (
+    normalize_bic,
+    normalize_bin_iin,
+    normalize_iban,
+    normalize_phone,
+    validate_bic,
+    validate_bin_iin,
+    validate_bin_iin_for_kind,
+    validate_iban_kz,
+    validate_phone_kz,
+)
+
+
+class OrganizerProfileForm(forms.ModelForm):
+    """The organizer's public name and the legal profile the privacy policy speaks of."""
+
+    class Meta:
+        model = Organizer
+        fields = [
+            "public_name",
+            "description",
+            "kind",
+            "legal_name",
+            "bin_iin",
+            "legal_address",
+            "iban",
+            "bank_name",
+            "bik",
+            "contact_person",
+            "phone",
+            "email",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "bin_iin": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "iban": forms.TextInput(attrs={"autocomplete": "off", "placeholder": "KZ…"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "placeholder": "+7 701 123 45 67"}),
+        }
+        help_texts = {
+            "bin_iin": _("12 digits: БИН for an LLP, ИИН for a sole proprietor or an individual."),
+            "iban": _("20 characters starting with KZ, as in your bank's account statement."),
+            "bik": _("8 or 11 characters, such as KCJBKZKX."),
+            "phone": _("In the +7 format."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # People paste numbers with spaces and dashes: the model's length limits apply to the
+        # normalised value (checked again by the model), not to what was typed.
+        for name, typed_length in (("bin_iin", 20), ("iban", 34), ("phone", 24), ("bik", 14)):
+            field = self.fields[name]
+            field.max_length = typed_length
+            field.widget.attrs["maxlength"] = typed_length
+            field.validators = [
+                v for v in field.validators if not isinstance(v, MaxLengthValidator)
+            ]
+
+    def clean_bin_iin(self) -> str:
+        value = normalize_bin_iin(self.cleaned_data["bin_iin"])
+        validate_bin_iin(value)
+        return value
+
+    def clean_iban(self) -> str:
+        value = normalize_iban(self.cleaned_data["iban"])
+        validate_iban_kz(value)
+        return value
+
+    def clean_bik(self) -> str:
+        value = normalize_bic(self.cleaned_data["bik"])
+        validate_bic(value)
+        return value
+
+    def clean_phone(self) -> str:
+        validate_phone_kz(self.cleaned_data["phone"])
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, number = cleaned.get("kind"), cleaned.get("bin_iin")
+        if kind and number:
+            try:
+                validate_bin_iin_for_kind(number, kind)
+            except forms.ValidationError as error:
+                self.add_error("bin_iin", error)
+        return cleaned
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class MembershipRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)

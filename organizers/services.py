@@ -1,0 +1,237 @@
+"""Writes of the organizers app: legal profiles, staff review and the team."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from eventum.mail import email_enqueue
+from organizers.models import Invitation, Membership, Organizer
+from organizers.roles import OWNER
+from organizers.slugs import unique_slug
+
+# Paths under /cabinet/ that an organizer slug must not take.
+RESERVED_SLUGS = frozenset({"new", "invitations", "events", "admin", "static", "media"})
+# Changing one of these sends a verified organizer back to review: payouts depend on them.
+REVIEWED_FIELDS = ("kind", "legal_name", "bin_iin", "iban", "bik", "bank_name")
+
+
+class OrganizerError(Exception):
+    """A cabinet action that the rules do not allow; the message is shown to the user."""
+
+
+class RejectionNeedsReason(OrganizerError):
+    pass
+
+
+class LastOwner(OrganizerError):
+    pass
+
+
+class InvitationNotOpen(OrganizerError):
+    pass
+
+
+class InvitationEmailMismatch(OrganizerError):
+    pass
+
+
+def _send(
+    *, subject_template: str, body_template: str, to: list[str], context: dict[str, Any]
+) -> None:
+    subject = " ".join(render_to_string(subject_template, context).split())
+    body = render_to_string(body_template, context)
+    email_enqueue(EmailMultiAlternatives(subject=subject, body=body, to=to))
+
+
+@transaction.atomic
+def organizer_create(*, user: AbstractBaseUser, data: dict[str, Any]) -> Organizer:
+    """A new organizer, pending review, with ``user`` as its owner; staff are told."""
+    organizer = Organizer(**data)
+    organizer.slug = unique_slug(
+        Organizer, data["public_name"], fallback="organizer", reserved=RESERVED_SLUGS
+    )
+    organizer.status = Organizer.Status.PENDING
+    organizer.save()
+    Membership.objects.create(organizer=organizer, user=user, role=OWNER)
+    if settings.STAFF_NOTIFICATION_EMAILS:
+        _send(
+            subject_template="organizers/email/review_requested_subject.txt",
+            body_template="organizers/email/review_requested.txt",
+            to=list(settings.STAFF_NOTIFICATION_EMAILS),
+            context={
+                "organizer": organizer,
+                "admin_path": reverse("admin:organizers_organizer_change", args=[organizer.pk]),
+            },
+        )
+    return organizer
+
+
+@transaction.atomic
+def organizer_update_profile(
+    *, organizer: Organizer, data: dict[str, Any], changed_fields: list[str]
+) -> Organizer:
+    """Save the profile; a change to the reviewed legal details sends it back to review."""
+    for name, value in data.items():
+        setattr(organizer, name, value)
+    if organizer.status != Organizer.Status.PENDING and set(changed_fields) & set(REVIEWED_FIELDS):
+        organizer.status = Organizer.Status.PENDING
+        organizer.reviewed_at = None
+        organizer.reviewed_by = None
+    organizer.save()
+    return organizer
+
+
+def _owner_emails(organizer: Organizer) -> list[str]:
+    owners = organizer.memberships.filter(role=OWNER).select_related("user")
+    return sorted({organizer.email, *(m.user.email for m in owners if m.user.email)})
+
+
+@transaction.atomic
+def organizer_verify(*, organizer: Organizer, reviewer: AbstractBaseUser | None) -> Organizer:
+    """Staff confirm the legal profile: the organizer may now publish paid events."""
+    organizer = Organizer.objects.select_for_update().get(pk=organizer.pk)
+    organizer.status = Organizer.Status.VERIFIED
+    organizer.rejection_reason = ""
+    organizer.reviewed_at = timezone.now()
+    organizer.reviewed_by = reviewer
+    organizer.save(update_fields=["status", "rejection_reason", "reviewed_at", "reviewed_by"])
+    with translation.override(settings.LANGUAGE_CODE):
+        _send(
+            subject_template="organizers/email/verified_subject.txt",
+            body_template="organizers/email/verified.txt",
+            to=_owner_emails(organizer),
+            context={"organizer": organizer},
+        )
+    return organizer
+
+
+@transaction.atomic
+def organizer_reject(
+    *, organizer: Organizer, reviewer: AbstractBaseUser | None, reason: str
+) -> Organizer:
+    """Staff refuse the legal profile with a reason the organizer reads in the e-mail."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RejectionNeedsReason(
+            translation.gettext("Give the organizer a reason for the rejection.")
+        )
+    organizer = Organizer.objects.select_for_update().get(pk=organizer.pk)
+    organizer.status = Organizer.Status.REJECTED
+    organizer.rejection_reason = reason
+    organizer.reviewed_at = timezone.now()
+    organizer.reviewed_by = reviewer
+    organizer.save(update_fields=["status", "rejection_reason", "reviewed_at", "reviewed_by"])
+    with translation.override(settings.LANGUAGE_CODE):
+        _send(
+            subject_template="organizers/email/rejected_subject.txt",
+            body_template="organizers/email/rejected.txt",
+            to=_owner_emails(organizer),
+            context={"organizer": organizer, "reason": reason},
+        )
+    return organizer
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    organizer: Organizer,
+    email: str,
+    role: str,
+    invited_by: AbstractBaseUser,
+    base_url: str,
+) -> Invitation:
+    """Invite ``email`` to the team (replacing an open invitation to the same address)."""
+    email = email.strip().lower()
+    Invitation.objects.filter(
+        organizer=organizer, email__iexact=email, accepted_at__isnull=True
+    ).delete()
+    invitation = Invitation.objects.create(
+        organizer=organizer, email=email, role=role, invited_by=invited_by
+    )
+    accept_path = reverse("organizers:invitation_accept", kwargs={"token": invitation.token})
+    _send(
+        subject_template="organizers/email/invitation_subject.txt",
+        body_template="organizers/email/invitation.txt",
+        to=[email],
+        context={
+            "invitation": invitation,
+            "organizer": organizer,
+            "accept_url": base_url.rstrip("/") + accept_path,
+        },
+    )
+    return invitation
+
+
+def _user_emails(user: AbstractBaseUser) -> set[str]:
+    from allauth.account.models import EmailAddress
+
+    verified = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    return {e.lower() for e in verified}
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser) -> Membership:
+    """The invited person joins the team; only an account with the invited e-mail, verified."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise InvitationNotOpen(translation.gettext("This invitation is no longer valid."))
+    if invitation.email.lower() not in _user_emails(user):
+        raise InvitationEmailMismatch(
+            translation.gettext(
+                "This invitation was sent to %(email)s. Sign in with that e-mail address "
+                "(verified) to accept it."
+            )
+            % {"email": invitation.email}
+        )
+    membership, created = Membership.objects.get_or_create(
+        organizer_id=invitation.organizer_id, user=user, defaults={"role": invitation.role}
+    )
+    if not created and membership.role != OWNER:
+        membership.role = invitation.role
+        membership.save(update_fields=["role"])
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation) -> None:
+    invitation.delete()
+
+
+def _ensure_another_owner(membership: Membership) -> None:
+    if membership.role != OWNER:
+        return
+    owners = (
+        Membership.objects.select_for_update()
+        .filter(organizer_id=membership.organizer_id, role=OWNER)
+        .exclude(pk=membership.pk)
+    )
+    if not owners.exists():
+        raise LastOwner(
+            translation.gettext("A team needs at least one owner: appoint another owner first.")
+        )
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str) -> Membership:
+    """Give a team member another role; the last owner cannot stop being one."""
+    if role != OWNER:
+        _ensure_another_owner(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership) -> None:
+    """Take a member out of the team; the last owner cannot be removed."""
+    _ensure_another_owner(membership)
+    membership.delete()

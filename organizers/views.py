@@ -1,0 +1,148 @@
+"""The organizer's personal cabinet: legal profile, status and team."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from organizers import services
+from organizers.forms import InvitationForm, MembershipRoleForm, OrganizerProfileForm
+from organizers.models import Invitation, Membership
+from organizers.permissions import (
+    ROLES_PROFILE,
+    ROLES_TEAM,
+    organizer_object_or_404,
+    organizer_role_required,
+)
+from organizers.selectors import (
+    invitation_by_token,
+    invitations_open,
+    memberships_of,
+    organizer_team,
+)
+
+
+@login_required
+def cabinet_index(request: HttpRequest) -> HttpResponse:
+    memberships = list(memberships_of(user=request.user))
+    if len(memberships) == 1 and "all" not in request.GET:
+        return redirect("organizers:dashboard", organizer_slug=memberships[0].organizer.slug)
+    return render(request, "organizers/cabinet_index.html", {"memberships": memberships})
+
+
+@login_required
+def organizer_create(request: HttpRequest) -> HttpResponse:
+    form = OrganizerProfileForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organizer = services.organizer_create(user=request.user, data=form.cleaned_data)
+        messages.success(
+            request,
+            _("Your organizer profile is saved and sent to review. You can prepare drafts now."),
+        )
+        return redirect("organizers:dashboard", organizer_slug=organizer.slug)
+    return render(request, "organizers/organizer_form.html", {"form": form, "creating": True})
+
+
+@organizer_role_required()
+def dashboard(request: HttpRequest, organizer_slug: str) -> HttpResponse:
+    return render(request, "organizers/dashboard.html", {})
+
+
+@organizer_role_required(*ROLES_PROFILE)
+def profile_edit(request: HttpRequest, organizer_slug: str) -> HttpResponse:
+    form = OrganizerProfileForm(request.POST or None, instance=request.organizer)
+    if request.method == "POST" and form.is_valid():
+        was_pending = request.organizer.status == request.organizer.Status.PENDING
+        organizer = services.organizer_update_profile(
+            organizer=request.organizer,
+            data={name: form.cleaned_data[name] for name in form.Meta.fields},
+            changed_fields=form.changed_data,
+        )
+        if not was_pending and organizer.status == organizer.Status.PENDING:
+            messages.info(
+                request, _("The legal details changed, so the profile is under review again.")
+            )
+        messages.success(request, _("Profile saved."))
+        return redirect("organizers:dashboard", organizer_slug=organizer.slug)
+    return render(request, "organizers/organizer_form.html", {"form": form, "creating": False})
+
+
+@organizer_role_required(*ROLES_TEAM)
+def team(request: HttpRequest, organizer_slug: str) -> HttpResponse:
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.invitation_create(
+            organizer=request.organizer,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            invited_by=request.user,
+            base_url=request.build_absolute_uri("/"),
+        )
+        messages.success(
+            request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+        )
+        return redirect("organizers:team", organizer_slug=organizer_slug)
+    context = {
+        "form": form,
+        "members": organizer_team(organizer=request.organizer),
+        "invitations": invitations_open(organizer=request.organizer),
+        "roles": Membership.Role.choices,
+    }
+    return render(request, "organizers/team.html", context)
+
+
+@require_POST
+@organizer_role_required(*ROLES_TEAM)
+def member_role(request: HttpRequest, organizer_slug: str, pk: int) -> HttpResponse:
+    membership = organizer_object_or_404(Membership, organizer=request.organizer, pk=pk)
+    form = MembershipRoleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.membership_change_role(membership=membership, role=form.cleaned_data["role"])
+            messages.success(request, _("Role changed."))
+        except services.OrganizerError as error:
+            messages.error(request, str(error))
+    return redirect("organizers:team", organizer_slug=organizer_slug)
+
+
+@require_POST
+@organizer_role_required(*ROLES_TEAM)
+def member_remove(request: HttpRequest, organizer_slug: str, pk: int) -> HttpResponse:
+    membership = organizer_object_or_404(Membership, organizer=request.organizer, pk=pk)
+    try:
+        services.membership_remove(membership=membership)
+        messages.success(request, _("Removed from the team."))
+    except services.OrganizerError as error:
+        messages.error(request, str(error))
+    return redirect("organizers:team", organizer_slug=organizer_slug)
+
+
+@require_POST
+@organizer_role_required(*ROLES_TEAM)
+def invitation_revoke(request: HttpRequest, organizer_slug: str, pk: int) -> HttpResponse:
+    invitation = organizer_object_or_404(
+        Invitation, organizer=request.organizer, pk=pk, accepted_at__isnull=True
+    )
+    services.invitation_revoke(invitation=invitation)
+    messages.success(request, _("Invitation withdrawn."))
+    return redirect("organizers:team", organizer_slug=organizer_slug)
+
+
+@login_required
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = invitation_by_token(token=token)
+    if invitation is None:
+        return render(request, "organizers/invitation.html", {"invitation": None}, status=404)
+    if request.method == "POST":
+        try:
+            membership = services.invitation_accept(invitation=invitation, user=request.user)
+        except services.OrganizerError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Welcome to the team of %(name)s.") % {"name": invitation.organizer}
+            )
+            return redirect("organizers:dashboard", organizer_slug=membership.organizer.slug)
+    return render(request, "organizers/invitation.html", {"invitation": invitation})
