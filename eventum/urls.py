@@ -3,11 +3,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from events.sitemaps import SITEMAPS
 from events.sitemaps import SITEMAPS
 from eventum.views import account_overview
 
@@ -18,13 +16,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("account/", account_overview, name="account_overview"),
-    path("cabinet/<slug:organizer_slug>/events/", include("events.urls_cabinet")),
     path("cabinet/<slug:organizer_slug>/events/", include("events.urls_cabinet")),
     path("cabinet/", include("organizers.urls")),
     path("privacy/", include("privacy.urls")),
