@@ -7,6 +7,9 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets and orders")
 
     def ready(self) -> None:
+        from allauth.account.signals import email_confirmed
+        from django.contrib.auth.signals import user_logged_in
+
         from events.signals import availability_read, event_cancelled
         from tickets import receivers
 
@@ -17,4 +20,11 @@ class TicketsConfig(AppConfig):
         event_cancelled.connect(
             receivers.cancel_orders_on_event_cancelled,
             dispatch_uid="tickets.cancel_orders_on_event_cancelled",
+        )
+        email_confirmed.connect(
+            receivers.claim_orders_on_email_confirmed,
+            dispatch_uid="tickets.claim_orders_on_email_confirmed",
+        )
+        user_logged_in.connect(
+            receivers.claim_orders_on_login, dispatch_uid="tickets.claim_orders_on_login"
         )

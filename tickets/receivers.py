@@ -19,3 +19,27 @@ def cancel_orders_on_event_cancelled(sender: Any, event: Any = None, **kwargs: A
 
     if event is not None:
         orders_cancel_for_event(event=event)
+
+
+def claim_orders_on_email_confirmed(sender: Any, email_address: Any = None, **kwargs: Any) -> None:
+    """A guest's orders become the account's once its owner verifies the same e-mail."""
+    from tickets.services.orders import orders_claim_for_user
+
+    if email_address is not None and email_address.verified:
+        orders_claim_for_user(user=email_address.user, email=email_address.email)
+
+
+def claim_orders_on_login(
+    sender: Any, request: Any = None, user: Any = None, **kwargs: Any
+) -> None:
+    """Also on sign-in, for every verified address of the user."""
+    from allauth.account.models import EmailAddress
+
+    from tickets.services.orders import orders_claim_for_user
+
+    if user is None:
+        return
+    for email in EmailAddress.objects.filter(user=user, verified=True).values_list(
+        "email", flat=True
+    ):
+        orders_claim_for_user(user=user, email=email)

@@ -1,5 +1,37 @@
 from django.urls import path
 
+from tickets.views import buyer, cabinet, callbacks, public
+
 app_name = "tickets"
 
-urlpatterns: list[path] = []
+urlpatterns = [
+    path("", buyer.my_orders, name="my_orders"),
+    path("cart/", public.cart_update, name="cart_update"),
+    path("cart/empty/", public.cart_empty, name="cart_empty"),
+    path("cart/promo/", public.promo_apply, name="promo_apply"),
+    path("checkout/", public.checkout, name="checkout"),
+    path("pay/test/<uuid:public_id>/", buyer.test_payment, name="test_payment"),
+    path(
+        "callbacks/cloudpayments/<slug:kind>/",
+        callbacks.cloudpayments_notification,
+        name="cloudpayments_notification",
+    ),
+    path("cabinet/<slug:organizer_slug>/", cabinet.order_list, name="cabinet_orders"),
+    path(
+        "cabinet/<slug:organizer_slug>/<str:code>/",
+        cabinet.order_detail,
+        name="cabinet_order",
+    ),
+    path(
+        "cabinet/<slug:organizer_slug>/<str:code>/refund/",
+        cabinet.order_refund_view,
+        name="cabinet_order_refund",
+    ),
+    path("<str:code>/", buyer.order_detail, name="order_detail"),
+    path("<str:code>/pay/", buyer.order_pay, name="order_pay"),
+    path(
+        "<str:code>/attachments/<int:answer_id>/",
+        buyer.attachment_download,
+        name="attachment_download",
+    ),
+]

@@ -59,7 +59,7 @@ def test_last_tickets_go_to_exactly_as_many_buyers_as_are_left():
     assert len(wins) == 7
     assert len(losses) == BUYERS - 7
     assert all(isinstance(exc, SoldOut) for exc in losses), Counter(type(e) for e in losses)
-    assert {str(exc.message) for exc in losses} == {"Tickets “Стандарт” are sold out."}
+    assert {str(exc.message) for exc in losses} == {"Билеты «Стандарт» распроданы."}
     tt.refresh_from_db()
     assert tt.quantity_taken == 100
     held = sum(

@@ -59,7 +59,7 @@ def test_last_tickets_cannot_be_held_twice():
     cart_set_quantities(cart_token=new_token(), quantities={tt.pk: 2})
     with pytest.raises(SoldOut) as exc:
         cart_set_quantities(cart_token=new_token(), quantities={tt.pk: 1})
-    assert "sold out" in str(exc.value.message)
+    assert "распроданы" in str(exc.value.message)
     assert _taken(tt) == 2
 
 
@@ -70,7 +70,7 @@ def test_sold_out_message_says_how_many_are_left_and_changes_nothing():
     token = new_token()
     with pytest.raises(SoldOut) as exc:
         cart_set_quantities(cart_token=token, quantities={other.pk: 2, tt.pk: 3})
-    assert "Only 1 ticket" in str(exc.value.message)
+    assert "Остался только 1 билет" in str(exc.value.message)
     assert _taken(other) == 0  # the whole choice is rolled back
     assert not Reservation.objects.filter(cart__token=token).exists()
 
@@ -84,7 +84,7 @@ def test_per_order_limit_is_enforced_for_set_and_add():
     cart_add(cart_token=token, ticket_type_id=tt.pk, quantity=1)
     with pytest.raises(OrderLimitExceeded) as exc:
         cart_add(cart_token=token, ticket_type_id=tt.pk, quantity=1)
-    assert "At most 4" in str(exc.value.message)
+    assert "Не более 4" in str(exc.value.message)
     assert _taken(tt) == 4
 
 

@@ -277,25 +277,26 @@ def order_create(
         note="checkout",
     )
     _record_consents(order, consent, user)
-    _flag_risky(order)
+    order_risk_check(order, event_kind="order_created")
     if order.total == 0:
         _transition(order, S.PAID, actor=buyer_actor, note="free order")
         _after_paid(order)
     return order
 
 
-def _flag_risky(order: Order) -> None:
-    """Ask privacy whether the buyer's IP is risky; flag the order for review if so."""
+def order_risk_check(order: Order, *, event_kind: str) -> None:
+    """Tell privacy about this order-flow event from the buyer's IP; flag the order if risky."""
     try:
-        from privacy.services import ip_risk_flag
-    except ImportError:
+        from privacy.services import ip_event_record, ip_risk_assess
+    except ImportError:  # the privacy app without its IP-risk service
         return
     if not order.ip_address:
         return
-    flag = ip_risk_flag(ip=order.ip_address)
-    if flag:
+    ip_event_record(ip=order.ip_address, kind=event_kind, reference=order.code)
+    risk = ip_risk_assess(ip=order.ip_address)
+    if risk.flagged and not order.needs_review:
         order.needs_review = True
-        order.review_reason = str(getattr(flag, "reason", "") or _("Risky IP address"))[:300]
+        order.review_reason = "; ".join(risk.reasons)[:300]
         order.save(update_fields=["needs_review", "review_reason", "updated_at"])
 
 
@@ -367,12 +368,18 @@ def order_cancel(*, order_id: int, actor: Actor, reason: str = "") -> Order:
 
 @transaction.atomic
 def order_refund(
-    *, order_id: int, actor: Actor, item_ids: list[int] | None = None, reason: str = ""
+    *,
+    order_id: int,
+    actor: Actor,
+    item_ids: list[int] | None = None,
+    reason: str = "",
+    external_refund_id: str | None = None,
 ) -> Order:
     """Refund a paid order in full or some of its tickets; the tickets go back on sale.
 
     The provider refund is requested while the order row is locked, so a double click
     cannot refund twice. Raises ``RefundError`` when the provider refuses.
+    ``external_refund_id`` records a refund already made at the provider (its notification).
     """
     from tickets.models import Payment, Refund
     from tickets.payments import provider_for
@@ -390,8 +397,8 @@ def order_refund(
     payment = (
         order.payments.filter(status=Payment.Status.SUCCEEDED).order_by("-completed_at").first()
     )
-    provider_refund_id = None
-    if amount > 0:
+    provider_refund_id = external_refund_id
+    if amount > 0 and external_refund_id is None:
         if payment is None:
             raise RefundError(_("There is no successful payment to refund."))
         provider_refund_id = provider_for(payment.provider).refund(payment=payment, amount=amount)

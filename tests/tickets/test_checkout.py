@@ -1,0 +1,316 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.account.signals import email_confirmed
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import TicketType
+from privacy.models import ConsentRecord
+from privacy.services import policy_current
+from tests.factories import MembershipFactory, SessionFactory, TicketTypeFactory, UserFactory
+from tests.tickets.factories import QuestionFactory
+from tests.tickets.helpers import PNG, buyer_data, choose, idempotency_key
+from tickets.models import Answer, Order, OrderLog, Question, Reservation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def session(policy):
+    session = SessionFactory()
+    return session
+
+
+@pytest.fixture
+def stalls(session):
+    return TicketTypeFactory(session=session, name_ru="Партер", price=Decimal("12500"), quantity=5)
+
+
+@pytest.fixture
+def balcony(session):
+    return TicketTypeFactory(session=session, name_ru="Балкон", price=Decimal("7000"), quantity=5)
+
+
+def _taken(tt) -> int:
+    return TicketType.objects.get(pk=tt.pk).quantity_taken
+
+
+def test_choice_form_posts_to_cart_and_checkout_shows_the_hold(client, session, stalls, balcony):
+    response = choose(client, session, {stalls: 2, balcony: 1})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("tickets:checkout")
+    page = client.get(reverse("tickets:checkout"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "32\u00a0000\u00a0₸" in html  # 2 × 12 500 + 7 000
+    assert 'data-seconds-left="' in html
+    seconds = int(html.split('data-seconds-left="')[1].split('"')[0])
+    assert 14 * 60 < seconds <= 15 * 60
+    assert reverse("privacy:policy") in html
+    assert (_taken(stalls), _taken(balcony)) == (2, 1)
+
+
+def test_checkout_creates_a_pending_order_with_tickets_answers_and_consent(
+    client, session, stalls, balcony, settings
+):
+    event = session.event
+    text_q = QuestionFactory(event=event, kind=Question.Kind.TEXT, label="Компания", required=True)
+    number_q = QuestionFactory(event=event, kind=Question.Kind.NUMBER, label="Возраст")
+    choice_q = QuestionFactory(
+        event=event, kind=Question.Kind.CHOICE, label="Размер", choices="S\nM\nL"
+    )
+    yes_q = QuestionFactory(event=event, kind=Question.Kind.YES_NO, label="Парковка")
+    date_q = QuestionFactory(event=event, kind=Question.Kind.DATE, label="Дата рождения")
+    file_q = QuestionFactory(event=event, kind=Question.Kind.FILE, label="Справка", required=True)
+    choose(client, session, {stalls: 2, balcony: 1})
+    key = idempotency_key(client)
+    data = buyer_data(key, postal_address="Алматы, ул. Абая 1")
+    data.update(
+        {
+            f"q_{text_q.pk}": "ТОО Ромашка",
+            f"q_{number_q.pk}": "27",
+            f"q_{choice_q.pk}": "M",
+            f"q_{yes_q.pk}": "yes",
+            f"q_{date_q.pk}": "1999-03-08",
+            f"q_{file_q.pk}": SimpleUploadedFile("scan.pdf", PNG, content_type="application/pdf"),
+        }
+    )
+    response = client.post(reverse("tickets:checkout"), data)
+    order = Order.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == order.get_absolute_url()
+    assert order.status == Order.Status.PENDING
+    assert order.phone == "+77011234567"
+    assert order.email == "aigerim@example.kz"
+    assert order.total == Decimal("32000.00")
+    assert len(order.code) == 8 and len(order.secret) >= 22
+    assert order.items.count() == 3
+    assert sorted(order.items.values_list("amount", flat=True)) == [
+        Decimal("7000.00"),
+        Decimal("12500.00"),
+        Decimal("12500.00"),
+    ]
+    answers = {a.question_id: a for a in Answer.objects.filter(order=order)}
+    assert answers[text_q.pk].value == "ТОО Ромашка"
+    assert answers[number_q.pk].value == "27"
+    assert answers[choice_q.pk].value == "M"
+    assert answers[yes_q.pk].value == "yes"
+    assert answers[date_q.pk].value == "1999-03-08"
+    attachment = answers[file_q.pk]
+    assert attachment.file_content_type == "image/png"  # sniffed, not what the browser said
+    assert attachment.file_name == "scan.pdf"
+    stored = settings.PRIVATE_MEDIA_ROOT / attachment.file.name
+    assert stored.read_bytes() == PNG
+    assert str(settings.MEDIA_ROOT) not in str(stored)
+    # holds moved to the order: availability unchanged, nothing live in the cart
+    assert (_taken(stalls), _taken(balcony)) == (2, 1)
+    assert not Reservation.objects.filter(order__isnull=True, released_at__isnull=True).exists()
+    consent = ConsentRecord.objects.get()
+    assert consent.purpose == "processing_and_transfer"
+    assert consent.action == "given"
+    assert consent.source == f"order:{order.code}"
+    assert consent.policy_version == policy_current()
+    assert consent.email == "aigerim@example.kz" and consent.phone == "+77011234567"
+    assert "privacy policy" in consent.wording or "политик" in consent.wording
+    assert OrderLog.objects.get(order=order).to_status == "pending"
+    page = client.get(response["Location"])
+    assert order.code in page.content.decode()
+    assert "ТОО Ромашка" in page.content.decode()
+
+
+def test_marketing_consent_is_recorded_only_when_ticked(client, session, stalls):
+    choose(client, session, {stalls: 1})
+    client.post(
+        reverse("tickets:checkout"), buyer_data(idempotency_key(client), consent_marketing="on")
+    )
+    assert sorted(ConsentRecord.objects.values_list("purpose", flat=True)) == [
+        "marketing",
+        "processing_and_transfer",
+    ]
+    assert Order.objects.get().marketing_consent is True
+
+
+def test_second_submit_with_the_same_key_returns_the_same_order(client, session, stalls):
+    choose(client, session, {stalls: 2})
+    data = buyer_data(idempotency_key(client))
+    first = client.post(reverse("tickets:checkout"), data)
+    second = client.post(reverse("tickets:checkout"), data)
+    assert Order.objects.count() == 1
+    assert first["Location"] == second["Location"] == Order.objects.get().get_absolute_url()
+    assert _taken(stalls) == 2
+
+
+def test_missing_consent_and_bad_phone_get_clear_russian_errors(client, session, stalls):
+    choose(client, session, {stalls: 1})
+    data = buyer_data(idempotency_key(client), phone="12345")
+    del data["consent_processing"]
+    response = client.post(reverse("tickets:checkout"), data, HTTP_ACCEPT_LANGUAGE="ru")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Без этого согласия" in html
+    assert "+7" in html and "10" in html
+    assert not Order.objects.exists()
+
+
+def test_errors_are_in_kazakh_on_the_kazakh_site(client, session, stalls):
+    choose(client, session, {stalls: 1})
+    key = idempotency_key(client)
+    data = buyer_data(key, email="not-an-email")
+    del data["consent_processing"]
+    response = client.post("/kk" + reverse("tickets:checkout"), data)
+    assert response.status_code == 400
+    assert "келісім" in response.content.decode().lower()
+    assert not Order.objects.exists()
+
+
+def test_disguised_attachment_is_refused(client, session, stalls):
+    question = QuestionFactory(event=session.event, kind=Question.Kind.FILE, required=True)
+    choose(client, session, {stalls: 1})
+    data = buyer_data(idempotency_key(client))
+    data[f"q_{question.pk}"] = SimpleUploadedFile(
+        "photo.png", b"#!/bin/sh\necho hi\n", content_type="image/png"
+    )
+    response = client.post(reverse("tickets:checkout"), data)
+    assert response.status_code == 400
+    assert "PDF, JPEG, PNG" in response.content.decode()
+    assert not Order.objects.exists()
+
+
+def test_oversized_attachment_is_refused(client, session, stalls, settings):
+    settings.TICKETS_ATTACHMENT_MAX_BYTES = 50
+    question = QuestionFactory(event=session.event, kind=Question.Kind.FILE)
+    choose(client, session, {stalls: 1})
+    data = buyer_data(idempotency_key(client))
+    data[f"q_{question.pk}"] = SimpleUploadedFile("big.png", PNG, content_type="image/png")
+    response = client.post(reverse("tickets:checkout"), data)
+    assert response.status_code == 400
+    assert not Order.objects.exists()
+
+
+def test_attachment_is_served_only_to_buyer_organizer_and_staff(client, session, stalls):
+    question = QuestionFactory(event=session.event, kind=Question.Kind.FILE)
+    choose(client, session, {stalls: 1})
+    data = buyer_data(idempotency_key(client))
+    data[f"q_{question.pk}"] = SimpleUploadedFile("scan.png", PNG, content_type="image/png")
+    client.post(reverse("tickets:checkout"), data)
+    order = Order.objects.get()
+    answer = order.answers.get()
+    url = reverse("tickets:attachment_download", args=[order.code, answer.pk])
+    # the buyer (secret link)
+    response = client.get(url + f"?s={order.secret}")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PNG
+    assert response["Content-Type"] == "image/png"
+    assert "attachment" in response["Content-Disposition"]
+    # a stranger, with or without a guessed secret
+    stranger = client.__class__()
+    assert stranger.get(url).status_code == 404
+    assert stranger.get(url + "?s=guess").status_code == 404
+    # someone else's organizer team
+    other_member = MembershipFactory().user
+    stranger.force_login(other_member)
+    assert stranger.get(url).status_code == 404
+    # the organizer's team and staff
+    owner = MembershipFactory(organizer=session.event.organizer).user
+    team = client.__class__()
+    team.force_login(owner)
+    assert team.get(url).status_code == 200
+    staff = client.__class__()
+    staff.force_login(UserFactory(is_staff=True))
+    assert staff.get(url).status_code == 200
+
+
+def test_free_order_is_paid_at_once_and_confirmed_by_email(
+    client, session, mailoutbox, django_capture_on_commit_callbacks
+):
+    free = TicketTypeFactory(session=session, price=Decimal("0"), quantity=10)
+    choose(client, session, {free: 2})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("tickets:checkout"), buyer_data(idempotency_key(client)))
+    order = Order.objects.get()
+    assert order.status == Order.Status.PAID
+    assert order.total == 0 and order.paid_at is not None
+    assert not order.payments.exists()
+    assert list(order.log.values_list("from_status", "to_status")) == [
+        ("", "pending"),
+        ("pending", "paid"),
+    ]
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["aigerim@example.kz"]
+    assert order.code in mailoutbox[0].subject
+    assert "Заказ" in mailoutbox[0].subject
+    page = client.get(response["Location"])
+    assert "Оплачен" in page.content.decode()
+
+
+def test_checkout_after_the_hold_expired_says_so(client, session, stalls):
+    choose(client, session, {stalls: 2})
+    key = idempotency_key(client)
+    Reservation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    response = client.post(reverse("tickets:checkout"), buyer_data(key))
+    assert response.status_code == 302  # the cart is empty now: back to the catalogue
+    assert not Order.objects.exists()
+    assert _taken(stalls) == 0
+
+
+def test_second_browser_cannot_take_the_last_ticket_the_first_holds(client, session):
+    last = TicketTypeFactory(session=session, quantity=1, name_ru="Последний")
+    choose(client, session, {last: 1})
+    other = client.__class__()
+    response = choose(other, session, {last: 1})
+    assert response.status_code == 302
+    assert response["Location"].startswith(session.event.get_absolute_url())
+    followed = other.get(response["Location"])
+    assert "распродан" in followed.content.decode()
+    assert _taken(last) == 1
+
+
+def test_guest_order_is_claimed_when_the_same_email_is_verified(client, session, stalls):
+    choose(client, session, {stalls: 1})
+    client.post(reverse("tickets:checkout"), buyer_data(idempotency_key(client)))
+    order = Order.objects.get()
+    assert order.user is None
+    user = UserFactory(email="aigerim@example.kz")
+    address = EmailAddress.objects.get(user=user)
+    email_confirmed.send(sender=EmailAddress, request=None, email_address=address)
+    order.refresh_from_db()
+    assert order.user == user
+    client.force_login(user)
+    listing = client.get(reverse("tickets:my_orders"))
+    assert order.code in listing.content.decode()
+
+
+def test_signed_in_buyer_sees_own_orders_only_with_few_queries(
+    client, session, stalls, django_assert_max_num_queries
+):
+    user = UserFactory()
+    client.force_login(user)
+    for _n in range(3):
+        choose(client, session, {stalls: 1})
+        client.post(reverse("tickets:checkout"), buyer_data(idempotency_key(client)))
+    stranger = client.__class__()
+    choose(stranger, session, {stalls: 1})
+    stranger.post(reverse("tickets:checkout"), buyer_data(idempotency_key(stranger)))
+    mine = Order.objects.filter(user=user)
+    assert mine.count() == 3
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("tickets:my_orders"))
+    html = page.content.decode()
+    for order in mine:
+        assert order.code in html
+    assert Order.objects.get(user__isnull=True).code not in html
+    overview = client.get(reverse("account_overview"))
+    assert reverse("tickets:my_orders") in overview.content.decode()
+
+
+def test_order_page_needs_the_secret_or_the_account(client, session, stalls):
+    choose(client, session, {stalls: 1})
+    client.post(reverse("tickets:checkout"), buyer_data(idempotency_key(client)))
+    order = Order.objects.get()
+    stranger = client.__class__()
+    assert stranger.get(reverse("tickets:order_detail", args=[order.code])).status_code == 404
+    assert stranger.get(order.get_absolute_url()).status_code == 200

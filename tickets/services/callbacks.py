@@ -1,0 +1,168 @@
+"""CloudPayments notifications: verify, check, apply once, and keep an audit entry of each."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from tickets.errors import SoldOut, TicketsError
+from tickets.models import Order, Payment, PaymentNotification, Refund
+from tickets.payments import cloudpayments as cp
+from tickets.services.orders import Actor, order_refund
+from tickets.services.payments import payment_complete
+
+PROVIDER = "cloudpayments"
+KINDS = ("check", "pay", "fail", "refund")
+
+
+@dataclass
+class CallbackResult:
+    http_status: int
+    code: int | None
+    outcome: str
+    order: Order | None = None
+
+    @property
+    def body(self) -> dict:
+        return {"code": self.code} if self.code is not None else {"message": self.outcome}
+
+
+def _order(data: Mapping) -> Order | None:
+    code = str(data.get("InvoiceId", "")).strip().upper()
+    return Order.objects.filter(code=code).first() if code else None
+
+
+def _matches(order: Order, data: Mapping) -> str:
+    """An empty string when the amount and currency are the order's; else what is wrong."""
+    amount = cp.amount_of(data)
+    if amount is None or amount != order.total:
+        return f"amount {data.get('Amount')!r} != {order.total}"
+    if str(data.get("Currency", "")).upper() != order.currency:
+        return f"currency {data.get('Currency')!r} != {order.currency}"
+    return ""
+
+
+def _check(data: Mapping) -> CallbackResult:
+    order = _order(data)
+    if order is None:
+        return CallbackResult(200, cp.CODE_BAD_INVOICE, "unknown invoice")
+    problem = _matches(order, data)
+    if problem:
+        return CallbackResult(200, cp.CODE_BAD_AMOUNT, problem, order)
+    if order.status != Order.Status.PENDING:
+        return CallbackResult(200, cp.CODE_REJECTED, f"order is {order.status}", order)
+    return CallbackResult(200, cp.CODE_OK, "payable", order)
+
+
+def _payment_for(order: Order, transaction_id: str) -> Payment:
+    payment = (
+        order.payments.filter(provider=PROVIDER, status=Payment.Status.CREATED)
+        .order_by("-created_at")
+        .first()
+    )
+    if payment is None:
+        payment = Payment.objects.create(order=order, provider=PROVIDER, amount=order.total)
+    return payment
+
+
+def _pay(data: Mapping) -> CallbackResult:
+    order = _order(data)
+    transaction_id = str(data.get("TransactionId", "")).strip()
+    if order is None or not transaction_id:
+        return CallbackResult(200, cp.CODE_BAD_INVOICE, "unknown invoice or transaction", order)
+    if Payment.objects.filter(provider=PROVIDER, provider_transaction_id=transaction_id).exists():
+        return CallbackResult(200, cp.CODE_OK, "duplicate: already applied", order)
+    problem = _matches(order, data)
+    if problem:
+        Order.objects.filter(pk=order.pk).update(
+            needs_review=True, review_reason=f"CloudPayments paid {problem}"[:300]
+        )
+        return CallbackResult(200, cp.CODE_BAD_AMOUNT, problem, order)
+    try:
+        with transaction.atomic():
+            payment = _payment_for(order, transaction_id)
+            payment_complete(
+                payment_id=payment.pk,
+                succeeded=True,
+                transaction_id=transaction_id,
+                actor=Actor(label="cloudpayments"),
+                note=f"CloudPayments {transaction_id}",
+            )
+    except IntegrityError:
+        return CallbackResult(200, cp.CODE_OK, "duplicate: already applied", order)
+    except SoldOut:
+        Order.objects.filter(pk=order.pk).update(
+            needs_review=True, review_reason="paid after expiry; tickets gone: refund it"
+        )
+        return CallbackResult(200, cp.CODE_OK, "paid after expiry, flagged for refund", order)
+    return CallbackResult(200, cp.CODE_OK, "paid", order)
+
+
+def _fail(data: Mapping) -> CallbackResult:
+    order = _order(data)
+    if order is None:
+        return CallbackResult(200, cp.CODE_OK, "unknown invoice", None)
+    payment = order.payments.filter(provider=PROVIDER, status=Payment.Status.CREATED).first()
+    if payment is not None:
+        payment_complete(payment_id=payment.pk, succeeded=False, actor=Actor(label=PROVIDER))
+    return CallbackResult(200, cp.CODE_OK, f"failed: {data.get('Reason', '')}"[:200], order)
+
+
+def _refund(data: Mapping) -> CallbackResult:
+    refund_id = str(data.get("TransactionId", "")).strip()
+    original = str(data.get("PaymentTransactionId", "")).strip()
+    payment = (
+        Payment.objects.select_related("order")
+        .filter(provider=PROVIDER, provider_transaction_id=original)
+        .first()
+    )
+    if payment is None or not refund_id:
+        return CallbackResult(200, cp.CODE_OK, "unknown payment", None)
+    order = payment.order
+    if Refund.objects.filter(payment=payment, provider_refund_id=refund_id).exists():
+        return CallbackResult(200, cp.CODE_OK, "duplicate: refund already recorded", order)
+    amount = cp.amount_of(data)
+    remaining = order.total - order.refunded_amount
+    if order.status != Order.Status.PAID or amount != remaining:
+        Order.objects.filter(pk=order.pk).update(
+            needs_review=True,
+            review_reason=f"CloudPayments refund {refund_id} of {amount} needs a manual match",
+        )
+        return CallbackResult(200, cp.CODE_OK, "refund flagged for review", order)
+    try:
+        order_refund(
+            order_id=order.pk,
+            actor=Actor(label=PROVIDER),
+            reason="refunded in CloudPayments",
+            external_refund_id=refund_id,
+        )
+    except TicketsError as exc:
+        return CallbackResult(200, cp.CODE_OK, f"refund not applied: {exc}", order)
+    return CallbackResult(200, cp.CODE_OK, "refunded", order)
+
+
+HANDLERS = {"check": _check, "pay": _pay, "fail": _fail, "refund": _refund}
+
+
+def cloudpayments_notification_handle(
+    *, kind: str, body: bytes, content_type: str, headers: Mapping[str, str], ip: str | None
+) -> CallbackResult:
+    """Verify and apply one notification; every call leaves a ``PaymentNotification`` row."""
+    data = cp.notification_data(body, content_type)
+    valid = cp.signature_valid(body, headers)
+    if not valid:
+        result = CallbackResult(403, None, "bad signature")
+    else:
+        with transaction.atomic():
+            result = HANDLERS[kind](data)
+    PaymentNotification.objects.create(
+        provider=PROVIDER,
+        kind=kind,
+        body=body.decode("utf-8", "replace")[:20000],
+        signature_valid=valid,
+        outcome=result.outcome[:200],
+        order=result.order,
+        transaction_id=str(data.get("TransactionId", ""))[:64],
+        ip_address=ip or None,
+    )
+    return result

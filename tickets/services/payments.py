@@ -1,0 +1,62 @@
+"""Payments: start one with a provider, record its outcome exactly once."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from tickets.errors import InvalidTransition, PaymentError
+from tickets.models import Order, Payment
+from tickets.payments import provider_for
+from tickets.services.orders import Actor, order_mark_paid, order_risk_check
+
+
+@transaction.atomic
+def payment_start(*, order_id: int, provider_name: str, return_url: str = "") -> Payment:
+    """Create a payment of the order's total with ``provider_name``; ``redirect_url`` is set."""
+    order = Order.objects.select_for_update().get(pk=order_id)
+    if order.status != Order.Status.PENDING or order.total <= 0:
+        raise InvalidTransition()
+    if order.payment_due_at and order.payment_due_at <= timezone.now():
+        raise InvalidTransition()
+    try:
+        provider = provider_for(provider_name)
+    except KeyError as exc:
+        raise PaymentError() from exc
+    payment = Payment.objects.create(
+        order=order, provider=provider.name, amount=order.total, currency=order.currency
+    )
+    payment.redirect_url = provider.start(payment=payment, return_url=return_url)
+    payment.save(update_fields=["redirect_url"])
+    return payment
+
+
+@transaction.atomic
+def payment_complete(
+    *,
+    payment_id: int,
+    succeeded: bool,
+    actor: Actor,
+    transaction_id: str | None = None,
+    note: str = "",
+) -> Payment:
+    """Record the provider's answer. The same answer twice changes nothing the second time.
+
+    A success marks the order paid (``order_mark_paid`` may raise ``SoldOut`` for a late
+    payment of an expired order whose tickets are gone; the caller then refunds).
+    """
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    if payment.status == Payment.Status.SUCCEEDED:
+        return payment
+    if not succeeded:
+        if payment.status == Payment.Status.CREATED:
+            payment.status = Payment.Status.FAILED
+            payment.completed_at = timezone.now()
+            payment.save(update_fields=["status", "completed_at"])
+            order_risk_check(payment.order, event_kind="payment_failed")
+        return payment
+    payment.status = Payment.Status.SUCCEEDED
+    payment.completed_at = timezone.now()
+    if transaction_id:
+        payment.provider_transaction_id = transaction_id
+    payment.save(update_fields=["status", "completed_at", "provider_transaction_id"])
+    order_mark_paid(order_id=payment.order_id, actor=actor, note=note or f"{payment.provider}")
+    return payment

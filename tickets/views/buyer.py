@@ -1,0 +1,111 @@
+"""The buyer's side of an order: its page, paying it, the account list, attachments."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from tickets.access import is_buyer, may_see_order
+from tickets.errors import TicketsError
+from tickets.models import Answer, Order, Payment
+from tickets.payments import providers_enabled
+from tickets.selectors import order_for_page, orders_of_user
+from tickets.services.orders import Actor
+from tickets.services.payments import payment_complete, payment_start
+
+PAID_MESSAGE = _("Payment received. Thank you! Your order is paid.")
+DECLINED_MESSAGE = _("The payment was declined. You can try again.")
+
+
+def order_detail(request: HttpRequest, code: str) -> HttpResponse:
+    order = order_for_page(code=code.upper())
+    if order is None or not may_see_order(request, order):
+        raise Http404
+    context = {
+        "order": order,
+        "buyer_view": is_buyer(request, order),
+        "providers": providers_enabled(),
+        "can_pay": order.status == Order.Status.PENDING and order.total > 0,
+    }
+    return render(request, "tickets/order_detail.html", context)
+
+
+@require_POST
+def order_pay(request: HttpRequest, code: str) -> HttpResponse:
+    order = get_object_or_404(Order, code=code.upper())
+    if not is_buyer(request, order):
+        raise Http404
+    names = {p.name for p in providers_enabled()}
+    provider = request.POST.get("provider", "")
+    if provider not in names:
+        messages.error(request, _("Choose a payment method."))
+        return redirect(order.get_absolute_url())
+    try:
+        payment = payment_start(
+            order_id=order.pk,
+            provider_name=provider,
+            return_url=request.build_absolute_uri(order.get_absolute_url()),
+        )
+    except TicketsError as exc:
+        messages.error(request, exc.message)
+        return redirect(order.get_absolute_url())
+    return redirect(payment.redirect_url)
+
+
+def test_payment(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The built-in test provider's page: approve or decline, no real money moves."""
+    if "test" not in settings.TICKETS_PAYMENT_PROVIDERS:
+        raise Http404
+    payment = get_object_or_404(
+        Payment.objects.select_related("order__event"), public_id=public_id, provider="test"
+    )
+    order = payment.order
+    if request.method == "POST" and payment.status == Payment.Status.CREATED:
+        approved = request.POST.get("decision") == "approve"
+        try:
+            payment_complete(
+                payment_id=payment.pk,
+                succeeded=approved,
+                transaction_id=f"test-{payment.public_id}" if approved else None,
+                actor=Actor(label="test provider"),
+            )
+        except TicketsError as exc:
+            messages.error(request, exc.message)
+        else:
+            if approved:
+                messages.success(request, PAID_MESSAGE)
+            else:
+                messages.error(request, DECLINED_MESSAGE)
+        return redirect(order.get_absolute_url())
+    return render(request, "tickets/test_payment.html", {"payment": payment, "order": order})
+
+
+@login_required
+def my_orders(request: HttpRequest) -> HttpResponse:
+    return render(request, "tickets/my_orders.html", {"orders": orders_of_user(user=request.user)})
+
+
+def attachment_download(request: HttpRequest, code: str, answer_id: int) -> HttpResponse:
+    """An uploaded answer file, only for the buyer, the organizer's team and staff."""
+    answer = get_object_or_404(
+        Answer.objects.select_related("order__event"),
+        pk=answer_id,
+        order__code=code.upper(),
+    )
+    if not answer.file or not may_see_order(request, answer.order):
+        raise Http404
+    try:
+        handle = answer.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=answer.file_name or "attachment",
+        content_type=answer.file_content_type or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,78 @@
+"""The organizer's cabinet: orders of the organizer's events, refunds and cancellations."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from organizers.permissions import ROLES_ORDERS, organizer_role_required
+from tickets.errors import TicketsError
+from tickets.models import Order
+from tickets.selectors import order_for_cabinet, orders_of_organizer
+from tickets.services.orders import Actor, order_cancel, order_refund
+
+REFUNDED = _("The refund is recorded and the tickets are back on sale.")
+CANCELLED = _("The order is cancelled and its tickets are back on sale.")
+
+
+@organizer_role_required(*ROLES_ORDERS)
+def order_list(request: HttpRequest, organizer_slug: str) -> HttpResponse:
+    status = request.GET.get("status", "")
+    if status not in Order.Status.values:
+        status = ""
+    query = request.GET.get("q", "").strip()[:100]
+    orders = orders_of_organizer(organizer=request.organizer, status=status, query=query)
+    page = Paginator(orders, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "tickets/cabinet/order_list.html",
+        {
+            "organizer": request.organizer,
+            "page": page,
+            "status": status,
+            "query": query,
+            "statuses": Order.Status.choices,
+        },
+    )
+
+
+def _order_or_404(request: HttpRequest, code: str) -> Order:
+    order = order_for_cabinet(organizer=request.organizer, code=code.upper())
+    if order is None:
+        raise Http404
+    return order
+
+
+@organizer_role_required(*ROLES_ORDERS)
+def order_detail(request: HttpRequest, organizer_slug: str, code: str) -> HttpResponse:
+    order = _order_or_404(request, code)
+    return render(
+        request,
+        "tickets/cabinet/order_detail.html",
+        {"organizer": request.organizer, "order": order},
+    )
+
+
+@require_POST
+@organizer_role_required(*ROLES_ORDERS)
+def order_refund_view(request: HttpRequest, organizer_slug: str, code: str) -> HttpResponse:
+    """Refund the chosen tickets (``item`` fields) or, with ``all``, the whole order."""
+    order = _order_or_404(request, code)
+    actor = Actor(user=request.user, label="organizer")
+    reason = request.POST.get("reason", "").strip()[:300]
+    try:
+        if request.POST.get("all"):
+            order_cancel(order_id=order.pk, actor=actor, reason=reason)
+            messages.success(request, CANCELLED if order.status == "pending" else REFUNDED)
+        else:
+            ids = [int(v) for v in request.POST.getlist("item") if v.isdigit()]
+            if not ids:
+                messages.error(request, _("Choose at least one ticket to refund."))
+                return redirect("tickets:cabinet_order", organizer_slug, order.code)
+            order_refund(order_id=order.pk, actor=actor, item_ids=ids, reason=reason)
+            messages.success(request, REFUNDED)
+    except TicketsError as exc:
+        messages.error(request, exc.message)
+    return redirect("tickets:cabinet_order", organizer_slug, order.code)

@@ -1,0 +1,147 @@
+"""Choosing tickets and checking out."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from events.models import Session
+from privacy.identity import request_client_ip
+from tickets.access import cart_token_for, order_remember
+from tickets.errors import CartEmpty, TicketsError
+from tickets.forms import (
+    MARKETING_CONSENT_TEXT,
+    PROCESSING_CONSENT_TEXT,
+    CheckoutForm,
+    PromoCodeForm,
+)
+from tickets.models import Order
+from tickets.selectors import cart_view, event_questions
+from tickets.services.cart import cart_clear, cart_promo_apply, cart_set_quantities
+from tickets.services.orders import ConsentInput, order_create
+
+PROMO_APPLIED = _("The promo code is applied.")
+
+
+def _back_to_event(session: Session | None) -> HttpResponse:
+    if session is None:
+        return redirect("events:home")
+    return redirect(session.event.get_absolute_url() + f"#session-{session.pk}")
+
+
+@require_POST
+def cart_update(request: HttpRequest) -> HttpResponse:
+    """The ticket choice of one session (``qty_<ticket type id>`` fields)."""
+    session = (
+        Session.objects.select_related("event").filter(pk=request.POST.get("session") or 0).first()
+        if str(request.POST.get("session", "")).isdigit()
+        else None
+    )
+    if session is None:
+        messages.error(request, CartEmpty.default_message)
+        return redirect("events:home")
+    quantities: dict[int, int] = {}
+    for ticket_type_id in session.ticket_types.values_list("pk", flat=True):
+        raw = request.POST.get(f"qty_{ticket_type_id}", "0").strip() or "0"
+        if not raw.isdigit():
+            messages.error(request, CartEmpty.default_message)
+            return _back_to_event(session)
+        quantities[ticket_type_id] = int(raw)
+    if not any(quantities.values()):
+        messages.error(request, CartEmpty.default_message)
+        return _back_to_event(session)
+    try:
+        cart_set_quantities(
+            cart_token=cart_token_for(request, create=True),
+            quantities=quantities,
+            user=request.user,
+        )
+    except TicketsError as exc:
+        messages.error(request, exc.message)
+        return _back_to_event(session)
+    return redirect("tickets:checkout")
+
+
+@require_POST
+def cart_empty(request: HttpRequest) -> HttpResponse:
+    token = cart_token_for(request)
+    if token:
+        cart_clear(cart_token=token)
+    return redirect("events:home")
+
+
+@require_POST
+def promo_apply(request: HttpRequest) -> HttpResponse:
+    form = PromoCodeForm(request.POST)
+    token = cart_token_for(request)
+    if token and form.is_valid():
+        try:
+            promo = cart_promo_apply(cart_token=token, code=form.cleaned_data["code"])
+        except TicketsError as exc:
+            messages.error(request, exc.message)
+        else:
+            if promo is not None:
+                messages.success(request, PROMO_APPLIED)
+    return redirect("tickets:checkout")
+
+
+def checkout(request: HttpRequest) -> HttpResponse:
+    token = cart_token_for(request)
+    key = request.POST.get("idempotency_key", "")
+    if request.method == "POST" and key:
+        done = Order.objects.filter(idempotency_key=key).first()
+        if done is not None and done.reservations.filter(cart__token=token).exists():
+            return redirect(done.get_absolute_url())  # a reload or a second click on “Pay”
+    cart = cart_view(cart_token=token)
+    if cart is None or cart.is_empty:
+        messages.info(request, CartEmpty.default_message)
+        return redirect("events:home")
+    questions = event_questions(event_id=cart.cart.event_id)
+    form = CheckoutForm(
+        request.POST or None, request.FILES or None, questions=questions, initial=_initial(request)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = order_create(
+                cart_token=token,
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                buyer=form.buyer(),
+                answers=form.answers(),
+                consent=ConsentInput(
+                    processing_wording=str(PROCESSING_CONSENT_TEXT),
+                    marketing=form.cleaned_data["consent_marketing"],
+                    marketing_wording=str(MARKETING_CONSENT_TEXT),
+                    ip_address=request_client_ip(request) or None,
+                    user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                ),
+                user=request.user,
+                language=translation.get_language() or "ru",
+            )
+        except TicketsError as exc:
+            form.add_error(None, exc.message)
+        else:
+            order_remember(request, order)
+            return redirect(order.get_absolute_url())
+    promo_form = PromoCodeForm(
+        initial={"code": cart.cart.promo_code.code if cart.cart.promo_code else ""}
+    )
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "tickets/checkout.html",
+        {"cart": cart, "form": form, "promo_form": promo_form},
+        status=status,
+    )
+
+
+def _initial(request: HttpRequest) -> dict:
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    last = Order.objects.filter(user=user).order_by("-created_at").first()
+    initial = {"email": user.email}
+    if last is not None:
+        initial.update(surname=last.surname, name=last.name, phone=last.phone)
+    return initial
