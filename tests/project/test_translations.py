@@ -12,6 +12,8 @@ CATALOGUES = sorted(
 # Our own catalogues for third-party apps that ship no Kazakh translation (allauth).
 VENDOR_CATALOGUES = sorted(ROOT.glob("eventum/locale_vendor/*/LC_MESSAGES/django.po"))
 CATALOGUES += VENDOR_CATALOGUES
+# The PDF ticket template keeps its strings in a catalogue of its own.
+CATALOGUES += sorted(ROOT.glob("tickets/pdf_locale/*/LC_MESSAGES/django.po"))
 
 
 def _name(path: Path) -> str:
