@@ -1,0 +1,133 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from events.models import Event, TicketType
+from events.signals import event_cancelled
+from organizers.models import Membership
+from tests.factories import MembershipFactory, TicketTypeFactory
+from tests.tickets.flows import place_order
+from tickets.models import Order, OrderItem, Refund
+from tickets.services.orders import Actor
+from tickets.services.payments import payment_complete, payment_start
+
+pytestmark = pytest.mark.django_db
+
+
+def _paid_order(tt, quantity=2, email="buyer@example.kz"):
+    order = place_order({tt: quantity}, email=email)
+    payment = payment_start(order_id=order.pk, provider_name="test")
+    payment_complete(
+        payment_id=payment.pk, succeeded=True, transaction_id=f"t-{order.pk}", actor=Actor()
+    )
+    order.refresh_from_db()
+    return order
+
+
+@pytest.fixture
+def tt():
+    return TicketTypeFactory(price=Decimal("5000"), quantity=10)
+
+
+@pytest.fixture
+def organizer(tt):
+    return tt.session.event.organizer
+
+
+@pytest.fixture
+def manager_client(client, organizer):
+    client.force_login(MembershipFactory(organizer=organizer, role=Membership.Role.MANAGER).user)
+    return client
+
+
+def test_order_list_shows_only_this_organizers_orders_with_few_queries(
+    manager_client, organizer, tt, django_assert_max_num_queries
+):
+    mine = [place_order({tt: 1}) for _n in range(5)]
+    theirs = place_order({TicketTypeFactory(): 1})
+    url = reverse("tickets:cabinet_orders", args=[organizer.slug])
+    with django_assert_max_num_queries(12):
+        response = manager_client.get(url)
+    html = response.content.decode()
+    assert all(o.code in html for o in mine)
+    assert theirs.code not in html
+    filtered = manager_client.get(url, {"q": mine[0].code}).content.decode()
+    assert mine[0].code in filtered and mine[1].code not in filtered
+
+
+def test_other_organizers_and_checkin_staff_cannot_see_orders(client, organizer, tt):
+    order = place_order({tt: 1})
+    stranger = MembershipFactory().user
+    client.force_login(stranger)
+    assert client.get(reverse("tickets:cabinet_orders", args=[organizer.slug])).status_code == 404
+    detail = reverse("tickets:cabinet_order", args=[organizer.slug, order.code])
+    assert client.get(detail).status_code == 404
+    checkin = MembershipFactory(organizer=organizer, role=Membership.Role.CHECKIN).user
+    client.force_login(checkin)
+    assert client.get(detail).status_code == 403
+    # another organizer's manager cannot reach this order through their own slug either
+    other = MembershipFactory(role=Membership.Role.MANAGER)
+    client.force_login(other.user)
+    url = reverse("tickets:cabinet_order", args=[other.organizer.slug, order.code])
+    assert client.get(url).status_code == 404
+
+
+def test_refund_of_one_ticket_returns_it_to_sale(manager_client, organizer, tt):
+    order = _paid_order(tt, quantity=2)
+    item = order.items.first()
+    url = reverse("tickets:cabinet_order_refund", args=[organizer.slug, order.code])
+    response = manager_client.post(url, {"item": [item.pk], "reason": "заболел"}, follow=True)
+    assert "Возврат записан" in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert order.refunded_amount == Decimal("5000.00")
+    assert OrderItem.objects.get(pk=item.pk).status == OrderItem.Status.REFUNDED
+    assert TicketType.objects.get(pk=tt.pk).quantity_taken == 1
+    refund = Refund.objects.get()
+    assert refund.created_by is not None and refund.reason == "заболел"
+    # refunding the same ticket again is refused
+    again = manager_client.post(url, {"item": [item.pk]}, follow=True)
+    assert Refund.objects.count() == 1
+    assert "Выберите хотя бы один действительный билет" in again.content.decode()
+
+
+def test_full_refund_moves_the_order_to_refunded(manager_client, organizer, tt):
+    order = _paid_order(tt, quantity=2)
+    url = reverse("tickets:cabinet_order_refund", args=[organizer.slug, order.code])
+    manager_client.post(url, {"all": "1"})
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUNDED
+    assert order.refunded_amount == order.total
+    assert TicketType.objects.get(pk=tt.pk).quantity_taken == 0
+    entry = order.log.last()
+    assert (entry.from_status, entry.to_status, entry.actor_label) == (
+        "paid",
+        "refunded",
+        "organizer",
+    )
+    page = manager_client.get(reverse("tickets:cabinet_order", args=[organizer.slug, order.code]))
+    assert "Возвращён" in page.content.decode()
+
+
+def test_cancelling_the_event_cancels_and_refunds_its_orders_and_tells_buyers(
+    tt, mailoutbox, django_capture_on_commit_callbacks
+):
+    pending = place_order({tt: 1}, email="pending@example.kz")
+    paid = _paid_order(tt, quantity=2, email="paid@example.kz")
+    other = place_order({TicketTypeFactory(): 1})
+    event = tt.session.event
+    with django_capture_on_commit_callbacks(execute=True):
+        Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
+        event_cancelled.send(sender=Event, event=event)
+    pending.refresh_from_db()
+    paid.refresh_from_db()
+    assert pending.status == Order.Status.CANCELLED
+    assert paid.status == Order.Status.REFUNDED
+    assert paid.refunded_amount == Decimal("10000.00")
+    assert Order.objects.get(pk=other.pk).status == Order.Status.PENDING
+    assert TicketType.objects.get(pk=tt.pk).quantity_taken == 0
+    to = sorted(m.to[0] for m in mailoutbox)
+    assert to == ["paid@example.kz", "pending@example.kz"]
+    refunded_mail = next(m for m in mailoutbox if m.to == ["paid@example.kz"])
+    assert "отменил" in refunded_mail.body and "возвращается" in refunded_mail.body

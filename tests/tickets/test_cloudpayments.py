@@ -1,0 +1,263 @@
+"""CloudPayments against recorded notification bodies (no network)."""
+
+import base64
+import hashlib
+import hmac
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from events.models import TicketType
+from tests.factories import TicketTypeFactory
+from tests.tickets.flows import place_order
+from tickets.errors import RefundError
+from tickets.models import Order, Payment, PaymentNotification, Refund
+from tickets.payments import cloudpayments
+from tickets.services.orders import Actor, order_refund
+from tickets.services.payments import payment_start
+
+pytestmark = pytest.mark.django_db
+
+PAYLOADS = Path(__file__).parent / "payloads"
+SECRET = "test-api-secret-7d1f"
+
+
+@pytest.fixture(autouse=True)
+def _credentials(settings):
+    settings.CLOUDPAYMENTS_PUBLIC_ID = "pk_test_eventum"
+    settings.CLOUDPAYMENTS_API_SECRET = SECRET
+    settings.TICKETS_PAYMENT_PROVIDERS = ["cloudpayments"]
+
+
+class FakeApi:
+    """Stands in for api.cloudpayments.ru: records calls, answers like the documented API."""
+
+    def __init__(self, *, refund_ok: bool = True) -> None:
+        self.calls: list[tuple[str, dict, tuple[str, str]]] = []
+        self.refund_ok = refund_ok
+
+    def __call__(self, url: str, payload: dict, auth: tuple[str, str]) -> dict:
+        self.calls.append((url, payload, auth))
+        if url.endswith("/orders/create"):
+            return {
+                "Success": True,
+                "Message": None,
+                "Model": {
+                    "Id": "f2K8LV6reGE9WBFn",
+                    "Url": "https://orders.cloudpayments.ru/d/f2K8LV6reGE9WBFn",
+                },
+            }
+        if url.endswith("/payments/refund"):
+            if not self.refund_ok:
+                return {"Success": False, "Message": "Refund amount exceeds payment"}
+            return {"Success": True, "Message": None, "Model": {"TransactionId": 2871145099}}
+        raise AssertionError(url)
+
+
+@pytest.fixture
+def api(monkeypatch):
+    fake = FakeApi()
+
+    def client():
+        return cloudpayments.CloudPaymentsClient(
+            public_id="pk_test_eventum",
+            api_secret=SECRET,
+            base_url="https://api.cloudpayments.ru",
+            transport=fake,
+        )
+
+    monkeypatch.setattr(cloudpayments, "default_client", client)
+    return fake
+
+
+@pytest.fixture
+def ticket_type():
+    return TicketTypeFactory(price=Decimal("5000"), quantity=10)
+
+
+@pytest.fixture
+def order(ticket_type):
+    order = place_order({ticket_type: 2})
+    Order.objects.filter(pk=order.pk).update(code="K7QX2M9A")  # the recorded InvoiceId
+    order.refresh_from_db()
+    assert order.total == Decimal("10000.00")
+    return order
+
+
+def _sign(body: bytes, secret: str = SECRET) -> str:
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
+
+
+def _notify(
+    client, kind: str, name: str, *, secret: str = SECRET, header="HTTP_CONTENT_HMAC", body=None
+):
+    body = body if body is not None else (PAYLOADS / name).read_bytes()
+    content_type = (
+        "application/json" if name.endswith(".json") else ("application/x-www-form-urlencoded")
+    )
+    return client.post(
+        reverse("tickets:cloudpayments_notification", args=[kind]),
+        data=body,
+        content_type=content_type,
+        **{header: _sign(body, secret)},
+    )
+
+
+def test_check_accepts_a_pending_order_with_the_right_amount(client, order):
+    response = _notify(client, "check", "check.txt")
+    assert response.status_code == 200
+    assert response.json() == {"code": 0}
+    note = PaymentNotification.objects.get()
+    assert (note.kind, note.signature_valid, note.order) == ("check", True, order)
+
+
+def test_check_rejects_a_wrong_amount(client, order):
+    body = (PAYLOADS / "check.txt").read_bytes().replace(b"Amount=10000.00", b"Amount=100.00")
+    response = _notify(client, "check", "check.txt", body=body)
+    assert response.json() == {"code": 12}
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING
+
+
+def test_check_rejects_an_unknown_invoice(client, order):
+    body = (PAYLOADS / "check.txt").read_bytes().replace(b"K7QX2M9A", b"ZZZZZZZZ")
+    assert _notify(client, "check", "check.txt", body=body).json() == {"code": 10}
+
+
+def test_pay_marks_the_order_paid_once(client, order, api):
+    payment_start(order_id=order.pk, provider_name="cloudpayments")
+    first = _notify(client, "pay", "pay.txt")
+    assert first.json() == {"code": 0}
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    payment = Payment.objects.get()
+    assert payment.status == Payment.Status.SUCCEEDED
+    assert payment.provider_transaction_id == "2871145001"
+    second = _notify(client, "pay", "pay.txt")
+    assert second.json() == {"code": 0}
+    assert Payment.objects.count() == 1
+    assert order.log.filter(to_status="paid").count() == 1
+    outcomes = list(PaymentNotification.objects.order_by("id").values_list("outcome", flat=True))
+    assert outcomes == ["paid", "duplicate: already applied"]
+
+
+def test_pay_in_json_signed_in_x_content_hmac_is_accepted(client, order):
+    response = _notify(client, "pay", "pay.json", header="HTTP_X_CONTENT_HMAC")
+    assert response.json() == {"code": 0}
+    assert Order.objects.get(pk=order.pk).status == Order.Status.PAID
+
+
+def test_bad_signature_is_refused_audited_and_changes_nothing(client, order):
+    response = _notify(client, "pay", "pay.txt", secret="not-the-secret")
+    assert response.status_code == 403
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING
+    assert not Payment.objects.exists()
+    note = PaymentNotification.objects.get()
+    assert note.signature_valid is False
+    assert note.outcome == "bad signature"
+    assert "2871145001" in note.body
+
+
+def test_unsigned_notification_is_refused(client, order):
+    body = (PAYLOADS / "pay.txt").read_bytes()
+    response = client.post(
+        reverse("tickets:cloudpayments_notification", args=["pay"]),
+        data=body,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 403
+    assert Order.objects.get(pk=order.pk).status == Order.Status.PENDING
+
+
+def test_pay_with_wrong_currency_or_amount_does_not_pay(client, order):
+    body = (PAYLOADS / "pay.txt").read_bytes().replace(b"Currency=KZT", b"Currency=USD")
+    response = _notify(client, "pay", "pay.txt", body=body)
+    assert response.json() == {"code": 12}
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING
+    assert order.needs_review is True
+
+
+def test_fail_marks_the_payment_failed_and_keeps_the_order_pending(client, order, api):
+    payment_start(order_id=order.pk, provider_name="cloudpayments")
+    assert _notify(client, "fail", "fail.txt").json() == {"code": 0}
+    assert Payment.objects.get().status == Payment.Status.FAILED
+    assert Order.objects.get(pk=order.pk).status == Order.Status.PENDING
+
+
+def test_starting_a_payment_creates_a_cloudpayments_order(client, order, api):
+    response = client.post(
+        reverse("tickets:order_pay", args=[order.code]),
+        {"provider": "cloudpayments", "s": order.secret},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "https://orders.cloudpayments.ru/d/f2K8LV6reGE9WBFn"
+    url, payload, auth = api.calls[0]
+    assert url == "https://api.cloudpayments.ru/orders/create"
+    assert payload["InvoiceId"] == "K7QX2M9A"
+    assert payload["Amount"] == 10000.0 and payload["Currency"] == "KZT"
+    assert auth == ("pk_test_eventum", SECRET)
+    assert SECRET not in response.content.decode()
+
+
+def test_organizer_refund_calls_the_api_and_its_notification_is_not_applied_twice(
+    client, order, api, ticket_type
+):
+    payment_start(order_id=order.pk, provider_name="cloudpayments")
+    _notify(client, "pay", "pay.txt")
+    item = order.items.first()
+    order_refund(order_id=order.pk, actor=Actor(label="organizer"), item_ids=[item.pk])
+    url, payload, _auth = api.calls[-1]
+    assert url == "https://api.cloudpayments.ru/payments/refund"
+    assert payload == {"TransactionId": 2871145001, "Amount": 5000.0}
+    refund = Refund.objects.get()
+    assert (refund.amount, refund.provider_refund_id) == (Decimal("5000.00"), "2871145099")
+    assert TicketType.objects.get(pk=ticket_type.pk).quantity_taken == 1
+    # CloudPayments then reports the refund it made for us: nothing changes
+    body = (PAYLOADS / "refund.txt").read_bytes().replace(b"Amount=10000.00", b"Amount=5000.00")
+    assert _notify(client, "refund", "refund.txt", body=body).json() == {"code": 0}
+    assert Refund.objects.count() == 1
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert order.refunded_amount == Decimal("5000.00")
+
+
+def test_refund_made_in_the_back_office_is_recorded_once(client, order, api, ticket_type):
+    _notify(client, "pay", "pay.txt")
+    for _n in range(2):
+        assert _notify(client, "refund", "refund.txt").json() == {"code": 0}
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUNDED
+    assert order.refunded_amount == Decimal("10000.00")
+    assert Refund.objects.get().provider_refund_id == "2871145099"
+    assert TicketType.objects.get(pk=ticket_type.pk).quantity_taken == 0
+    assert not [c for c in api.calls if c[0].endswith("/payments/refund")]
+
+
+def test_refused_refund_changes_nothing(client, order, api, ticket_type):
+    _notify(client, "pay", "pay.txt")
+    api.refund_ok = False
+    with pytest.raises(RefundError):
+        order_refund(order_id=order.pk, actor=Actor(label="organizer"))
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert not Refund.objects.exists()
+    assert TicketType.objects.get(pk=ticket_type.pk).quantity_taken == 2
+
+
+def test_unknown_notification_kind_is_404(client):
+    url = reverse("tickets:cloudpayments_notification", args=["recurrent"])
+    assert client.post(url, data=b"", content_type="application/json").status_code == 404
+
+
+def test_notification_body_json_and_form_parse_the_same():
+    form = cloudpayments.notification_data(
+        (PAYLOADS / "pay.txt").read_bytes(), "application/x-www-form-urlencoded"
+    )
+    data = cloudpayments.notification_data((PAYLOADS / "pay.json").read_bytes(), "application/json")
+    assert form == data
+    assert json.loads((PAYLOADS / "pay.json").read_text())["IpCity"] == "Алматы"

@@ -1,0 +1,163 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import TicketType
+from tests.factories import TicketTypeFactory
+from tests.tickets.flows import place_order
+from tickets.errors import InvalidTransition
+from tickets.models import Order, OrderItem, Payment
+from tickets.services.orders import Actor, order_cancel, order_expire, order_mark_paid
+from tickets.services.payments import payment_complete, payment_start
+from tickets.tasks import orders_expire_overdue_task
+
+pytestmark = pytest.mark.django_db
+
+
+def _taken(tt) -> int:
+    return TicketType.objects.get(pk=tt.pk).quantity_taken
+
+
+def test_order_code_is_short_unambiguous_and_secret_is_long():
+    order = place_order()
+    assert len(order.code) == 8
+    assert not set(order.code) & set("01IO")
+    assert len(order.secret) >= 32
+
+
+def test_unpaid_order_expires_after_the_payment_window_and_returns_tickets():
+    tt = TicketTypeFactory(quantity=5)
+    order = place_order({tt: 3})
+    assert _taken(tt) == 3
+    assert orders_expire_overdue_task.delay().get() == 0  # not due yet
+    Order.objects.filter(pk=order.pk).update(payment_due_at=timezone.now() - timedelta(seconds=1))
+    assert orders_expire_overdue_task.delay().get() == 1
+    order.refresh_from_db()
+    assert order.status == Order.Status.EXPIRED
+    assert _taken(tt) == 0
+    assert order.log.last().from_status == "pending"
+    assert order.log.last().to_status == "expired"
+    # expiring again changes nothing
+    assert order_expire(order_id=order.pk) is False
+    assert _taken(tt) == 0
+
+
+def test_paying_twice_changes_nothing_the_second_time(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    order = place_order()
+    payment = payment_start(order_id=order.pk, provider_name="test")
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_complete(payment_id=payment.pk, succeeded=True, actor=Actor(label="test"))
+        payment_complete(payment_id=payment.pk, succeeded=True, actor=Actor(label="test"))
+        order_mark_paid(order_id=order.pk, actor=Actor(label="test"))
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert order.log.filter(to_status="paid").count() == 1
+    assert len(mailoutbox) == 1
+
+
+def test_late_payment_of_expired_order_takes_tickets_again_if_free():
+    tt = TicketTypeFactory(quantity=2)
+    order = place_order({tt: 2})
+    Order.objects.filter(pk=order.pk).update(payment_due_at=timezone.now())
+    order_expire(order_id=order.pk)
+    assert _taken(tt) == 0
+    order_mark_paid(order_id=order.pk, actor=Actor(label="provider"))
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert _taken(tt) == 2
+
+
+def test_cancelled_orders_cannot_be_paid():
+    order = place_order()
+    order_cancel(order_id=order.pk, actor=Actor(label="organizer"))
+    with pytest.raises(InvalidTransition):
+        order_mark_paid(order_id=order.pk, actor=Actor(label="provider"))
+    assert Order.objects.get(pk=order.pk).status == Order.Status.CANCELLED
+
+
+def test_pending_cancel_returns_tickets_and_logs_who(django_user_model):
+    tt = TicketTypeFactory(quantity=5)
+    order = place_order({tt: 2})
+    user = django_user_model.objects.create_user("org", "org@example.kz", "x")
+    order_cancel(order_id=order.pk, actor=Actor(user=user, label="organizer"), reason="дубль")
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED
+    assert _taken(tt) == 0
+    entry = order.log.last()
+    assert (entry.from_status, entry.to_status, entry.actor, entry.note) == (
+        "pending",
+        "cancelled",
+        user,
+        "дубль",
+    )
+    assert set(order.items.values_list("status", flat=True)) == {OrderItem.Status.CANCELLED}
+
+
+def test_full_flow_with_the_test_provider(client, policy):
+    from tests.tickets.helpers import buyer_data, choose, idempotency_key
+
+    tt = TicketTypeFactory(price=Decimal("7000"), quantity=5)
+    choose(client, tt.session, {tt: 2})
+    order_url = client.post(reverse("tickets:checkout"), buyer_data(idempotency_key(client)))[
+        "Location"
+    ]
+    order = Order.objects.get()
+    page = client.get(order_url).content.decode()
+    assert "14\u00a0000\u00a0₸" in page
+    response = client.post(
+        reverse("tickets:order_pay", args=[order.code]), {"provider": "test", "s": order.secret}
+    )
+    payment = Payment.objects.get()
+    assert response["Location"] == reverse("tickets:test_payment", args=[payment.public_id])
+    assert payment.amount == Decimal("14000.00")
+    test_page = client.get(response["Location"])
+    assert "14\u00a0000\u00a0₸" in test_page.content.decode()
+    done = client.post(response["Location"], {"decision": "approve"}, follow=True)
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert "Оплата получена" in done.content.decode()
+    assert Payment.objects.get().status == Payment.Status.SUCCEEDED
+    # the page cannot be used to pay again
+    client.post(reverse("tickets:test_payment", args=[payment.public_id]), {"decision": "approve"})
+    assert Order.objects.get().log.filter(to_status="paid").count() == 1
+
+
+def test_declined_test_payment_leaves_the_order_pending(client, policy):
+    order = place_order()
+    payment = payment_start(order_id=order.pk, provider_name="test")
+    response = client.post(
+        reverse("tickets:test_payment", args=[payment.public_id]), {"decision": "decline"}
+    )
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING
+    assert Payment.objects.get().status == Payment.Status.FAILED
+
+
+def test_test_provider_is_unavailable_when_not_enabled(client, settings):
+    order = place_order()
+    payment = payment_start(order_id=order.pk, provider_name="test")
+    settings.TICKETS_PAYMENT_PROVIDERS = ["cloudpayments"]
+    url = reverse("tickets:test_payment", args=[payment.public_id])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"decision": "approve"}).status_code == 404
+    assert Order.objects.get().status == Order.Status.PENDING
+
+
+def test_only_the_buyer_can_start_a_payment(client):
+    order = place_order()
+    response = client.post(reverse("tickets:order_pay", args=[order.code]), {"provider": "test"})
+    assert response.status_code == 404
+    assert not Payment.objects.exists()
+
+
+def test_repeated_orders_from_one_ip_are_flagged_for_review(settings):
+    settings.IP_RISK_MAX_ORDERS = 3
+    orders = [place_order() for _n in range(3)]
+    assert [o.needs_review for o in orders] == [False, False, True]
+    assert "orders" in Order.objects.get(pk=orders[-1].pk).review_reason

@@ -1,0 +1,111 @@
+"""Staff tools for the sales path. Money records and callbacks are read-only: they are a trail."""
+
+from django.contrib import admin
+
+from tickets.models import (
+    Answer,
+    Order,
+    OrderItem,
+    OrderLog,
+    Payment,
+    PaymentNotification,
+    PromoCode,
+    Question,
+    Refund,
+    Reservation,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class OrderItemInline(ReadOnlyInline):
+    model = OrderItem
+    fields = ("ticket_type", "price", "discount", "amount", "status", "refund")
+
+
+class OrderLogInline(ReadOnlyInline):
+    model = OrderLog
+    fields = ("created_at", "from_status", "to_status", "actor", "actor_label", "note")
+    readonly_fields = ("created_at",)
+
+
+class AnswerInline(ReadOnlyInline):
+    model = Answer
+    fields = ("question", "value", "file_name", "file_content_type", "file_size")
+
+
+class PaymentInline(ReadOnlyInline):
+    model = Payment
+    fields = ("provider", "amount", "status", "provider_transaction_id", "completed_at")
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ("code", "event", "email", "total", "status", "needs_review", "created_at")
+    list_filter = ("status", "needs_review")
+    search_fields = ("code", "email", "surname", "phone")
+    list_select_related = ("event",)
+    readonly_fields = [f.name for f in Order._meta.fields if f.name not in ("needs_review",)]
+    exclude = ("secret", "idempotency_key")
+    inlines = [OrderItemInline, AnswerInline, PaymentInline, OrderLogInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PromoCode)
+class PromoCodeAdmin(admin.ModelAdmin):
+    list_display = ("code", "organizer", "event", "kind", "value", "times_used", "usage_limit")
+    list_filter = ("kind", "is_active")
+    search_fields = ("code",)
+    readonly_fields = ("times_used",)
+    raw_id_fields = ("event", "ticket_type")
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ("label", "event", "kind", "required", "position")
+    list_filter = ("kind",)
+    raw_id_fields = ("event",)
+
+
+@admin.register(PaymentNotification)
+class PaymentNotificationAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "provider", "kind", "signature_valid", "outcome", "order")
+    list_filter = ("provider", "kind", "signature_valid")
+    search_fields = ("transaction_id", "order__code")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Refund)
+class RefundAdmin(PaymentNotificationAdmin):
+    list_display = ("created_at", "order", "amount", "provider_refund_id", "created_by")
+    list_filter = ()
+    search_fields = ("order__code", "provider_refund_id")
+
+
+@admin.register(Reservation)
+class ReservationAdmin(PaymentNotificationAdmin):
+    list_display = ("cart", "ticket_type", "quantity", "expires_at", "released_at", "order")
+    list_filter = ()
+    search_fields = ("order__code",)
