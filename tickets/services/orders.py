@@ -114,7 +114,7 @@ def _transition(order: Order, to: str, *, actor: Actor, note: str = "") -> None:
 
 
 def _lock(order_id: int) -> Order:
-    return Order.objects.select_for_update().select_related("event").get(pk=order_id)
+    return Order.objects.select_for_update(of=("self",)).select_related("event").get(pk=order_id)
 
 
 def _promo_consume(promo: PromoCode) -> None:
@@ -202,7 +202,12 @@ def order_create(
     existing = Order.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
-    cart = Cart.objects.select_for_update().select_related("event").filter(token=cart_token).first()
+    cart = (
+        Cart.objects.select_for_update(of=("self",))
+        .select_related("event")
+        .filter(token=cart_token)
+        .first()
+    )
     if cart is None or cart.event is None:
         raise CartEmpty()
     existing = Order.objects.filter(idempotency_key=idempotency_key).first()
@@ -211,7 +216,7 @@ def order_create(
     now = timezone.now()
     reservations_release(cart_id=cart.pk, only_expired=True, now=now)
     live = list(
-        Reservation.objects.select_for_update()
+        Reservation.objects.select_for_update(of=("self",))
         .filter(cart=cart, released_at__isnull=True, order__isnull=True)
         .select_related("ticket_type__session__event")
         .order_by("ticket_type_id")
