@@ -12,7 +12,9 @@ data URI, and only ``file:`` and ``data:`` URLs are fetched (no HTTP at render t
 from __future__ import annotations
 
 import base64
+import functools
 import io
+import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,9 +35,13 @@ from weasyprint.urls import URLFetcher
 
 ALMATY = ZoneInfo("Asia/Almaty")
 QR_MASK = 2
+# 16 mm at about 380 dpi: sharp in print, small in the file.
+LOGO_MAX_PIXELS = 240
 LAYOUTS = ("a4", "phone")
 TEMPLATE = "tickets/pdf/tickets.html"
 STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "tickets" / "pdf.css"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,16 +122,45 @@ def render_tickets_pdf(
 
 def _page_context(ticket: TicketPrint) -> dict[str, object]:
     logo = ticket.organizer_logo_path
-    logo_path = Path(logo) if logo else None
     return {
         "ticket": ticket,
         "starts_at": timezone.localtime(ticket.session_starts_at, ALMATY),
         "doors_open_at": (
             timezone.localtime(ticket.doors_open_at, ALMATY) if ticket.doors_open_at else None
         ),
-        "logo_url": logo_path.resolve().as_uri() if logo_path and logo_path.is_file() else "",
+        "logo_url": _logo_data_uri(logo) if logo else "",
         "qr_url": qr_png_data_uri(ticket.secret),
     }
+
+
+def _logo_data_uri(path: str | Path) -> str:
+    """The organizer's logo shrunk to print size, as a PNG data URI; "" if unreadable.
+
+    Uploaded logos are often far larger than the 16 mm they are printed at, and WeasyPrint
+    decodes and re-compresses every image of every document; the shrunk copy is cached
+    (per file version) so an order, and the next order, pay for a thumbnail only.
+    """
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        logger.warning("Organizer logo %s is missing; the ticket is printed without it", path)
+        return ""
+    return _shrunk_logo(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=128)
+def _shrunk_logo(path: str, mtime_ns: int, size: int) -> str:
+    try:
+        with Image.open(path) as image:
+            image.thumbnail((LOGO_MAX_PIXELS, LOGO_MAX_PIXELS))
+            if image.mode not in {"1", "L", "LA", "RGB", "RGBA"}:
+                image = image.convert("RGBA")
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG")
+    except (OSError, ValueError):  # PIL.UnidentifiedImageError is an OSError
+        logger.warning("Organizer logo %s is not a readable image; printed without it", path)
+        return ""
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 @dataclass(frozen=True, slots=True)

@@ -250,6 +250,23 @@ def test_missing_logo_file_is_skipped_not_fatal(tmp_path):
     assert _images_per_page(render_tickets_pdf([ticket])) == [1]  # the QR code only
 
 
+def test_unreadable_logo_file_is_skipped_not_fatal(tmp_path):
+    path = tmp_path / "logo.png"
+    path.write_bytes(b"not an image")
+
+    assert _images_per_page(render_tickets_pdf([_ticket(1, organizer_logo_path=path)])) == [1]
+
+
+def test_large_logo_is_shrunk_to_print_size(tmp_path):
+    path = tmp_path / "logo.png"
+    Image.new("RGB", (2400, 1200), (200, 30, 30)).save(path)
+
+    pdf = render_tickets_pdf([_ticket(1, organizer_logo_path=path)])
+
+    sizes = sorted(image.image.size for image in PdfReader(io.BytesIO(pdf)).pages[0].images)
+    assert sizes[-1] == (240, 120)
+
+
 def test_qr_png_is_small():
     uri = qr_png_data_uri("tk1-Qm9vLkJhei5RdXV4LWZvby1iYXI")
 
