@@ -48,3 +48,14 @@ def in_days():
         return base.replace(hour=hour, minute=0, second=0, microsecond=0)
 
     return at
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Start each test in Russian: a request to /kk/ or /en/ leaves its language active in the
+    thread, and URLs reversed afterwards would carry that prefix."""
+    from django.utils import translation
+
+    translation.activate("ru")
+    yield
+    translation.deactivate()

@@ -29,3 +29,14 @@ def user_client(client):
     client.force_login(user)
     client.user = user
     return client
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Start each test in Russian: a request to /kk/ or /en/ leaves its language active in the
+    thread, and URLs reversed afterwards would carry that prefix."""
+    from django.utils import translation
+
+    translation.activate("ru")
+    yield
+    translation.deactivate()
