@@ -1,0 +1,42 @@
+"""The tickets app reacting to the catalogue's real entry points (page reads, event cancel)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from events.models import TicketType
+from events.services import event_cancel
+from tests.factories import TicketTypeFactory
+from tests.tickets.factories import new_token
+from tests.tickets.flows import place_order
+from tickets.models import Order, Reservation
+from tickets.services.cart import cart_set_quantities
+
+pytestmark = pytest.mark.django_db
+
+
+def test_event_page_returns_expired_holds_to_sale_before_showing_availability(client):
+    tt = TicketTypeFactory(quantity=1, name_ru="Единственный")
+    cart_set_quantities(cart_token=new_token(), quantities={tt.pk: 1})
+    page = client.get(tt.session.event.get_absolute_url())
+    assert f'id="qty-{tt.pk}"' in page.content.decode()
+    assert TicketType.objects.get(pk=tt.pk).quantity_taken == 1
+    Reservation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    page = client.get(tt.session.event.get_absolute_url())
+    assert TicketType.objects.get(pk=tt.pk).quantity_taken == 0
+    html = page.content.decode()
+    assert f'name="qty_{tt.pk}" min="0" max="10" value="0">' in html  # enabled again
+
+
+def test_cancelling_an_event_through_its_service_cancels_orders(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    tt = TicketTypeFactory(price=Decimal("3000"), quantity=5)
+    order = place_order({tt: 2})
+    with django_capture_on_commit_callbacks(execute=True):
+        event_cancel(event=tt.session.event)
+    assert Order.objects.get(pk=order.pk).status == Order.Status.CANCELLED
+    assert TicketType.objects.get(pk=tt.pk).quantity_taken == 0
+    assert [m.to for m in mailoutbox] == [["buyer@example.kz"]]
