@@ -1,6 +1,6 @@
 from django.urls import path
 
-from privacy.views import public, staff
+from privacy.views import account, public, staff
 
 app_name = "privacy"
 
@@ -8,5 +8,15 @@ urlpatterns = [
     path("", public.policy_current_view, name="policy"),
     path("versions/<str:version>/", public.policy_version_view, name="policy_version"),
     path("unsubscribe/<str:token>/", public.unsubscribe_view, name="unsubscribe"),
+    path("cookies/", public.cookie_settings_view, name="cookie_settings"),
+    path("blocking-request/", public.blocking_request_view, name="blocking_request"),
+    path("access-request/", public.access_request_view, name="access_request"),
+    path("account/", account.account_privacy_view, name="account"),
+    path("account/marketing/", account.account_marketing_view, name="account_marketing"),
+    path(
+        "account/my-data.<str:fmt>",
+        account.account_data_view,
+        name="account_data",
+    ),
     path("staff/files/<path:name>", staff.private_file_view, name="private_file"),
 ]

@@ -47,13 +47,13 @@ def marketing_allowed_emails(emails: Iterable[str]) -> set[str]:
 
 
 def marketing_unsubscribe_token(email: str) -> str:
-    return signing.dumps(normalise_email(email), salt=UNSUBSCRIBE_SALT, compress=True)
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign_object(normalise_email(email), compress=True)
 
 
 def marketing_unsubscribe_email(token: str) -> str:
     """The address a token was made for; ``InvalidUnsubscribeLink`` if it was tampered with."""
     try:
-        email = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        email = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign_object(token)
     except signing.BadSignature as error:
         raise InvalidUnsubscribeLink(token) from error
     if not isinstance(email, str) or "@" not in email:

@@ -1,13 +1,33 @@
 """Pages anyone can open: the policy and its versions, unsubscribe, cookie choice, requests."""
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from privacy.identity import request_meta
-from privacy.models import PolicyVersion
-from privacy.services import InvalidUnsubscribeLink, marketing_unsubscribe, policy_current
+from privacy.forms import BlockingRequestForm, CookieChoiceForm, SubjectAccessRequestForm
+from privacy.identity import request_client_ip, request_meta
+from privacy.models import BlockingRequest, PolicyVersion, SubjectAccessRequest
+from privacy.services import (
+    InvalidUnsubscribeLink,
+    blocking_request_create,
+    marketing_unsubscribe,
+    policy_current,
+)
+from privacy.services.access import subject_access_request_create
+from privacy.services.cookies import cookie_choice_record, cookie_choice_set
 
 
 def policy_current_view(request: HttpRequest) -> HttpResponse:
@@ -48,3 +68,76 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
     except InvalidUnsubscribeLink:
         return render(request, "privacy/unsubscribe_invalid.html", status=400)
     return render(request, "privacy/unsubscribed.html", {"email": email})
+
+
+def _safe_next(request: HttpRequest, candidate: str) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("events:home")
+
+
+@require_http_methods(["GET", "POST"])
+def cookie_settings_view(request: HttpRequest) -> HttpResponse:
+    """The cookie choice: a plain form that works without JavaScript; the banner posts here too.
+
+    Answers JSON to the banner script (``Accept: application/json``), otherwise redirects back.
+    """
+    if request.method == "GET":
+        return render(
+            request,
+            "privacy/cookie_settings.html",
+            {"next": _safe_next(request, request.GET.get("next", ""))},
+        )
+    form = CookieChoiceForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("invalid cookie choice")
+    choice = cookie_choice_record(request=request, user=request.user, **form.categories())
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    if wants_json:
+        response: HttpResponse = JsonResponse(
+            {"analytics": choice.analytics, "marketing": choice.marketing}
+        )
+    else:
+        messages.success(request, _("Your cookie choice is saved."))
+        response = redirect(_safe_next(request, form.cleaned_data["next"]))
+    cookie_choice_set(response, choice, secure=request.is_secure())
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def blocking_request_view(request: HttpRequest) -> HttpResponse:
+    """Public form: ask to block personal data (the subject, a representative, the authority)."""
+    form = BlockingRequestForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        blocking = form.save(commit=False)
+        blocking.channel = BlockingRequest.Channel.SITE
+        blocking.submitted_ip = request_client_ip(request)
+        try:
+            blocking = blocking_request_create(request=blocking)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return render(request, "privacy/request_received.html", {"request_obj": blocking})
+    return render(request, "privacy/blocking_request_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def access_request_view(request: HttpRequest) -> HttpResponse:
+    """Public form: "what do you hold about me?" (signed-in buyers can download it at once)."""
+    form = SubjectAccessRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        access = form.save(commit=False)
+        access.channel = SubjectAccessRequest.Channel.SITE
+        try:
+            access = subject_access_request_create(request=access)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return render(request, "privacy/request_received.html", {"request_obj": access})
+    return render(
+        request,
+        "privacy/access_request_form.html",
+        {"form": form, "days": settings.SUBJECT_ACCESS_DAYS},
+    )

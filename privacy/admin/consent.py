@@ -1,0 +1,98 @@
+"""The consent ledger (read-only) and withdrawals staff record from letters."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from privacy.admin.base import ReadOnlyAdmin
+from privacy.models import ConsentRecord, ConsentWithdrawal
+from privacy.services import consent_withdrawal_record
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(ReadOnlyAdmin):
+    list_display = (
+        "created_at",
+        "email",
+        "phone",
+        "user",
+        "purpose",
+        "action",
+        "channel",
+        "policy_version",
+        "source",
+    )
+    list_filter = ("purpose", "action", "channel", "policy_version", "created_at")
+    search_fields = ("email", "phone", "user__email", "source", "browser_id", "ip_address")
+    list_select_related = ("user", "policy_version")
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+
+class ConsentWithdrawalForm(forms.ModelForm):
+    class Meta:
+        model = ConsentWithdrawal
+        fields = [
+            "channel",
+            "received_on",
+            "letter_number",
+            "scan",
+            "scope",
+            "subject_name",
+            "subject_email",
+            "subject_phone",
+            "subject_user",
+            "note",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("channel") == ConsentWithdrawal.Channel.LETTER:
+            for field in ("letter_number", "scan"):
+                if not cleaned.get(field):
+                    self.add_error(field, _("Required for a registered letter."))
+        if not (
+            cleaned.get("subject_email")
+            or cleaned.get("subject_phone")
+            or cleaned.get("subject_user")
+        ):
+            self.add_error("subject_email", _("Identify the subject: e-mail, phone or account."))
+        return cleaned
+
+
+@admin.register(ConsentWithdrawal)
+class ConsentWithdrawalAdmin(admin.ModelAdmin):
+    """Recording a letter withdraws the consent at once; the record is then read-only."""
+
+    form = ConsentWithdrawalForm
+    list_display = (
+        "received_on",
+        "letter_number",
+        "subject_email",
+        "subject_phone",
+        "scope",
+        "channel",
+        "recorded_by",
+        "created_at",
+    )
+    list_filter = ("scope", "channel", "received_on")
+    search_fields = ("letter_number", "subject_email", "subject_phone", "subject_name", "note")
+    autocomplete_fields = ("subject_user",)
+    list_select_related = ("recorded_by",)
+    readonly_fields = ("recorded_by", "created_at")
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: ConsentWithdrawal, form, change) -> None:
+        rows = consent_withdrawal_record(withdrawal=obj, recorded_by=request.user)
+        self.message_user(
+            request,
+            _("Consent withdrawn from now on: %(count)s ledger row(s) added.")
+            % {"count": len(rows)},
+            messages.SUCCESS,
+        )

@@ -1,0 +1,143 @@
+"""Forms of the privacy pages: cookie choice, marketing opt-in, sign-up consent, requests."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from privacy.models import BlockingRequest, SubjectAccessRequest
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+DOCUMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
+
+
+class CookieChoiceForm(forms.Form):
+    ACCEPT_ALL, REJECT_ALL, SAVE = "accept_all", "reject_all", "save"
+
+    choice = forms.ChoiceField(
+        choices=[(ACCEPT_ALL, ACCEPT_ALL), (REJECT_ALL, REJECT_ALL), (SAVE, SAVE)]
+    )
+    analytics = forms.BooleanField(required=False, label=_("Analytics"))
+    marketing = forms.BooleanField(required=False, label=_("Marketing"))
+    next = forms.CharField(required=False)
+
+    def categories(self) -> dict[str, bool]:
+        choice = self.cleaned_data["choice"]
+        if choice == self.ACCEPT_ALL:
+            return {"analytics": True, "marketing": True}
+        if choice == self.REJECT_ALL:
+            return {"analytics": False, "marketing": False}
+        return {
+            "analytics": self.cleaned_data["analytics"],
+            "marketing": self.cleaned_data["marketing"],
+        }
+
+
+class MarketingChoiceForm(forms.Form):
+    marketing = forms.BooleanField(
+        required=False,
+        label=_("Send me news and offers about events (you can withdraw at any time)"),
+    )
+
+
+class SignupConsentForm(forms.Form):
+    """Added to allauth's sign-up form (``ACCOUNT_SIGNUP_FORM_CLASS``).
+
+    Signing up accepts the current policy (the page says so and links it); marketing is a
+    separate, optional box, never ticked in advance. Both are written to the consent ledger.
+    """
+
+    marketing_opt_in = forms.BooleanField(
+        required=False,
+        initial=False,
+        label=_("Send me news and offers about events (optional, you can withdraw at any time)"),
+    )
+
+    def signup(self, request, user) -> None:
+        from privacy.services.signup import signup_consents_record
+
+        signup_consents_record(
+            request=request, user=user, marketing=self.cleaned_data.get("marketing_opt_in", False)
+        )
+
+
+def _check_document(upload) -> None:
+    if upload is None:
+        return
+    if upload.size > MAX_DOCUMENT_BYTES:
+        raise ValidationError(_("The file is larger than 10 MB."))
+    if not upload.name.lower().endswith(DOCUMENT_TYPES):
+        raise ValidationError(_("Attach a PDF, JPEG or PNG file."))
+
+
+class BlockingRequestForm(forms.ModelForm):
+    """The public form: a subject, their legal representative or the authorised body."""
+
+    class Meta:
+        model = BlockingRequest
+        fields = [
+            "requester_kind",
+            "requester_name",
+            "requester_email",
+            "requester_phone",
+            "authority_document",
+            "document_reference",
+            "subject_name",
+            "subject_email",
+            "subject_phone",
+            "subject_order_code",
+            "grounds",
+            "grounds_details",
+        ]
+        widgets = {"grounds_details": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["requester_email"].required = True
+
+    def clean_authority_document(self):
+        upload = self.cleaned_data.get("authority_document")
+        _check_document(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get(
+            "requester_kind"
+        ) == BlockingRequest.RequesterKind.REPRESENTATIVE and not cleaned.get("authority_document"):
+            self.add_error(
+                "authority_document",
+                _("A legal representative's request needs the document that gives the authority."),
+            )
+        if not any(
+            cleaned.get(field) for field in ("subject_email", "subject_phone", "subject_order_code")
+        ):
+            raise ValidationError(_("Identify the subject: e-mail, phone or order code."))
+        return cleaned
+
+
+class SubjectAccessRequestForm(forms.ModelForm):
+    class Meta:
+        model = SubjectAccessRequest
+        fields = [
+            "requester_name",
+            "requester_email",
+            "requester_phone",
+            "subject_email",
+            "subject_phone",
+            "subject_order_code",
+            "request_text",
+        ]
+        widgets = {"request_text": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["requester_name"].required = True
+        self.fields["requester_email"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(
+            cleaned.get(field) for field in ("subject_email", "subject_phone", "subject_order_code")
+        ):
+            raise ValidationError(_("Identify the subject: e-mail, phone or order code."))
+        return cleaned

@@ -1,0 +1,265 @@
+"""Subject access: everything held about a subject, and the requests asking for it.
+
+Other apps add their sections through the ``privacy.signals.subject_data_requested`` signal
+(the tickets app: orders, tickets, form answers), so privacy never imports them.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from privacy.identity import normalise_email, normalise_phone
+from privacy.models import (
+    BlockingRequest,
+    Claim,
+    ConsentRecord,
+    Disclosure,
+    IpLogEntry,
+    SubjectAccessRequest,
+)
+from privacy.services.blocking import subject_from_order_code, subject_is_blocked
+from privacy.services.workdays import working_days_deadline
+from privacy.signals import SubjectDataSection, subject_data_requested
+
+IP_LOG_ROWS_SHOWN = 1000
+
+
+def access_due_at(received_at: datetime) -> datetime:
+    """Answer due within ``SUBJECT_ACCESS_DAYS`` (three) working days."""
+    return working_days_deadline(received_at, settings.SUBJECT_ACCESS_DAYS)
+
+
+def _when(value: datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def _profile(user: AbstractBaseUser) -> dict[str, Any]:
+    from allauth.account.models import EmailAddress
+
+    return {
+        "email": user.email,
+        "first_name": getattr(user, "first_name", ""),
+        "last_name": getattr(user, "last_name", ""),
+        "date_joined": _when(getattr(user, "date_joined", None)),
+        "last_login": _when(getattr(user, "last_login", None)),
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in EmailAddress.objects.filter(user=user).order_by("email")
+        ],
+    }
+
+
+def _consents(condition: Q) -> list[dict[str, Any]]:
+    rows = (
+        ConsentRecord.objects.filter(condition)
+        .select_related("policy_version")
+        .order_by("-created_at", "-id")
+    )
+    return [
+        {
+            "time": _when(row.created_at),
+            "purpose": row.get_purpose_display(),
+            "action": row.get_action_display(),
+            "policy_version": row.policy_version.version if row.policy_version else None,
+            "wording": row.wording,
+            "channel": row.get_channel_display(),
+            "source": row.source,
+            "ip_address": row.ip_address,
+        }
+        for row in rows
+    ]
+
+
+def _blocking(condition: Q, *, email: str, phone: str, user) -> dict[str, Any]:
+    requests = BlockingRequest.objects.filter(condition).order_by("-received_at")
+    return {
+        "is_blocked": subject_is_blocked(email=email, phone=phone, user=user),
+        "requests": [
+            {
+                "number": request.pk,
+                "received_at": _when(request.received_at),
+                "status": request.get_status_display(),
+                "grounds": request.get_grounds_display(),
+                "blocked_at": _when(request.blocked_at),
+                "unblocked_at": _when(request.unblocked_at),
+            }
+            for request in requests
+        ],
+    }
+
+
+def _disclosures(identifiers: set[str]) -> list[dict[str, Any]]:
+    rows = (
+        Disclosure.objects.filter(subjects__subject__in=identifiers)
+        .distinct()
+        .order_by("-created_at")
+    )
+    return [
+        {
+            "time": _when(row.created_at),
+            "recipient": row.recipient,
+            "purpose": row.purpose,
+            "channel": row.get_channel_display(),
+            "fields": row.fields,
+        }
+        for row in rows
+    ]
+
+
+def _claims(email: str) -> list[dict[str, Any]]:
+    if not email:
+        return []
+    return [
+        {"received_on": c.received_on.isoformat(), "topic": c.topic, "answered": c.is_answered}
+        for c in Claim.objects.filter(claimant_email=email).order_by("-received_on")
+    ]
+
+
+def _ip_log(user) -> dict[str, Any]:
+    if user is None:
+        return {"total": 0, "rows": []}
+    rows = IpLogEntry.objects.filter(user=user).order_by("-created_at")
+    return {
+        "total": rows.count(),
+        "rows": [
+            {"time": _when(r.created_at), "ip": r.ip, "method": r.method, "path": r.path}
+            for r in rows[:IP_LOG_ROWS_SHOWN]
+        ],
+    }
+
+
+def subject_data_collect(
+    *, user: AbstractBaseUser | None = None, email: str = "", phone: str = ""
+) -> dict[str, Any]:
+    """Everything held about a subject, as JSON-serialisable data, section by section.
+
+    Privacy's own sections (profile, consents, blocking state, claims, disclosures, IP log) and
+    every section other apps return from ``subject_data_requested``.
+    """
+    if user is not None and not user.is_authenticated:
+        user = None
+    email = normalise_email(email or getattr(user, "email", ""))
+    phone = normalise_phone(phone)
+    consent_q = Q(pk__in=[])
+    subject_q = Q(pk__in=[])
+    if user is not None:
+        consent_q |= Q(user=user)
+        subject_q |= Q(subject_user=user)
+    if email:
+        consent_q |= Q(email=email)
+        subject_q |= Q(subject_email=email)
+    if phone:
+        consent_q |= Q(phone=phone)
+        subject_q |= Q(subject_phone=phone)
+    sections: list[SubjectDataSection] = []
+    if user is not None:
+        sections.append(SubjectDataSection("profile", _("Profile"), _profile(user)))
+    sections += [
+        SubjectDataSection("consents", _("Consents given and withdrawn"), _consents(consent_q)),
+        SubjectDataSection(
+            "blocking",
+            _("Blocking of your data"),
+            _blocking(subject_q, email=email, phone=phone, user=user),
+        ),
+        SubjectDataSection(
+            "claims",
+            _("Claims"),
+            [
+                {
+                    "received_on": c.received_on.isoformat(),
+                    "topic": c.topic,
+                    "answered": c.is_answered,
+                }
+                for c in Claim.objects.filter(claimant_email=email).order_by("-received_on")
+            ]
+            if email
+            else [],
+        ),
+        SubjectDataSection(
+            "disclosures",
+            _("Transfers to third parties"),
+            _disclosures({i for i in (email, phone) if i}),
+        ),
+        SubjectDataSection("ip_log", _("Visits (IP log)"), _ip_log(user)),
+    ]
+    for _receiver, answer in subject_data_requested.send(
+        sender=SubjectAccessRequest, user=user, email=email, phone=phone
+    ):
+        if answer is None:
+            continue
+        sections.extend(answer if isinstance(answer, list | tuple) else [answer])
+    return {
+        "generated_at": _when(timezone.now()),
+        "subject": {"email": email, "phone": phone},
+        "sections": [
+            {"key": section.key, "title": str(section.title), "data": section.data}
+            for section in sections
+        ],
+    }
+
+
+@transaction.atomic
+def subject_access_request_create(
+    *, request: SubjectAccessRequest, created_by: AbstractBaseUser | None = None
+) -> SubjectAccessRequest:
+    """Register an access request; the answer is due in ``SUBJECT_ACCESS_DAYS`` working days."""
+    if request.subject_order_code and not (request.subject_email or request.subject_phone):
+        found = subject_from_order_code(request.subject_order_code)
+        request.subject_email = found.get("email", "")
+        request.subject_phone = found.get("phone", "")
+    if not (
+        request.subject_email
+        or request.subject_phone
+        or request.subject_order_code
+        or request.subject_user_id
+    ):
+        raise ValidationError(
+            {"subject_email": _("Identify the subject: e-mail, phone or order code.")}
+        )
+    if request.received_at is None:
+        request.received_at = timezone.now()
+    request.due_at = access_due_at(request.received_at)
+    if created_by is not None and created_by.is_authenticated:
+        request.created_by = created_by
+    request.save()
+    return request
+
+
+@transaction.atomic
+def subject_access_answer(
+    *, request: SubjectAccessRequest, by: AbstractBaseUser | None, answer_text: str = ""
+) -> SubjectAccessRequest:
+    """Mark the request answered now (the answer and any file are stored on the request)."""
+    request = SubjectAccessRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != SubjectAccessRequest.Status.RECEIVED:
+        return request
+    request.status = SubjectAccessRequest.Status.ANSWERED
+    request.answered_at = timezone.now()
+    request.answered_by = by if by is not None and by.is_authenticated else None
+    if answer_text:
+        request.answer_text = answer_text
+    request.save()
+    return request
+
+
+def subject_access_self_service(*, user: AbstractBaseUser, fmt: str) -> SubjectAccessRequest:
+    """A signed-in buyer downloaded their data: noted as an access request answered at once."""
+    now = timezone.now()
+    return SubjectAccessRequest.objects.create(
+        subject_user=user,
+        subject_email=user.email,
+        requester_email=user.email,
+        channel=SubjectAccessRequest.Channel.ACCOUNT,
+        received_at=now,
+        due_at=now,
+        status=SubjectAccessRequest.Status.ANSWERED,
+        answered_at=now,
+        answer_text=_("Downloaded from the account (%(format)s).") % {"format": fmt},
+    )
