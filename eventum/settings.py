@@ -9,6 +9,7 @@ the default ``SECRET_KEY`` or with ``DEBUG`` on.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "eventum.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "privacy.middleware.IpLogMiddleware",  # after WhiteNoise: sees status and user
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -81,6 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "privacy.context_processors.cookie_consent",
             ],
             "builtins": ["eventum.templatetags.money"],
         },
@@ -143,6 +146,8 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "eventum.account_adapter.AccountAdapter"
+# Sign-up records the accepted policy and the optional marketing opt-in in the ledger.
+ACCOUNT_SIGNUP_FORM_CLASS = "privacy.forms.SignupConsentForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "eventum: "
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/ip,5/5m/key",
@@ -257,15 +262,24 @@ SUBJECT_ACCESS_DAYS = env.int("SUBJECT_ACCESS_DAYS", default=3)  # working days 
 CLAIM_REMINDER_DAYS = 5  # remind staff of claims due within this many days
 # Kazakhstan public holidays for working-day deadlines: "MM-DD" every year, "YYYY-MM-DD" once.
 # Kurban Ait moves every year: add its date (and any government transfer of days off) here.
-PRIVACY_HOLIDAYS = env.list(
-    "PRIVACY_HOLIDAYS",
-    default=(
-        "01-01 01-02 01-07 03-08 03-21 03-22 03-23 05-01 05-07 05-09 07-06 08-30 10-25 12-16"
-        " 2026-05-27 2027-05-16"  # the dated two: Kurban Ait 2026 and 2027 (check each year)
-    ).split(),
-)
+_KZ_HOLIDAYS = ["01-01", "01-02", "01-07", "03-08", "03-21", "03-22", "03-23", "05-01"]
+_KZ_HOLIDAYS += ["05-07", "05-09", "07-06", "08-30", "10-25", "12-16"]
+_KURBAN_AIT = ["2026-05-27", "2027-05-16"]  # moves every year: add the next (official) date
+PRIVACY_HOLIDAYS = env.list("PRIVACY_HOLIDAYS", default=_KZ_HOLIDAYS + _KURBAN_AIT)
 # A holiday on a weekend gives the next working day off (Labour Code art. 85), except these.
-PRIVACY_HOLIDAYS_NOT_MOVED = ["01-07", "2026-05-27", "2027-05-16"]
+PRIVACY_HOLIDAYS_NOT_MOVED = ["01-07", *_KURBAN_AIT]
+CELERY_BEAT_SCHEDULE["privacy-iplog-flush"] = {
+    "task": "privacy.tasks.iplog_flush_task",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["privacy-iplog-aggregate"] = {
+    "task": "privacy.tasks.iplog_aggregate_task",
+    "schedule": crontab(hour=3, minute=30),
+}
+CELERY_BEAT_SCHEDULE["privacy-daily-reminders"] = {
+    "task": "privacy.tasks.privacy_reminders_task",
+    "schedule": crontab(hour=9, minute=0),
+}
 
 LOGGING = {
     "version": 1,
