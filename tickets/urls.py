@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tickets.views import buyer, cabinet, callbacks, public
+from tickets.views import buyer, cabinet, callbacks, public, setup
 
 app_name = "tickets"
 
@@ -17,6 +17,26 @@ urlpatterns = [
         name="cloudpayments_notification",
     ),
     path("cabinet/<slug:organizer_slug>/", cabinet.order_list, name="cabinet_orders"),
+    path(
+        "cabinet/<slug:organizer_slug>/promo-codes/",
+        setup.promo_codes,
+        name="cabinet_promo_codes",
+    ),
+    path(
+        "cabinet/<slug:organizer_slug>/promo-codes/<int:promo_id>/toggle/",
+        setup.promo_code_toggle,
+        name="cabinet_promo_code_toggle",
+    ),
+    path(
+        "cabinet/<slug:organizer_slug>/events/<slug:event_slug>/questions/",
+        setup.questions,
+        name="cabinet_questions",
+    ),
+    path(
+        "cabinet/<slug:organizer_slug>/events/<slug:event_slug>/questions/<int:question_id>/delete/",
+        setup.question_remove,
+        name="cabinet_question_delete",
+    ),
     path(
         "cabinet/<slug:organizer_slug>/<str:code>/",
         cabinet.order_detail,
