@@ -75,6 +75,9 @@ class EventForm(forms.ModelForm):
         help_texts = {
             "cover": _("JPEG, PNG or WebP, up to 5 MB; 16:9 looks best."),
         }
+        error_messages = {
+            "cover": {"invalid_image": _("Upload a picture in JPEG, PNG or WebP format.")},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -301,3 +301,22 @@ def test_cabinet_event_list_makes_a_bounded_number_of_queries(
     with django_assert_max_num_queries(8):
         response = manager_client.get(url)
     assert len(response.context["events"]) == 5
+
+
+def test_events_whose_sessions_are_over_become_finished():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from events.tasks import events_mark_finished_task
+
+    past = SessionFactory(starts_at=timezone.now() - timedelta(days=2)).event
+    running = SessionFactory(
+        starts_at=timezone.now() - timedelta(hours=1),
+        ends_at=timezone.now() + timedelta(hours=1),
+    ).event
+    SessionFactory(event=past, starts_at=timezone.now() - timedelta(days=1))
+    upcoming = SessionFactory().event
+    assert events_mark_finished_task.delay().get() == 1
+    statuses = dict(Event.objects.values_list("pk", "status"))
+    assert statuses == {past.pk: "finished", running.pk: "published", upcoming.pk: "published"}
