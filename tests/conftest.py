@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 
 from eventum.celery import app as celery_app
-from tests.fixtures_browser import CHROMIUM, chromium_available
+from tests.chromium import CHROMIUM, chromium_available
 
 SERVICES_ENABLED = os.environ.get("EVENTUM_SERVICES") == "1"
 IN_CI = os.environ.get("CI", "").lower() == "true"

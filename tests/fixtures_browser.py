@@ -1,12 +1,10 @@
 """Fixtures for ``browser`` tests: Debian's Chromium driven by Playwright (never a download)."""
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+from tests.chromium import CHROMIUM
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -18,10 +16,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-
-
-def chromium_available() -> bool:
-    return Path(CHROMIUM).exists()
 
 
 @pytest.fixture(scope="session")
