@@ -12,6 +12,7 @@ from django.db import connection
 
 from events.models import TicketType
 from tests.factories import TicketTypeFactory
+from tests.fixtures_services import wait_for
 from tests.tickets.factories import PromoCodeFactory, new_token
 from tickets.errors import OrderLimitExceeded, PromoCodeUsedUp, SoldOut, TicketsError
 from tickets.models import Order, PromoCode, Reservation
@@ -110,3 +111,42 @@ def test_promo_code_usage_limit_holds_under_concurrent_checkouts(settings):
     assert PromoCode.objects.get(pk=promo.pk).times_used == 5
     assert Order.objects.filter(promo_code=promo).count() == 5
     assert Order.objects.count() == 5
+
+
+def test_double_submit_of_one_checkout_makes_exactly_one_order():
+    tt = TicketTypeFactory(quantity=10)
+    token = new_token()
+    cart_set_quantities(cart_token=token, quantities={tt.pk: 2})
+    key = new_token()
+
+    def submit(n: int) -> int:
+        return order_create(
+            cart_token=token,
+            idempotency_key=key,
+            buyer=BuyerDetails(
+                surname="Иванов", name="Иван", phone="+77011234567", email="b@example.kz"
+            ),
+            consent=ConsentInput(processing_wording="I agree"),
+        ).pk
+
+    wins, losses = _race(20, submit)
+    assert not losses, Counter(type(e) for e in losses)
+    assert len(set(wins)) == 1
+    assert Order.objects.count() == 1
+    assert Order.objects.get().items.count() == 2
+    assert TicketType.objects.get(pk=tt.pk).quantity_taken == 2
+
+
+def test_the_periodic_task_on_a_real_worker_returns_expired_holds(celery_worker_process):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tickets.tasks import reservations_release_expired_task
+
+    tt = TicketTypeFactory(quantity=5)
+    cart_set_quantities(cart_token=new_token(), quantities={tt.pk: 3})
+    Reservation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    reservations_release_expired_task.delay()
+    wait_for(lambda: TicketType.objects.get(pk=tt.pk).quantity_taken == 0)
+    assert Reservation.objects.get().released_at is not None
