@@ -11,8 +11,10 @@ from tickets.models import Order
 
 
 def _site_url(path: str) -> str:
-    base = getattr(settings, "SITE_URL", "") or "http://127.0.0.1:8000"
-    return base.rstrip("/") + path
+    """An absolute link on the site's own domain (the Sites framework, as allauth's mail)."""
+    from allauth.utils import build_absolute_uri
+
+    return build_absolute_uri(None, path)
 
 
 def _send(order: Order, *, subject: str, template: str) -> None:

@@ -314,3 +314,31 @@ def test_order_page_needs_the_secret_or_the_account(client, session, stalls):
     stranger = client.__class__()
     assert stranger.get(reverse("tickets:order_detail", args=[order.code])).status_code == 404
     assert stranger.get(order.get_absolute_url()).status_code == 200
+
+
+def test_signing_in_claims_guest_orders_of_a_verified_address(client, session, stalls):
+    choose(client, session, {stalls: 1})
+    client.post(reverse("tickets:checkout"), buyer_data(idempotency_key(client)))
+    user = UserFactory(email="aigerim@example.kz")
+    unverified = UserFactory()
+    EmailAddress.objects.create(user=unverified, email="other-guest@example.kz", verified=False)
+    Order.objects.create(
+        code="GUEST234",
+        secret="s" * 32,
+        idempotency_key="k" * 32,
+        event=session.event,
+        surname="X",
+        name="Y",
+        phone="+77011234567",
+        email="other-guest@example.kz",
+    )
+    login = client.__class__()
+    login.post(
+        reverse("account_login"), {"login": user.email, "password": "correct-horse-battery-42"}
+    )
+    assert Order.objects.get(email="aigerim@example.kz").user == user
+    login.post(
+        reverse("account_login"),
+        {"login": unverified.email, "password": "correct-horse-battery-42"},
+    )
+    assert Order.objects.get(code="GUEST234").user is None

@@ -261,3 +261,8 @@ def test_notification_body_json_and_form_parse_the_same():
     data = cloudpayments.notification_data((PAYLOADS / "pay.json").read_bytes(), "application/json")
     assert form == data
     assert json.loads((PAYLOADS / "pay.json").read_text())["IpCity"] == "Алматы"
+
+
+def test_check_rejects_an_order_that_is_no_longer_pending(client, order):
+    _notify(client, "pay", "pay.txt")
+    assert _notify(client, "check", "check.txt").json() == {"code": 13}

@@ -161,3 +161,19 @@ def test_repeated_orders_from_one_ip_are_flagged_for_review(settings):
     orders = [place_order() for _n in range(3)]
     assert [o.needs_review for o in orders] == [False, False, True]
     assert "orders" in Order.objects.get(pk=orders[-1].pk).review_reason
+
+
+def test_confirmation_is_written_in_the_buyers_language(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    order = place_order()
+    Order.objects.filter(pk=order.pk).update(language="kk")
+    payment = payment_start(order_id=order.pk, provider_name="test")
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_complete(payment_id=payment.pk, succeeded=True, actor=Actor(label="test"))
+    message = mailoutbox[0]
+    assert message.subject == f"{order.code} тапсырысы: {order.event}"
+    assert "расталды" in message.body
+    html = message.alternatives[0][0]
+    assert f"?s={order.secret}" in html
+    assert "10\u00a0000\u00a0₸" in html
