@@ -11,6 +11,12 @@ class _Translated(Sitemap):
     i18n = True
     alternates = True
     x_default = True
+    # Set per request by ``sitemaps_for_host``: the URLs carry the host the crawler asked for
+    # (validated by ALLOWED_HOSTS) rather than the Sites framework's placeholder domain.
+    domain: str | None = None
+
+    def get_domain(self, site=None) -> str:
+        return self.domain or super().get_domain(site)
 
 
 class StaticPagesSitemap(_Translated):
@@ -55,3 +61,7 @@ SITEMAPS = {
     "events": EventSitemap,
     "organizers": OrganizerSitemap,
 }
+
+
+def sitemaps_for_host(host: str) -> dict[str, type[Sitemap]]:
+    return {name: type(cls.__name__, (cls,), {"domain": host}) for name, cls in SITEMAPS.items()}

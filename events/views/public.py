@@ -1,8 +1,10 @@
 """Pages buyers land on: home, catalogue, event page, organizer page. Cacheable for anonymous
 visitors (``events.caching.public_cache``)."""
 
+from django.contrib.sitemaps.views import sitemap
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 
 from events.caching import public_cache
 from events.forms import CatalogueFilterForm
@@ -14,6 +16,7 @@ from events.selectors import (
     events_upcoming,
     organizer_with_events,
 )
+from events.sitemaps import sitemaps_for_host
 from events.structured_data import event_json_ld, event_open_graph, event_summary
 from organizers.models import Organizer
 
@@ -74,3 +77,10 @@ def organizer_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "events/organizer_detail.html", {"organizer": organizer, "events": events}
     )
+
+
+def sitemap_xml(request: HttpRequest) -> HttpResponse:
+    """sitemap.xml with absolute URLs on the host that was asked for."""
+    response = sitemap(request, sitemaps=sitemaps_for_host(request.get_host()))
+    patch_cache_control(response, public=True, max_age=3600)
+    return response

@@ -255,6 +255,7 @@ def test_sitemap_lists_events_and_organizers_in_three_languages(client):
     event = _event()
     draft = _event(status=Event.Status.DRAFT)
     xml = client.get("/sitemap.xml").content.decode()
+    assert "<loc>http://testserver/</loc>" in xml
     assert f"/events/{event.slug}/" in xml
     assert f"/kk/events/{event.slug}/" in xml
     assert f"/en/events/{event.slug}/" in xml
