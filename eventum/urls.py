@@ -2,11 +2,10 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from events.sitemaps import SITEMAPS
+from events.views.public import sitemap_xml
 from eventum.views import account_overview
 
 admin.site.site_header = "eventum — администрирование"
@@ -15,7 +14,7 @@ admin.site.site_title = "eventum"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap_xml, name="sitemap"),
 ]
 
 urlpatterns += i18n_patterns(
