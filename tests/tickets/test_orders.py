@@ -172,7 +172,7 @@ def test_confirmation_is_written_in_the_buyers_language(
     with django_capture_on_commit_callbacks(execute=True):
         payment_complete(payment_id=payment.pk, succeeded=True, actor=Actor(label="test"))
     message = mailoutbox[0]
-    assert message.subject == f"{order.code} тапсырысы: {order.event}"
+    assert message.subject == f"{order.code} тапсырысы: {order.event.title_kk}"
     assert "расталды" in message.body
     html = message.alternatives[0][0]
     assert f"?s={order.secret}" in html
