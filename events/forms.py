@@ -59,6 +59,7 @@ class EventForm(forms.ModelForm):
             "cover",
         ]
         labels = {
+            "category": _("Category"),
             "title_ru": _("Title (Russian)"),
             "title_kk": _("Title (Kazakh)"),
             "title_en": _("Title (English)"),
