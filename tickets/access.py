@@ -63,3 +63,14 @@ def may_see_order(request: HttpRequest, order: Order) -> bool:
         or is_buyer(request, order)
         or is_organizer_team(request, order)
     )
+
+
+def may_download_answers(request: HttpRequest, order: Order) -> bool:
+    """Attachments are personal data: an organizer's team loses them while the buyer is blocked."""
+    from privacy.services import subject_is_blocked
+
+    if (request.user.is_authenticated and request.user.is_staff) or is_buyer(request, order):
+        return True
+    return is_organizer_team(request, order) and not subject_is_blocked(
+        email=order.email, phone=order.phone, user=order.user
+    )

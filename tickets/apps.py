@@ -11,6 +11,7 @@ class TicketsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from events.signals import availability_read, event_cancelled
+        from privacy.signals import order_subject_lookup, subject_data_requested
         from tickets import receivers
 
         availability_read.connect(
@@ -27,4 +28,11 @@ class TicketsConfig(AppConfig):
         )
         user_logged_in.connect(
             receivers.claim_orders_on_login, dispatch_uid="tickets.claim_orders_on_login"
+        )
+        order_subject_lookup.connect(
+            receivers.order_subject_for_privacy, dispatch_uid="tickets.order_subject_for_privacy"
+        )
+        subject_data_requested.connect(
+            receivers.orders_section_for_privacy,
+            dispatch_uid="tickets.orders_section_for_privacy",
         )

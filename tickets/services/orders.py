@@ -165,7 +165,7 @@ def _save_answers(order: Order, answers: list[AnswerInput]) -> None:
 
 
 def _record_consents(order: Order, consent: ConsentInput, user) -> None:
-    from privacy.services import consent_record, policy_current
+    from privacy.services import consent_record, policy_current, subject_is_blocked
 
     common = {
         "action": "given",
@@ -179,8 +179,14 @@ def _record_consents(order: Order, consent: ConsentInput, user) -> None:
         "source": f"order:{order.code}",
     }
     consent_record(purpose="processing_and_transfer", wording=consent.processing_wording, **common)
-    if consent.marketing:
+    # A blocked subject's data may not be used for marketing: the opt-in is not recorded.
+    if consent.marketing and not subject_is_blocked(
+        email=order.email, phone=order.phone, user=common["user"]
+    ):
         consent_record(purpose="marketing", wording=consent.marketing_wording, **common)
+    elif order.marketing_consent:
+        order.marketing_consent = False
+        order.save(update_fields=["marketing_consent", "updated_at"])
 
 
 @transaction.atomic

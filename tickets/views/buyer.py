@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from tickets.access import is_buyer, may_see_order
+from tickets.access import is_buyer, may_download_answers, may_see_order
 from tickets.errors import TicketsError
 from tickets.models import Answer, Order, Payment
 from tickets.payments import providers_enabled
@@ -95,7 +95,7 @@ def attachment_download(request: HttpRequest, code: str, answer_id: int) -> Http
         pk=answer_id,
         order__code=code.upper(),
     )
-    if not answer.file or not may_see_order(request, answer.order):
+    if not answer.file or not may_download_answers(request, answer.order):
         raise Http404
     try:
         handle = answer.file.open("rb")

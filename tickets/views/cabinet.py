@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from organizers.permissions import ROLES_ORDERS, organizer_role_required
+from privacy.services import blocked_index, subject_display, subject_is_blocked
 from tickets.errors import TicketsError
 from tickets.models import Order
 from tickets.selectors import order_for_cabinet, orders_of_organizer
@@ -25,6 +26,12 @@ def order_list(request: HttpRequest, organizer_slug: str) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     orders = orders_of_organizer(organizer=request.organizer, status=status, query=query)
     page = Paginator(orders, 50).get_page(request.GET.get("page"))
+    # Buyers whose data is blocked are shown masked (one query for the page).
+    index = blocked_index(
+        emails=[o.email for o in page.object_list], phones=[o.phone for o in page.object_list]
+    )
+    for order in page.object_list:
+        order.shown = _shown(order, index.is_blocked(email=order.email, phone=order.phone))
     return render(
         request,
         "tickets/cabinet/order_list.html",
@@ -38,6 +45,12 @@ def order_list(request: HttpRequest, organizer_slug: str) -> HttpResponse:
     )
 
 
+def _shown(order: Order, blocked: bool):
+    return subject_display(
+        name=order.full_name, email=order.email, phone=order.phone, blocked=blocked
+    )
+
+
 def _order_or_404(request: HttpRequest, code: str) -> Order:
     order = order_for_cabinet(organizer=request.organizer, code=code.upper())
     if order is None:
@@ -48,6 +61,9 @@ def _order_or_404(request: HttpRequest, code: str) -> Order:
 @organizer_role_required(*ROLES_ORDERS)
 def order_detail(request: HttpRequest, organizer_slug: str, code: str) -> HttpResponse:
     order = _order_or_404(request, code)
+    order.shown = _shown(
+        order, subject_is_blocked(email=order.email, phone=order.phone, user=order.user)
+    )
     return render(
         request,
         "tickets/cabinet/order_detail.html",
