@@ -40,3 +40,32 @@ def test_cancelling_an_event_through_its_service_cancels_orders(
     assert Order.objects.get(pk=order.pk).status == Order.Status.CANCELLED
     assert TicketType.objects.get(pk=tt.pk).quantity_taken == 0
     assert [m.to for m in mailoutbox] == [["buyer@example.kz"]]
+
+
+def test_event_page_offers_no_purchase_for_a_cancelled_event_or_closed_sales(client):
+    from events.models import Event
+
+    closed = TicketTypeFactory(sale_ends_at=timezone.now() - timedelta(hours=1))
+    html = client.get(closed.session.event.get_absolute_url()).content.decode()
+    assert f'id="qty-{closed.pk}"' in html
+    assert "Не в продаже" in html
+    assert f'name="qty_{closed.pk}" min="0" max="10" value="0" disabled>' in html
+    Event.objects.filter(pk=closed.session.event_id).update(status=Event.Status.CANCELLED)
+    html = client.get(closed.session.event.get_absolute_url()).content.decode()
+    assert f'id="qty-{closed.pk}"' not in html
+
+
+def test_checkout_is_refused_once_the_event_is_cancelled(client, policy):
+    from django.urls import reverse
+
+    from events.models import Event
+    from tests.tickets.helpers import buyer_data, choose, idempotency_key
+
+    tt = TicketTypeFactory(quantity=5)
+    choose(client, tt.session, {tt: 1})
+    key = idempotency_key(client)
+    Event.objects.filter(pk=tt.session.event_id).update(status=Event.Status.CANCELLED)
+    response = client.post(reverse("tickets:checkout"), buyer_data(key))
+    assert response.status_code == 400
+    assert "сейчас не продаются" in response.content.decode()
+    assert not Order.objects.exists()

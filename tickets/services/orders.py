@@ -18,9 +18,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.models import Event
 from tickets.errors import (
     CartEmpty,
     InvalidTransition,
+    NotOnSale,
     PromoCodeInvalid,
     PromoCodeUsedUp,
     RefundError,
@@ -231,6 +233,10 @@ def order_create(
         if Reservation.objects.filter(cart=cart, order__isnull=True).exists():
             raise ReservationExpired()
         raise CartEmpty()
+    for hold in live:
+        session = hold.ticket_type.session
+        if session.event.status != Event.Status.PUBLISHED or session.starts_at <= now:
+            raise NotOnSale()
     items = [(r.ticket_type, r.quantity) for r in live]
     promo = None
     if cart.promo_code_id:
