@@ -2,10 +2,19 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from privacy.models import BlockingRequest
 from privacy.services import blocking_block, blocking_request_create
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _russian_by_default():
+    """Each test starts in the default language (requests to /en/ pages switch the thread's)."""
+    translation.activate("ru")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
