@@ -245,3 +245,15 @@ def test_anonymous_visitor_is_sent_to_sign_in(client):
     )
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(("role", "sees_orders"), [("manager", True), ("checkin", False)])
+def test_dashboard_links_follow_the_role(client, role, sees_orders):
+    membership = MembershipFactory(role=role)
+    client.force_login(membership.user)
+    slug = membership.organizer.slug
+    page = client.get(reverse("organizers:dashboard", kwargs={"organizer_slug": slug}))
+    orders_url = reverse("tickets:cabinet_orders", args=[slug])
+    events_url = reverse("events_cabinet:event_list", kwargs={"organizer_slug": slug})
+    assert (orders_url in page.content.decode()) is sees_orders
+    assert (events_url in page.content.decode()) is sees_orders
