@@ -342,3 +342,14 @@ def test_signing_in_claims_guest_orders_of_a_verified_address(client, session, s
         {"login": unverified.email, "password": "correct-horse-battery-42"},
     )
     assert Order.objects.get(code="GUEST234").user is None
+
+
+def test_nonsense_quantity_gets_a_clear_message(client, session, stalls):
+    response = client.post(
+        reverse("tickets:cart_update"),
+        {"session": session.pk, f"qty_{stalls.pk}": "-2"},
+        follow=True,
+    )
+    assert "целым числом" in response.content.decode()
+    assert _taken(stalls) == 0
+    assert client.post(reverse("tickets:cart_update"), {"session": "abc"}).status_code == 302

@@ -200,6 +200,7 @@ def test_starting_a_payment_creates_a_cloudpayments_order(client, order, api):
     assert url == "https://api.cloudpayments.ru/orders/create"
     assert payload["InvoiceId"] == "K7QX2M9A"
     assert payload["Amount"] == 10000.0 and payload["Currency"] == "KZT"
+    assert payload["SuccessRedirectUrl"].endswith(order.get_absolute_url())
     assert auth == ("pk_test_eventum", SECRET)
     assert SECRET not in response.content.decode()
 

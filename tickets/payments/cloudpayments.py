@@ -60,7 +60,14 @@ class CloudPaymentsClient:
         return answer.get("Model") or {}
 
     def create_order(
-        self, *, amount: Decimal, currency: str, description: str, email: str, invoice_id: str
+        self,
+        *,
+        amount: Decimal,
+        currency: str,
+        description: str,
+        email: str,
+        invoice_id: str,
+        return_url: str = "",
     ) -> dict:
         return self._call(
             "/orders/create",
@@ -73,6 +80,8 @@ class CloudPaymentsClient:
                 "AccountId": email,
                 "RequireConfirmation": False,
                 "SendEmail": False,
+                "SuccessRedirectUrl": return_url,
+                "FailRedirectUrl": return_url,
             },
         )
 
@@ -120,6 +129,7 @@ class CloudPaymentsProvider:
             description=f"{order.event} — {order.code}",
             email=order.email,
             invoice_id=order.code,
+            return_url=return_url,
         )
         url = model.get("Url")
         if not url:

@@ -23,6 +23,7 @@ from tickets.services.cart import cart_clear, cart_promo_apply, cart_set_quantit
 from tickets.services.orders import ConsentInput, order_create
 
 PROMO_APPLIED = _("The promo code is applied.")
+BAD_QUANTITY = _("Enter the number of tickets as a whole number from 0.")
 
 
 def _back_to_event(session: Session | None) -> HttpResponse:
@@ -46,7 +47,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
     for ticket_type_id in session.ticket_types.values_list("pk", flat=True):
         raw = request.POST.get(f"qty_{ticket_type_id}", "0").strip() or "0"
         if not raw.isdigit():
-            messages.error(request, CartEmpty.default_message)
+            messages.error(request, BAD_QUANTITY)
             return _back_to_event(session)
         quantities[ticket_type_id] = int(raw)
     if not any(quantities.values()):
