@@ -177,3 +177,24 @@ def test_confirmation_is_written_in_the_buyers_language(
     html = message.alternatives[0][0]
     assert f"?s={order.secret}" in html
     assert "10\u00a0000\u00a0₸" in html
+
+
+def test_second_click_on_pay_reuses_the_started_payment(client):
+    order = place_order()
+    data = {"provider": "test", "s": order.secret}
+    first = client.post(reverse("tickets:order_pay", args=[order.code]), data)
+    second = client.post(reverse("tickets:order_pay", args=[order.code]), data)
+    assert first["Location"] == second["Location"]
+    assert Payment.objects.count() == 1
+
+
+def test_money_arriving_twice_flags_the_order_for_review():
+    order = place_order()
+    first = payment_start(order_id=order.pk, provider_name="test")
+    payment_complete(payment_id=first.pk, succeeded=True, actor=Actor(label="test"))
+    late = Payment.objects.create(order=order, provider="test", amount=order.total)
+    payment_complete(payment_id=late.pk, succeeded=True, actor=Actor(label="test"))
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert order.needs_review is True
+    assert order.log.filter(to_status="paid").count() == 1

@@ -21,6 +21,17 @@ def payment_start(*, order_id: int, provider_name: str, return_url: str = "") ->
         provider = provider_for(provider_name)
     except KeyError as exc:
         raise PaymentError() from exc
+    # A second click on "Pay" reuses the payment already started with this provider.
+    started = (
+        order.payments.filter(
+            provider=provider.name, status=Payment.Status.CREATED, amount=order.total
+        )
+        .exclude(redirect_url="")
+        .order_by("-created_at")
+        .first()
+    )
+    if started is not None:
+        return started
     payment = Payment.objects.create(
         order=order, provider=provider.name, amount=order.total, currency=order.currency
     )
@@ -53,6 +64,11 @@ def payment_complete(
             payment.save(update_fields=["status", "completed_at"])
             order_risk_check(payment.order, event_kind="payment_failed")
         return payment
+    if payment.order.payments.filter(status=Payment.Status.SUCCEEDED).exists():
+        # Money arrived twice for one order: keep both on record and ask staff to refund one.
+        Order.objects.filter(pk=payment.order_id).update(
+            needs_review=True, review_reason="paid twice: refund one payment"
+        )
     payment.status = Payment.Status.SUCCEEDED
     payment.completed_at = timezone.now()
     if transaction_id:
