@@ -353,3 +353,11 @@ def test_nonsense_quantity_gets_a_clear_message(client, session, stalls):
     assert "целым числом" in response.content.decode()
     assert _taken(stalls) == 0
     assert client.post(reverse("tickets:cart_update"), {"session": "abc"}).status_code == 302
+
+
+def test_choosing_again_keeps_a_held_type_whose_row_is_disabled(client, session, stalls):
+    last = TicketTypeFactory(session=session, quantity=1)
+    choose(client, session, {last: 1})
+    # the page now shows "last" as sold out (its input is disabled, so it is not posted)
+    client.post(reverse("tickets:cart_update"), {"session": session.pk, f"qty_{stalls.pk}": "2"})
+    assert (_taken(last), _taken(stalls)) == (1, 2)

@@ -45,7 +45,10 @@ def cart_update(request: HttpRequest) -> HttpResponse:
         return redirect("events:home")
     quantities: dict[int, int] = {}
     for ticket_type_id in session.ticket_types.values_list("pk", flat=True):
-        raw = request.POST.get(f"qty_{ticket_type_id}", "0").strip() or "0"
+        field = f"qty_{ticket_type_id}"
+        if field not in request.POST:  # a disabled (sold-out) row: keep what the cart holds
+            continue
+        raw = request.POST[field].strip() or "0"
         if not raw.isdigit():
             messages.error(request, BAD_QUANTITY)
             return _back_to_event(session)
