@@ -33,8 +33,14 @@ if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("Production refuses to start with DEBUG on.")
 
+# Our apps come first so that their translations win over third-party catalogues
+# (an app listed earlier takes precedence for the same message id).
 INSTALLED_APPS = [
     "modeltranslation",  # must precede django.contrib.admin
+    "privacy",
+    "organizers",
+    "events",
+    "tickets",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -48,10 +54,6 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "privacy",
-    "organizers",
-    "events",
-    "tickets",
 ]
 
 MIDDLEWARE = [
