@@ -107,7 +107,9 @@ def test_full_refund_moves_the_order_to_refunded(manager_client, organizer, tt):
         "organizer",
     )
     page = manager_client.get(reverse("tickets:cabinet_order", args=[organizer.slug, order.code]))
-    assert "Возвращён" in page.content.decode()
+    html = page.content.decode()
+    assert "Возвращён" in html
+    assert "Оплачен → Возвращён" in html
 
 
 def test_cancelling_the_event_cancels_and_refunds_its_orders_and_tells_buyers(

@@ -156,3 +156,36 @@ class OrderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status} → {self.to_status}"
+
+    @property
+    def from_label(self) -> str:
+        return _status_label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return _status_label(self.to_status)
+
+    @property
+    def actor_display(self) -> str:
+        if self.actor_id is not None and self.actor is not None:
+            return self.actor.email or str(self.actor)
+        return str(ACTOR_LABELS.get(self.actor_label, self.actor_label))
+
+
+ACTOR_LABELS = {
+    "buyer": _("buyer"),
+    "system": _("automatically"),
+    "organizer": _("organizer"),
+    "event cancelled": _("event cancellation"),
+    "test provider": _("test payment"),
+    "cloudpayments": "CloudPayments",
+}
+
+
+def _status_label(value: str) -> str:
+    if not value:
+        return "—"
+    try:
+        return str(Order.Status(value).label)
+    except ValueError:
+        return value
