@@ -103,7 +103,9 @@ def orders_of_user(*, user) -> QuerySet[Order]:
     )
 
 
-def orders_of_organizer(*, organizer, status: str = "", query: str = "") -> QuerySet[Order]:
+def orders_of_organizer(
+    *, organizer, status: str = "", query: str = "", event_slug: str = ""
+) -> QuerySet[Order]:
     """An organizer's orders for the cabinet list."""
     qs = (
         Order.objects.filter(event__organizer=organizer)
@@ -113,6 +115,8 @@ def orders_of_organizer(*, organizer, status: str = "", query: str = "") -> Quer
     )
     if status:
         qs = qs.filter(status=status)
+    if event_slug:
+        qs = qs.filter(event__slug=event_slug)
     if query:
         qs = qs.filter(
             Q(code__iexact=query.strip().upper())

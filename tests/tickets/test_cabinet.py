@@ -54,6 +54,9 @@ def test_order_list_shows_only_this_organizers_orders_with_few_queries(
     assert theirs.code not in html
     filtered = manager_client.get(url, {"q": mine[0].code}).content.decode()
     assert mine[0].code in filtered and mine[1].code not in filtered
+    elsewhere = place_order({TicketTypeFactory(session__event__organizer=organizer): 1})
+    by_event = manager_client.get(url, {"event": elsewhere.event.slug}).content.decode()
+    assert elsewhere.code in by_event and mine[0].code not in by_event
 
 
 def test_other_organizers_and_checkin_staff_cannot_see_orders(client, organizer, tt):

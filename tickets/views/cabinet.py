@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from events.models import Event
 from organizers.permissions import ROLES_ORDERS, organizer_role_required
 from privacy.services import blocked_index, subject_display, subject_is_blocked
 from tickets.errors import TicketsError
@@ -24,7 +25,10 @@ def order_list(request: HttpRequest, organizer_slug: str) -> HttpResponse:
     if status not in Order.Status.values:
         status = ""
     query = request.GET.get("q", "").strip()[:100]
-    orders = orders_of_organizer(organizer=request.organizer, status=status, query=query)
+    event_slug = request.GET.get("event", "")[:120]
+    orders = orders_of_organizer(
+        organizer=request.organizer, status=status, query=query, event_slug=event_slug
+    )
     page = Paginator(orders, 50).get_page(request.GET.get("page"))
     # Buyers whose data is blocked are shown masked (one query for the page).
     index = blocked_index(
@@ -41,6 +45,8 @@ def order_list(request: HttpRequest, organizer_slug: str) -> HttpResponse:
             "status": status,
             "query": query,
             "statuses": Order.Status.choices,
+            "event_slug": event_slug,
+            "events": Event.objects.filter(organizer=request.organizer).order_by("-created_at"),
         },
     )
 
