@@ -88,6 +88,7 @@ TEMPLATES = [
                 "privacy.context_processors.cookie_consent",
             ],
             "builtins": ["eventum.templatetags.money"],
+            "libraries": {"language_links": "eventum.templatetags.language_links"},
         },
     }
 ]

@@ -3,7 +3,6 @@ from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from events.views.public import sitemap_xml
 from eventum.views import account_overview
@@ -13,7 +12,6 @@ admin.site.site_title = "eventum"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/setlang/", set_language, name="set_language"),
     path("sitemap.xml", sitemap_xml, name="sitemap"),
 ]
 

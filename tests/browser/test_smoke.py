@@ -37,7 +37,7 @@ def test_home_to_event_to_sign_up(live_server, page, artifacts_dir):
 
 def test_language_switch_in_the_browser(live_server, page):
     page.goto(live_server.url + "/")
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     page.wait_for_url("**/en/")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("link", name="Privacy policy").is_visible()

@@ -36,19 +36,17 @@ def test_event_titles_follow_the_language(client):
     assert "Концерт kk" in client.get(f"/kk/events/{slug}/").content.decode()
 
 
-def test_language_switch_redirects_to_the_same_page_in_the_chosen_language(client):
-    session = SessionFactory()
-    page = f"/events/{session.event.slug}/"
-    response = client.post(reverse("set_language"), {"language": "kk", "next": page})
-    assert response.status_code == 302
-    assert response.url == f"/kk{page}"
-
-
-def test_every_page_offers_the_language_switch_and_policy_link(client):
+def test_every_page_links_itself_in_the_other_languages_and_the_policy(client):
     html = client.get(reverse("account_login")).content.decode()
-    assert 'name="language" value="kk"' in html
-    assert 'name="language" value="en"' in html
+    assert 'href="/kk/accounts/login/" hreflang="kk"' in html
+    assert 'href="/en/accounts/login/" hreflang="en"' in html
+    assert 'href="/accounts/login/" hreflang="ru"' in html
     assert reverse("privacy:policy") in html
+
+
+def test_language_links_keep_the_query_string(client):
+    html = client.get("/en/events/?city=almaty").content.decode()
+    assert 'href="/kk/events/?city=almaty" hreflang="kk"' in html
 
 
 def test_dates_are_shown_in_almaty_time(client):
