@@ -198,3 +198,25 @@ def test_money_arriving_twice_flags_the_order_for_review():
     assert order.status == Order.Status.PAID
     assert order.needs_review is True
     assert order.log.filter(to_status="paid").count() == 1
+
+
+def test_payment_outcomes_are_reported_to_the_ip_log(settings):
+    from privacy.models import IpEvent
+
+    settings.IP_RISK_MAX_FAILED_PAYMENTS = 2
+    order = place_order()
+    for _n in range(2):
+        payment = Payment.objects.create(order=order, provider="test", amount=order.total)
+        payment_complete(payment_id=payment.pk, succeeded=False, actor=Actor(label="test"))
+    order.refresh_from_db()
+    assert order.needs_review is True
+    assert "failed payments" in order.review_reason
+    paid = payment_start(order_id=order.pk, provider_name="test")
+    payment_complete(payment_id=paid.pk, succeeded=True, actor=Actor(label="test"))
+    kinds = list(IpEvent.objects.filter(reference=order.code).values_list("kind", flat=True))
+    assert sorted(kinds) == [
+        "order_created",
+        "payment_failed",
+        "payment_failed",
+        "payment_succeeded",
+    ]

@@ -74,5 +74,18 @@ def payment_complete(
     if transaction_id:
         payment.provider_transaction_id = transaction_id
     payment.save(update_fields=["status", "completed_at", "provider_transaction_id"])
-    order_mark_paid(order_id=payment.order_id, actor=actor, note=note or f"{payment.provider}")
+    order = order_mark_paid(
+        order_id=payment.order_id, actor=actor, note=note or f"{payment.provider}"
+    )
+    _ip_event(order, "payment_succeeded")
     return payment
+
+
+def _ip_event(order: Order, kind: str) -> None:
+    """Note a successful payment in privacy's per-IP log (it only flags on failures)."""
+    try:
+        from privacy.services import ip_event_record
+    except ImportError:
+        return
+    if order.ip_address:
+        ip_event_record(ip=order.ip_address, kind=kind, reference=order.code)
