@@ -241,6 +241,10 @@ if PRODUCTION and "test" in TICKETS_PAYMENT_PROVIDERS:
 CLOUDPAYMENTS_PUBLIC_ID = env.str("CLOUDPAYMENTS_PUBLIC_ID", default="")
 CLOUDPAYMENTS_API_SECRET = env.str("CLOUDPAYMENTS_API_SECRET", default="")
 CLOUDPAYMENTS_API_URL = env.str("CLOUDPAYMENTS_API_URL", default="https://api.cloudpayments.ru")
+CELERY_BEAT_SCHEDULE["events-mark-finished"] = {
+    "task": "events.tasks.events_mark_finished_task",
+    "schedule": 15 * 60.0,
+}
 CELERY_BEAT_SCHEDULE["tickets-release-expired-holds"] = {
     "task": "tickets.tasks.reservations_release_expired_task",
     "schedule": 60.0,
