@@ -49,6 +49,7 @@ urlpatterns = [
     ),
     path("<str:code>/", buyer.order_detail, name="order_detail"),
     path("<str:code>/pay/", buyer.order_pay, name="order_pay"),
+    path("<str:code>/cancel/", buyer.order_cancel_by_buyer, name="order_cancel"),
     path(
         "<str:code>/attachments/<int:answer_id>/",
         buyer.attachment_download,

@@ -220,3 +220,17 @@ def test_payment_outcomes_are_reported_to_the_ip_log(settings):
         "payment_failed",
         "payment_succeeded",
     ]
+
+
+def test_buyer_can_cancel_an_unpaid_order_but_not_a_strangers(client):
+    tt = TicketTypeFactory(quantity=5)
+    order = place_order({tt: 2})
+    url = reverse("tickets:order_cancel", args=[order.code])
+    assert client.post(url).status_code == 404
+    assert Order.objects.get(pk=order.pk).status == Order.Status.PENDING
+    response = client.post(url, {"s": order.secret}, follow=True)
+    assert "Заказ отменён" in response.content.decode()
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED
+    assert order.log.last().actor_label == "buyer"
+    assert _taken(tt) == 0

@@ -9,15 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from tickets.access import is_buyer, may_download_answers, may_see_order
-from tickets.errors import TicketsError
+from tickets.errors import InvalidTransition, TicketsError
 from tickets.models import Answer, Order, Payment
 from tickets.payments import providers_enabled
 from tickets.selectors import order_for_page, orders_of_user
-from tickets.services.orders import Actor
+from tickets.services.orders import Actor, order_cancel
 from tickets.services.payments import payment_complete, payment_start
 
 PAID_MESSAGE = _("Payment received. Thank you! Your order is paid.")
 DECLINED_MESSAGE = _("The payment was declined. You can try again.")
+CANCELLED_MESSAGE = _("The order is cancelled and its tickets are back on sale.")
 
 
 def order_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -109,3 +110,17 @@ def attachment_download(request: HttpRequest, code: str, answer_id: int) -> Http
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_POST
+def order_cancel_by_buyer(request: HttpRequest, code: str) -> HttpResponse:
+    """The buyer gives up an unpaid order; its tickets go back on sale at once."""
+    order = get_object_or_404(Order, code=code.upper())
+    if not is_buyer(request, order):
+        raise Http404
+    if order.status != Order.Status.PENDING:
+        messages.error(request, InvalidTransition.default_message)
+        return redirect(order.get_absolute_url())
+    order_cancel(order_id=order.pk, actor=Actor(user=request.user, label="buyer"))
+    messages.success(request, CANCELLED_MESSAGE)
+    return redirect(order.get_absolute_url())
