@@ -21,7 +21,7 @@ def redis_buffer(settings):
 
 def test_requests_go_to_the_redis_list_and_the_flush_moves_them_in_batches(client, redis_buffer):
     for _ in range(3):
-        client.get(reverse("privacy:policy"), REMOTE_ADDR="203.0.113.20")
+        client.get(reverse("privacy:cookie_settings"), REMOTE_ADDR="203.0.113.20")
     assert redis_buffer.llen(iplog.REDIS_KEY) == 3
     assert not IpLogEntry.objects.exists()
     assert iplog.iplog_flush() == 3
