@@ -1,9 +1,9 @@
 """Reads of the sales path; each owns its joins so pages make a bounded number of queries."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tickets.models import Cart, Order, OrderItem, Question, Reservation
@@ -50,6 +50,19 @@ def cart_view(*, cart_token: str | None) -> CartView | None:
     return CartView(
         cart=cart, quote=quote(items=items, promo_code=cart.promo_code), expires_at=expires_at
     )
+
+
+def cart_hold_expired(*, cart_token: str | None, within_minutes: int = 60) -> bool:
+    """Did this cart lose tickets to expiry lately (released at or after their hold time)?"""
+    if not cart_token:
+        return False
+    since = timezone.now() - timedelta(minutes=within_minutes)
+    return Reservation.objects.filter(
+        cart__token=cart_token,
+        order__isnull=True,
+        released_at__gte=F("expires_at"),
+        expires_at__gte=since,
+    ).exists()
 
 
 def cart_quantities(*, cart_token: str | None) -> dict[int, int]:

@@ -234,3 +234,24 @@ def test_buyer_can_cancel_an_unpaid_order_but_not_a_strangers(client):
     assert order.status == Order.Status.CANCELLED
     assert order.log.last().actor_label == "buyer"
     assert _taken(tt) == 0
+
+
+def test_checkout_after_expiry_says_the_reservation_expired():
+    from tests.tickets.factories import new_token
+    from tickets.errors import ReservationExpired
+    from tickets.models import Reservation
+    from tickets.services.cart import cart_set_quantities
+    from tickets.services.orders import BuyerDetails, ConsentInput, order_create
+
+    tt = TicketTypeFactory(quantity=3)
+    token = new_token()
+    cart_set_quantities(cart_token=token, quantities={tt.pk: 2})
+    Reservation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    with pytest.raises(ReservationExpired):
+        order_create(
+            cart_token=token,
+            idempotency_key=new_token(),
+            buyer=BuyerDetails(surname="А", name="Б", phone="+77011234567", email="a@b.kz"),
+            consent=ConsentInput(processing_wording="Согласен"),
+        )
+    assert _taken(tt) == 0

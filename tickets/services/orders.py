@@ -191,7 +191,6 @@ def _record_consents(order: Order, consent: ConsentInput, user) -> None:
         order.save(update_fields=["marketing_consent", "updated_at"])
 
 
-@transaction.atomic
 def order_create(
     *,
     cart_token: str,
@@ -205,8 +204,35 @@ def order_create(
     """Turn the cart's live holds into a pending order (paid at once when it is free).
 
     Submitting the same ``idempotency_key`` again returns the first order. Raises
-    ``CartEmpty``, ``ReservationExpired`` or ``PromoCodeUsedUp``; then nothing is written.
+    ``CartEmpty``, ``ReservationExpired``, ``NotOnSale`` or ``PromoCodeUsedUp``; then no order
+    is written. Expired holds are returned to sale first in their own transaction, so a
+    checkout refused because its hold expired still gives the tickets back at once.
     """
+    for cart_id in Cart.objects.filter(token=cart_token).values_list("pk", flat=True):
+        reservations_release(cart_id=cart_id, only_expired=True)
+    return _order_create(
+        cart_token=cart_token,
+        idempotency_key=idempotency_key,
+        buyer=buyer,
+        consent=consent,
+        answers=answers,
+        user=user,
+        language=language,
+    )
+
+
+@transaction.atomic
+def _order_create(
+    *,
+    cart_token: str,
+    idempotency_key: str,
+    buyer: BuyerDetails,
+    consent: ConsentInput,
+    answers: list[AnswerInput] | None = None,
+    user: AbstractBaseUser | None = None,
+    language: str = "ru",
+) -> Order:
+    """``order_create`` in one transaction, under the cart's row lock."""
     existing = Order.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing
@@ -230,7 +256,10 @@ def order_create(
         .order_by("ticket_type_id")
     )
     if not live:
-        if Reservation.objects.filter(cart=cart, order__isnull=True).exists():
+        expired = Reservation.objects.filter(
+            cart=cart, order__isnull=True, released_at__gte=F("expires_at")
+        )
+        if expired.exists():
             raise ReservationExpired()
         raise CartEmpty()
     for hold in live:

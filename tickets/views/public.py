@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from events.models import Session
 from privacy.identity import request_client_ip
 from tickets.access import cart_token_for, order_remember
-from tickets.errors import CartEmpty, TicketsError
+from tickets.errors import CartEmpty, ReservationExpired, TicketsError
 from tickets.forms import (
     MARKETING_CONSENT_TEXT,
     PROCESSING_CONSENT_TEXT,
@@ -18,7 +18,7 @@ from tickets.forms import (
     PromoCodeForm,
 )
 from tickets.models import Order
-from tickets.selectors import cart_view, event_questions
+from tickets.selectors import cart_hold_expired, cart_view, event_questions
 from tickets.services.cart import cart_clear, cart_promo_apply, cart_set_quantities
 from tickets.services.orders import ConsentInput, order_create
 
@@ -100,7 +100,12 @@ def checkout(request: HttpRequest) -> HttpResponse:
             return redirect(done.get_absolute_url())  # a reload or a second click on “Pay”
     cart = cart_view(cart_token=token)
     if cart is None or cart.is_empty:
-        messages.info(request, CartEmpty.default_message)
+        if cart_hold_expired(cart_token=token):
+            messages.error(request, ReservationExpired.default_message)
+            if cart is not None and cart.cart.event is not None:
+                return redirect(cart.cart.event.get_absolute_url())
+        else:
+            messages.info(request, CartEmpty.default_message)
         return redirect("events:home")
     questions = event_questions(event_id=cart.cart.event_id)
     form = CheckoutForm(
