@@ -14,9 +14,7 @@ from privacy.services import consent_withdrawal_record
 class ConsentRecordAdmin(ReadOnlyAdmin):
     list_display = (
         "created_at",
-        "email",
-        "phone",
-        "user",
+        "subject",
         "purpose",
         "action",
         "channel",
@@ -28,6 +26,11 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
     list_select_related = ("user", "policy_version")
     date_hierarchy = "created_at"
     show_full_result_count = False
+
+    @admin.display(description=_("subject"), ordering="email")
+    def subject(self, obj: ConsentRecord) -> str:
+        who = obj.email or obj.phone or (obj.user.email if obj.user else "") or obj.browser_id
+        return f"{who} ({obj.phone})" if obj.email and obj.phone else who
 
 
 class ConsentWithdrawalForm(forms.ModelForm):

@@ -39,7 +39,7 @@ class ConsentRecord(AppendOnlyModel):
 
     class Purpose(models.TextChoices):
         PROCESSING_AND_TRANSFER = "processing_and_transfer", _("Processing and transfer")
-        MARKETING = "marketing", _("Marketing")
+        MARKETING = "marketing", _("Advertising (marketing)")
         COOKIES_ANALYTICS = "cookies_analytics", _("Analytics cookies")
         COOKIES_MARKETING = "cookies_marketing", _("Marketing cookies")
 
