@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from privacy.admin.base import ReadOnlyAdmin, deadline_badge
+from privacy.admin.base import DeadlineStylesMixin, ReadOnlyAdmin, deadline_badge
 from privacy.models import Claim, ClaimAttachment, Disclosure, Incident
 
 SUBJECTS_SHOWN = 200
@@ -53,7 +53,7 @@ class ClaimStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(DeadlineStylesMixin, admin.ModelAdmin):
     list_display = ("pk", "received_on", "claimant_name", "topic", "due", "answered_on")
     list_display_links = ("pk", "claimant_name")
     list_filter = (ClaimStateFilter, "channel", "received_on")
@@ -161,7 +161,7 @@ class IncidentNoticeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(DeadlineStylesMixin, admin.ModelAdmin):
     list_display = (
         "detected_at",
         "title",

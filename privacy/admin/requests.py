@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from privacy.admin.base import OverdueFilter, deadline_badge
+from privacy.admin.base import DeadlineStylesMixin, OverdueFilter, deadline_badge
 from privacy.models import BlockingRequest, SubjectAccessRequest
 from privacy.services import (
     BlockingTransitionError,
@@ -98,7 +98,7 @@ class BlockingRequestAdminForm(forms.ModelForm):
 
 
 @admin.register(BlockingRequest)
-class BlockingRequestAdmin(admin.ModelAdmin):
+class BlockingRequestAdmin(DeadlineStylesMixin, admin.ModelAdmin):
     form = BlockingRequestAdminForm
     list_display = (
         "pk",
@@ -238,7 +238,7 @@ class BlockingRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(SubjectAccessRequest)
-class SubjectAccessRequestAdmin(admin.ModelAdmin):
+class SubjectAccessRequestAdmin(DeadlineStylesMixin, admin.ModelAdmin):
     list_display = (
         "pk",
         "received_at",

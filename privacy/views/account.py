@@ -4,6 +4,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -85,9 +86,11 @@ def account_data_view(request: HttpRequest, fmt: str) -> HttpResponse:
     else:
         html = render_to_string("privacy/my_data.html", {"data": data}, request=request)
         if fmt == "pdf":
-            from weasyprint import HTML
+            from weasyprint import CSS, HTML
 
-            pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+            # The stylesheet from disk: fetching it over HTTP from this very request could block.
+            css = CSS(filename=finders.find("privacy/my-data.css"))
+            pdf = HTML(string=html).write_pdf(stylesheets=[css])
             response = HttpResponse(pdf, content_type="application/pdf")
             response["Content-Disposition"] = f'attachment; filename="{_download_name("pdf")}"'
         else:

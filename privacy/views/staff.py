@@ -8,13 +8,22 @@ from django.utils._os import safe_join
 
 from privacy.storage import private_storage
 
-# Only the privacy app's own folders; other apps' private files are theirs to serve.
-ALLOWED_PREFIX = "privacy/"
+# Only the privacy app's own folders, each readable with the view permission of its register;
+# other apps' private files are theirs to serve.
+FOLDER_PERMISSIONS = {
+    "privacy/withdrawals/": "privacy.view_consentwithdrawal",
+    "privacy/blocking/": "privacy.view_blockingrequest",
+    "privacy/access/": "privacy.view_subjectaccessrequest",
+    "privacy/claims/": "privacy.view_claim",
+}
 
 
 @staff_member_required
 def private_file_view(request: HttpRequest, name: str) -> FileResponse:
-    if not name.startswith(ALLOWED_PREFIX) or not request.user.has_perm("privacy.view_claim"):
+    permission = next(
+        (perm for folder, perm in FOLDER_PERMISSIONS.items() if name.startswith(folder)), None
+    )
+    if permission is None or not request.user.has_perm(permission):
         raise Http404
     try:
         safe_join(private_storage.location, name)

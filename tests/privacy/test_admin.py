@@ -142,7 +142,7 @@ def test_overdue_requests_are_highlighted_and_filterable(admin_client):
     )
     url = reverse("admin:privacy_blockingrequest_changelist")
     html = admin_client.get(url).content.decode()
-    assert "#b3261e" in html
+    assert "privacy-overdue" in html
     overdue = admin_client.get(url, {"deadline": "overdue"}).content.decode()
     assert "late@example.kz" in overdue and "fresh@example.kz" not in overdue
     assert late.is_overdue
@@ -335,3 +335,22 @@ def test_admin_actions_are_named_in_russian(admin_client):
     assert "Заблокировать" in html and "Взять в работу" in html
     claims = admin_client.get(reverse("admin:privacy_claim_changelist")).content.decode()
     assert "ответ отправлен" in claims
+
+
+def test_private_file_needs_the_registers_view_permission(client):
+    from django.contrib.auth.models import Permission
+    from django.core.files.base import ContentFile
+
+    from privacy.storage import private_storage
+
+    name = private_storage.save("privacy/claims/2026/06/claim.pdf", ContentFile(b"%PDF-1.4"))
+    url = reverse("privacy:private_file", args=[name])
+    clerk = UserFactory(is_staff=True)
+    client.force_login(clerk)
+    assert client.get(url).status_code == 404
+    clerk.user_permissions.add(Permission.objects.get(codename="view_claim"))
+    client.force_login(type(clerk).objects.get(pk=clerk.pk))
+    response = client.get(url)
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    other = private_storage.save("privacy/blocking/2026/06/doc.pdf", ContentFile(b"%PDF-1.4"))
+    assert client.get(reverse("privacy:private_file", args=[other])).status_code == 404

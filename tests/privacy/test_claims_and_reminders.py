@@ -114,7 +114,7 @@ def test_claim_list_highlights_overdue_and_filters_by_state(admin_client):
     _claim(today - timedelta(days=31), topic="Старая претензия")
     _claim(today, topic="Новая претензия")
     url = reverse("admin:privacy_claim_changelist")
-    assert "#b3261e" in admin_client.get(url).content.decode()
+    assert "privacy-overdue" in admin_client.get(url).content.decode()
     overdue = admin_client.get(url, {"answer": "overdue"}).content.decode()
     assert "Старая претензия" in overdue and "Новая претензия" not in overdue
 
