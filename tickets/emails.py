@@ -17,8 +17,9 @@ def _site_url(path: str) -> str:
     return build_absolute_uri(None, path)
 
 
-def _send(order: Order, *, subject: str, template: str) -> None:
+def _send(order: Order, *, subject: str, template: str, **extra) -> None:
     context = {
+        **extra,
         "order": order,
         "items": list(order.items.select_related("ticket_type__session")),
         "order_url": _site_url(order.get_absolute_url()),
@@ -47,4 +48,15 @@ def email_event_cancelled(order: Order) -> None:
             order,
             subject=_("Event cancelled: %(event)s") % {"event": order.event},
             template="event_cancelled",
+        )
+
+
+def email_order_changed(order: Order, *, refunded=None) -> None:
+    """The organizer cancelled the order or refunded (some of) its tickets."""
+    with translation.override(order.language or settings.LANGUAGE_CODE):
+        _send(
+            order,
+            subject=_("Order %(code)s changed") % {"code": order.code},
+            template="order_changed",
+            refunded=refunded,
         )

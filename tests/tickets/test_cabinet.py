@@ -76,11 +76,17 @@ def test_other_organizers_and_checkin_staff_cannot_see_orders(client, organizer,
     assert client.get(url).status_code == 404
 
 
-def test_refund_of_one_ticket_returns_it_to_sale(manager_client, organizer, tt):
+def test_refund_of_one_ticket_returns_it_to_sale(
+    manager_client, organizer, tt, mailoutbox, django_capture_on_commit_callbacks
+):
     order = _paid_order(tt, quantity=2)
     item = order.items.first()
     url = reverse("tickets:cabinet_order_refund", args=[organizer.slug, order.code])
-    response = manager_client.post(url, {"item": [item.pk], "reason": "заболел"}, follow=True)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(url, {"item": [item.pk], "reason": "заболел"}, follow=True)
+    assert len(mailoutbox) == 1
+    assert "Организатор вернул 5\u00a0000\u00a0₸" in mailoutbox[0].body
     assert "Возврат записан" in response.content.decode()
     order.refresh_from_db()
     assert order.status == Order.Status.PAID

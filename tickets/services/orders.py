@@ -394,8 +394,13 @@ def orders_expire_overdue() -> int:
 
 
 @transaction.atomic
-def order_cancel(*, order_id: int, actor: Actor, reason: str = "") -> Order:
-    """Cancel an order: an unpaid or free one is cancelled, a paid one is refunded in full."""
+def order_cancel(
+    *, order_id: int, actor: Actor, reason: str = "", notify_buyer: bool = False
+) -> Order:
+    """Cancel an order: an unpaid or free one is cancelled, a paid one is refunded in full.
+
+    ``notify_buyer`` e-mails the buyer (after commit) what happened to the order.
+    """
     order = _lock(order_id)
     if order.status == S.PENDING or (order.status == S.PAID and order.total == 0):
         valid = list(order.items.filter(status=OrderItem.Status.VALID))
@@ -406,10 +411,20 @@ def order_cancel(*, order_id: int, actor: Actor, reason: str = "") -> Order:
         if order.status == S.PENDING:
             _promo_give_back(order)
         _transition(order, S.CANCELLED, actor=actor, note=reason)
+        if notify_buyer:
+            _notify_change(order)
         return order
     if order.status == S.PAID:
-        return order_refund(order_id=order.pk, actor=actor, reason=reason)
+        return order_refund(
+            order_id=order.pk, actor=actor, reason=reason, notify_buyer=notify_buyer
+        )
     raise InvalidTransition()
+
+
+def _notify_change(order: Order, amount: Decimal | None = None) -> None:
+    from tickets.emails import email_order_changed
+
+    email_order_changed(order, refunded=amount)
 
 
 @transaction.atomic
@@ -420,6 +435,7 @@ def order_refund(
     item_ids: list[int] | None = None,
     reason: str = "",
     external_refund_id: str | None = None,
+    notify_buyer: bool = False,
 ) -> Order:
     """Refund a paid order in full or some of its tickets; the tickets go back on sale.
 
@@ -474,6 +490,8 @@ def order_refund(
             actor_label=actor.label,
             note=f"partial refund {amount}: {note}"[:300],
         )
+    if notify_buyer:
+        _notify_change(order, amount)
     return order
 
 

@@ -86,14 +86,16 @@ def order_refund_view(request: HttpRequest, organizer_slug: str, code: str) -> H
     reason = request.POST.get("reason", "").strip()[:300]
     try:
         if request.POST.get("all"):
-            order_cancel(order_id=order.pk, actor=actor, reason=reason)
+            order_cancel(order_id=order.pk, actor=actor, reason=reason, notify_buyer=True)
             messages.success(request, CANCELLED if order.status == "pending" else REFUNDED)
         else:
             ids = [int(v) for v in request.POST.getlist("item") if v.isdigit()]
             if not ids:
                 messages.error(request, _("Choose at least one ticket to refund."))
                 return redirect("tickets:cabinet_order", organizer_slug, order.code)
-            order_refund(order_id=order.pk, actor=actor, item_ids=ids, reason=reason)
+            order_refund(
+                order_id=order.pk, actor=actor, item_ids=ids, reason=reason, notify_buyer=True
+            )
             messages.success(request, REFUNDED)
     except TicketsError as exc:
         messages.error(request, exc.message)
