@@ -362,3 +362,10 @@ def test_choosing_again_keeps_a_held_type_whose_row_is_disabled(client, session,
     # the page now shows "last" as sold out (its input is disabled, so it is not posted)
     client.post(reverse("tickets:cart_update"), {"session": session.pk, f"qty_{stalls.pk}": "2"})
     assert (_taken(last), _taken(stalls)) == (1, 2)
+
+
+def test_event_page_shows_what_the_cart_already_holds(client, session, stalls, balcony):
+    choose(client, session, {stalls: 2})
+    html = client.get(session.event.get_absolute_url()).content.decode()
+    assert f'name="qty_{stalls.pk}" min="0" max="10" value="2"' in html
+    assert f'name="qty_{balcony.pk}" min="0" max="10" value="0"' in html
