@@ -127,6 +127,7 @@ def test_readable_page_and_pdf(client, signed_in):
     )
     html = client.get(reverse("privacy:account_data", args=["html"]))
     assert html.status_code == 200 and "Хочу новости" in html.content.decode()
+    assert "Показанная формулировка" in html.content.decode()  # readable labels, not keys
     pdf = client.get(reverse("privacy:account_data", args=["pdf"]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert client.get(reverse("privacy:account_data", args=["xml"])).status_code == 404
