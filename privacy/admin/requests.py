@@ -80,7 +80,25 @@ def _ask_reason(modeladmin, request, queryset, *, title, action, step, required=
     )
 
 
-class BlockingRequestAdminForm(forms.ModelForm):
+class SubjectRequiredForm(forms.ModelForm):
+    """The subject must be identifiable, or the service would refuse the request."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(field) for field in SUBJECT_FIELDS[1:]) and not any(
+            getattr(self.instance, field, None) for field in SUBJECT_FIELDS[1:]
+        ):
+            self.add_error("subject_email", _("Identify the subject: e-mail, phone or order code."))
+        return cleaned
+
+
+class SubjectAccessRequestAdminForm(SubjectRequiredForm):
+    class Meta:
+        model = SubjectAccessRequest
+        exclude: tuple[str, ...] = ()
+
+
+class BlockingRequestAdminForm(SubjectRequiredForm):
     class Meta:
         model = BlockingRequest
         exclude: tuple[str, ...] = ()
@@ -239,6 +257,7 @@ class BlockingRequestAdmin(DeadlineStylesMixin, admin.ModelAdmin):
 
 @admin.register(SubjectAccessRequest)
 class SubjectAccessRequestAdmin(DeadlineStylesMixin, admin.ModelAdmin):
+    form = SubjectAccessRequestAdminForm
     list_display = (
         "pk",
         "received_at",

@@ -354,3 +354,38 @@ def test_private_file_needs_the_registers_view_permission(client):
     assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
     other = private_storage.save("privacy/blocking/2026/06/doc.pdf", ContentFile(b"%PDF-1.4"))
     assert client.get(reverse("privacy:private_file", args=[other])).status_code == 404
+
+
+def test_staff_enter_an_access_request_due_in_three_working_days(admin_client, admin_user):
+    response = admin_client.post(
+        reverse("admin:privacy_subjectaccessrequest_add"),
+        {
+            "requester_name": "Айгерим",
+            "channel": "letter",
+            "received_at_0": "30.04.2026",
+            "received_at_1": "12:00:00",
+            "subject_email": "who@example.kz",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    request = SubjectAccessRequest.objects.get()
+    # 1 May (holiday), 2–3 May weekend: 4, 5, 6 May are the three working days.
+    assert timezone.localtime(request.due_at).date().isoformat() == "2026-05-06"
+    assert request.created_by == admin_user
+
+
+def test_a_request_without_any_subject_is_refused_with_a_message(admin_client):
+    for model in ("subjectaccessrequest", "blockingrequest"):
+        response = admin_client.post(
+            reverse(f"admin:privacy_{model}_add"),
+            {
+                "requester_kind": "subject",
+                "requester_name": "Аноним",
+                "grounds": "other",
+                "channel": "letter",
+                "received_at_0": "30.04.2026",
+                "received_at_1": "12:00:00",
+            },
+        )
+        assert response.status_code == 200 and "errorlist" in response.content.decode()
+    assert not SubjectAccessRequest.objects.exists() and not BlockingRequest.objects.exists()
