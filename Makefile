@@ -22,6 +22,7 @@ syscheck: install
 run: syscheck
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo_sales
 	@echo "eventum: http://127.0.0.1:8000  (demo logins are in README.md)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
