@@ -6,6 +6,7 @@ Celery tasks run eagerly in-process when no broker is configured, e-mail written
 the default ``SECRET_KEY`` or with ``DEBUG`` on.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -185,6 +186,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 # Personal files (buyers' attachments, PDFs) live here and are never served by URL directly.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private")
+# The portal's fee on an organizer's net sales, in percent (payout report).
+PORTAL_FEE_PERCENT = Decimal(env.str("PORTAL_FEE_PERCENT", default="5"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
