@@ -1,6 +1,8 @@
 """Sales: carts with reservations, orders with one row per ticket, promo codes and payments."""
 
 from tickets.models.cart import Cart, Reservation
+from tickets.models.checkin import CheckIn, ScannerDevice
+from tickets.models.delivery import EmailDelivery, TicketPdf
 from tickets.models.orders import Order, OrderItem, OrderLog
 from tickets.models.payments import Payment, PaymentNotification, Refund
 from tickets.models.promo import PromoCode
@@ -9,6 +11,8 @@ from tickets.models.questions import Answer, Question
 __all__ = [
     "Answer",
     "Cart",
+    "CheckIn",
+    "EmailDelivery",
     "Order",
     "OrderItem",
     "OrderLog",
@@ -18,4 +22,6 @@ __all__ = [
     "Question",
     "Refund",
     "Reservation",
+    "ScannerDevice",
+    "TicketPdf",
 ]

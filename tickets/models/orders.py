@@ -1,10 +1,12 @@
 """Orders, their tickets (one row each) and the log of every status change."""
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, TicketType
@@ -100,6 +102,11 @@ class Order(models.Model):
         return f"{self.surname} {self.name}".strip()
 
 
+def ticket_secret_new() -> str:
+    """What a ticket's QR code carries: 192 random bits, URL-safe, unguessable."""
+    return secrets.token_urlsafe(24)
+
+
 class OrderItem(models.Model):
     """One ticket. Its own row so it can be refunded alone and later carry a check-in secret."""
 
@@ -119,6 +126,10 @@ class OrderItem(models.Model):
     refund = models.ForeignKey(
         "tickets.Refund", null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
     )
+    # The door secret in the QR code; re-issuing replaces it and the old one stops working.
+    secret = models.CharField(max_length=64, unique=True, editable=False, default=ticket_secret_new)
+    secret_issued_at = models.DateTimeField(_("QR code issued at"), default=timezone.now)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("ticket")
