@@ -102,3 +102,25 @@ class InvitationForm(forms.Form):
 
 class MembershipRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class WidgetOriginsForm(forms.Form):
+    """The sites allowed to show the ticket widget, one origin a line."""
+
+    widget_origins = forms.CharField(
+        label=_("Sites with the ticket widget"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 4, "placeholder": "https://tickets.example.kz", "spellcheck": "false"}
+        ),
+        help_text=_(
+            "One address a line: scheme, host and port if any (https://tickets.example.kz, "
+            "https://*.example.kz for every subdomain). Only these sites may open the checkout "
+            "in a window on their pages."
+        ),
+    )
+
+    def clean_widget_origins(self) -> list[str]:
+        from organizers.origins import origins_parse
+
+        return origins_parse(self.cleaned_data["widget_origins"])

@@ -41,6 +41,13 @@ class Organizer(models.Model):
     phone = models.CharField(_("phone"), max_length=16)
     email = models.EmailField(_("e-mail"))
 
+    # Sites that may frame the ticket widget, one origin a line (see ``organizers.origins``).
+    widget_origins = models.TextField(
+        _("sites with the ticket widget"),
+        blank=True,
+        help_text=_("One address a line, such as https://tickets.example.kz."),
+    )
+
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
@@ -69,6 +76,21 @@ class Organizer(models.Model):
         from django.urls import reverse
 
         return reverse("events:organizer_detail", kwargs={"slug": self.slug})
+
+    @property
+    def widget_origin_list(self) -> list[str]:
+        """The registered widget origins, normalised (invalid lines are skipped)."""
+        from django.core.exceptions import ValidationError
+
+        from organizers.origins import origin_normalise
+
+        result = []
+        for line in self.widget_origins.splitlines():
+            try:
+                result.append(origin_normalise(line))
+            except ValidationError:
+                continue
+        return [origin for origin in result if origin]
 
     @property
     def is_verified(self) -> bool:

@@ -235,3 +235,14 @@ def membership_remove(*, membership: Membership) -> None:
     """Take a member out of the team; the last owner cannot be removed."""
     _ensure_another_owner(membership)
     membership.delete()
+
+
+@transaction.atomic
+def organizer_set_widget_origins(*, organizer: Organizer, origins: list[str]) -> Organizer:
+    """Register the sites that may frame the ticket widget (normalised origins, one a line)."""
+    from organizers.origins import origins_parse
+
+    locked = Organizer.objects.select_for_update().get(pk=organizer.pk)
+    locked.widget_origins = "\n".join(origins_parse("\n".join(origins)))
+    locked.save(update_fields=["widget_origins", "updated_at"])
+    return locked

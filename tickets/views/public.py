@@ -8,22 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from events.models import Session
-from privacy.identity import request_client_ip
 from tickets.access import cart_token_for, order_remember
 from tickets.errors import CartEmpty, ReservationExpired, TicketsError
-from tickets.forms import (
-    MARKETING_CONSENT_TEXT,
-    PROCESSING_CONSENT_TEXT,
-    CheckoutForm,
-    PromoCodeForm,
-)
+from tickets.forms import CheckoutForm, PromoCodeForm
 from tickets.models import Order
 from tickets.selectors import cart_hold_expired, cart_view, event_questions
 from tickets.services.cart import cart_clear, cart_promo_apply, cart_set_quantities
-from tickets.services.orders import ConsentInput, order_create
+from tickets.views.purchase import order_from_checkout, order_repeated, quantities_from_post
 
 PROMO_APPLIED = _("The promo code is applied.")
-BAD_QUANTITY = _("Enter the number of tickets as a whole number from 0.")
 
 
 def _back_to_event(session: Session | None) -> HttpResponse:
@@ -43,18 +36,10 @@ def cart_update(request: HttpRequest) -> HttpResponse:
     if session is None:
         messages.error(request, CartEmpty.default_message)
         return redirect("events:home")
-    quantities: dict[int, int] = {}
-    for ticket_type_id in session.ticket_types.values_list("pk", flat=True):
-        field = f"qty_{ticket_type_id}"
-        if field not in request.POST:  # a disabled (sold-out) row: keep what the cart holds
-            continue
-        raw = request.POST[field].strip() or "0"
-        if not raw.isdigit():
-            messages.error(request, BAD_QUANTITY)
-            return _back_to_event(session)
-        quantities[ticket_type_id] = int(raw)
-    if not any(quantities.values()):
-        messages.error(request, CartEmpty.default_message)
+    try:
+        quantities = quantities_from_post(request.POST, session)
+    except TicketsError as exc:
+        messages.error(request, exc.message)
         return _back_to_event(session)
     try:
         cart_set_quantities(
@@ -93,10 +78,11 @@ def promo_apply(request: HttpRequest) -> HttpResponse:
 
 def checkout(request: HttpRequest) -> HttpResponse:
     token = cart_token_for(request)
-    key = request.POST.get("idempotency_key", "")
-    if request.method == "POST" and key:
-        done = Order.objects.filter(idempotency_key=key).first()
-        if done is not None and done.reservations.filter(cart__token=token).exists():
+    if request.method == "POST":
+        done = order_repeated(
+            idempotency_key=request.POST.get("idempotency_key", ""), cart_token=token
+        )
+        if done is not None:
             return redirect(done.get_absolute_url())  # a reload or a second click on “Pay”
     cart = cart_view(cart_token=token)
     if cart is None or cart.is_empty:
@@ -113,18 +99,10 @@ def checkout(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            order = order_create(
+            order = order_from_checkout(
+                request,
+                form,
                 cart_token=token,
-                idempotency_key=form.cleaned_data["idempotency_key"],
-                buyer=form.buyer(),
-                answers=form.answers(),
-                consent=ConsentInput(
-                    processing_wording=str(PROCESSING_CONSENT_TEXT),
-                    marketing=form.cleaned_data["consent_marketing"],
-                    marketing_wording=str(MARKETING_CONSENT_TEXT),
-                    ip_address=request_client_ip(request) or None,
-                    user_agent=request.META.get("HTTP_USER_AGENT", ""),
-                ),
                 user=request.user,
                 language=translation.get_language() or "ru",
             )
