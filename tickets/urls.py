@@ -1,6 +1,7 @@
 from django.urls import path
 
-from tickets.views import buyer, cabinet, callbacks, public, setup
+from tickets.urls_checkin import urlpatterns as checkin_urlpatterns
+from tickets.views import buyer, cabinet, callbacks, dashboard, public, setup
 
 app_name = "tickets"
 
@@ -16,6 +17,7 @@ urlpatterns = [
         callbacks.cloudpayments_notification,
         name="cloudpayments_notification",
     ),
+    *checkin_urlpatterns,  # before the order-code routes below
     path("cabinet/<slug:organizer_slug>/", cabinet.order_list, name="cabinet_orders"),
     path(
         "cabinet/<slug:organizer_slug>/promo-codes/",
@@ -37,6 +39,18 @@ urlpatterns = [
         setup.question_remove,
         name="cabinet_question_delete",
     ),
+    # Reports (issue 8): before the order-code route, which would swallow these words.
+    path(
+        "cabinet/<slug:organizer_slug>/dashboard/",
+        dashboard.organizer_dashboard,
+        name="cabinet_dashboard",
+    ),
+    path(
+        "cabinet/<slug:organizer_slug>/events/<slug:event_slug>/dashboard/",
+        dashboard.event_dashboard,
+        name="cabinet_event_dashboard",
+    ),
+    path("cabinet/<slug:organizer_slug>/payout/", dashboard.payout_report, name="cabinet_payout"),
     path(
         "cabinet/<slug:organizer_slug>/<str:code>/",
         cabinet.order_detail,

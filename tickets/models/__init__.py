@@ -7,12 +7,16 @@ from tickets.models.orders import Order, OrderItem, OrderLog
 from tickets.models.payments import Payment, PaymentNotification, Refund
 from tickets.models.promo import PromoCode
 from tickets.models.questions import Answer, Question
+from tickets.models.reports import AttendeeExport, AttendeeMessage, MessageDelivery
 
 __all__ = [
     "Answer",
+    "AttendeeExport",
+    "AttendeeMessage",
     "Cart",
     "CheckIn",
     "EmailDelivery",
+    "MessageDelivery",
     "Order",
     "OrderItem",
     "OrderLog",

@@ -1,0 +1,133 @@
+"""The organizer's reporting jobs: attendee exports built in the background, messages to buyers."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event, Session
+from organizers.models import Organizer
+from tickets.models.questions import private_storage
+
+
+def export_upload_to(instance: "AttendeeExport", filename: str) -> str:
+    import secrets
+
+    return f"exports/{instance.organizer_id}/{secrets.token_hex(16)}-{filename}"
+
+
+class AttendeeExport(models.Model):
+    """A large attendee export, written by a Celery task under PRIVATE_MEDIA_ROOT."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (XLSX)"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    columns = models.JSONField(_("columns"), default=list)
+    question_ids = models.JSONField(_("questions"), default=list)
+    language = models.CharField(_("language"), max_length=10, default="ru")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    file = models.FileField(
+        _("file"), storage=private_storage, upload_to=export_upload_to, blank=True, max_length=200
+    )
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attendee export")
+        verbose_name_plural = _("attendee exports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.event} ({self.file_format}, {self.status})"
+
+
+class AttendeeMessage(models.Model):
+    """A letter from the organizer to the buyers of an event (or of one session)."""
+
+    class Kind(models.TextChoices):
+        SERVICE = "service", _("Service (time change, cancellation)")
+        PROMOTIONAL = "promotional", _("Promotional")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        DONE = "done", _("Sent")
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"), max_length=10000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message to buyers")
+        verbose_name_plural = _("messages to buyers")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class MessageDelivery(models.Model):
+    """One recipient of a message; a delivery is sent at most once."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        SKIPPED_NO_CONSENT = "skipped_no_consent", _("Skipped: no marketing consent")
+        SKIPPED_BLOCKED = "skipped_blocked", _("Skipped: data blocked")
+        FAILED = "failed", _("Failed")
+
+    message = models.ForeignKey(
+        AttendeeMessage, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    email = models.EmailField(_("e-mail"))
+    language = models.CharField(_("language"), max_length=10, default="ru")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message delivery")
+        verbose_name_plural = _("message deliveries")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["message", "email"], name="delivery_one_per_email")
+        ]
+        indexes = [models.Index(fields=["message", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} → {self.email}: {self.status}"
