@@ -1,7 +1,7 @@
 from django.urls import path
 
 from tickets.urls_checkin import urlpatterns as checkin_urlpatterns
-from tickets.views import buyer, cabinet, callbacks, dashboard, public, setup
+from tickets.views import buyer, cabinet, callbacks, dashboard, embed, public, setup
 
 app_name = "tickets"
 
@@ -29,6 +29,7 @@ urlpatterns = [
         setup.promo_code_toggle,
         name="cabinet_promo_code_toggle",
     ),
+    path("cabinet/<slug:organizer_slug>/embed/", embed.embed, name="cabinet_embed"),
     path(
         "cabinet/<slug:organizer_slug>/events/<slug:event_slug>/questions/",
         setup.questions,
