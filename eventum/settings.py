@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "eventum.admin_security.StaffMfaMiddleware",  # staff need a second factor for /admin/
 ]
 
 ROOT_URLCONF = "eventum.urls"
@@ -158,6 +159,11 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/h/ip",
     "reset_password": "5/h/ip,3/h/key",
 }
+# Two-factor authentication (allauth MFA): staff cannot open the admin without it
+# (eventum/admin_security.py). Always on; only the test suite switches it off.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "eventum"
+STAFF_MFA_REQUIRED = True
 
 # Internationalisation: Russian first, Kazakh and English switchable on every page.
 LANGUAGE_CODE = "ru"

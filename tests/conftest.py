@@ -87,6 +87,13 @@ def _private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
+@pytest.fixture(autouse=True)
+def _staff_mfa_off(settings):
+    """Admin tests sign staff in with ``force_login``, which skips allauth's second factor;
+    tests/project/test_staff_mfa.py turns the rule back on (it is always on outside tests)."""
+    settings.STAFF_MFA_REQUIRED = False
+
+
 @pytest.fixture
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)

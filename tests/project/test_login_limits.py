@@ -1,0 +1,107 @@
+"""allauth's rate limits: five failed logins lock the account; password resets are capped."""
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+from django.utils import translation
+
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LOCKED = "Too many failed login attempts. Try again later."
+
+
+def _login(client, email: str, password: str, ip: str = "203.0.113.10"):
+    with translation.override("en"):
+        url = reverse("account_login")
+    return client.post(url, {"login": email, "password": password}, REMOTE_ADDR=ip)
+
+
+def _reset(client, email: str, ip: str = "203.0.113.20"):
+    with translation.override("en"):
+        url = reverse("account_reset_password")
+    return client.post(url, {"email": email}, REMOTE_ADDR=ip)
+
+
+def test_limits_are_configured():
+    limits = settings.ACCOUNT_RATE_LIMITS
+    assert limits["login_failed"] == "5/5m/ip,5/5m/key"
+    assert limits["reset_password"] == "5/h/ip,3/h/key"
+
+
+def test_sixth_login_with_the_right_password_is_refused_after_five_failures(client):
+    user = UserFactory()
+    for _ in range(5):
+        response = _login(client, user.email, "wrong-password")
+        assert response.status_code == 200
+        assert LOCKED not in response.context["form"].non_field_errors()
+
+    response = _login(client, user.email, PASSWORD)
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [LOCKED]
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_lock_is_per_account_not_only_per_address(client):
+    user = UserFactory()
+    for attempt in range(5):
+        _login(client, user.email, "wrong-password", ip=f"198.51.100.{attempt + 1}")
+
+    response = _login(client, user.email, PASSWORD, ip="198.51.100.99")
+    assert response.context["form"].non_field_errors() == [LOCKED]
+    assert "_auth_user_id" not in client.session
+
+
+def test_other_accounts_still_sign_in_from_another_address(client):
+    locked, other = UserFactory(), UserFactory()
+    for _ in range(5):
+        _login(client, locked.email, "wrong-password")
+
+    response = _login(client, other.email, PASSWORD, ip="192.0.2.50")
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(other.pk)
+
+
+def test_fewer_than_five_failures_do_not_lock(client):
+    user = UserFactory()
+    for _ in range(4):
+        _login(client, user.email, "wrong-password")
+
+    response = _login(client, user.email, PASSWORD)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_fourth_reset_request_for_one_address_is_refused_and_not_mailed(
+    client, django_capture_on_commit_callbacks
+):
+    user = UserFactory()
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = _reset(client, user.email)
+        assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [[user.email]] * 3
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = _reset(client, user.email)
+    assert response.status_code == 429
+    assert callbacks == []
+    assert len(mail.outbox) == 3
+
+
+def test_sixth_reset_request_from_one_address_is_refused_and_not_mailed(
+    client, django_capture_on_commit_callbacks
+):
+    users = UserFactory.create_batch(6)
+    for user in users[:5]:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert _reset(client, user.email).status_code == 302
+    assert len(mail.outbox) == 5
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = _reset(client, users[5].email)
+    assert response.status_code == 429
+    assert callbacks == []
+    assert [m.to for m in mail.outbox] == [[user.email] for user in users[:5]]
