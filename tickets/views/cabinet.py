@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from events.models import Event
 from organizers.permissions import ROLES_ORDERS, organizer_role_required
 from privacy.services import blocked_index, subject_display, subject_is_blocked
 from tickets.errors import TicketsError
 from tickets.models import Order
-from tickets.selectors import order_for_cabinet, orders_of_organizer
+from tickets.order_search import OrderSearchForm, attendee_list_disclosed, orders_search
+from tickets.selectors import order_for_cabinet
 from tickets.services.orders import Actor, order_cancel, order_refund
 
 REFUNDED = _("The refund is recorded and the tickets are back on sale.")
@@ -21,14 +21,9 @@ CANCELLED = _("The order is cancelled and its tickets are back on sale.")
 
 @organizer_role_required(*ROLES_ORDERS)
 def order_list(request: HttpRequest, organizer_slug: str) -> HttpResponse:
-    status = request.GET.get("status", "")
-    if status not in Order.Status.values:
-        status = ""
-    query = request.GET.get("q", "").strip()[:100]
-    event_slug = request.GET.get("event", "")[:120]
-    orders = orders_of_organizer(
-        organizer=request.organizer, status=status, query=query, event_slug=event_slug
-    )
+    form = OrderSearchForm(request.GET or None, organizer=request.organizer)
+    filters = form.filters()
+    orders = orders_search(organizer=request.organizer, filters=filters)
     page = Paginator(orders, 50).get_page(request.GET.get("page"))
     # Buyers whose data is blocked are shown masked (one query for the page).
     index = blocked_index(
@@ -36,17 +31,27 @@ def order_list(request: HttpRequest, organizer_slug: str) -> HttpResponse:
     )
     for order in page.object_list:
         order.shown = _shown(order, index.is_blocked(email=order.email, phone=order.phone))
+    attendee_list_disclosed(
+        user=request.user,
+        organizer=request.organizer,
+        orders=page.object_list,
+        purpose=str(_("Order list in the organizer's cabinet")),
+    )
+    keep = request.GET.copy()
+    keep.pop("page", None)
     return render(
         request,
         "tickets/cabinet/order_list.html",
         {
             "organizer": request.organizer,
             "page": page,
-            "status": status,
-            "query": query,
+            "form": form,
+            "filters_query": keep.urlencode(),
+            "status": filters.get("status", ""),
+            "query": filters.get("q", ""),
             "statuses": Order.Status.choices,
-            "event_slug": event_slug,
-            "events": Event.objects.filter(organizer=request.organizer).order_by("-created_at"),
+            "event_slug": filters.get("event", ""),
+            "events": form.events,
         },
     )
 
