@@ -13,14 +13,17 @@ import platform
 import subprocess
 import sys
 import time
+from decimal import Decimal
 
 import psutil
 
 from bench.hot_row import raw_updates_per_second
 from bench.pages import measure_pages
+from bench.rush import run_rush
 from bench.stack import ROOT, Stack, bench_env, ensure_postgres_connections, recreate_database
 
 RESULTS = ROOT / "bench" / "results"
+CLIENTS = (8, 32, 128)
 
 
 def seed(events: int) -> None:
@@ -69,8 +72,23 @@ def main() -> int:
 
     report["hot_row"] = {
         str(k): raw_updates_per_second(connections=k, cap=2_000 if args.quick else 20_000)
-        for k in (8, 32, 128)
+        for k in CLIENTS
     }
+    quantity = 200 if args.quick else 1_000
+    rush: dict[str, dict] = {}
+    for kind, price in (("free", Decimal(0)), ("paid", Decimal(5000))):
+        for k in CLIENTS:
+            figures = run_rush(clients=k, quantity=quantity, price=price, seconds=600)
+            figures["ratio_to_raw_updates"] = round(
+                figures["per_second"] / report["hot_row"][str(k)]["per_second"], 3
+            )
+            rush[f"{kind}-{k}"] = figures
+            report.setdefault("memory", {}).update(figures.pop("memory"))
+    for kind in ("free", "paid"):
+        rush[f"{kind}-scaling_128_vs_8"] = round(
+            rush[f"{kind}-128"]["per_second"] / (rush[f"{kind}-8"]["per_second"] or 1), 3
+        )
+    report["rush"] = rush
 
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
@@ -95,6 +113,21 @@ def print_table(report: dict) -> None:
     print("\nRaw hot-row limit (conditional UPDATE on one row)")
     for k, fig in report["hot_row"].items():
         print(f"  K={k:<5}{fig['per_second']:>10} updates/s  oversold={fig['oversold']}")
+    print("\nOn-sale rush (orders/s; ratio to raw updates/s at the same K; target ≥ 0.40 at K=32)")
+    print(
+        f"{'run':<12}{'orders/s':>10}{'p50':>8}{'p95':>8}{'p99':>8}{'ratio':>8}"
+        f"{'sold':>6}{'oversold':>9}{'orphans':>8}  errors"
+    )
+    for name, fig in report["rush"].items():
+        if not isinstance(fig, dict):
+            print(f"{name:<24}{fig}  (target ≥ 0.7)")
+            continue
+        check = fig["check"]
+        print(
+            f"{name:<12}{fig['per_second']:>10}{fig['p50_ms']:>8}{fig['p95_ms']:>8}"
+            f"{fig['p99_ms']:>8}{fig['ratio_to_raw_updates']:>8}{check['sold_paid']:>6}"
+            f"{check['oversold']:>9}{check['orders_without_tickets']:>8}  {fig['errors']}"
+        )
     if report.get("memory"):
         print(f"\nMemory (MB): {report['memory']}")
 

@@ -1,0 +1,174 @@
+"""The on-sale rush: K buyers (real HTTP clients) each reserve one ticket and check out until
+M tickets are gone; paid orders are confirmed by a signed CloudPayments "Pay" notification,
+as the provider would send it. Afterwards the database is checked for oversell and orphans."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import itertools
+import re
+import subprocess
+import sys
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import urlencode
+
+import httpx
+import psycopg
+
+from bench.load import run_load
+from bench.stack import ROOT, Stack, bench_env, database_url
+
+CP_SECRET = "bench-cloudpayments-secret"
+RUSH_ENV = {
+    "TICKETS_PAYMENT_PROVIDERS": "cloudpayments",
+    "CLOUDPAYMENTS_PUBLIC_ID": "bench-public-id",
+    "CLOUDPAYMENTS_API_SECRET": CP_SECRET,
+}
+ORDER_PATH = re.compile(r"/orders/([A-Z0-9]+)/")
+
+
+@dataclass
+class Buyer:
+    csrf: str = ""
+    cookies: str = ""
+
+
+def seed_ticket_type(*, price: Decimal, quantity: int) -> tuple[int, int, str]:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.seed_rush",
+            "--price",
+            str(price),
+            "--quantity",
+            str(quantity),
+        ],
+        cwd=ROOT,
+        env=bench_env(**RUSH_ENV),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    return int(out[0]), int(out[1]), out[2]
+
+
+def _cookie_header(client: httpx.AsyncClient) -> str:
+    # Production cookies are Secure; the bench talks plain HTTP to gunicorn, so send them by hand.
+    return "; ".join(f"{c.name}={c.value}" for c in client.cookies.jar)
+
+
+def rush_scenario(*, session_id: int, ticket_type_id: int, slug: str, price: Decimal):
+    buyers: dict[int, Buyer] = {}
+    serial = itertools.count()
+
+    async def scenario(client: httpx.AsyncClient, client_id: int) -> str:
+        buyer = buyers.setdefault(client_id, Buyer())
+        if not buyer.csrf:
+            page = await client.get(f"/events/{slug}/")
+            if page.status_code != 200:
+                return f"event_page_{page.status_code}"
+            buyer.csrf = client.cookies.get("csrftoken") or ""
+        headers = {"Cookie": _cookie_header(client)}
+        reserve = await client.post(
+            "/orders/cart/",
+            data={
+                "csrfmiddlewaretoken": buyer.csrf,
+                "session": session_id,
+                f"qty_{ticket_type_id}": "1",
+            },
+            headers=headers,
+        )
+        if reserve.status_code != 302:
+            return f"reserve_{reserve.status_code}"
+        if "/orders/checkout/" not in reserve.headers.get("location", ""):
+            return "stop"  # sent back to the event page: sold out
+        n = next(serial)
+        checkout = await client.post(
+            "/orders/checkout/",
+            data={
+                "csrfmiddlewaretoken": buyer.csrf,
+                "surname": "Тестов",
+                "name": "Покупатель",
+                "phone": "+77011234567",
+                "email": f"rush{client_id}-{n}@bench.kz",
+                "consent_processing": "on",
+                "idempotency_key": uuid.uuid4().hex,
+            },
+            headers={"Cookie": _cookie_header(client)},
+        )
+        match = ORDER_PATH.search(checkout.headers.get("location", ""))
+        if checkout.status_code != 302 or not match:
+            return "stop" if "распрод" in checkout.text else f"checkout_{checkout.status_code}"
+        if price == 0:
+            return "ok"
+        body = urlencode(
+            {
+                "InvoiceId": match.group(1),
+                "Amount": f"{price:.2f}",
+                "Currency": "KZT",
+                "TransactionId": f"bench-{uuid.uuid4().hex}",
+            }
+        ).encode()
+        signature = base64.b64encode(hmac.new(CP_SECRET.encode(), body, hashlib.sha256).digest())
+        paid = await client.post(
+            "/orders/callbacks/cloudpayments/pay/",
+            content=body,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Content-HMAC": signature.decode(),
+            },
+        )
+        return "ok" if paid.status_code == 200 and paid.json().get("code") == 0 else "pay_failed"
+
+    return scenario
+
+
+def verify(ticket_type_id: int, quantity: int) -> dict[str, int]:
+    """Exactly M tickets sold, no order without tickets, no ticket counted twice."""
+    dsn = database_url().replace("postgres://", "postgresql://")
+    with psycopg.connect(dsn) as conn:
+        taken = conn.execute(
+            "SELECT quantity_taken FROM events_tickettype WHERE id = %s", (ticket_type_id,)
+        ).fetchone()[0]
+        sold = conn.execute(
+            "SELECT count(*) FROM tickets_orderitem i JOIN tickets_order o ON o.id = i.order_id "
+            "WHERE i.ticket_type_id = %s AND o.status = 'paid'",
+            (ticket_type_id,),
+        ).fetchone()[0]
+        orphans = conn.execute(
+            "SELECT count(*) FROM tickets_order o WHERE NOT EXISTS "
+            "(SELECT 1 FROM tickets_orderitem i WHERE i.order_id = o.id)"
+        ).fetchone()[0]
+    return {
+        "quantity": quantity,
+        "taken": taken,
+        "sold_paid": sold,
+        "oversold": max(sold - quantity, 0),
+        "orders_without_tickets": orphans,
+    }
+
+
+def run_rush(*, clients: int, quantity: int, price: Decimal, seconds: float) -> dict:
+    session_id, ticket_type_id, slug = seed_ticket_type(price=price, quantity=quantity)
+    with Stack(extra_env=RUSH_ENV) as stack:
+        result = run_load(
+            stack.base_url,
+            rush_scenario(
+                session_id=session_id, ticket_type_id=ticket_type_id, slug=slug, price=price
+            ),
+            clients=clients,
+            seconds=seconds,
+        )
+        memory = stack.rss_mb()
+    return {
+        "clients": clients,
+        "kind": "free" if price == 0 else "paid",
+        **result.summary(),
+        "check": verify(ticket_type_id, quantity),
+        "memory": memory,
+    }
