@@ -31,14 +31,34 @@ def _send(order: Order, *, subject: str, template: str, **extra) -> None:
     email_enqueue(message)
 
 
-def email_order_confirmation(order: Order) -> None:
-    """“Your order is paid” with the tickets listed, in the language the buyer used."""
+def email_tickets_message(
+    order: Order, *, to: str, pdf: bytes | None, kind: str = "confirmation"
+) -> EmailMultiAlternatives:
+    """“Your order is paid” (or the tickets again) with the PDF attached, in the buyer's language.
+
+    Built by the delivery task, which sends it itself (the attachment is not JSON for
+    ``email_enqueue``) and records the outcome.
+    """
     with translation.override(order.language or settings.LANGUAGE_CODE):
-        _send(
-            order,
-            subject=_("Order %(code)s: %(event)s") % {"code": order.code, "event": order.event},
-            template="order_confirmation",
-        )
+        subject = _("Order %(code)s: %(event)s") % {"code": order.code, "event": order.event}
+        if kind == "resend":
+            subject = _("Your tickets again — order %(code)s: %(event)s") % {
+                "code": order.code,
+                "event": order.event,
+            }
+        context = {
+            "order": order,
+            "items": list(order.items.select_related("ticket_type__session")),
+            "order_url": _site_url(order.get_absolute_url()),
+            "attached": pdf is not None,
+        }
+        text = render_to_string("tickets/email/order_confirmation.txt", context)
+        html = render_to_string("tickets/email/order_confirmation.html", context)
+        message = EmailMultiAlternatives(subject=subject, body=text, to=[to])
+        message.attach_alternative(html, "text/html")
+        if pdf is not None:
+            message.attach(f"tickets-{order.code}.pdf", pdf, "application/pdf")
+    return message
 
 
 def email_event_cancelled(order: Order) -> None:

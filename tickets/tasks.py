@@ -1,4 +1,6 @@
-"""Periodic clean-up of the sales path; thin wrappers around services."""
+"""Periodic clean-up of the sales path and ticket delivery; thin wrappers around services."""
+
+from smtplib import SMTPException
 
 from celery import shared_task
 
@@ -16,3 +18,44 @@ def reservations_release_expired_task() -> int:
 def orders_expire_overdue_task() -> int:
     """Expire unpaid orders whose payment time is over."""
     return orders_expire_overdue()
+
+
+EMAIL_MAX_RETRIES = 6
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def order_pdf_task(order_id: int) -> bool:
+    """Store the paid order's PDF tickets; nothing to do when the stored file is current."""
+    from tickets.services.delivery import order_pdf_generate
+
+    return order_pdf_generate(order_id=order_id) is not None
+
+
+@shared_task(bind=True, acks_late=True, max_retries=EMAIL_MAX_RETRIES)
+def tickets_email_task(self, delivery_id: int) -> str:
+    """Send one e-mail with the tickets; retried with backoff, recorded failed at the end."""
+    from tickets.services.delivery import (
+        email_delivery_fail,
+        email_delivery_note_error,
+        email_delivery_send,
+    )
+
+    attempt = self.request.retries
+    while True:
+        try:
+            return email_delivery_send(delivery_id=delivery_id).status
+        except (OSError, SMTPException) as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            if attempt >= self.max_retries:
+                return email_delivery_fail(delivery_id=delivery_id, error=error).status
+            email_delivery_note_error(delivery_id=delivery_id, error=error)
+            if not self.request.is_eager:
+                raise self.retry(exc=exc, countdown=min(600, 10 * 2**attempt)) from exc
+            # Run in-process (no worker, embedded default): retry at once instead.
+            attempt += 1

@@ -347,9 +347,10 @@ def order_risk_check(order: Order, *, event_kind: str) -> None:
 
 
 def _after_paid(order: Order) -> None:
-    from tickets.emails import email_order_confirmation
+    """After commit: make the PDF tickets and e-mail the confirmation with them attached."""
+    from tickets.services.delivery import tickets_deliver_after_paid
 
-    email_order_confirmation(order)
+    tickets_deliver_after_paid(order)
 
 
 @transaction.atomic
