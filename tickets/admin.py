@@ -4,6 +4,8 @@ from django.contrib import admin
 
 from tickets.models import (
     Answer,
+    CheckIn,
+    EmailDelivery,
     Order,
     OrderItem,
     OrderLog,
@@ -13,6 +15,7 @@ from tickets.models import (
     Question,
     Refund,
     Reservation,
+    ScannerDevice,
 )
 
 
@@ -29,7 +32,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 class OrderItemInline(ReadOnlyInline):
     model = OrderItem
-    fields = ("ticket_type", "price", "discount", "amount", "status", "refund")
+    fields = ("ticket_type", "price", "discount", "amount", "status", "refund", "checked_in_at")
 
 
 class OrderLogInline(ReadOnlyInline):
@@ -109,3 +112,33 @@ class ReservationAdmin(PaymentNotificationAdmin):
     list_display = ("cart", "ticket_type", "quantity", "expires_at", "released_at", "order")
     list_filter = ()
     search_fields = ("order__code",)
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(PaymentNotificationAdmin):
+    list_display = ("checked_in_at", "item", "session", "scanner_label", "by_user", "device")
+    list_filter = ()
+    search_fields = ("item__order__code", "scanner_label")
+    list_select_related = ("item__order", "session", "by_user", "device")
+
+
+@admin.register(EmailDelivery)
+class EmailDeliveryAdmin(PaymentNotificationAdmin):
+    list_display = ("created_at", "order", "kind", "to", "status", "attempts", "sent_at")
+    list_filter = ("kind", "status")
+    search_fields = ("order__code", "to")
+    list_select_related = ("order",)
+
+
+@admin.register(ScannerDevice)
+class ScannerDeviceAdmin(admin.ModelAdmin):
+    """Tokens are created in the organizer's cabinet (shown once); here they can be revoked."""
+
+    list_display = ("label", "organizer", "token_hint", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("label", "organizer__public_name")
+    readonly_fields = ("organizer", "token_hint", "created_by", "created_at", "last_used_at")
+    exclude = ("token_hash",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
