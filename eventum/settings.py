@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "eventum",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +141,9 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 SITE_ID = 1
+# The public host name, used for links in e-mails sent by workers (no request to ask).
+SITE_DOMAIN = env.str("SITE_DOMAIN", default="127.0.0.1:8000")
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "account_overview"
 

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRUBBED = {"SECRET_KEY", "DEBUG", "EVENTUM_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
@@ -53,3 +55,16 @@ def test_embedded_default_needs_no_environment(settings):
     assert settings.TIME_ZONE == "Asia/Almaty"
     assert settings.LANGUAGE_CODE == "ru"
     assert [code for code, _ in settings.LANGUAGES] == ["ru", "kk", "en"]
+
+
+@pytest.mark.django_db
+def test_site_domain_follows_the_setting_after_migrate(settings):
+    from django.contrib.sites.models import Site
+
+    from eventum.apps import site_domain_sync
+
+    assert Site.objects.get(pk=settings.SITE_ID).domain == settings.SITE_DOMAIN
+    settings.SITE_DOMAIN = "tickets.eventum.one"
+    site_domain_sync()
+    Site.objects.clear_cache()
+    assert Site.objects.get_current().domain == "tickets.eventum.one"
