@@ -10,7 +10,9 @@ from tests.fixtures_services import wait_for
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
-def test_password_reset_mail_is_delivered_by_the_worker(client, celery_worker_process, worker_mail_dir):
+def test_password_reset_mail_is_delivered_by_the_worker(
+    client, celery_worker_process, worker_mail_dir
+):
     assert settings.CELERY_BROKER_URL.startswith("redis://")
     user = UserFactory(email="worker-check@example.kz")
     response = client.post(reverse("account_reset_password"), {"email": user.email})
