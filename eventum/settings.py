@@ -97,6 +97,8 @@ TEMPLATES = [
 ]
 
 # Database: SQLite under var/ unless DATABASE_URL names another one.
+if not PRODUCTION:
+    VAR_DIR.mkdir(exist_ok=True)  # a fresh clone has no var/ yet
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'eventum.sqlite3'}"),
 }
