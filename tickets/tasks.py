@@ -59,3 +59,11 @@ def tickets_email_task(self, delivery_id: int) -> str:
                 raise self.retry(exc=exc, countdown=min(600, 10 * 2**attempt)) from exc
             # Run in-process (no worker, embedded default): retry at once instead.
             attempt += 1
+
+
+# Reports (exports, messages to buyers) keep their tasks in their own module; import them so
+# workers register them.
+from tickets.tasks_reports import (  # noqa: E402, F401
+    attendee_export_task,
+    attendee_message_send_task,
+)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from tickets.urls_checkin import urlpatterns as checkin_urlpatterns
-from tickets.views import buyer, cabinet, callbacks, dashboard, embed, public, setup
+from tickets.views import buyer, cabinet, callbacks, dashboard, embed, exports, public, setup
 
 app_name = "tickets"
 
@@ -52,6 +52,17 @@ urlpatterns = [
         name="cabinet_event_dashboard",
     ),
     path("cabinet/<slug:organizer_slug>/payout/", dashboard.payout_report, name="cabinet_payout"),
+    path(
+        "cabinet/<slug:organizer_slug>/events/<slug:event_slug>/export/",
+        exports.attendee_export,
+        name="cabinet_attendee_export",
+    ),
+    path("cabinet/<slug:organizer_slug>/exports/", exports.export_list, name="cabinet_exports"),
+    path(
+        "cabinet/<slug:organizer_slug>/exports/<int:export_id>/download/",
+        exports.export_download,
+        name="cabinet_export_download",
+    ),
     path(
         "cabinet/<slug:organizer_slug>/<str:code>/",
         cabinet.order_detail,

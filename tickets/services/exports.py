@@ -1,0 +1,291 @@
+"""Attendee exports: one row per valid ticket, chosen columns, answers to the event's questions.
+
+Blocked subjects are masked (privacy's ``blocked_index`` once per export, ``mask_row`` per row)
+and every export writes a row in privacy's disclosure log. Small exports are answered at once;
+larger ones become an ``AttendeeExport`` job written by a Celery task under PRIVATE_MEDIA_ROOT.
+"""
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from events.models import Event, Session
+from organizers.models import Organizer
+from privacy.services import blocked_index, disclosure_record, mask_row
+from tickets.models import Answer, AttendeeExport, Order, OrderItem, Question
+
+# Up to this many tickets the file is made in the request; above it, by a Celery task.
+SYNC_ROW_LIMIT = 500
+
+# key → (label, personal data?). Keys with "name", "email" or "phone" are masked by kind.
+COLUMNS: dict[str, tuple[Any, bool]] = {
+    "code": (gettext_lazy("Order"), False),
+    "ticket": (gettext_lazy("Ticket"), False),
+    "session": (gettext_lazy("Session"), False),
+    "ticket_type": (gettext_lazy("Ticket type"), False),
+    "price": (gettext_lazy("Price"), False),
+    "amount": (gettext_lazy("Amount paid"), False),
+    "promo": (gettext_lazy("Promo code"), False),
+    "surname": (gettext_lazy("Surname"), True),
+    "name": (gettext_lazy("Name"), True),
+    "email": (gettext_lazy("E-mail"), True),
+    "phone": (gettext_lazy("Phone"), True),
+    "placed": (gettext_lazy("Placed"), False),
+    "paid": (gettext_lazy("Paid at"), False),
+    "checked_in": (gettext_lazy("Checked in"), False),
+}
+DEFAULT_COLUMNS = ["code", "ticket", "session", "ticket_type", "surname", "name", "email", "phone"]
+NOT_PERSONAL = tuple(key for key, (_label, personal) in COLUMNS.items() if not personal)
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@dataclass(frozen=True)
+class ExportSpec:
+    organizer: Organizer
+    event: Event
+    session: Session | None
+    columns: list[str]
+    question_ids: list[int]
+    file_format: str
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    name: str
+    content: bytes
+    content_type: str
+    rows: int
+
+
+def _items(spec: ExportSpec):
+    items = OrderItem.objects.filter(
+        order__event=spec.event,
+        status=OrderItem.Status.VALID,
+        order__status=Order.Status.PAID,
+    )
+    if spec.session is not None:
+        items = items.filter(ticket_type__session=spec.session)
+    return items
+
+
+def attendee_count(spec: ExportSpec) -> int:
+    return _items(spec).count()
+
+
+def _local(value) -> str:
+    return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else ""
+
+
+def _safe(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula (``=…``, ``@…``, ``-x``) starts with ``'``."""
+    if isinstance(value, str) and value[:1] in ("=", "@", "\t", "\r"):
+        return "'" + value
+    if isinstance(value, str) and value[:1] in ("+", "-") and not value[1:2].isdigit():
+        return "'" + value
+    return value
+
+
+def _cells(item: OrderItem) -> dict[str, Any]:
+    order = item.order
+    check_in = getattr(item, "check_in", None)
+    return {
+        "code": order.code,
+        "ticket": item.pk,
+        "session": _local(item.ticket_type.session.starts_at),
+        "ticket_type": item.ticket_type.name,
+        "price": f"{item.price:.2f}",
+        "amount": f"{item.amount:.2f}",
+        "promo": order.promo_code.code if order.promo_code_id else "",
+        "surname": order.surname,
+        "name": order.name,
+        "email": order.email,
+        "phone": order.phone,
+        "placed": _local(order.created_at),
+        "paid": _local(order.paid_at),
+        "checked_in": _local(check_in.checked_in_at) if check_in else "",
+    }
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: list[str]
+    rows: list[list[Any]]
+    subjects: list[str]
+    fields: list[str]
+
+
+def attendee_table(spec: ExportSpec) -> Table:
+    """Headers and masked rows of the export, in a fixed number of queries."""
+    questions = list(
+        Question.objects.filter(event=spec.event, pk__in=spec.question_ids).order_by(
+            "position", "id"
+        )
+    )
+    items = list(
+        _items(spec)
+        .select_related("order__promo_code", "ticket_type__session", "check_in")
+        .order_by("ticket_type__session__starts_at", "order__created_at", "order_id", "id")
+    )
+    answers: dict[tuple[int, int], str] = {}
+    if questions:
+        for order_id, question_id, value, file_name in Answer.objects.filter(
+            order__event=spec.event, question__in=questions
+        ).values_list("order_id", "question_id", "value", "file_name"):
+            answers[(order_id, question_id)] = value or file_name
+    index = blocked_index(
+        emails=[i.order.email for i in items],
+        phones=[i.order.phone for i in items],
+        user_ids=[i.order.user_id for i in items if i.order.user_id],
+    )
+    columns = [c for c in COLUMNS if c in spec.columns]
+    rows: list[list[Any]] = []
+    subjects: set[str] = set()
+    for item in items:
+        order = item.order
+        cells = _cells(item)
+        row = {key: cells[key] for key in columns}
+        for question in questions:
+            row[f"q{question.pk}"] = answers.get((order.pk, question.pk), "")
+        blocked = index.is_blocked(email=order.email, phone=order.phone, user_id=order.user_id)
+        if not blocked:
+            subjects.add(order.email)
+        row = mask_row(row, blocked=blocked, keep=NOT_PERSONAL)
+        rows.append([_safe(value) for value in row.values()])
+    headers = [str(COLUMNS[c][0]) for c in columns] + [q.label for q in questions]
+    fields = [c for c in columns if COLUMNS[c][1]] + [q.label for q in questions]
+    return Table(headers=headers, rows=rows, subjects=sorted(subjects), fields=fields)
+
+
+def _csv_bytes(table: Table) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(table.headers)
+    writer.writerows(table.rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads UTF-8
+
+
+def _xlsx_bytes(table: Table, title: str) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31] or "Attendees")
+    sheet.append(table.headers)
+    for row in table.rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _file_name(spec: ExportSpec) -> str:
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return f"attendees-{spec.event.slug}-{stamp}.{spec.file_format}"
+
+
+def _disclose(spec: ExportSpec, table: Table, user: AbstractBaseUser | None) -> None:
+    disclosure_record(
+        actor=user,
+        recipient=spec.organizer.legal_name or spec.organizer.public_name,
+        subjects=table.subjects,
+        fields=table.fields,
+        purpose=_("Attendee export: %(event)s") % {"event": spec.event.title},
+        channel="export",
+    )
+
+
+@transaction.atomic
+def attendee_export_build(*, spec: ExportSpec, user: AbstractBaseUser | None) -> ExportFile:
+    """Make the export file now and record the disclosure (for small exports)."""
+    table = attendee_table(spec)
+    if spec.file_format == AttendeeExport.Format.XLSX:
+        content = _xlsx_bytes(table, title=_("Attendees"))
+    else:
+        content = _csv_bytes(table)
+    _disclose(spec, table, user)
+    return ExportFile(
+        name=_file_name(spec),
+        content=content,
+        content_type=CONTENT_TYPES[spec.file_format],
+        rows=len(table.rows),
+    )
+
+
+@transaction.atomic
+def attendee_export_request(
+    *, spec: ExportSpec, user: AbstractBaseUser | None, language: str
+) -> AttendeeExport:
+    """Queue a large export: a job row now, the file from a Celery task after commit."""
+    from tickets.tasks_reports import attendee_export_task
+
+    export = AttendeeExport.objects.create(
+        organizer=spec.organizer,
+        event=spec.event,
+        session=spec.session,
+        created_by=user if user is not None and user.is_authenticated else None,
+        file_format=spec.file_format,
+        columns=list(spec.columns),
+        question_ids=[int(q) for q in spec.question_ids],
+        language=language,
+    )
+    transaction.on_commit(lambda: attendee_export_task.delay(export.pk))
+    return export
+
+
+def _spec_of(export: AttendeeExport) -> ExportSpec:
+    return ExportSpec(
+        organizer=export.organizer,
+        event=export.event,
+        session=export.session,
+        columns=list(export.columns),
+        question_ids=list(export.question_ids),
+        file_format=export.file_format,
+    )
+
+
+@transaction.atomic
+def attendee_export_run(*, export_id: int) -> AttendeeExport | None:
+    """Write the queued export's file; a job already done is left as it is (idempotent)."""
+    export = (
+        AttendeeExport.objects.select_for_update(of=("self",))
+        .select_related("organizer", "event", "session", "created_by")
+        .filter(pk=export_id)
+        .first()
+    )
+    if export is None or export.status != AttendeeExport.Status.PENDING:
+        return export
+    with translation.override(export.language):
+        result = attendee_export_build(spec=_spec_of(export), user=export.created_by)
+    export.file.save(result.name, ContentFile(result.content), save=False)
+    export.row_count = result.rows
+    export.status = AttendeeExport.Status.READY
+    export.finished_at = timezone.now()
+    export.save(update_fields=["file", "row_count", "status", "finished_at"])
+    return export
+
+
+@transaction.atomic
+def attendee_export_fail(*, export_id: int, error: str) -> None:
+    """The task gave up: the organizer sees the job as failed and can ask again."""
+    AttendeeExport.objects.filter(pk=export_id, status=AttendeeExport.Status.PENDING).update(
+        status=AttendeeExport.Status.FAILED, error=error[:300], finished_at=timezone.now()
+    )
+
+
+def exports_of_organizer(*, organizer: Organizer) -> Iterable[AttendeeExport]:
+    return (
+        AttendeeExport.objects.filter(organizer=organizer)
+        .select_related("event", "session", "created_by")
+        .order_by("-created_at", "-id")
+    )
