@@ -7,7 +7,8 @@
 * ``/admin/login/`` would accept a bare password, so it is replaced by allauth's login.
 
 The rule is always on (``STAFF_MFA_REQUIRED``); only the test suite turns it off for admin tests
-that sign staff in with ``force_login``.
+that sign staff in with ``force_login``. Keep allauth's "trust this browser" (``MFA_TRUST_ENABLED``)
+off: a trusted login skips the code, writes no MFA record, and staff could not get in.
 """
 
 from collections.abc import Callable
