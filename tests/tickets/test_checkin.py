@@ -225,3 +225,9 @@ def test_manual_check_in_from_the_cabinet_uses_the_same_rule(client, order, orga
     assert "Добро пожаловать" in first.content.decode()
     assert "Уже использован" in second.content.decode()
     assert f'data-testid="entrance-{item.pk}">Прошёл' in second.content.decode()
+
+
+def test_cabinet_front_page_links_checkin_staff_to_the_scanner(scanner_client, organizer):
+    page = scanner_client.get(reverse("organizers:dashboard", args=[organizer.slug]))
+
+    assert reverse("tickets:checkin_events", args=[organizer.slug]) in page.content.decode()
