@@ -48,7 +48,7 @@ def test_event_page_offers_no_purchase_for_a_cancelled_event_or_closed_sales(cli
     closed = TicketTypeFactory(sale_ends_at=timezone.now() - timedelta(hours=1))
     html = client.get(closed.session.event.get_absolute_url()).content.decode()
     assert f'id="qty-{closed.pk}"' in html
-    assert "Не в продаже" in html
+    assert "Продажа закончилась" in html
     assert f'name="qty_{closed.pk}" min="0" max="10" value="0" disabled>' in html
     Event.objects.filter(pk=closed.session.event_id).update(status=Event.Status.CANCELLED)
     html = client.get(closed.session.event.get_absolute_url()).content.decode()

@@ -61,6 +61,12 @@ ORGANIZERS = [
         "owner": None,
     },
 ]
+VENUE_ADDRESSES = {
+    "Дворец Республики": "пр. Достык, 56",
+    "Астана Опера": "ул. Кунаева, 1",
+    "Almaty Arena": "ул. Момышулы, 1",
+    "Городской дворец культуры": "пр. Тауке хана, 2",
+}
 # slug, organizer, category, city, venue, titles (ru, kk, en), days ahead of today, ticket types
 EVENTS = [
     (
@@ -142,7 +148,7 @@ class Command(BaseCommand):
             venue, _ = Venue.objects.get_or_create(
                 name=venue_name,
                 city=cities[city],
-                defaults={"address": f"{venue_name}, {cities[city].name_ru}"},
+                defaults={"address": VENUE_ADDRESSES[venue_name]},
             )
             event = Event.objects.create(
                 slug=slug,
