@@ -127,15 +127,19 @@ def _text_condition(query: str) -> Q:
     return condition
 
 
-def attendee_list_disclosed(*, user, organizer, orders, purpose: str) -> None:
-    """Record that an organizer's member saw these buyers' data (masked ones are not shown)."""
+def attendee_list_disclosed(
+    *, user, organizer, orders, purpose: str, fields: tuple | list = ("name", "email")
+) -> None:
+    """Record that an organizer's member saw these buyers' data (masked ones are not shown).
+
+    ``orders`` are rows with ``email`` and ``shown`` (privacy's ``SubjectDisplay``)."""
     subjects = [o.email for o in orders if not o.shown.masked]
     if subjects:
         disclosure_record(
             actor=user,
             recipient=organizer.legal_name or organizer.public_name,
             subjects=subjects,
-            fields=["name", "email"],
+            fields=list(fields),
             purpose=purpose,
             channel="list_view",
         )

@@ -1,7 +1,17 @@
 from django.urls import path
 
 from tickets.urls_checkin import urlpatterns as checkin_urlpatterns
-from tickets.views import buyer, cabinet, callbacks, dashboard, embed, exports, public, setup
+from tickets.views import (
+    buyer,
+    cabinet,
+    callbacks,
+    dashboard,
+    embed,
+    exports,
+    messages,
+    public,
+    setup,
+)
 
 app_name = "tickets"
 
@@ -58,6 +68,16 @@ urlpatterns = [
         name="cabinet_attendee_export",
     ),
     path("cabinet/<slug:organizer_slug>/exports/", exports.export_list, name="cabinet_exports"),
+    path(
+        "cabinet/<slug:organizer_slug>/events/<slug:event_slug>/messages/",
+        messages.message_list,
+        name="cabinet_messages",
+    ),
+    path(
+        "cabinet/<slug:organizer_slug>/messages/<int:message_id>/",
+        messages.message_report,
+        name="cabinet_message",
+    ),
     path(
         "cabinet/<slug:organizer_slug>/exports/<int:export_id>/download/",
         exports.export_download,
