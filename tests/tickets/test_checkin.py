@@ -231,3 +231,13 @@ def test_cabinet_front_page_links_checkin_staff_to_the_scanner(scanner_client, o
     page = scanner_client.get(reverse("organizers:dashboard", args=[organizer.slug]))
 
     assert reverse("tickets:checkin_events", args=[organizer.slug]) in page.content.decode()
+
+
+def test_event_choice_makes_few_queries(scanner_client, organizer, django_assert_max_num_queries):
+    for _n in range(5):
+        SessionFactory(event=EventFactory(organizer=organizer))
+
+    with django_assert_max_num_queries(10):
+        response = scanner_client.get(reverse("tickets:checkin_events", args=[organizer.slug]))
+
+    assert response.content.decode().count("/checkin/event-") >= 6

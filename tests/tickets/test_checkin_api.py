@@ -169,3 +169,15 @@ def test_owner_creates_a_device_and_sees_the_token_once(client, order):
     assert token not in again.content.decode()
     assert empty.status_code == 400
     assert ScannerDevice.objects.count() == 1
+
+
+def test_device_list_makes_few_queries(client, order, django_assert_max_num_queries):
+    organizer = order.event.organizer
+    for n in range(6):
+        scanner_device_create(organizer=organizer, label=f"Телефон {n}", created_by=None)
+    client.force_login(staff_of(organizer, role=Membership.Role.OWNER))
+
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("tickets:scanner_devices", args=[organizer.slug]))
+
+    assert response.content.decode().count("Телефон ") == 6

@@ -294,3 +294,19 @@ def test_pdf_is_only_for_the_buyer_team_and_staff(
     assert [anonymous.status_code, wrong_secret.status_code, stranger.status_code] == [404] * 3
     assert buyer.status_code == 200 and team.status_code == 200
     assert checkin.status_code == 404
+
+
+def test_partial_refund_prints_the_pdf_again_without_the_refunded_ticket(
+    kazakh_tt, django_capture_on_commit_callbacks
+):
+    from tickets.services.orders import Actor, order_refund
+
+    order = _paid(kazakh_tt, quantity=2, capture=django_capture_on_commit_callbacks)
+    refunded, kept = order.items.order_by("id")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order_refund(order_id=order.pk, actor=Actor(label="organizer"), item_ids=[refunded.pk])
+
+    stored = TicketPdf.objects.get(order=order)
+    with stored.file.open("rb") as handle:
+        assert _decoded_qr_codes(handle.read()) == [[qr_payload(kept)]]

@@ -353,6 +353,13 @@ def _after_paid(order: Order) -> None:
     tickets_deliver_after_paid(order)
 
 
+def _tickets_changed(order: Order) -> None:
+    """Some tickets of a paid order were refunded: print the PDF again without them."""
+    from tickets.services.delivery import order_pdf_enqueue
+
+    order_pdf_enqueue(order_id=order.pk)
+
+
 @transaction.atomic
 def order_mark_paid(*, order_id: int, actor: Actor, note: str = "") -> Order:
     """Record that the order is paid. Paying a paid order again changes nothing.
@@ -491,6 +498,7 @@ def order_refund(
             actor_label=actor.label,
             note=f"partial refund {amount}: {note}"[:300],
         )
+        _tickets_changed(order)
     if notify_buyer:
         _notify_change(order, amount)
     return order
