@@ -77,3 +77,14 @@ def test_dockerfile_installs_pinned_dependencies_and_weasyprint_libraries():
     for copied in re.findall(r"^COPY (.+) \./$", dockerfile, flags=re.MULTILINE):
         for name in copied.split():
             assert (ROOT / name).exists(), name
+
+
+def test_image_never_contains_secrets_or_local_data():
+    ignored = {
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert {".env", ".venv", "var", "backups", ".git"} <= ignored
+    gitignored = (ROOT / ".gitignore").read_text().splitlines()
+    assert ".env" in gitignored
