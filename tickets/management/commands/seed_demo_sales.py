@@ -5,6 +5,7 @@ Run after ``seed_demo``: the demo events must exist. Running it again changes no
 
 from decimal import Decimal
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -45,3 +46,5 @@ class Command(BaseCommand):
                 },
             )
         self.stdout.write(f"seed_demo_sales: promo code {DEMO_PROMO} for “{event}”.")
+        # A few hundred orders so the organizer's dashboard has figures and a chart.
+        call_command("seed_demo_orders", stdout=self.stdout)
