@@ -89,9 +89,13 @@ class RateLimited(Exception):
     """More scans per second than a person at a door can make."""
 
 
+def _current_second() -> int:
+    return int(time.time())
+
+
 def scan_rate_check(*, who: str, limit: int = SCANS_PER_SECOND) -> None:
     """Count the scanner's requests in the current second; raise ``RateLimited`` past ``limit``."""
-    key = "checkin-rate:" + hashlib.sha256(f"{who}:{int(time.time())}".encode()).hexdigest()[:32]
+    key = "checkin-rate:" + hashlib.sha256(f"{who}:{_current_second()}".encode()).hexdigest()[:32]
     cache.add(key, 0, timeout=2)
     try:
         count = cache.incr(key)
