@@ -4,8 +4,11 @@ from django.contrib import admin
 
 from tickets.models import (
     Answer,
+    AttendeeExport,
+    AttendeeMessage,
     CheckIn,
     EmailDelivery,
+    MessageDelivery,
     Order,
     OrderItem,
     OrderLog,
@@ -142,3 +145,30 @@ class ScannerDeviceAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+# Reports: the organizer's exports and messages, read-only for staff (a trail of what was sent).
+
+
+@admin.register(AttendeeExport)
+class AttendeeExportAdmin(PaymentNotificationAdmin):
+    list_display = ("created_at", "organizer", "event", "file_format", "status", "row_count")
+    list_filter = ("status", "file_format")
+    search_fields = ("organizer__public_name", "event__slug")
+    list_select_related = ("organizer", "event")
+    exclude = ("file",)  # personal data: downloaded by the organizer's team only
+
+
+class MessageDeliveryInline(ReadOnlyInline):
+    model = MessageDelivery
+    fields = ("email", "status", "attempts", "error", "sent_at")
+    readonly_fields = fields
+
+
+@admin.register(AttendeeMessage)
+class AttendeeMessageAdmin(PaymentNotificationAdmin):
+    list_display = ("created_at", "organizer", "event", "kind", "subject", "status")
+    list_filter = ("kind", "status")
+    search_fields = ("subject", "organizer__public_name", "event__slug")
+    list_select_related = ("organizer", "event")
+    inlines = [MessageDeliveryInline]

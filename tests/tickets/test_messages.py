@@ -227,3 +227,16 @@ def test_another_organizer_cannot_see_or_send(client, sales, django_capture_on_c
     form = reverse("tickets:cabinet_messages", args=[stranger_org.slug, sales.event.slug])
     assert client.post(form, {"kind": "service", "subject": "x", "body": "y"}).status_code == 404
     assert AttendeeMessage.objects.count() == 1
+
+
+def test_staff_see_messages_and_deliveries_read_only(
+    admin_client, manager, sales, django_capture_on_commit_callbacks
+):
+    _send(manager, sales, django_capture_on_commit_callbacks)
+    message = AttendeeMessage.objects.get()
+    listing = admin_client.get(reverse("admin:tickets_attendeemessage_changelist"))
+    assert listing.status_code == 200 and "Концерт перенесён" in listing.content.decode()
+    page = admin_client.get(reverse("admin:tickets_attendeemessage_change", args=[message.pk]))
+    assert page.status_code == 200 and "paid@example.kz" in page.content.decode()
+    assert admin_client.get(reverse("admin:tickets_attendeeexport_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:tickets_attendeemessage_add")).status_code == 403
