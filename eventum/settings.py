@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "eventum.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "privacy.middleware.IpLogMiddleware",  # after WhiteNoise: sees status and user
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -235,6 +237,24 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Content-Security-Policy (django-csp): scripts, styles and fonts only from the portal itself,
+# no inline scripts, no framing. The widget's checkout pages send their own frame-ancestors.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        # Checkout forms redirect to the payment provider's hosted page.
+        "form-action": [SELF, "https://*.cloudpayments.ru", "https://*.cloudpayments.kz"],
+    }
+}
 
 # Benchmarks only: routes a trivial view used as the framework's floor (see bench/).
 BENCH_ENDPOINTS = env.bool("EVENTUM_BENCH_ENDPOINTS", default=False)
