@@ -255,5 +255,7 @@ def test_dashboard_links_follow_the_role(client, role, sees_orders):
     page = client.get(reverse("organizers:dashboard", kwargs={"organizer_slug": slug}))
     orders_url = reverse("tickets:cabinet_orders", args=[slug])
     events_url = reverse("events_cabinet:event_list", kwargs={"organizer_slug": slug})
-    assert (orders_url in page.content.decode()) is sees_orders
+    assert (f'href="{orders_url}"' in page.content.decode()) is sees_orders
     assert (events_url in page.content.decode()) is sees_orders
+    checkin_url = reverse("tickets:checkin_events", args=[slug])
+    assert f'href="{checkin_url}"' in page.content.decode()
