@@ -215,6 +215,17 @@ def test_a_tampered_or_foreign_token_is_refused():
     assert response.status_code == 404
 
 
+def test_a_post_without_the_signed_token_does_nothing():
+    ticket_type = _event()
+    url = reverse("widget:event", args=[ticket_type.session.event.slug])
+    response = fresh().post(url, {"session": ticket_type.session_id, f"qty_{ticket_type.pk}": 1})
+    assert response.status_code == 400
+    assert "Срок действия этого окна истёк" in response.content.decode()
+    assert not Cart.objects.exists()
+    ticket_type.refresh_from_db()
+    assert ticket_type.quantity_available == 10
+
+
 def test_removing_an_origin_stops_its_open_widgets():
     ticket_type = _event()
     url = _start(ticket_type)["Location"]
