@@ -241,22 +241,16 @@ def test_organizer_resends_the_tickets_and_sees_the_state(
     assert "Билеты отправлены повторно" in page.content.decode()
 
 
-def test_order_page_says_preparing_then_offers_downloads(
-    client, kazakh_tt, django_capture_on_commit_callbacks
-):
+def test_order_page_says_preparing_then_offers_downloads(client, kazakh_tt):
     order = paid_order(tt=kazakh_tt, quantity=2)  # on-commit work not run: no PDF yet
     url = order.get_absolute_url()
+    pdf_url = reverse("tickets:order_tickets_pdf", args=[order.code])
 
     preparing = client.get(url).content.decode()
-    missing = client.get(
-        reverse("tickets:order_tickets_pdf", args=[order.code]) + f"?s={order.secret}"
-    )
     order_pdf_task.delay(order.pk)
     ready = client.get(url).content.decode()
-    pdf = client.get(reverse("tickets:order_tickets_pdf", args=[order.code]) + f"?s={order.secret}")
-    phone = client.get(
-        reverse("tickets:order_tickets_pdf", args=[order.code]) + f"?layout=phone&s={order.secret}"
-    )
+    pdf = client.get(pdf_url + f"?s={order.secret}")
+    phone = client.get(pdf_url + f"?layout=phone&s={order.secret}")
     item = order.items.first()
     single = client.get(
         reverse("tickets:order_ticket_pdf", args=[order.code, item.pk]) + f"?s={order.secret}"
@@ -264,13 +258,32 @@ def test_order_page_says_preparing_then_offers_downloads(
 
     assert 'data-testid="tickets-preparing"' in preparing
     assert 'http-equiv="refresh"' in preparing
-    assert missing.status_code == 404
+    assert 'data-testid="tickets-pdf"' not in preparing
     assert 'data-testid="tickets-pdf"' in ready and "tickets-preparing" not in ready
+    assert 'http-equiv="refresh"' not in ready
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf["Cache-Control"] == "private, no-store"
     assert len(_pages_text(b"".join(pdf.streaming_content))) == 2
     assert len(_pages_text(phone.content)) == 2
     assert _decoded_qr_codes(single.content) == [[qr_payload(item)]]
+
+
+def test_an_order_the_worker_never_printed_is_printed_on_download(client, kazakh_tt):
+    order = paid_order(tt=kazakh_tt, quantity=1)  # the task was never run
+    Order.objects.filter(pk=order.pk).update(paid_at=timezone.now() - timezone.timedelta(hours=1))
+    order.items.update(secret_issued_at=timezone.now() - timezone.timedelta(hours=1))
+
+    page = client.get(order.get_absolute_url()).content.decode()
+    pdf = client.get(reverse("tickets:order_tickets_pdf", args=[order.code]) + f"?s={order.secret}")
+
+    assert "tickets-preparing" not in page and 'data-testid="tickets-pdf"' in page
+    assert pdf.status_code == 200
+    assert TicketPdf.objects.filter(order=order).count() == 1
+    unpaid = place_order()
+    response = client.get(
+        reverse("tickets:order_tickets_pdf", args=[unpaid.code]) + f"?s={unpaid.secret}"
+    )
+    assert response.status_code == 404
 
 
 def test_pdf_is_only_for_the_buyer_team_and_staff(

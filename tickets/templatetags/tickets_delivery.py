@@ -1,18 +1,26 @@
 """Template tags of ticket delivery: is the order's PDF ready yet."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django import template
+from django.utils import timezone
 
 from tickets.models import Order, TicketPdf
 
 register = template.Library()
 
 
+# After this long without a stored file the worker is behind or was never asked (orders
+# written by a seed command): the page offers the download, which renders on demand.
+PREPARING_FOR = timedelta(minutes=2)
+
+
 @dataclass
 class TicketsState:
     ready: bool
     pdf: TicketPdf | None
+    preparing: bool = False
 
 
 @register.simple_tag
@@ -23,4 +31,10 @@ def order_tickets_state(order: Order) -> TicketsState:
     if order.status != Order.Status.PAID:
         return TicketsState(ready=False, pdf=None)
     pdf = order_pdf_current(order)
-    return TicketsState(ready=pdf is not None, pdf=pdf)
+    if pdf is not None:
+        return TicketsState(ready=True, pdf=pdf)
+    changed_at = max(
+        [order.paid_at or order.created_at] + [item.secret_issued_at for item in order.items.all()]
+    )
+    fresh = timezone.now() - changed_at < PREPARING_FOR
+    return TicketsState(ready=not fresh, pdf=None, preparing=fresh)

@@ -13,7 +13,12 @@ from tickets.errors import TicketsError
 from tickets.models import Order, OrderItem
 from tickets.selectors import order_for_cabinet
 from tickets.services.checkin import checkin_scan, ticket_secret_reissue
-from tickets.services.delivery import order_pdf_current, render_order_pdf, tickets_email_resend
+from tickets.services.delivery import (
+    order_pdf_current,
+    order_pdf_generate,
+    render_order_pdf,
+    tickets_email_resend,
+)
 
 RESENT = gettext_lazy("The tickets are on their way to %(email)s.")
 
@@ -44,8 +49,9 @@ def order_tickets_pdf(request: HttpRequest, code: str) -> HttpResponse:
     order = _paid_order_for(request, code)
     layout = "phone" if request.GET.get("layout") == "phone" else "a4"
     if layout == "a4":
-        stored = order_pdf_current(order)
-        if stored is None:  # still being prepared: the page says so
+        # Not stored yet (the worker is behind): make it now; the task then finds it done.
+        stored = order_pdf_current(order) or order_pdf_generate(order_id=order.pk)
+        if stored is None:
             raise Http404
         try:
             handle = stored.file.open("rb")
