@@ -236,3 +236,129 @@ class TicketType(models.Model):
         if self.sale_starts_at and now < self.sale_starts_at:
             return False
         return not (self.sale_ends_at and now >= self.sale_ends_at)
+
+
+# Reserved seating (issue 10): a venue's seat map, and how one session sells it.
+
+
+class SeatMap(models.Model):
+    """A hall plan of a venue: seats with labels, positions and price categories."""
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="seat_maps")
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="seat_maps")
+    name = models.CharField(_("name"), max_length=120)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("seat map")
+        verbose_name_plural = _("seat maps")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.venue.name})"
+
+
+class SeatCategory(models.Model):
+    """A price category of a seat map (“Партер”, “VIP”); each session maps it to a ticket type."""
+
+    seat_map = models.ForeignKey(SeatMap, on_delete=models.CASCADE, related_name="categories")
+    name = models.CharField(_("name"), max_length=60)
+    color = models.CharField(_("colour"), max_length=7, default="#2b6cb0")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("seat category")
+        verbose_name_plural = _("seat categories")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["seat_map", "name"], name="seat_category_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Seat(models.Model):
+    """One seat: section, row and number, a readable label and its place on the plan."""
+
+    seat_map = models.ForeignKey(SeatMap, on_delete=models.CASCADE, related_name="seats")
+    category = models.ForeignKey(SeatCategory, on_delete=models.PROTECT, related_name="seats")
+    section = models.CharField(_("section"), max_length=60)
+    row = models.CharField(_("row"), max_length=10)
+    number = models.CharField(_("seat"), max_length=10)
+    label = models.CharField(_("label"), max_length=120)
+    x = models.PositiveIntegerField(_("x"))
+    y = models.PositiveIntegerField(_("y"))
+
+    class Meta:
+        verbose_name = _("seat")
+        verbose_name_plural = _("seats")
+        ordering = ["seat_map", "y", "x", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seat_map", "section", "row", "number"], name="seat_unique_place"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class SessionSeating(models.Model):
+    """A session sold by seat: which map it uses."""
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="seating")
+    seat_map = models.ForeignKey(SeatMap, on_delete=models.PROTECT, related_name="sessions")
+
+    class Meta:
+        verbose_name = _("session seating")
+        verbose_name_plural = _("session seating")
+
+    def __str__(self) -> str:
+        return f"{self.session} — {self.seat_map}"
+
+
+class SessionSeatPrice(models.Model):
+    """Seats of ``category`` are sold in this session as ``ticket_type``."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="seat_prices")
+    category = models.ForeignKey(SeatCategory, on_delete=models.CASCADE, related_name="+")
+    ticket_type = models.OneToOneField(
+        TicketType, on_delete=models.CASCADE, related_name="seat_price"
+    )
+
+    class Meta:
+        verbose_name = _("seat category price")
+        verbose_name_plural = _("seat category prices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "category"], name="session_seat_price_one_per_category"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} → {self.ticket_type.name}"
+
+
+class SessionSeatBlock(models.Model):
+    """A seat the organizer keeps off sale in one session (technical, guests)."""
+
+    class Reason(models.TextChoices):
+        TECHNICAL = "technical", _("Technical")
+        GUESTS = "guests", _("Guests")
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="seat_blocks")
+    seat = models.ForeignKey(Seat, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(
+        _("reason"), max_length=20, choices=Reason.choices, default=Reason.TECHNICAL
+    )
+
+    class Meta:
+        verbose_name = _("blocked seat")
+        verbose_name_plural = _("blocked seats")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "seat"], name="session_seat_block_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seat} ({self.get_reason_display()})"

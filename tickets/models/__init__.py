@@ -8,6 +8,7 @@ from tickets.models.payments import Payment, PaymentNotification, Refund
 from tickets.models.promo import PromoCode
 from tickets.models.questions import Answer, Question
 from tickets.models.reports import AttendeeExport, AttendeeMessage, MessageDelivery
+from tickets.models.seats import SeatClaim
 
 __all__ = [
     "Answer",
@@ -27,5 +28,6 @@ __all__ = [
     "Refund",
     "Reservation",
     "ScannerDevice",
+    "SeatClaim",
     "TicketPdf",
 ]

@@ -130,6 +130,12 @@ class OrderItem(models.Model):
     secret = models.CharField(max_length=64, unique=True, editable=False, default=ticket_secret_new)
     secret_issued_at = models.DateTimeField(_("QR code issued at"), default=timezone.now)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    # Reserved seating: the seat, and its label copied so the ticket reads the same if the map
+    # is edited later.
+    seat = models.ForeignKey(
+        "events.Seat", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    seat_label = models.CharField(_("seat"), max_length=120, blank=True)
 
     class Meta:
         verbose_name = _("ticket")
