@@ -119,6 +119,14 @@ def _hold_set(
         current.save(update_fields=["quantity"])
 
 
+def _refuse_seated(ticket_type_ids) -> None:
+    """Seats are chosen on the map (``tickets.services.seats``), never as a bare count."""
+    from events.models import SessionSeatPrice
+
+    if SessionSeatPrice.objects.filter(ticket_type_id__in=list(ticket_type_ids)).exists():
+        raise NotOnSale(_("Choose your seats on the hall map."))
+
+
 def _ticket_types(ids) -> list[TicketType]:
     return list(
         TicketType.objects.select_related("session__event").filter(pk__in=ids).order_by("pk")
@@ -147,6 +155,7 @@ def cart_set_quantities(
     ``NotOnSale``; then nothing changes (the whole call is one transaction).
     """
     now = timezone.now()
+    _refuse_seated(tt_id for tt_id, quantity in quantities.items() if quantity)
     ticket_types = _ticket_types(quantities)
     if len(ticket_types) != len(quantities) or any(q < 0 for q in quantities.values()):
         raise NotOnSale()
@@ -177,6 +186,7 @@ def cart_add(
 ) -> Cart:
     """Hold ``quantity`` more tickets of one type, within the per-order limit."""
     now = timezone.now()
+    _refuse_seated([ticket_type_id])
     ticket_types = _ticket_types([ticket_type_id])
     if not ticket_types or quantity < 1:
         raise NotOnSale()

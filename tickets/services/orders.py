@@ -135,6 +135,10 @@ def _promo_give_back(order: Order) -> None:
 
 
 def _return_tickets(items) -> None:
+    from tickets.services.seats import seats_release_for_items
+
+    items = list(items)
+    seats_release_for_items(item_ids=[item.pk for item in items])
     per_type: dict[int, int] = {}
     for item in items:
         per_type[item.ticket_type_id] = per_type.get(item.ticket_type_id, 0) + 1
@@ -299,7 +303,7 @@ def _order_create(
         payment_due_at=now + timedelta(minutes=settings.TICKETS_PAYMENT_MINUTES),
     )
     _save_new_order(order)
-    OrderItem.objects.bulk_create(
+    created = OrderItem.objects.bulk_create(
         OrderItem(
             order=order,
             ticket_type=t.ticket_type,
@@ -309,6 +313,7 @@ def _order_create(
         )
         for t in priced.tickets
     )
+    _seats_attach(created, live)
     Reservation.objects.filter(pk__in=[r.pk for r in live]).update(order=order)
     cart.promo_code = None
     cart.save(update_fields=["promo_code", "updated_at"])
@@ -328,6 +333,12 @@ def _order_create(
         _transition(order, S.PAID, actor=buyer_actor, note="free order")
         _after_paid(order)
     return order
+
+
+def _seats_attach(items: list[OrderItem], live: list[Reservation]) -> None:
+    from tickets.services.seats import seats_attach_to_order
+
+    seats_attach_to_order(items=items, reservations=live)
 
 
 def order_risk_check(order: Order, *, event_kind: str) -> None:
@@ -377,6 +388,9 @@ def order_mark_paid(*, order_id: int, actor: Actor, note: str = "") -> Order:
             per_type[item.ticket_type_id] = per_type.get(item.ticket_type_id, 0) + 1
         for ticket_type_id in sorted(per_type):
             inventory_take(ticket_type_id=ticket_type_id, quantity=per_type[ticket_type_id])
+        from tickets.services.seats import seats_reclaim_for_order
+
+        seats_reclaim_for_order(order=order)
     _transition(order, S.PAID, actor=actor, note=note)
     _after_paid(order)
     return order

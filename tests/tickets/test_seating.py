@@ -1,0 +1,180 @@
+"""Holding, buying and giving back seats of a seated session."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from events.models import TicketType
+from events.seating_services import session_seats_block
+from tests.events.seatmap_factories import seat, seated_session
+from tests.tickets.factories import new_token
+from tickets.errors import NotOnSale, OrderLimitExceeded, SoldOut
+from tickets.models import Order, OrderItem, Reservation, SeatClaim
+from tickets.services.cart import cart_set_quantities
+from tickets.services.orders import (
+    Actor,
+    BuyerDetails,
+    ConsentInput,
+    order_cancel,
+    order_create,
+    order_expire,
+    order_mark_paid,
+)
+from tickets.services.payments import payment_complete, payment_start
+from tickets.services.seats import SeatUnavailable, seats_hold, seats_release
+
+pytestmark = pytest.mark.django_db
+
+
+def _checkout(token: str) -> Order:
+    return order_create(
+        cart_token=token,
+        idempotency_key=new_token(),
+        buyer=BuyerDetails(surname="Иванов", name="Иван", phone="+77011234567", email="b@e.kz"),
+        consent=ConsentInput(processing_wording="Согласен"),
+    )
+
+
+def _pay(order: Order) -> Order:
+    payment = payment_start(order_id=order.pk, provider_name="test")
+    payment_complete(payment_id=payment.pk, succeeded=True, actor=Actor(label="test"))
+    order.refresh_from_db()
+    return order
+
+
+@pytest.fixture
+def hall():
+    return seated_session(rows=5, seats_per_row=10)
+
+
+def test_a_seated_session_has_one_ticket_type_per_category_counting_its_seats(hall):
+    session, _map = hall
+    counts = dict(session.ticket_types.values_list("name_ru", "quantity"))
+    assert counts == {"VIP": 20, "Партер": 30}
+
+
+def test_holding_seats_takes_the_counter_and_checkout_prints_the_seat_on_the_ticket(hall):
+    session, seat_map = hall
+    token = new_token()
+    a, b = seat(seat_map, 3, 5), seat(seat_map, 3, 6)
+    assert seats_hold(cart_token=token, session_id=session.pk, seat_ids=[a.pk, b.pk]) == sorted(
+        [a.pk, b.pk]
+    )
+    stalls = TicketType.objects.get(session=session, name_ru="Партер")
+    assert stalls.quantity_taken == 2
+    assert Reservation.objects.get(cart__token=token).quantity == 2
+
+    order = _pay(_checkout(token))
+    labels = sorted(order.items.values_list("seat_label", flat=True))
+    assert labels == ["Партер, ряд 3, место 5", "Партер, ряд 3, место 6"]
+    assert order.total == 16000
+    assert SeatClaim.objects.filter(order_item__order=order).count() == 2
+
+
+def test_a_held_seat_cannot_be_held_by_another_cart_and_the_message_names_it(hall):
+    session, seat_map = hall
+    a = seat(seat_map, 1, 1)
+    seats_hold(cart_token=new_token(), session_id=session.pk, seat_ids=[a.pk])
+    with pytest.raises(SeatUnavailable) as caught:
+        seats_hold(cart_token=new_token(), session_id=session.pk, seat_ids=[a.pk])
+    assert "Партер, ряд 1, место 1" in str(caught.value.message)
+    assert "уже занято" in str(caught.value.message)
+    assert TicketType.objects.get(session=session, name_ru="VIP").quantity_taken == 1
+
+
+def test_an_expired_hold_frees_the_seat_for_the_next_buyer(hall):
+    session, seat_map = hall
+    a = seat(seat_map, 2, 2)
+    first = new_token()
+    seats_hold(cart_token=first, session_id=session.pk, seat_ids=[a.pk])
+    Reservation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    second = new_token()
+    assert seats_hold(cart_token=second, session_id=session.pk, seat_ids=[a.pk]) == [a.pk]
+    assert SeatClaim.objects.get().reservation.cart.token == second
+    assert TicketType.objects.get(session=session, name_ru="VIP").quantity_taken == 1
+
+
+def test_releasing_a_seat_returns_it_and_its_ticket(hall):
+    session, seat_map = hall
+    token = new_token()
+    a, b = seat(seat_map, 4, 1), seat(seat_map, 4, 2)
+    seats_hold(cart_token=token, session_id=session.pk, seat_ids=[a.pk, b.pk])
+    assert seats_release(cart_token=token, session_id=session.pk, seat_ids=[a.pk]) == [b.pk]
+    assert TicketType.objects.get(session=session, name_ru="Партер").quantity_taken == 1
+    seats_hold(cart_token=new_token(), session_id=session.pk, seat_ids=[a.pk])
+
+
+def test_blocked_seats_cannot_be_held_and_leave_the_counter(hall):
+    session, seat_map = hall
+    a = seat(seat_map, 1, 3)
+    session_seats_block(session=session, seat_ids=[a.pk], reason="guests")
+    assert TicketType.objects.get(session=session, name_ru="VIP").quantity == 19
+    with pytest.raises(SeatUnavailable):
+        seats_hold(cart_token=new_token(), session_id=session.pk, seat_ids=[a.pk])
+
+
+def test_seated_tickets_cannot_be_taken_as_a_bare_count(hall):
+    session, _map = hall
+    vip = TicketType.objects.get(session=session, name_ru="VIP")
+    with pytest.raises(NotOnSale):
+        cart_set_quantities(cart_token=new_token(), quantities={vip.pk: 2})
+
+
+def test_at_most_ten_seats_per_order(hall):
+    session, seat_map = hall
+    ids = list(seat_map.seats.filter(row="3").values_list("pk", flat=True)) + [
+        seat(seat_map, 4, 1).pk
+    ]
+    with pytest.raises(OrderLimitExceeded):
+        seats_hold(cart_token=new_token(), session_id=session.pk, seat_ids=ids)
+    assert not SeatClaim.objects.exists()
+
+
+def test_refund_cancel_and_expiry_release_the_seat(hall):
+    session, seat_map = hall
+    a = seat(seat_map, 5, 5)
+
+    def buy(pay: bool) -> Order:
+        token = new_token()
+        seats_hold(cart_token=token, session_id=session.pk, seat_ids=[a.pk])
+        order = _checkout(token)
+        return _pay(order) if pay else order
+
+    paid = buy(pay=True)
+    order_cancel(order_id=paid.pk, actor=Actor(label="organizer"))  # a paid order is refunded
+    assert Order.objects.get(pk=paid.pk).status == Order.Status.REFUNDED
+    assert not SeatClaim.objects.exists()
+
+    pending = buy(pay=False)
+    order_cancel(order_id=pending.pk, actor=Actor(label="buyer"))
+    assert not SeatClaim.objects.exists()
+
+    late = buy(pay=False)
+    Order.objects.filter(pk=late.pk).update(payment_due_at=timezone.now() - timedelta(minutes=1))
+    assert order_expire(order_id=late.pk)
+    assert not SeatClaim.objects.exists()
+    assert TicketType.objects.get(session=session, name_ru="Партер").quantity_taken == 0
+
+    # The late payment of the expired order takes the seat again while it is free...
+    order_mark_paid(order_id=late.pk, actor=Actor(label="test"))
+    assert SeatClaim.objects.get().order_item.order_id == late.pk
+    # ...and nobody else can hold it now.
+    with pytest.raises(SeatUnavailable):
+        seats_hold(cart_token=new_token(), session_id=session.pk, seat_ids=[a.pk])
+
+
+def test_late_payment_of_an_expired_order_whose_seat_was_sold_is_refused(hall):
+    session, seat_map = hall
+    a = seat(seat_map, 5, 6)
+    token = new_token()
+    seats_hold(cart_token=token, session_id=session.pk, seat_ids=[a.pk])
+    late = _checkout(token)
+    Order.objects.filter(pk=late.pk).update(payment_due_at=timezone.now() - timedelta(minutes=1))
+    order_expire(order_id=late.pk)
+    other = new_token()
+    seats_hold(cart_token=other, session_id=session.pk, seat_ids=[a.pk])
+    with pytest.raises(SoldOut):
+        order_mark_paid(order_id=late.pk, actor=Actor(label="test"))
+    assert Order.objects.get(pk=late.pk).status == Order.Status.EXPIRED
+    assert OrderItem.objects.get(order=late).seat_label == "Партер, ряд 5, место 6"
