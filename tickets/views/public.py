@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from events.models import Session
+from eventum.ratelimit import CHECKOUT, PROMO_CODE, rate_limited
 from tickets.access import cart_token_for, order_remember
 from tickets.errors import CartEmpty, ReservationExpired, TicketsError
 from tickets.forms import CheckoutForm, PromoCodeForm
@@ -62,6 +63,7 @@ def cart_empty(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@rate_limited(PROMO_CODE, cart_token=cart_token_for, back_to="tickets:checkout")
 def promo_apply(request: HttpRequest) -> HttpResponse:
     form = PromoCodeForm(request.POST)
     token = cart_token_for(request)
@@ -76,6 +78,7 @@ def promo_apply(request: HttpRequest) -> HttpResponse:
     return redirect("tickets:checkout")
 
 
+@rate_limited(CHECKOUT, cart_token=cart_token_for, back_to="tickets:checkout")
 def checkout(request: HttpRequest) -> HttpResponse:
     token = cart_token_for(request)
     if request.method == "POST":

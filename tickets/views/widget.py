@@ -35,6 +35,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from events.models import Event, Session
+from eventum.ratelimit import CHECKOUT, PROMO_CODE, Limit, rate_limited
 from organizers.models import Organizer
 from organizers.origins import origin_allowed, origin_normalise
 from privacy.services import policy_current
@@ -233,7 +234,17 @@ def _session_of(event: Event, raw: str) -> Session | None:
     return event.sessions.filter(pk=int(raw)).first()
 
 
+def _too_many(request, limit: Limit, state: WidgetState, organizer: Organizer) -> HttpResponse:
+    context = {"message": limit.message, "back_url": _url("checkout", state)}
+    return _page(request, organizer, state, "tickets/widget/error.html", context, 429)
+
+
+def _widget_cart(request, state: WidgetState, organizer: Organizer) -> str:
+    return state.cart_token
+
+
 @widget_view
+@rate_limited(CHECKOUT, cart_token=_widget_cart, refused=_too_many)
 def checkout(request: HttpRequest, state: WidgetState, organizer: Organizer) -> HttpResponse:
     """Buyer details, consent and questions: the portal's checkout form and services."""
     token = state.cart_token
@@ -278,6 +289,7 @@ def checkout(request: HttpRequest, state: WidgetState, organizer: Organizer) -> 
 
 @require_POST
 @widget_view
+@rate_limited(PROMO_CODE, cart_token=_widget_cart, refused=_too_many)
 def cart_action(request: HttpRequest, state: WidgetState, organizer: Organizer) -> HttpResponse:
     """Apply a promo code (back to the checkout) or give the tickets back (to the events)."""
     if request.POST.get("action") == "empty":
