@@ -10,6 +10,7 @@ from tickets.views import (
     exports,
     messages,
     public,
+    seats,
     setup,
 )
 
@@ -21,6 +22,10 @@ urlpatterns = [
     path("cart/empty/", public.cart_empty, name="cart_empty"),
     path("cart/promo/", public.promo_apply, name="promo_apply"),
     path("checkout/", public.checkout, name="checkout"),
+    path("seats/<int:session_id>/", seats.availability, name="seat_availability"),
+    path("seats/<int:session_id>/hold/", seats.hold, name="seat_hold"),
+    path("seats/<int:session_id>/release/", seats.release, name="seat_release"),
+    path("seats/<int:session_id>/best/", seats.best, name="seat_best"),
     path("pay/test/<uuid:public_id>/", buyer.test_payment, name="test_payment"),
     path(
         "callbacks/cloudpayments/<slug:kind>/",

@@ -123,9 +123,8 @@ def test_seated_tickets_cannot_be_taken_as_a_bare_count(hall):
 
 def test_at_most_ten_seats_per_order(hall):
     session, seat_map = hall
-    ids = list(seat_map.seats.filter(row="3").values_list("pk", flat=True)) + [
-        seat(seat_map, 4, 1).pk
-    ]
+    row = list(seat_map.seats.filter(row="3").values_list("pk", flat=True))
+    ids = [*row, seat(seat_map, 4, 1).pk]
     with pytest.raises(OrderLimitExceeded):
         seats_hold(cart_token=new_token(), session_id=session.pk, seat_ids=ids)
     assert not SeatClaim.objects.exists()
