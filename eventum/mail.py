@@ -1,7 +1,8 @@
 """Outgoing e-mail goes through Celery so a slow mail server never slows a request.
 
 The message is rendered in the request (in the reader's language) and handed to the task as
-plain data after the surrounding transaction commits.
+plain data through the outbox: recorded in the surrounding transaction, sent after it commits
+(or later, by the relay, when the broker was down).
 """
 
 from smtplib import SMTPException
@@ -9,7 +10,6 @@ from typing import Any
 
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
 
 
 def email_to_data(message: EmailMultiAlternatives) -> dict[str, Any]:
@@ -47,8 +47,9 @@ def email_from_data(data: dict[str, Any]) -> EmailMultiAlternatives:
 
 def email_enqueue(message: EmailMultiAlternatives) -> None:
     """Send ``message`` from a Celery worker once the current transaction has committed."""
-    data = email_to_data(message)
-    transaction.on_commit(lambda: send_email_task.delay(data))
+    from eventum.outbox import outbox_enqueue
+
+    outbox_enqueue(send_email_task, email_to_data(message))
 
 
 @shared_task(

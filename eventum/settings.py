@@ -132,7 +132,17 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Almaty"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Publishing gives up at once when the broker is down (the outbox keeps the task for the
+# relay), so a request never waits for Redis. An unacknowledged task of a worker that died is
+# handed to another worker after the visibility timeout (longer than any task or retry delay).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 0,
+    "socket_connect_timeout": 2,
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    "eventum-outbox-relay": {"task": "eventum.outbox.outbox_relay_task", "schedule": 30.0},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

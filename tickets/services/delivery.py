@@ -1,6 +1,7 @@
 """Getting the tickets to the buyer: the order's PDF in private storage and the e-mail with it.
 
-Paying an order queues both after commit (``tickets_deliver_after_paid``). The PDF is made
+Paying an order queues both through the outbox (``tickets_deliver_after_paid``): recorded in
+the paying transaction, so a broker outage at that moment loses neither. The PDF is made
 once per set of printed tickets (``TicketPdf.fingerprint``): running the task again, or a
 second worker racing the first, finds the file and does nothing. Each e-mail is an
 ``EmailDelivery`` row that the task moves from queued to sent or, after its retries, failed.
@@ -19,6 +20,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from eventum.outbox import outbox_enqueue
 from tickets.models import EmailDelivery, Order, OrderItem, TicketPdf
 from tickets.pdf import TicketPrint, render_tickets_pdf
 
@@ -68,6 +70,7 @@ def ticket_prints(order: Order, items: list[OrderItem]) -> list[TicketPrint]:
                 organizer_name=organizer.public_name,
                 ticket_number=f"{order.code}-{item.pk}",
                 organizer_logo_path=logo,
+                seat_label=item.seat_label,
             )
             for item in items
         ]
@@ -153,7 +156,7 @@ def order_pdf_enqueue(*, order_id: int) -> None:
     """Make the order's PDF in a worker once the current transaction commits."""
     from tickets.tasks import order_pdf_task
 
-    transaction.on_commit(lambda: order_pdf_task.delay(order_id))
+    outbox_enqueue(order_pdf_task, order_id)
 
 
 def tickets_email_queue(
@@ -176,7 +179,7 @@ def tickets_email_queue(
         ),
         requested_label=requested_label[:30],
     )
-    transaction.on_commit(lambda: tickets_email_task.delay(delivery.pk))
+    outbox_enqueue(tickets_email_task, delivery.pk)
     return delivery
 
 

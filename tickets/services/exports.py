@@ -32,6 +32,7 @@ COLUMNS: dict[str, tuple[Any, bool]] = {
     "ticket": (gettext_lazy("Ticket"), False),
     "session": (gettext_lazy("Session"), False),
     "ticket_type": (gettext_lazy("Ticket type"), False),
+    "seat": (gettext_lazy("Seat"), False),
     "price": (gettext_lazy("Price"), False),
     "amount": (gettext_lazy("Amount paid"), False),
     "promo": (gettext_lazy("Promo code"), False),
@@ -43,7 +44,17 @@ COLUMNS: dict[str, tuple[Any, bool]] = {
     "paid": (gettext_lazy("Paid at"), False),
     "checked_in": (gettext_lazy("Checked in"), False),
 }
-DEFAULT_COLUMNS = ["code", "ticket", "session", "ticket_type", "surname", "name", "email", "phone"]
+DEFAULT_COLUMNS = [
+    "code",
+    "ticket",
+    "session",
+    "ticket_type",
+    "seat",
+    "surname",
+    "name",
+    "email",
+    "phone",
+]
 NOT_PERSONAL = tuple(key for key, (_label, personal) in COLUMNS.items() if not personal)
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -105,6 +116,7 @@ def _cells(item: OrderItem) -> dict[str, Any]:
         "ticket": item.pk,
         "session": _local(item.ticket_type.session.starts_at),
         "ticket_type": item.ticket_type.name,
+        "seat": item.seat_label,
         "price": f"{item.price:.2f}",
         "amount": f"{item.amount:.2f}",
         "promo": order.promo_code.code if order.promo_code_id else "",
@@ -227,6 +239,7 @@ def attendee_export_request(
     *, spec: ExportSpec, user: AbstractBaseUser | None, language: str
 ) -> AttendeeExport:
     """Queue a large export: a job row now, the file from a Celery task after commit."""
+    from eventum.outbox import outbox_enqueue
     from tickets.tasks_reports import attendee_export_task
 
     export = AttendeeExport.objects.create(
@@ -239,7 +252,7 @@ def attendee_export_request(
         question_ids=[int(q) for q in spec.question_ids],
         language=language,
     )
-    transaction.on_commit(lambda: attendee_export_task.delay(export.pk))
+    outbox_enqueue(attendee_export_task, export.pk)  # survives a broker outage
     return export
 
 

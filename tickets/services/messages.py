@@ -67,6 +67,7 @@ def message_send(
     user: AbstractBaseUser | None,
 ) -> AttendeeMessage:
     """Record the message with one delivery per buyer and queue the sending after commit."""
+    from eventum.outbox import outbox_enqueue
     from tickets.tasks_reports import attendee_message_send_task
 
     message = AttendeeMessage.objects.create(
@@ -95,7 +96,7 @@ def message_send(
             MessageDelivery(message=message, email=email, language=language, status=status)
         )
     MessageDelivery.objects.bulk_create(deliveries, batch_size=500)
-    transaction.on_commit(lambda: attendee_message_send_task.delay(message.pk))
+    outbox_enqueue(attendee_message_send_task, message.pk)  # survives a broker outage
     return message
 
 

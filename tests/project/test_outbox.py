@@ -1,0 +1,147 @@
+"""The transactional outbox: a task is recorded with the data it works on, sent after commit,
+and kept for the relay while the broker cannot take it."""
+
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.mail import EmailMultiAlternatives
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+
+from eventum import outbox
+from eventum.celery import app as celery_app
+from eventum.mail import email_enqueue, send_email_task
+from eventum.models import OutboxMessage
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class BrokerDown(Exception):
+    pass
+
+
+@pytest.fixture
+def broker(monkeypatch):
+    """Tasks go to a fake broker (a list) that can be switched off."""
+
+    class FakeBroker:
+        up = True
+        sent: list[tuple[str, list, dict]] = []
+
+    fake = FakeBroker()
+    fake.sent = []
+
+    def send_task(name, args=None, kwargs=None, retry=True):
+        assert retry is False, "publishing must not retry: the outbox keeps the task"
+        if not fake.up:
+            raise BrokerDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+        fake.sent.append((name, list(args or []), dict(kwargs or {})))
+
+    monkeypatch.setattr(celery_app, "send_task", send_task)
+    celery_app.conf.task_always_eager = False  # conftest's _celery_mode puts it back
+    return fake
+
+
+def _letter(to: str = "buyer@example.kz") -> EmailMultiAlternatives:
+    return EmailMultiAlternatives(subject="Билеты", body="Ваш заказ оплачен", to=[to])
+
+
+def test_the_task_is_recorded_in_the_transaction_and_published_after_commit(broker):
+    with transaction.atomic():
+        email_enqueue(_letter())
+        row = OutboxMessage.objects.get()
+        assert row.task_name == send_email_task.name
+        assert broker.sent == [], "nothing may reach the broker before the commit"
+    assert [name for name, _args, _kwargs in broker.sent] == [send_email_task.name]
+    assert broker.sent[0][1][0]["to"] == ["buyer@example.kz"]
+    row.refresh_from_db()
+    assert row.dispatched_at is not None
+
+
+def test_a_rolled_back_transaction_leaves_no_task(broker):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        email_enqueue(_letter())
+        raise RuntimeError("checkout failed")
+    assert not OutboxMessage.objects.exists()
+    assert broker.sent == []
+
+
+def test_with_the_broker_down_the_task_waits_and_the_relay_sends_it_once(broker):
+    broker.up = False
+    with transaction.atomic():  # the caller (a paying request) does not see the failure
+        email_enqueue(_letter("first@example.kz"))
+        email_enqueue(_letter("second@example.kz"))
+    waiting = list(OutboxMessage.objects.order_by("id"))
+    assert [row.dispatched_at for row in waiting] == [None, None]
+    assert waiting[0].attempts == 1
+    assert "Connection refused" in waiting[0].last_error
+    assert outbox.outbox_relay() == 0  # still down: nothing sent, nothing lost
+    assert OutboxMessage.objects.filter(dispatched_at__isnull=True).count() == 2
+
+    broker.up = True
+    assert outbox.outbox_relay() == 2
+    assert [args[0]["to"] for _name, args, _kwargs in broker.sent] == [
+        ["first@example.kz"],
+        ["second@example.kz"],
+    ]
+    assert outbox.outbox_relay() == 0  # a second relay finds nothing to send again
+    assert len(broker.sent) == 2
+
+
+def test_the_management_command_relays_and_says_what_is_left(broker):
+    broker.up = False
+    with transaction.atomic():
+        email_enqueue(_letter())
+    with pytest.raises(CommandError, match="1 message"):
+        call_command("outbox_relay", stdout=StringIO())
+    broker.up = True
+    out = StringIO()
+    call_command("outbox_relay", stdout=out)
+    assert "1 sent, 0 waiting" in out.getvalue()
+    assert len(broker.sent) == 1
+
+
+def test_the_beat_task_relays_and_prunes_old_dispatched_rows(broker):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old = OutboxMessage.objects.create(task_name="x", dispatched_at=timezone.now())
+    OutboxMessage.objects.filter(pk=old.pk).update(
+        dispatched_at=timezone.now() - timedelta(days=30)
+    )
+    broker.up = False
+    with transaction.atomic():
+        email_enqueue(_letter())
+    broker.up = True
+    assert outbox.outbox_relay_task() == 1
+    assert not OutboxMessage.objects.filter(pk=old.pk).exists()
+    assert OutboxMessage.objects.get().dispatched_at is not None
+
+
+def test_without_a_broker_the_task_runs_in_process_after_commit(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert celery_app.conf.task_always_eager
+    with transaction.atomic():
+        email_enqueue(_letter())
+        assert mail.outbox == []
+    assert [m.to for m in mail.outbox] == [["buyer@example.kz"]]
+    assert OutboxMessage.objects.get().dispatched_at is not None
+
+
+def test_paying_an_order_records_its_pdf_and_email_in_the_outbox(broker):
+    from tests.tickets.flows import place_order
+    from tickets.models import Payment
+    from tickets.services.orders import Actor
+    from tickets.services.payments import payment_complete
+
+    broker.up = False
+    order = place_order()
+    payment = Payment.objects.create(order=order, provider="test", amount=order.total)
+    payment_complete(payment_id=payment.pk, succeeded=True, actor=Actor(label="test"))
+    names = set(
+        OutboxMessage.objects.filter(dispatched_at__isnull=True).values_list("task_name", flat=True)
+    )
+    assert {"tickets.tasks.order_pdf_task", "tickets.tasks.tickets_email_task"} <= names
