@@ -78,6 +78,7 @@ class CheckInAnswer:
                 "type": self.item.ticket_type.name,
                 "holder": self.item.order.full_name,
                 "session_starts_at": session.starts_at.isoformat(),
+                "seat": self.item.seat_label,
             }
         if self.checked_in_at is not None:
             data["checked_in_at"] = self.checked_in_at.isoformat()
@@ -212,10 +213,13 @@ def checkin_scan(
         won = 0
     if won:
         item.checked_in_at = now
+        welcome = _("Welcome! %(type)s, order %(order)s.")
+        if item.seat_label:
+            welcome = _("Welcome! %(type)s, %(seat)s, order %(order)s.")
         return CheckInAnswer(
             result=CheckInResult.VALID,
-            message=_("Welcome! %(type)s, order %(order)s.")
-            % {"type": item.ticket_type.name, "order": item.order.code},
+            message=welcome
+            % {"type": item.ticket_type.name, "order": item.order.code, "seat": item.seat_label},
             item=item,
             checked_in_at=now,
             checked_in_by=label,
