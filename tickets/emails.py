@@ -80,3 +80,16 @@ def email_order_changed(order: Order, *, refunded=None) -> None:
             template="order_changed",
             refunded=refunded,
         )
+
+
+def email_late_payment_refunded(order: Order, *, amount, expired: bool = True) -> None:
+    """The payment came after the order expired and its tickets were sold (or after it was
+    cancelled): it is refunded."""
+    with translation.override(order.language or settings.LANGUAGE_CODE):
+        _send(
+            order,
+            subject=_("Order %(code)s: your payment is refunded") % {"code": order.code},
+            template="late_payment_refunded",
+            refunded=amount,
+            expired=expired,
+        )

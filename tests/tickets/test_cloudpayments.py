@@ -267,3 +267,178 @@ def test_notification_body_json_and_form_parse_the_same():
 def test_check_rejects_an_order_that_is_no_longer_pending(client, order):
     _notify(client, "pay", "pay.txt")
     assert _notify(client, "check", "check.txt").json() == {"code": 13}
+
+
+# --- notifications out of order, late, twice ------------------------------------------------
+
+
+def _expire(order) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tickets.services.orders import order_expire
+
+    Order.objects.filter(pk=order.pk).update(payment_due_at=timezone.now() - timedelta(seconds=1))
+    assert order_expire(order_id=order.pk) is True
+
+
+def _taken(ticket_type) -> int:
+    return TicketType.objects.get(pk=ticket_type.pk).quantity_taken
+
+
+def _refund_calls(api) -> list[dict]:
+    return [payload for url, payload, _auth in api.calls if url.endswith("/payments/refund")]
+
+
+def test_fail_after_pay_changes_nothing(client, order, api):
+    payment_start(order_id=order.pk, provider_name="cloudpayments")
+    _notify(client, "pay", "pay.txt")
+    assert _notify(client, "fail", "fail.txt").json() == {"code": 0}
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert Payment.objects.get().status == Payment.Status.SUCCEEDED
+
+
+def test_pay_after_fail_pays_the_order_and_keeps_the_failed_attempt(client, order, api):
+    payment_start(order_id=order.pk, provider_name="cloudpayments")
+    _notify(client, "fail", "fail.txt")
+    assert _notify(client, "pay", "pay.txt").json() == {"code": 0}
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert order.needs_review is False
+    statuses = sorted(Payment.objects.values_list("status", flat=True))
+    assert statuses == [Payment.Status.FAILED, Payment.Status.SUCCEEDED]
+    assert order.log.filter(to_status="paid").count() == 1
+
+
+def test_refund_before_its_pay_cancels_the_order_and_the_late_pay_sells_nothing(
+    client, order, api, ticket_type
+):
+    assert _taken(ticket_type) == 2
+    assert _notify(client, "refund", "refund.txt").json() == {"code": 0}
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED
+    assert _taken(ticket_type) == 0
+    payment = Payment.objects.get()
+    assert (payment.status, payment.provider_transaction_id) == ("succeeded", "2871145001")
+    refund = Refund.objects.get()
+    assert (refund.payment, refund.amount, refund.provider_refund_id) == (
+        payment,
+        Decimal("10000.00"),
+        "2871145099",
+    )
+    # the Pay notification arrives last: a duplicate, nothing is sold or charged again
+    assert _notify(client, "pay", "pay.txt").json() == {"code": 0}
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED
+    assert _taken(ticket_type) == 0
+    assert Payment.objects.count() == 1
+    assert not _refund_calls(api)
+    outcomes = list(PaymentNotification.objects.order_by("id").values_list("outcome", flat=True))
+    assert outcomes == ["refund before its payment: both recorded", "duplicate: already applied"]
+
+
+def test_late_pay_takes_the_tickets_again_when_they_are_still_free(client, order, api, ticket_type):
+    payment_start(order_id=order.pk, provider_name="cloudpayments")
+    _expire(order)
+    assert _taken(ticket_type) == 0
+    assert _notify(client, "pay", "pay.txt").json() == {"code": 0}
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert _taken(ticket_type) == 2
+    assert not Refund.objects.exists()
+    assert not _refund_calls(api)
+    assert PaymentNotification.objects.get().outcome == "paid"
+
+
+@pytest.fixture
+def sold_meanwhile(order, ticket_type):
+    """The order expired and another buyer took every ticket of its type."""
+    from tests.tickets.flows import place_order
+
+    payment_start(order_id=order.pk, provider_name="cloudpayments")
+    _expire(order)
+    TicketType.objects.filter(pk=ticket_type.pk).update(quantity=2)
+    other = place_order({ticket_type: 2}, email="other@example.kz")
+    assert _taken(ticket_type) == 2
+    return other
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "phrase"),
+    [
+        ("ru", "Заказ K7QX2M9A: ваш платёж возвращён", "билеты тем временем купили"),
+        ("kk", "K7QX2M9A тапсырысы: төлеміңіз қайтарылды", "билеттерді басқа"),
+        ("en", "Order K7QX2M9A: your payment is refunded", "sold to other buyers"),
+    ],
+)
+def test_late_pay_for_sold_out_tickets_is_refunded_and_the_buyer_told(
+    client,
+    order,
+    api,
+    ticket_type,
+    sold_meanwhile,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    language,
+    subject,
+    phrase,
+):
+    Order.objects.filter(pk=order.pk).update(language=language)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _notify(client, "pay", "pay.txt").json() == {"code": 0}
+    order.refresh_from_db()
+    assert order.status == Order.Status.EXPIRED
+    assert _taken(ticket_type) == 2, "the other buyer's tickets are not sold twice"
+    assert not order.items.filter(order__status=Order.Status.PAID).exists()
+    payment = Payment.objects.get(provider_transaction_id="2871145001")
+    assert payment.status == Payment.Status.SUCCEEDED, "the money that came in is on record"
+    assert _refund_calls(api) == [{"TransactionId": 2871145001, "Amount": 10000.0}]
+    refund = Refund.objects.get()
+    assert (refund.payment, refund.amount, refund.provider_refund_id) == (
+        payment,
+        Decimal("10000.00"),
+        "2871145099",
+    )
+    assert order.refunded_amount == Decimal("10000.00")
+    assert PaymentNotification.objects.get().outcome == "paid after expiry, tickets gone: refunded"
+    [letter] = [m for m in mailoutbox if m.to == [order.email]]
+    assert letter.subject == subject
+    assert phrase in letter.body
+    assert "10\xa0000" in letter.body
+    # the same Pay again, and then CloudPayments' report of our refund: nothing more happens
+    assert _notify(client, "pay", "pay.txt").json() == {"code": 0}
+    assert _notify(client, "refund", "refund.txt").json() == {"code": 0}
+    assert len(_refund_calls(api)) == 1
+    assert Refund.objects.count() == 1
+    order.refresh_from_db()
+    assert order.status == Order.Status.EXPIRED
+
+
+def test_late_pay_whose_refund_is_refused_is_flagged_and_nothing_sold(
+    client, order, api, ticket_type, sold_meanwhile, mailoutbox
+):
+    api.refund_ok = False
+    assert _notify(client, "pay", "pay.txt").json() == {"code": 0}
+    order.refresh_from_db()
+    assert order.status == Order.Status.EXPIRED
+    assert order.needs_review is True
+    assert "refund failed" in order.review_reason
+    assert not Refund.objects.exists()
+    assert _taken(ticket_type) == 2
+    assert mailoutbox == []
+    assert PaymentNotification.objects.get().outcome == "paid after expiry, refund failed: flagged"
+
+
+def test_pay_for_an_order_the_buyer_cancelled_is_refunded(client, order, api, ticket_type):
+    from tickets.services.orders import order_cancel
+
+    payment_start(order_id=order.pk, provider_name="cloudpayments")
+    order_cancel(order_id=order.pk, actor=Actor(label="buyer"))
+    assert _notify(client, "pay", "pay.txt").json() == {"code": 0}
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED
+    assert _taken(ticket_type) == 0
+    assert Refund.objects.get().amount == Decimal("10000.00")
+    assert len(_refund_calls(api)) == 1

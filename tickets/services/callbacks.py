@@ -1,14 +1,28 @@
-"""CloudPayments notifications: verify, check, apply once, and keep an audit entry of each."""
+"""CloudPayments notifications: verify, check, apply once, and keep an audit entry of each.
+
+Notifications may come twice, out of order or late; each case ends consistent:
+
+* the same Pay or Refund twice: applied once (their transaction ids are unique);
+* Pay after Fail: the failed attempt stays failed, the new transaction pays the order;
+  Fail after Pay: changes nothing (only a started payment can fail);
+* Refund before its Pay: both are recorded, a pending order is cancelled and the late Pay
+  is then a duplicate;
+* Pay after the order expired: the tickets are taken again if free, else the money is
+  refunded at once and the buyer told (``payment_refund_late``);
+* a wrong amount or currency: not applied, the order is flagged for review; a bad signature:
+  refused (403) and only audited.
+"""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from tickets.errors import SoldOut, TicketsError
+from tickets.errors import TicketsError
 from tickets.models import Order, Payment, PaymentNotification, Refund
 from tickets.payments import cloudpayments as cp
-from tickets.services.orders import Actor, order_refund
+from tickets.services.orders import Actor, order_cancel, order_refund
 from tickets.services.payments import payment_complete
 
 PROVIDER = "cloudpayments"
@@ -90,12 +104,13 @@ def _pay(data: Mapping) -> CallbackResult:
             )
     except IntegrityError:
         return CallbackResult(200, cp.CODE_OK, "duplicate: already applied", order)
-    except SoldOut:
-        Order.objects.filter(pk=order.pk).update(
-            needs_review=True, review_reason="paid after expiry; tickets gone: refund it"
-        )
-        return CallbackResult(200, cp.CODE_OK, "paid after expiry, flagged for refund", order)
-    return CallbackResult(200, cp.CODE_OK, "paid", order)
+    order.refresh_from_db()
+    if order.status == Order.Status.PAID:
+        return CallbackResult(200, cp.CODE_OK, "paid", order)
+    # A late payment whose tickets were gone: payment_complete refunded it (or flagged it).
+    if Refund.objects.filter(payment=payment).exists():
+        return CallbackResult(200, cp.CODE_OK, "paid after expiry, tickets gone: refunded", order)
+    return CallbackResult(200, cp.CODE_OK, "paid after expiry, refund failed: flagged", order)
 
 
 def _fail(data: Mapping) -> CallbackResult:
@@ -116,6 +131,8 @@ def _refund(data: Mapping) -> CallbackResult:
         .filter(provider=PROVIDER, provider_transaction_id=original)
         .first()
     )
+    if payment is None and refund_id and original:
+        return _refund_before_pay(data, refund_id=refund_id, original=original)
     if payment is None or not refund_id:
         return CallbackResult(200, cp.CODE_OK, "unknown payment", None)
     order = payment.order
@@ -139,6 +156,48 @@ def _refund(data: Mapping) -> CallbackResult:
     except TicketsError as exc:
         return CallbackResult(200, cp.CODE_OK, f"refund not applied: {exc}", order)
     return CallbackResult(200, cp.CODE_OK, "refunded", order)
+
+
+def _refund_before_pay(data: Mapping, *, refund_id: str, original: str) -> CallbackResult:
+    """The refund of a payment we never heard of (its Pay notification is late or lost).
+
+    The payment and its refund are both recorded, so the late Pay is a duplicate and sells
+    nothing; a pending order is cancelled (its tickets go back on sale), since its money has
+    come and gone.
+    """
+    order = _order(data)
+    amount = cp.amount_of(data)
+    if order is None or amount is None or amount <= 0:
+        return CallbackResult(200, cp.CODE_OK, "unknown payment", order)
+    order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+    amount = min(amount, order.total)
+    payment = Payment.objects.create(
+        order=order,
+        provider=PROVIDER,
+        amount=amount,
+        currency=order.currency,
+        status=Payment.Status.SUCCEEDED,
+        provider_transaction_id=original,
+        completed_at=timezone.now(),
+    )
+    Refund.objects.create(
+        order=order,
+        payment=payment,
+        amount=amount,
+        reason="refunded in CloudPayments before its payment was reported",
+        provider_refund_id=refund_id,
+    )
+    if order.status == Order.Status.PENDING:
+        order_cancel(
+            order_id=order.pk,
+            actor=Actor(label=PROVIDER),
+            reason=f"payment {original} refunded before it was reported",
+        )
+        order.refresh_from_db()
+    if order.status != Order.Status.PAID:
+        order.refunded_amount = min(order.total, order.refunded_amount + amount)
+        order.save(update_fields=["refunded_amount", "updated_at"])
+    return CallbackResult(200, cp.CODE_OK, "refund before its payment: both recorded", order)
 
 
 HANDLERS = {"check": _check, "pay": _pay, "fail": _fail, "refund": _refund}

@@ -1,12 +1,24 @@
-"""Payments: start one with a provider, record its outcome exactly once."""
+"""Payments: start one with a provider, record its outcome exactly once.
+
+A payment that arrives after its order expired takes the tickets again when they are still
+free; when they are gone, the money is recorded and at once refunded through the provider,
+and the buyer is told why (``payment_refund_late``).
+"""
+
+import logging
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
-from tickets.errors import InvalidTransition, PaymentError
-from tickets.models import Order, Payment
+from tickets.errors import InvalidTransition, PaymentError, RefundError, SoldOut
+from tickets.models import Order, OrderLog, Payment, Refund
 from tickets.payments import provider_for
 from tickets.services.orders import Actor, order_mark_paid, order_risk_check
+
+logger = logging.getLogger(__name__)
+
+LATE_REFUND_REASON = "paid after the order expired; its tickets were sold meanwhile"
 
 
 @transaction.atomic
@@ -51,8 +63,8 @@ def payment_complete(
 ) -> Payment:
     """Record the provider's answer. The same answer twice changes nothing the second time.
 
-    A success marks the order paid (``order_mark_paid`` may raise ``SoldOut`` for a late
-    payment of an expired order whose tickets are gone; the caller then refunds).
+    A success marks the order paid. A late payment of an expired order whose tickets are gone
+    is kept on record and refunded at once (``payment_refund_late``); the order stays expired.
     """
     payment = Payment.objects.select_for_update().get(pk=payment_id)
     if payment.status == Payment.Status.SUCCEEDED:
@@ -74,11 +86,66 @@ def payment_complete(
     if transaction_id:
         payment.provider_transaction_id = transaction_id
     payment.save(update_fields=["status", "completed_at", "provider_transaction_id"])
-    order = order_mark_paid(
-        order_id=payment.order_id, actor=actor, note=note or f"{payment.provider}"
-    )
+    try:
+        order = order_mark_paid(
+            order_id=payment.order_id, actor=actor, note=note or f"{payment.provider}"
+        )
+    except (SoldOut, InvalidTransition):
+        # Expired with its tickets gone, or cancelled: order_mark_paid rolled its savepoint
+        # back, nothing was taken; the money goes back.
+        payment_refund_late(payment=payment, actor=actor)
+        return payment
     _ip_event(order, "payment_succeeded")
     return payment
+
+
+def payment_refund_late(*, payment: Payment, actor: Actor) -> Refund | None:
+    """Give back a payment for an expired order whose tickets were sold meanwhile (or for
+    an order cancelled before the money arrived).
+
+    Runs inside ``payment_complete``'s transaction. The refund goes through the payment's
+    provider; the buyer gets an e-mail (after commit) saying the money is on its way back.
+    If the provider refuses, the order is flagged for staff to refund by hand instead.
+    Returns the refund, or ``None`` when it could not be made.
+    """
+    from tickets.emails import email_late_payment_refunded
+
+    order = Order.objects.select_for_update(of=("self",)).get(pk=payment.order_id)
+    if Refund.objects.filter(payment=payment).exists():
+        return None
+    try:
+        provider_refund_id = provider_for(payment.provider).refund(
+            payment=payment, amount=payment.amount
+        )
+    except (RefundError, KeyError) as exc:
+        reason = getattr(exc, "message", exc)
+        Order.objects.filter(pk=order.pk).update(
+            needs_review=True,
+            review_reason=f"paid after expiry, tickets sold out; refund failed: {reason}"[:300],
+        )
+        logger.warning("Late payment %s of order %s not refunded: %s", payment.pk, order, reason)
+        return None
+    refund = Refund.objects.create(
+        order=order,
+        payment=payment,
+        amount=payment.amount,
+        reason=LATE_REFUND_REASON,
+        provider_refund_id=provider_refund_id or None,
+    )
+    order.refunded_amount = min(order.total, order.refunded_amount + payment.amount)
+    order.save(update_fields=["refunded_amount", "updated_at"])
+    OrderLog.objects.create(
+        order=order,
+        from_status=order.status,
+        to_status=order.status,
+        actor=actor.user if actor.user is not None and actor.user.is_authenticated else None,
+        actor_label=actor.label,
+        note=f"late payment of {payment.amount} refunded: {order.status}, no tickets"[:300],
+    )
+    email_late_payment_refunded(
+        order, amount=Decimal(payment.amount), expired=order.status == Order.Status.EXPIRED
+    )
+    return refund
 
 
 def _ip_event(order: Order, kind: str) -> None:
