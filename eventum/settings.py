@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "eventum.admin_security.StaffMfaMiddleware",  # staff need a second factor for /admin/
+    "eventum.database_outage.DatabaseUnavailableMiddleware",  # database down: 503, not 500
 ]
 
 ROOT_URLCONF = "eventum.urls"

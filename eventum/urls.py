@@ -7,6 +7,8 @@ from django.urls import include, path
 from events.views.public import sitemap_xml
 from eventum.views import account_overview
 
+handler500 = "eventum.database_outage.server_error"  # a database outage is a 503
+
 admin.site.site_header = "eventum — администрирование"
 admin.site.site_title = "eventum"
 
