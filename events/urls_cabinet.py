@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from events.views import cabinet
+from events.views import cabinet, seatmaps
 
 app_name = "events_cabinet"
 
@@ -25,4 +25,9 @@ urlpatterns = [
     ),
     path("ticket-types/<int:pk>/edit/", cabinet.ticket_type_edit, name="ticket_type_edit"),
     path("ticket-types/<int:pk>/delete/", cabinet.ticket_type_delete, name="ticket_type_delete"),
+    # Reserved seating
+    path("seat-maps/", seatmaps.seat_map_list, name="seat_map_list"),
+    path("seat-maps/<int:pk>/", seatmaps.seat_map_detail, name="seat_map_detail"),
+    path("seat-maps/<int:pk>/delete/", seatmaps.seat_map_remove, name="seat_map_delete"),
+    path("sessions/<int:pk>/seating/", seatmaps.session_seating, name="session_seating"),
 ]
