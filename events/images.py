@@ -40,7 +40,12 @@ def validate_cover(upload: UploadedFile) -> None:
                         code="cover_too_many_pixels",
                     )
                 image.verify()
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(
+            _("The image has too many pixels (at most 40 megapixels)."),
+            code="cover_too_many_pixels",
+        ) from None
+    except UnidentifiedImageError:
         raise ValidationError(
             _("Upload a picture in JPEG, PNG or WebP format."), code="cover_not_image"
         ) from None

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from organizers import services
+from organizers.logos import validate_logo
 from organizers.models import Invitation, Membership, Organizer
 
 
@@ -26,7 +27,13 @@ class InvitationInline(admin.TabularInline):
 
 
 class OrganizerAdminForm(forms.ModelForm):
-    """The admin builds the fields from the fieldsets; this adds the rejection rule."""
+    """The admin builds the fields from the fieldsets; this adds the rejection and logo rules."""
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo:
+            validate_logo(logo)
+        return logo
 
     def clean(self):
         cleaned = super().clean()

@@ -4,10 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from privacy.documents import document_check
 from privacy.models import BlockingRequest, SubjectAccessRequest
-
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-DOCUMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
 
 
 class CookieChoiceForm(forms.Form):
@@ -60,15 +58,6 @@ class SignupConsentForm(forms.Form):
         )
 
 
-def _check_document(upload) -> None:
-    if upload is None:
-        return
-    if upload.size > MAX_DOCUMENT_BYTES:
-        raise ValidationError(_("The file is larger than 10 MB."))
-    if not upload.name.lower().endswith(DOCUMENT_TYPES):
-        raise ValidationError(_("Attach a PDF, JPEG or PNG file."))
-
-
 class BlockingRequestForm(forms.ModelForm):
     """The public form: a subject, their legal representative or the authorised body."""
 
@@ -96,7 +85,7 @@ class BlockingRequestForm(forms.ModelForm):
 
     def clean_authority_document(self):
         upload = self.cleaned_data.get("authority_document")
-        _check_document(upload)
+        document_check(upload, prefix="authority")
         return upload
 
     def clean(self):

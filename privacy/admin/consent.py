@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from privacy.admin.base import ReadOnlyAdmin
+from privacy.documents import document_check
 from privacy.models import ConsentRecord, ConsentWithdrawal
 from privacy.services import consent_withdrawal_record
 
@@ -48,6 +49,11 @@ class ConsentWithdrawalForm(forms.ModelForm):
             "subject_user",
             "note",
         ]
+
+    def clean_scan(self):
+        scan = self.cleaned_data.get("scan")
+        document_check(scan or None, prefix="letter")
+        return scan
 
     def clean(self):
         cleaned = super().clean()

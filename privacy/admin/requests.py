@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from privacy.admin.base import DeadlineStylesMixin, OverdueFilter, deadline_badge
+from privacy.documents import document_check
 from privacy.models import BlockingRequest, SubjectAccessRequest
 from privacy.services import (
     BlockingTransitionError,
@@ -102,6 +103,11 @@ class BlockingRequestAdminForm(SubjectRequiredForm):
     class Meta:
         model = BlockingRequest
         exclude: tuple[str, ...] = ()
+
+    def clean_authority_document(self):
+        upload = self.cleaned_data.get("authority_document")
+        document_check(upload or None, prefix="authority")
+        return upload
 
     def clean(self):
         cleaned = super().clean()
