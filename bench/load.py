@@ -67,9 +67,19 @@ async def _client_loop(
                 result.errors[outcome] += 1
 
 
-def run_load(base_url: str, scenario: Scenario, *, clients: int, seconds: float) -> LoadResult:
-    """Run ``clients`` concurrent loops of ``scenario`` for at most ``seconds``."""
-    result = LoadResult()
+def run_load(
+    base_url: str,
+    scenario: Scenario,
+    *,
+    clients: int,
+    seconds: float,
+    result: LoadResult | None = None,
+) -> LoadResult:
+    """Run ``clients`` concurrent loops of ``scenario`` for at most ``seconds``.
+
+    Pass ``result`` to watch the counts grow from another thread while the load runs.
+    """
+    result = result if result is not None else LoadResult()
 
     async def main() -> None:
         deadline = time.monotonic() + seconds

@@ -14,13 +14,25 @@ import subprocess
 import sys
 import time
 from decimal import Decimal
+from pathlib import Path
 
 import psutil
 
 from bench.hot_row import raw_updates_per_second
+from bench.iplog import measure_iplog
 from bench.pages import measure_pages
+from bench.pdf import measure_pdf
 from bench.rush import run_rush
-from bench.stack import ROOT, Stack, bench_env, ensure_postgres_connections, recreate_database
+from bench.soak import run_soak
+from bench.stack import (
+    ROOT,
+    Stack,
+    bench_env,
+    ensure_postgres_connections,
+    ensure_services,
+    recreate_database,
+)
+from bench.targets import judge
 
 RESULTS = ROOT / "bench" / "results"
 CLIENTS = (8, 32, 128)
@@ -37,62 +49,119 @@ def seed(events: int) -> None:
 
 
 def machine() -> dict[str, str | int | float]:
+    import psycopg
+
+    from bench.stack import PG_ADMIN_DSN
+
+    with psycopg.connect(PG_ADMIN_DSN) as conn:
+        postgres = conn.execute("SHOW server_version").fetchone()[0]
+    redis_version = subprocess.run(
+        ["redis-cli", "-h", "127.0.0.1", "INFO", "server"], capture_output=True, text=True
+    ).stdout
+    redis_version = next(
+        (
+            line.split(":")[1].strip()
+            for line in redis_version.splitlines()
+            if "redis_version" in line
+        ),
+        "?",
+    )
     return {
-        "cpu": platform.processor() or platform.machine(),
+        "cpu": _cpu_model() or platform.machine(),
         "cores": psutil.cpu_count(logical=True) or 0,
         "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "load_average_at_start": round(psutil.getloadavg()[0], 2),
         "python": platform.python_version(),
+        "postgresql": postgres.split()[0],
+        "redis": redis_version,
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
 
 
+def _cpu_model() -> str:
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8")
+    except OSError:
+        return platform.processor()
+    for line in cpuinfo.splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+def step(title: str, started: float) -> None:
+    print(f"bench: {title} ({time.monotonic() - started:.0f} s)", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=8.0, help="per measurement")
+    parser.add_argument("--seconds", type=float, default=8.0, help="per page measurement")
     parser.add_argument("--clients", type=int, default=16, help="page benchmark clients")
+    parser.add_argument("--soak-seconds", type=float, default=300.0, help="soak length")
     parser.add_argument("--quick", action="store_true", help="short runs for a smoke check")
     args = parser.parse_args()
     seconds = 2.0 if args.quick else args.seconds
+    soak_seconds = min(args.soak_seconds, 20.0) if args.quick else args.soak_seconds
+    started = time.monotonic()
 
-    report: dict[str, object] = {"machine": machine()}
+    ensure_services()
     ensure_postgres_connections(300)
+    report: dict[str, object] = {"machine": machine(), "quick": args.quick}
+    step("fresh bench database", started)
     recreate_database()
 
     pages: dict[str, dict] = {}
     for events in (100, 10_000):
         seed(events)
+        step(f"pages with {events} events", started)
         with Stack() as stack:
             pages[str(events)] = measure_pages(stack, clients=args.clients, seconds=seconds)
-            report.setdefault("memory", {}).update(stack.rss_mb())
     flat = {
         name: round(pages["100"][name]["per_second"] / (pages["10000"][name]["per_second"] or 1), 3)
         for name in pages["100"]
     }
     report["pages"] = {"by_events": pages, "cost_10000_vs_100": flat}
 
+    step("IP log on and off", started)
+    report["iplog"] = measure_iplog(clients=args.clients, seconds=seconds)
+
+    step("raw hot-row updates", started)
     report["hot_row"] = {
         str(k): raw_updates_per_second(connections=k, cap=2_000 if args.quick else 20_000)
         for k in CLIENTS
     }
     quantity = 200 if args.quick else 1_000
     rush: dict[str, dict] = {}
+    memory: dict[str, float] = {}
     for kind, price in (("free", Decimal(0)), ("paid", Decimal(5000))):
         for k in CLIENTS:
+            step(f"on-sale rush, {kind}, K={k}", started)
             figures = run_rush(clients=k, quantity=quantity, price=price, seconds=600)
             figures["ratio_to_raw_updates"] = round(
                 figures["per_second"] / report["hot_row"][str(k)]["per_second"], 3
             )
             rush[f"{kind}-{k}"] = figures
-            report.setdefault("memory", {}).update(figures.pop("memory"))
+            for key, value in figures.pop("memory").items():
+                memory[key] = max(memory.get(key, 0.0), value)
     for kind in ("free", "paid"):
         rush[f"{kind}-scaling_128_vs_8"] = round(
             rush[f"{kind}-128"]["per_second"] / (rush[f"{kind}-8"]["per_second"] or 1), 3
         )
     report["rush"] = rush
+    report["memory_during_rush"] = memory
 
+    step("PDF tickets", started)
+    report["pdf"] = measure_pdf(batch_tickets=200 if args.quick else 1_000, repeats=15)
+
+    step(f"soak, {soak_seconds:.0f} s", started)
+    report["soak"] = run_soak(seconds=soak_seconds, clients=32)
+
+    report["targets"] = judge(report)
+    report["elapsed_seconds"] = round(time.monotonic() - started)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print_table(report)
+    print(f"\nFull figures: {RESULTS / 'latest.json'}  ({report['elapsed_seconds']} s)")
     return 0
 
 
@@ -128,8 +197,53 @@ def print_table(report: dict) -> None:
             f"{fig['p99_ms']:>8}{fig['ratio_to_raw_updates']:>8}{check['sold_paid']:>6}"
             f"{check['oversold']:>9}{check['orders_without_tickets']:>8}  {fig['errors']}"
         )
-    if report.get("memory"):
-        print(f"\nMemory (MB): {report['memory']}")
+    print_rest(report)
+
+
+def print_rest(report: dict) -> None:
+    print("\nIP log (requests/s with the IP-log middleware on and off; target ≤ 5 % slower)")
+    for name, fig in report["iplog"].items():
+        print(
+            f"  {name:<10} on {fig['on']['per_second']:>8}  off {fig['off']['per_second']:>8}"
+            f"  p99 {fig['on']['p99_ms']}/{fig['off']['p99_ms']} ms"
+            f"  slower by {fig['overhead_pct']} %"
+        )
+    render = report["pdf"]["render"]
+    print(
+        "\nPDF tickets in one process, best of "
+        f"{render['repeats']} (HarfBuzz subsetting loaded: {render['harfbuzz_subset_loaded']})"
+    )
+    for name, ms in render["best_ms"].items():
+        print(f"  {name:<12}{ms:>8} ms   median {render['median_ms'][name]} ms")
+    print(
+        f"  one ticket ÷ hello page: {render['one_ticket_vs_hello']} (target ≤ 1.5);"
+        f" per ticket of ten ÷ hello: {render['per_ticket_of_ten_vs_hello']} (target ≤ 0.6)"
+    )
+    celery = report["pdf"]["celery"]
+    print(
+        f"  Celery, 2 processes: {celery['tickets']} tickets in {celery['orders']} orders,"
+        f" {celery['seconds']} s = {celery['tickets_per_second']} tickets/s;"
+        f" every file valid: {celery['all_valid']} {celery['problems']}"
+    )
+    print(f"\nPeak RSS per worker during the rush (MB): {report['memory_during_rush']}")
+    soak = report["soak"]
+    print(
+        f"\nSoak: {soak['seconds']} s, K={soak['clients']}: {soak['completed']} orders,"
+        f" {soak['per_second']} orders/s, p99 {soak['p99_ms']} ms, errors {soak['errors']}"
+    )
+    print(
+        f"  gunicorn workers RSS {soak['memory']['first_sum']} → {soak['memory']['last_sum']} MB"
+        f" (growth {soak['memory']['growth_mb']}); Celery {soak['celery_memory']['first_sum']}"
+        f" → {soak['celery_memory']['last_sum']} MB; DB connections"
+        f" {soak['db_connections']['first']} → {soak['db_connections']['last']}"
+        f" (max {soak['db_connections']['max']}); Celery queue at the end"
+        f" {soak['celery_queue_last']}; oversold {soak['check']['oversold']},"
+        f" orders without tickets {soak['check']['orders_without_tickets']}"
+    )
+    print("\nTargets")
+    for target in report["targets"]:
+        mark = "met" if target["met"] else "MISSED"
+        print(f"  {mark:<7}{target['name']:<48}{target['value']!s:>10}  ({target['target']})")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import httpx
 import psycopg
 
 from bench.load import run_load
-from bench.stack import ROOT, Stack, bench_env, database_url
+from bench.stack import ROOT, Stack, bench_env, database_url, flush_broker
 
 CP_SECRET = "bench-cloudpayments-secret"
 RUSH_ENV = {
@@ -55,6 +55,23 @@ def seed_ticket_type(*, price: Decimal, quantity: int) -> tuple[int, int, str]:
         text=True,
     ).stdout.split()
     return int(out[0]), int(out[1]), out[2]
+
+
+def pay_notification(order_code: str, amount: Decimal) -> tuple[bytes, dict[str, str]]:
+    """The body and headers of the CloudPayments "Pay" notification for a paid order."""
+    body = urlencode(
+        {
+            "InvoiceId": order_code,
+            "Amount": f"{amount:.2f}",
+            "Currency": "KZT",
+            "TransactionId": f"bench-{uuid.uuid4().hex}",
+        }
+    ).encode()
+    signature = base64.b64encode(hmac.new(CP_SECRET.encode(), body, hashlib.sha256).digest())
+    return body, {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Content-HMAC": signature.decode(),
+    }
 
 
 def _cookie_header(client: httpx.AsyncClient) -> str:
@@ -106,22 +123,9 @@ def rush_scenario(*, session_id: int, ticket_type_id: int, slug: str, price: Dec
             return "stop" if "распрод" in checkout.text else f"checkout_{checkout.status_code}"
         if price == 0:
             return "ok"
-        body = urlencode(
-            {
-                "InvoiceId": match.group(1),
-                "Amount": f"{price:.2f}",
-                "Currency": "KZT",
-                "TransactionId": f"bench-{uuid.uuid4().hex}",
-            }
-        ).encode()
-        signature = base64.b64encode(hmac.new(CP_SECRET.encode(), body, hashlib.sha256).digest())
+        body, pay_headers = pay_notification(match.group(1), price)
         paid = await client.post(
-            "/orders/callbacks/cloudpayments/pay/",
-            content=body,
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Content-HMAC": signature.decode(),
-            },
+            "/orders/callbacks/cloudpayments/pay/", content=body, headers=pay_headers
         )
         return "ok" if paid.status_code == 200 and paid.json().get("code") == 0 else "pay_failed"
 
@@ -155,7 +159,9 @@ def verify(ticket_type_id: int, quantity: int) -> dict[str, int]:
 
 def run_rush(*, clients: int, quantity: int, price: Decimal, seconds: float) -> dict:
     session_id, ticket_type_id, slug = seed_ticket_type(price=price, quantity=quantity)
-    with Stack(extra_env=RUSH_ENV) as stack:
+    flush_broker()
+    # One Celery process prints the PDFs and sends the e-mails of paid orders, as in production.
+    with Stack(celery_concurrency=1, extra_env=RUSH_ENV) as stack:
         result = run_load(
             stack.base_url,
             rush_scenario(

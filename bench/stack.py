@@ -22,8 +22,11 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_DSN = os.environ.get("BENCH_PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 DB_NAME = os.environ.get("BENCH_DB_NAME", "eventum_bench")
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
+# Redis databases 11 (broker) and 12 (cache, rate limits): apart from the development ones.
+BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/11")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
+SCRATCH = Path(tempfile.gettempdir()) / "eventum-bench"
 
 
 def database_url(name: str = DB_NAME) -> str:
@@ -31,7 +34,7 @@ def database_url(name: str = DB_NAME) -> str:
 
 
 def bench_env(**extra: str) -> dict[str, str]:
-    static_root = Path(tempfile.gettempdir()) / "eventum-bench-static"
+    static_root = SCRATCH / "static"
     env = {
         **os.environ,
         "EVENTUM_ENV": "production",
@@ -40,9 +43,12 @@ def bench_env(**extra: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": database_url(),
-        "CELERY_BROKER_URL": REDIS_URL,
+        "CELERY_BROKER_URL": BROKER_URL,
         "REDIS_URL": REDIS_URL,
         "STATIC_ROOT": str(static_root),
+        "MEDIA_ROOT": str(SCRATCH / "media"),
+        "PRIVATE_MEDIA_ROOT": str(SCRATCH / "private"),
+        "EMAIL_FILE_PATH": str(SCRATCH / "mail"),
         "EVENTUM_BENCH_ENDPOINTS": "1",
         "LOG_LEVEL": "ERROR",
     }
@@ -60,8 +66,54 @@ def manage(*args: str, env: dict[str, str] | None = None) -> None:
     )
 
 
+def _wait_until(seconds: float, *command: str) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if done.returncode == 0:
+            return True
+        time.sleep(1)
+    return False
+
+
+def _pg_cluster_version() -> str:
+    return sorted(os.listdir("/etc/postgresql"))[0]
+
+
+def ensure_services() -> None:
+    """Start the local PostgreSQL and Redis when they are down (as the CI script does).
+
+    A server that is already up is left alone: others may be using it.
+    """
+    pg_ready = ("pg_isready", "-h", "127.0.0.1", "-p", "5432", "-q")
+    if subprocess.run(pg_ready).returncode != 0:
+        print("bench: starting PostgreSQL", flush=True)
+        subprocess.run(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", _pg_cluster_version(), "main", "start"]
+        )
+        if not _wait_until(60, *pg_ready):
+            raise RuntimeError("PostgreSQL is not reachable on 127.0.0.1:5432")
+    redis_ping = ("redis-cli", "-h", "127.0.0.1", "-p", "6379", "ping")
+    if not _wait_until(1, *redis_ping):
+        print("bench: starting Redis", flush=True)
+        Path("/var/lib/redis").mkdir(parents=True, exist_ok=True)
+        Path("/var/log/redis").mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "-::1",
+                "--port", "6379", "--save", "", "--appendonly", "no",
+                "--dir", "/var/lib/redis", "--logfile", "/var/log/redis/bench.log",
+            ]
+        )  # fmt: skip
+        if not _wait_until(30, *redis_ping):
+            raise RuntimeError("Redis is not reachable on 127.0.0.1:6379")
+
+
 def ensure_postgres_connections(needed: int) -> None:
-    """The raw baseline opens one connection per client; raise the server limit if it is low."""
+    """The raw baseline opens one connection per client; raise the server limit if it is low.
+
+    Raising it needs a restart, so a server that already allows ``needed`` is never touched.
+    """
     import psycopg
 
     with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
@@ -69,16 +121,20 @@ def ensure_postgres_connections(needed: int) -> None:
         if limit >= needed:
             return
         conn.execute(f"ALTER SYSTEM SET max_connections = {needed}")
-    version = subprocess.run(["ls", "/etc/postgresql"], capture_output=True, text=True).stdout
+    print(f"bench: restarting PostgreSQL with max_connections = {needed}", flush=True)
     subprocess.run(
-        ["pg_ctlcluster", "--skip-systemctl-redirect", version.split()[0], "main", "restart"],
+        ["pg_ctlcluster", "--skip-systemctl-redirect", _pg_cluster_version(), "main", "restart"],
         check=True,
     )
-    for _ in range(60):
-        if subprocess.run(["pg_isready", "-h", "127.0.0.1", "-q"]).returncode == 0:
-            return
-        time.sleep(1)
-    raise RuntimeError("PostgreSQL did not come back after raising max_connections")
+    if not _wait_until(60, "pg_isready", "-h", "127.0.0.1", "-q"):
+        raise RuntimeError("PostgreSQL did not come back after raising max_connections")
+
+
+def flush_broker() -> None:
+    """Drop queued tasks left by an earlier step (the bench's own Redis database only)."""
+    import redis
+
+    redis.Redis.from_url(BROKER_URL).flushdb()
 
 
 def recreate_database() -> None:
@@ -95,21 +151,41 @@ def recreate_database() -> None:
     manage("collectstatic", "--noinput")
 
 
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 @dataclass
 class Stack:
     """gunicorn (and optionally a Celery worker) serving the bench database."""
 
     workers: int = 4
     celery_concurrency: int = 0
+    web: bool = True
+    port: int = PORT
     extra_env: dict[str, str] = field(default_factory=dict)
     processes: list[subprocess.Popen] = field(default_factory=list)
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{PORT}"
+        return f"http://127.0.0.1:{self.port}"
 
     def __enter__(self) -> Stack:
         env = bench_env(**self.extra_env)
+        self.names: list[str] = []
+        if self.web:
+            self._start_gunicorn(env)
+        if self.celery_concurrency:
+            self._start_celery(env)
+        if self.web:
+            self._wait_ready()
+        return self
+
+    def _start_gunicorn(self, env: dict[str, str]) -> None:
+        self.names.append("gunicorn")
         self.processes.append(
             subprocess.Popen(
                 [
@@ -118,7 +194,7 @@ class Stack:
                     "gunicorn",
                     "eventum.wsgi:application",
                     "--bind",
-                    f"127.0.0.1:{PORT}",
+                    f"127.0.0.1:{self.port}",
                     "--workers",
                     str(self.workers),
                     "--worker-class",
@@ -135,30 +211,30 @@ class Stack:
                 stdout=subprocess.DEVNULL,
             )
         )
-        if self.celery_concurrency:
-            self.processes.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "celery",
-                        "-A",
-                        "eventum",
-                        "worker",
-                        "-l",
-                        "warning",
-                        "-c",
-                        str(self.celery_concurrency),
-                        "--without-gossip",
-                        "--without-mingle",
-                    ],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=subprocess.DEVNULL,
-                )
+
+    def _start_celery(self, env: dict[str, str]) -> None:
+        self.names.append("celery")
+        self.processes.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "eventum",
+                    "worker",
+                    "-l",
+                    "warning",
+                    "-c",
+                    str(self.celery_concurrency),
+                    "--without-gossip",
+                    "--without-mingle",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
             )
-        self._wait_ready()
-        return self
+        )
 
     def _wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
@@ -171,19 +247,34 @@ class Stack:
             time.sleep(0.3)
         raise RuntimeError("gunicorn did not become healthy")
 
-    def rss_mb(self) -> dict[str, float]:
-        """Peak-ish resident memory now: per gunicorn worker and per Celery worker process."""
-        result: dict[str, float] = {}
-        for index, process in enumerate(self.processes):
-            name = "gunicorn" if index == 0 else "celery"
+    def workers_rss_mb(self) -> dict[str, list[tuple[float, float]]]:
+        """(current, peak) resident memory in MB of each gunicorn and Celery worker process.
+
+        The peak is the kernel's high-water mark (``VmHWM``), so it catches a spike between
+        two samples; the arbiter and the Celery main process are not counted.
+        """
+        result: dict[str, list[tuple[float, float]]] = {}
+        for name, process in zip(self.names, self.processes, strict=True):
             try:
                 children = psutil.Process(process.pid).children(recursive=True)
             except psutil.NoSuchProcess:
                 continue
-            sizes = [child.memory_info().rss / 2**20 for child in children]
-            if sizes:
-                result[f"{name}_worker_rss_mb_max"] = round(max(sizes), 1)
+            sizes = []
+            for child in children:
+                try:
+                    sizes.append((child.memory_info().rss / 2**20, _peak_rss_mb(child.pid)))
+                except (psutil.NoSuchProcess, OSError):
+                    continue
+            result[name] = sizes
         return result
+
+    def rss_mb(self) -> dict[str, float]:
+        """Peak resident memory so far of the largest gunicorn and Celery worker process."""
+        return {
+            f"{name}_worker_peak_rss_mb": round(max(peak for _, peak in sizes), 1)
+            for name, sizes in self.workers_rss_mb().items()
+            if sizes
+        }
 
     def __exit__(self, *exc: object) -> None:
         for process in self.processes:
