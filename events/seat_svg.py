@@ -42,14 +42,16 @@ def seat_map_svg(
     top = min_y - MARGIN - STAGE_HEIGHT
     width = max_x - min_x + 2 * MARGIN + 20
     height = max_y - min_y + 2 * MARGIN + STAGE_HEIGHT
+    plan_label = escape(_("Hall plan"))
+    stage_label = escape(_("Stage"))
     parts = [
         f'<svg class="seatmap-svg" xmlns="http://www.w3.org/2000/svg" viewBox="{left} {top} '
         f'{width} {height}" data-viewbox="{left} {top} {width} {height}" role="group" '
-        f'aria-label="{escape(_("Hall plan"))}">',
+        f'aria-label="{plan_label}">',
         f'<rect class="seatmap-stage" x="{min_x}" y="{top + 4}" width="{max(max_x - min_x, 60)}"'
         f' height="{STAGE_HEIGHT - 16}" rx="6"></rect>',
         f'<text class="seatmap-stage-label" x="{(min_x + max_x) // 2}" y="{top + 22}" '
-        f'text-anchor="middle">{escape(_("Stage"))}</text>',
+        f'text-anchor="middle">{stage_label}</text>',
     ]
     row_starts: dict[tuple[str, str], SeatDot] = {}
     for seat in seats:
