@@ -132,9 +132,21 @@ class SessionSeatingForm(forms.Form):
                     decimal_places=2,
                     min_value=Decimal("0"),
                     validators=[MinValueValidator(Decimal("0"))],
-                    initial=prices.get(category.pk, Decimal("0")),
+                    initial=prices.get(category.pk),
+                    required=False,
                 )
                 self.category_fields.append((category, name))
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("seat_map")
+        if chosen is not None and (
+            not self.category_fields
+            or self.category_fields[0][0].seat_map_id != chosen.pk
+            or any(data.get(name) is None for _category, name in self.category_fields)
+        ):
+            raise forms.ValidationError(_("Enter the price of each category of the map."))
+        return data
 
     def prices(self) -> dict[int, Decimal]:
         return {
