@@ -1,6 +1,7 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from events import admin_seating  # noqa: F401  (registers the seating models)
 from events.models import Category, City, Event, Session, TicketType, Venue
 
 

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from tickets import admin_seats  # noqa: F401  (registers seat claims)
 from tickets.models import (
     Answer,
     AttendeeExport,

@@ -187,3 +187,24 @@ def test_another_organizers_map_is_not_found(owner):
 
 def _session_org(client) -> str:
     return Membership.objects.get(user_id=client.session["_auth_user_id"]).organizer.slug
+
+
+def test_staff_see_seat_maps_seats_and_claims_in_the_admin(client):
+    from tests.factories import UserFactory
+
+    session, seat_map = seated_session(rows=2, seats_per_row=3)
+    seats_hold(cart_token=new_token(), session_id=session.pk, seat_ids=[seat(seat_map, 1, 1).pk])
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    for name in (
+        "events_seatmap",
+        "events_seat",
+        "events_sessionseating",
+        "events_sessionseatblock",
+        "tickets_seatclaim",
+    ):
+        answer = client.get(reverse(f"admin:{name}_changelist"))
+        assert answer.status_code == 200, name
+    page = client.get(reverse("admin:events_seatmap_change", args=[seat_map.pk]))
+    assert "Большой зал" in page.content.decode()
+    claims = client.get(reverse("admin:tickets_seatclaim_changelist")).content.decode()
+    assert "Партер, ряд 1, место 1" in claims
