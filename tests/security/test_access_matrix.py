@@ -1,0 +1,521 @@
+"""Who gets what on every URL that takes an object id, code, token or secret.
+
+The routes are read from the URL conf: a new route with arguments and no entry in ``MATRIX``
+(or ``NOT_IN_MATRIX``, with the reason) fails ``test_every_route_with_arguments_has_an_entry``.
+Each entry builds the URL's arguments from one shared set of objects and states the answer for
+every actor:
+
+* ``anonymous``; ``link`` / ``wrong_link``: anonymous with the order's secret link (``?s=``)
+  or a guessed one; ``buyer`` (the order's account) and ``other_buyer``;
+* ``other_org``: the owner of another organizer on our URLs; ``idor``: the same person with
+  their own organizer's slug but our object ids (the classic cross-tenant hole);
+* ``owner``, ``manager``, ``checkin``, ``accountant`` of our organizer; ``staff``.
+
+The objects are built once per module; every request runs in a savepoint rolled back after it,
+so a refund or a removal by one actor does not change what the next one sees.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from events.models import Event
+from organizers.models import Invitation
+from organizers.roles import (
+    ACCOUNTANT,
+    CHECKIN,
+    MANAGER,
+    OWNER,
+    ROLES_ANY,
+    ROLES_CHECKIN,
+    ROLES_EVENTS,
+    ROLES_ORDERS,
+    ROLES_PROFILE,
+    ROLES_REPORTS,
+    ROLES_TEAM,
+)
+from privacy.models import PolicyVersion
+from privacy.services.marketing import marketing_unsubscribe_token
+from tests.factories import (
+    EventFactory,
+    MembershipFactory,
+    OrganizerFactory,
+    SessionFactory,
+    TicketTypeFactory,
+    UserFactory,
+)
+from tests.tickets.factories import PromoCodeFactory, QuestionFactory
+from tests.tickets.flows import place_order
+from tickets.models import Answer, AttendeeExport, AttendeeMessage, Payment, Question
+from tickets.services.checkin import scanner_device_create
+from tickets.services.orders import Actor
+from tickets.services.payments import payment_complete, payment_start
+
+ROLES = (OWNER, MANAGER, CHECKIN, ACCOUNTANT)
+ACTORS = (
+    "anonymous",
+    "link",
+    "wrong_link",
+    "buyer",
+    "other_buyer",
+    "other_org",
+    "idor",
+    *ROLES,
+    "staff",
+)
+LOGIN = 302  # anonymous on a signed-in page: to the login page
+
+
+@dataclass
+class Rule:
+    """How to call one route and what each actor must get (``None``: not asked)."""
+
+    kwargs: Callable[[Any], dict]
+    expect: dict[str, int | None]
+    method: str = "get"
+    data: Callable[[Any], dict] = field(default=lambda w: {})
+
+
+def _kw(**builders):
+    return lambda w: {name: build(w) for name, build in builders.items()}
+
+
+def cabinet(roles, kwargs, *, ok=200, method="get", data=None, idor=True) -> Rule:
+    """A cabinet page: login first; outsiders and staff 404; the team by role (403 for others)."""
+    expect = {
+        "anonymous": LOGIN,
+        "buyer": 404,
+        "other_buyer": 404,
+        "other_org": 404,
+        "idor": 404 if idor else None,
+        "staff": 404,
+    }
+    expect.update({role: ok if role in roles else 403 for role in ROLES})
+    return Rule(kwargs, expect, method, data or (lambda w: {}))
+
+
+def order_page(kwargs, *, ok=200, team=ROLES_ORDERS, staff=True, method="get", data=None) -> Rule:
+    """A buyer's order page: the account or the secret link; the organizer's team; staff."""
+    expect = {
+        "anonymous": 404,
+        "link": ok,
+        "wrong_link": 404,
+        "buyer": ok,
+        "other_buyer": 404,
+        "other_org": 404,
+        "staff": ok if staff else 404,
+    }
+    expect.update({role: ok if role in team else 404 for role in ROLES})
+    return Rule(kwargs, expect, method, data or (lambda w: {}))
+
+
+def public(kwargs, *, ok=200, method="get", data=None) -> Rule:
+    return Rule(
+        kwargs, {actor: ok for actor in ACTORS if actor != "idor"}, method, data or (lambda w: {})
+    )
+
+
+def signed_in(kwargs, *, ok=200, method="get", data=None) -> Rule:
+    expect = {actor: ok for actor in ACTORS if actor != "idor"}
+    expect.update(anonymous=LOGIN, link=LOGIN, wrong_link=LOGIN)
+    return Rule(kwargs, expect, method, data or (lambda w: {}))
+
+
+def everyone(status: int, kwargs, *, method="get") -> Rule:
+    return Rule(kwargs, {actor: status for actor in ACTORS if actor != "idor"}, method)
+
+
+org = lambda w: w.organizer.slug  # noqa: E731
+event_pk = lambda w: w.event.pk  # noqa: E731
+event_slug = lambda w: w.event.slug  # noqa: E731
+session_pk = lambda w: w.session.pk  # noqa: E731
+paid_code = lambda w: w.paid.code  # noqa: E731
+pending_code = lambda w: w.pending.code  # noqa: E731
+
+MATRIX: dict[str, Rule] = {
+    # Cabinet: events, sessions, ticket types, seat maps
+    "events_cabinet:event_list": cabinet(ROLES_EVENTS, _kw(organizer_slug=org), idor=False),
+    "events_cabinet:event_create": cabinet(ROLES_EVENTS, _kw(organizer_slug=org), idor=False),
+    "events_cabinet:event_detail": cabinet(ROLES_EVENTS, _kw(organizer_slug=org, pk=event_pk)),
+    "events_cabinet:event_edit": cabinet(ROLES_EVENTS, _kw(organizer_slug=org, pk=event_pk)),
+    "events_cabinet:event_publish": cabinet(
+        ROLES_EVENTS, _kw(organizer_slug=org, pk=event_pk), ok=302, method="post"
+    ),
+    "events_cabinet:event_unpublish": cabinet(
+        ROLES_EVENTS, _kw(organizer_slug=org, pk=event_pk), ok=302, method="post"
+    ),
+    "events_cabinet:event_cancel": cabinet(ROLES_EVENTS, _kw(organizer_slug=org, pk=event_pk)),
+    "events_cabinet:event_duplicate": cabinet(
+        ROLES_EVENTS, _kw(organizer_slug=org, pk=event_pk), ok=302, method="post"
+    ),
+    "events_cabinet:session_create": cabinet(ROLES_EVENTS, _kw(organizer_slug=org, pk=event_pk)),
+    "events_cabinet:session_edit": cabinet(ROLES_EVENTS, _kw(organizer_slug=org, pk=session_pk)),
+    "events_cabinet:session_delete": cabinet(
+        ROLES_EVENTS,
+        _kw(organizer_slug=org, pk=lambda w: w.spare_session.pk),
+        ok=302,
+        method="post",
+    ),
+    "events_cabinet:ticket_type_create": cabinet(
+        ROLES_EVENTS, _kw(organizer_slug=org, pk=session_pk)
+    ),
+    "events_cabinet:ticket_type_edit": cabinet(
+        ROLES_EVENTS, _kw(organizer_slug=org, pk=lambda w: w.ticket_type.pk)
+    ),
+    "events_cabinet:ticket_type_delete": cabinet(
+        ROLES_EVENTS,
+        _kw(organizer_slug=org, pk=lambda w: w.spare_ticket_type.pk),
+        ok=302,
+        method="post",
+    ),
+    "events_cabinet:seat_map_list": cabinet(ROLES_EVENTS, _kw(organizer_slug=org), idor=False),
+    "events_cabinet:seat_map_detail": cabinet(
+        ROLES_EVENTS, _kw(organizer_slug=org, pk=lambda w: w.seat_map.pk)
+    ),
+    "events_cabinet:seat_map_delete": cabinet(
+        ROLES_EVENTS, _kw(organizer_slug=org, pk=lambda w: w.seat_map.pk), ok=302, method="post"
+    ),
+    "events_cabinet:session_seating": cabinet(ROLES_EVENTS, _kw(organizer_slug=org, pk=session_pk)),
+    # Cabinet: the organizer and its team
+    "organizers:dashboard": cabinet(ROLES_ANY, _kw(organizer_slug=org), idor=False),
+    "organizers:profile": cabinet(ROLES_PROFILE, _kw(organizer_slug=org), idor=False),
+    "organizers:team": cabinet(ROLES_TEAM, _kw(organizer_slug=org), idor=False),
+    "organizers:member_role": cabinet(
+        ROLES_TEAM,
+        _kw(organizer_slug=org, pk=lambda w: w.memberships[MANAGER].pk),
+        ok=302,
+        method="post",
+        data=lambda w: {"role": ACCOUNTANT},
+    ),
+    "organizers:member_remove": cabinet(
+        ROLES_TEAM,
+        _kw(organizer_slug=org, pk=lambda w: w.memberships[ACCOUNTANT].pk),
+        ok=302,
+        method="post",
+    ),
+    "organizers:invitation_revoke": cabinet(
+        ROLES_TEAM,
+        _kw(organizer_slug=org, pk=lambda w: w.invitation.pk),
+        ok=302,
+        method="post",
+    ),
+    # The invitation link is the credential: any signed-in person holding it sees the invitation.
+    "organizers:invitation_accept": signed_in(_kw(token=lambda w: w.invitation.token)),
+    # Cabinet: orders, promo codes, questions, embed, check-in, reports, messages
+    "tickets:cabinet_orders": cabinet(ROLES_ORDERS, _kw(organizer_slug=org), idor=False),
+    "tickets:cabinet_order": cabinet(ROLES_ORDERS, _kw(organizer_slug=org, code=paid_code)),
+    "tickets:cabinet_order_refund": cabinet(
+        ROLES_ORDERS, _kw(organizer_slug=org, code=paid_code), ok=302, method="post"
+    ),
+    "tickets:cabinet_order_resend": cabinet(
+        ROLES_ORDERS, _kw(organizer_slug=org, code=paid_code), ok=302, method="post"
+    ),
+    "tickets:cabinet_item_checkin": cabinet(
+        ROLES_ORDERS,
+        _kw(organizer_slug=org, code=paid_code, item_id=lambda w: w.item.pk),
+        ok=302,
+        method="post",
+    ),
+    "tickets:cabinet_item_reissue": cabinet(
+        ROLES_ORDERS,
+        _kw(organizer_slug=org, code=paid_code, item_id=lambda w: w.item.pk),
+        ok=302,
+        method="post",
+    ),
+    "tickets:cabinet_promo_codes": cabinet(ROLES_ORDERS, _kw(organizer_slug=org), idor=False),
+    "tickets:cabinet_promo_code_toggle": cabinet(
+        ROLES_ORDERS,
+        _kw(organizer_slug=org, promo_id=lambda w: w.promo.pk),
+        ok=302,
+        method="post",
+    ),
+    "tickets:cabinet_embed": cabinet(ROLES_EVENTS, _kw(organizer_slug=org), idor=False),
+    "tickets:cabinet_questions": cabinet(
+        ROLES_EVENTS, _kw(organizer_slug=org, event_slug=event_slug)
+    ),
+    "tickets:cabinet_question_delete": cabinet(
+        ROLES_EVENTS,
+        _kw(organizer_slug=org, event_slug=event_slug, question_id=lambda w: w.question.pk),
+        ok=302,
+        method="post",
+    ),
+    "tickets:checkin_events": cabinet(ROLES_CHECKIN, _kw(organizer_slug=org), idor=False),
+    "tickets:checkin_scanner": cabinet(
+        ROLES_CHECKIN, _kw(organizer_slug=org, event_slug=event_slug)
+    ),
+    "tickets:checkin_scan": cabinet(
+        ROLES_CHECKIN,
+        _kw(organizer_slug=org, event_slug=event_slug),
+        method="post",
+        data=lambda w: {"code": "EVT1:unknown"},
+    ),
+    "tickets:checkin_stats": cabinet(ROLES_CHECKIN, _kw(organizer_slug=org, event_slug=event_slug)),
+    "tickets:scanner_devices": cabinet(ROLES_ORDERS, _kw(organizer_slug=org), idor=False),
+    "tickets:scanner_device_revoke": cabinet(
+        ROLES_ORDERS,
+        _kw(organizer_slug=org, device_id=lambda w: w.device.pk),
+        ok=302,
+        method="post",
+    ),
+    "tickets:cabinet_dashboard": cabinet(ROLES_REPORTS, _kw(organizer_slug=org), idor=False),
+    "tickets:cabinet_event_dashboard": cabinet(
+        ROLES_REPORTS, _kw(organizer_slug=org, event_slug=event_slug)
+    ),
+    "tickets:cabinet_payout": cabinet(ROLES_REPORTS, _kw(organizer_slug=org), idor=False),
+    "tickets:cabinet_attendee_export": cabinet(
+        ROLES_REPORTS, _kw(organizer_slug=org, event_slug=event_slug)
+    ),
+    "tickets:cabinet_exports": cabinet(ROLES_REPORTS, _kw(organizer_slug=org), idor=False),
+    "tickets:cabinet_export_download": cabinet(
+        ROLES_REPORTS, _kw(organizer_slug=org, export_id=lambda w: w.export.pk)
+    ),
+    "tickets:cabinet_messages": cabinet(
+        (OWNER, MANAGER), _kw(organizer_slug=org, event_slug=event_slug)
+    ),
+    "tickets:cabinet_message": cabinet(
+        (OWNER, MANAGER), _kw(organizer_slug=org, message_id=lambda w: w.message.pk)
+    ),
+    # The buyer's order: account or secret link; the organizer's order team; staff
+    "tickets:order_detail": order_page(_kw(code=paid_code)),
+    "tickets:order_tickets_pdf": order_page(_kw(code=paid_code)),
+    "tickets:order_ticket_pdf": order_page(_kw(code=paid_code, item_id=lambda w: w.item.pk)),
+    "tickets:attachment_download": order_page(_kw(code=paid_code, answer_id=lambda w: w.answer.pk)),
+    # Actions only the buyer may take
+    "tickets:order_resend": order_page(
+        _kw(code=paid_code), ok=302, team=(), staff=False, method="post"
+    ),
+    "tickets:order_pay": order_page(
+        _kw(code=pending_code),
+        ok=302,
+        team=(),
+        staff=False,
+        method="post",
+        data=lambda w: {"provider": "test"},
+    ),
+    "tickets:order_cancel": order_page(
+        _kw(code=pending_code), ok=302, team=(), staff=False, method="post"
+    ),
+    # The test provider's page is reached by its unguessable payment id (embedded setup only)
+    "tickets:test_payment": public(_kw(public_id=lambda w: w.payment.public_id)),
+    # Signed provider callbacks: without CloudPayments' HMAC nobody gets in
+    "tickets:cloudpayments_notification": everyone(403, _kw(kind=lambda w: "pay"), method="post"),
+    # Seat maps of a public session
+    "tickets:seat_availability": public(_kw(session_id=session_pk)),
+    "tickets:seat_hold": public(_kw(session_id=session_pk), ok=302, method="post"),
+    "tickets:seat_release": public(_kw(session_id=session_pk), ok=302, method="post"),
+    "tickets:seat_best": public(_kw(session_id=session_pk), ok=302, method="post"),
+    # The widget works only with its signed token (never a session): without it, 400 for all
+    "widget:event": everyone(400, _kw(slug=event_slug)),
+    "widget:order": everyone(400, _kw(code=paid_code)),
+    "widget:order_pay": everyone(400, _kw(code=pending_code), method="post"),
+    "widget:test_payment": everyone(400, _kw(public_id=lambda w: w.payment.public_id)),
+    # Public pages
+    "events:event_detail": public(_kw(slug=event_slug)),
+    "events:organizer_detail": public(_kw(slug=org)),
+    "privacy:policy_version": public(_kw(version=lambda w: w.policy.version)),
+    # A one-click unsubscribe link is its own credential
+    "privacy:unsubscribe": public(_kw(token=lambda w: w.unsubscribe_token)),
+    # Everything held about the signed-in person: their own data only
+    "privacy:account_data": signed_in(_kw(fmt=lambda w: "json")),
+    # Personal files: staff with the register's permission only (others to the staff login)
+    "privacy:private_file": Rule(
+        _kw(name=lambda w: w.blocking_document),
+        {
+            **{actor: LOGIN for actor in ACTORS if actor != "idor"},
+            "staff": 200,
+        },
+    ),
+}
+
+# Routes with arguments that this matrix does not cover, and why.
+NOT_IN_MATRIX = {
+    "account_confirm_email": "allauth: the e-mail confirmation key is the credential",
+    "account_reset_password_from_key": "allauth: the password-reset key is the credential",
+}
+# Prefixes checked elsewhere: the admin (staff only, see test_admin_is_staff_only) and media.
+NOT_IN_MATRIX_PREFIXES = ("admin/", "^media/")
+
+
+def _routes(resolver=None, prefix="", namespace=""):
+    """``(name, route)`` of every URL pattern that takes arguments."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _routes(pattern, prefix + str(pattern.pattern), ns)
+            continue
+        assert isinstance(pattern, URLPattern)
+        route = prefix + str(pattern.pattern)
+        has_args = pattern.pattern.regex.groups > 0 or "<" in route
+        if not has_args:
+            continue
+        name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+        yield name or route, route
+
+
+def test_every_route_with_arguments_has_an_entry():
+    missing = [
+        f"{name}  ({route})"
+        for name, route in _routes()
+        if name not in MATRIX
+        and name not in NOT_IN_MATRIX
+        and not route.startswith(NOT_IN_MATRIX_PREFIXES)
+    ]
+    assert not missing, "add these routes to MATRIX in tests/security/test_access_matrix.py:\n" + (
+        "\n".join(missing)
+    )
+
+
+def test_matrix_has_no_stale_entries():
+    names = {name for name, _route in _routes()}
+    assert not set(MATRIX) - names
+
+
+# The shared objects ---------------------------------------------------------------------------
+
+
+def _paid(order):
+    payment = payment_start(order_id=order.pk, provider_name="test")
+    payment_complete(
+        payment_id=payment.pk, succeeded=True, transaction_id=f"t-{order.pk}", actor=Actor()
+    )
+    order.refresh_from_db()
+    return order
+
+
+def _build(private_root) -> SimpleNamespace:
+    from tests.events.seatmap_factories import seated_session
+
+    w = SimpleNamespace()
+    w.policy = PolicyVersion.objects.create(
+        version="2026-1", text="Политика", published_at=timezone.now() - timezone.timedelta(days=1)
+    )
+    w.organizer = OrganizerFactory()
+    w.users = {role: UserFactory() for role in ROLES}
+    w.memberships = {
+        role: MembershipFactory(organizer=w.organizer, user=user, role=role)
+        for role, user in w.users.items()
+    }
+    w.other_organizer = OrganizerFactory()
+    w.other_org_owner = MembershipFactory(organizer=w.other_organizer, role=OWNER).user
+    w.buyer, w.other_buyer = UserFactory(), UserFactory()
+    w.staff = UserFactory(is_staff=True, is_superuser=True)
+    w.event = EventFactory(organizer=w.organizer, status=Event.Status.PUBLISHED)
+    w.session = SessionFactory(event=w.event)
+    w.ticket_type = TicketTypeFactory(session=w.session, price=Decimal("5000"), quantity=50)
+    w.spare_session = SessionFactory(event=w.event)
+    w.spare_ticket_type = TicketTypeFactory(session=w.spare_session, quantity=5)
+    _seated, w.seat_map = seated_session(
+        rows=2, seats_per_row=3, session=SessionFactory(event=w.event)
+    )
+    w.question = QuestionFactory(event=w.event, kind=Question.Kind.FILE)
+    w.paid = _paid(place_order({w.ticket_type: 2}, email=w.buyer.email, user=w.buyer))
+    w.item = w.paid.items.first()
+    w.answer = Answer.objects.create(order=w.paid, question=w.question, file_name="scan.png")
+    w.answer.file.save("scan.png", ContentFile(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32), save=True)
+    w.answer.file_content_type = "image/png"
+    w.answer.save()
+    w.pending = place_order({w.ticket_type: 1}, email=w.buyer.email, user=w.buyer)
+    w.payment = Payment.objects.filter(order=w.paid).first()
+    w.promo = PromoCodeFactory(organizer=w.organizer, code="SPRING")
+    w.device = scanner_device_create(organizer=w.organizer, label="Вход А", created_by=None).device
+    w.invitation = Invitation.objects.create(
+        organizer=w.organizer, email="new@example.kz", role=MANAGER
+    )
+    w.export = AttendeeExport.objects.create(
+        organizer=w.organizer,
+        event=w.event,
+        file_format=AttendeeExport.Format.CSV,
+        status=AttendeeExport.Status.READY,
+        row_count=1,
+    )
+    w.export.file.save("export-attendees.csv", ContentFile(b"a,b\n"), save=True)
+    w.message = AttendeeMessage.objects.create(
+        organizer=w.organizer, event=w.event, kind="service", subject="Перенос", body="Текст"
+    )
+    w.unsubscribe_token = marketing_unsubscribe_token("reader@example.kz")
+    w.blocking_document = "privacy/blocking/2026/06/authority-test.pdf"
+    from privacy.storage import private_storage
+
+    private_storage.save(w.blocking_document, ContentFile(b"%PDF-1.4 test"))
+    w.private_root = private_root
+    return w
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    private_root = tmp_path_factory.mktemp("private")
+    media_root = tmp_path_factory.mktemp("media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PRIVATE_MEDIA_ROOT=private_root, MEDIA_ROOT=media_root),
+        transaction.atomic(),
+    ):
+        w = _build(private_root)
+        w.media_root = media_root
+        yield w
+        transaction.set_rollback(True)
+
+
+def _client(world, actor: str) -> Client:
+    client = Client()
+    user = {
+        "buyer": world.buyer,
+        "other_buyer": world.other_buyer,
+        "other_org": world.other_org_owner,
+        "idor": world.other_org_owner,
+        "staff": world.staff,
+        **world.users,
+    }.get(actor)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _call(world, name: str, rule: Rule, actor: str) -> int:
+    kwargs = rule.kwargs(world)
+    if actor == "idor":
+        kwargs["organizer_slug"] = world.other_organizer.slug
+    url = reverse(name, kwargs=kwargs)
+    query = {}
+    if actor == "link":
+        order = world.pending if kwargs.get("code") == world.pending.code else world.paid
+        query["s"] = order.secret
+    if actor == "wrong_link":
+        query["s"] = "guessed-secret"
+    with transaction.atomic():
+        client = _client(world, actor)
+        if rule.method == "get":
+            response = client.get(url, query)
+        else:
+            response = client.post(url + ("?s=" + query["s"] if query else ""), rule.data(world))
+        transaction.set_rollback(True)
+    return response.status_code
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_route_answers_each_actor_as_allowed(world, name, settings):
+    settings.PRIVATE_MEDIA_ROOT = world.private_root
+    settings.MEDIA_ROOT = world.media_root
+    rule = MATRIX[name]
+    wrong = {}
+    for actor in ACTORS:
+        expected = rule.expect.get(actor, rule.expect.get("anonymous") if "link" in actor else None)
+        if expected is None:
+            continue
+        got = _call(world, name, rule, actor)
+        if got != expected:
+            wrong[actor] = f"got {got}, expected {expected}"
+    assert not wrong, f"{name}: {wrong}"
