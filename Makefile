@@ -23,6 +23,7 @@ run: syscheck
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_demo_sales
+	$(BIN)/python manage.py seed_demo_seating
 	@echo "eventum: http://127.0.0.1:8000  (demo logins are in README.md)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
