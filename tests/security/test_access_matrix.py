@@ -15,6 +15,7 @@ The objects are built once per module; every request runs in a savepoint rolled 
 so a refund or a removal by one actor does not change what the next one sees.
 """
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -519,3 +520,59 @@ def test_route_answers_each_actor_as_allowed(world, name, settings):
         if got != expected:
             wrong[actor] = f"got {got}, expected {expected}"
     assert not wrong, f"{name}: {wrong}"
+
+
+def _status(world, actor: str, url: str, method: str = "get", data=None) -> int:
+    with transaction.atomic():
+        client = _client(world, actor)
+        response = getattr(client, method)(url, data or {})
+        transaction.set_rollback(True)
+    return response.status_code
+
+
+@pytest.mark.django_db
+def test_admin_is_staff_only(world):
+    """Every admin object page: the staff open it; everyone else is sent to the staff login."""
+    from django.contrib import admin
+
+    urls = [
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        for model in admin.site._registry
+    ]
+    urls += [
+        reverse("admin:organizers_organizer_change", args=[world.organizer.pk]),
+        reverse("admin:tickets_order_change", args=[world.paid.pk]),
+        reverse("admin:events_event_change", args=[world.event.pk]),
+    ]
+    wrong = {}
+    for url in urls:
+        for actor in ("anonymous", "buyer", "owner", "manager", "other_org"):
+            status = _status(world, actor, url)
+            if status != 302:
+                wrong[(url, actor)] = status
+        if (status := _status(world, "staff", url)) != 200:
+            wrong[(url, "staff")] = status
+    assert not wrong
+
+
+@pytest.mark.django_db
+def test_guessed_secrets_get_nothing(world):
+    """A wrong token, code, payment id or widget token is a 4xx that reveals nothing."""
+    guesses = {
+        reverse("organizers:invitation_accept", args=["x" * 43]): 404,
+        reverse("privacy:unsubscribe", args=["not-a-token"]): 400,
+        reverse("tickets:test_payment", args=[uuid.uuid4()]): 404,
+        reverse("tickets:order_detail", args=["ZZZZ9999"]): 404,
+        reverse("tickets:order_tickets_pdf", args=["ZZZZ9999"]): 404,
+        reverse("widget:order", args=[world.paid.code]) + "?w=forged.token&s=x": 400,
+        reverse("privacy:private_file", args=["privacy/../../etc/passwd"]): 404,
+    }
+    got = {url: _status(world, "staff" if "staff" in url else "buyer", url) for url in guesses}
+    assert got == guesses
+
+
+@pytest.mark.django_db
+def test_another_buyers_secret_does_not_open_this_order(world):
+    url = reverse("tickets:order_detail", args=[world.paid.code])
+    assert _status(world, "anonymous", url + f"?s={world.pending.secret}") == 404
+    assert _status(world, "anonymous", url + f"?s={world.paid.secret}") == 200
