@@ -177,3 +177,56 @@ def test_late_payment_of_an_expired_order_whose_seat_was_sold_is_refused(hall):
         order_mark_paid(order_id=late.pk, actor=Actor(label="test"))
     assert Order.objects.get(pk=late.pk).status == Order.Status.EXPIRED
     assert OrderItem.objects.get(order=late).seat_label == "Партер, ряд 5, место 6"
+
+
+def _paid_seats(session, seat_map, *places) -> Order:
+    token = new_token()
+    ids = [seat(seat_map, row, number).pk for row, number in places]
+    seats_hold(cart_token=token, session_id=session.pk, seat_ids=ids)
+    return _pay(_checkout(token))
+
+
+def test_the_attendee_export_has_a_seat_column(hall):
+    from tickets.services.exports import DEFAULT_COLUMNS, ExportSpec, attendee_table
+
+    session, seat_map = hall
+    _paid_seats(session, seat_map, (4, 7))
+    table = attendee_table(
+        ExportSpec(
+            organizer=session.event.organizer,
+            event=session.event,
+            session=None,
+            columns=DEFAULT_COLUMNS,
+            question_ids=[],
+            file_format="csv",
+        )
+    )
+    assert "Место" in table.headers
+    (row,) = table.rows
+    assert "Партер, ряд 4, место 7" in row
+
+
+def test_the_check_in_answer_names_the_seat(hall):
+    from tickets.services.checkin import checkin_scan
+
+    session, seat_map = hall
+    order = _paid_seats(session, seat_map, (1, 9))
+    item = order.items.get()
+    answer = checkin_scan(organizer=session.event.organizer, event=session.event, code=item.secret)
+    data = answer.as_json()
+    assert data["result"] == "valid"
+    assert data["ticket"]["seat"] == "Партер, ряд 1, место 9"
+    assert "Партер, ряд 1, место 9" in data["message"]
+
+
+def test_the_pdf_ticket_prints_the_seat(hall):
+    import pypdfium2
+
+    from tickets.services.delivery import render_order_pdf
+
+    session, seat_map = hall
+    order = _paid_seats(session, seat_map, (2, 3))
+    document = pypdfium2.PdfDocument(render_order_pdf(order))
+    text = "\n".join(page.get_textpage().get_text_range() for page in document)
+    document.close()
+    assert "Партер, ряд 2, место 3" in text
