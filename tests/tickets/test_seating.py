@@ -230,3 +230,27 @@ def test_the_pdf_ticket_prints_the_seat(hall):
     text = "\n".join(page.get_textpage().get_text_range() for page in document)
     document.close()
     assert "Партер, ряд 2, место 3" in text
+
+
+def test_checkout_is_refused_when_a_held_seat_was_lost(hall):
+    from tickets.errors import ReservationExpired
+
+    session, seat_map = hall
+    token = new_token()
+    ids = [seat(seat_map, 5, 1).pk, seat(seat_map, 5, 2).pk]
+    seats_hold(cart_token=token, session_id=session.pk, seat_ids=ids)
+    SeatClaim.objects.filter(seat_id=ids[0]).delete()  # as if taken over after expiry
+    with pytest.raises(ReservationExpired):
+        _checkout(token)
+    assert not Order.objects.exists()
+
+
+def test_an_expired_hold_is_not_revived_by_choosing_another_seat(hall):
+    session, seat_map = hall
+    a, b = seat(seat_map, 3, 1), seat(seat_map, 3, 2)
+    token = new_token()
+    seats_hold(cart_token=token, session_id=session.pk, seat_ids=[a.pk])
+    Reservation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert seats_hold(cart_token=token, session_id=session.pk, seat_ids=[b.pk]) == [b.pk]
+    assert seats_hold(cart_token=new_token(), session_id=session.pk, seat_ids=[a.pk]) == [a.pk]
+    assert TicketType.objects.get(session=session, name_ru="Партер").quantity_taken == 2

@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from events.models import Seat, SessionSeatBlock, SessionSeating, SessionSeatPrice, TicketType
-from tickets.errors import CartEmpty, NotOnSale, OrderLimitExceeded, SoldOut, TicketsError
+from tickets.errors import (
+    CartEmpty,
+    NotOnSale,
+    OrderLimitExceeded,
+    ReservationExpired,
+    SoldOut,
+    TicketsError,
+)
 from tickets.models import Cart, Order, OrderItem, Reservation, SeatClaim
 from tickets.services.cart import (
     _cart_locked,
@@ -47,29 +54,31 @@ def seat_unavailable(labels: list[str]) -> SeatUnavailable:
     )
 
 
-def claim_is_dead(now: datetime) -> Q:
-    """A cart hold whose reservation is released, checked out without it, or past its time."""
-    return Q(order_item__isnull=True) & (
-        Q(reservation__isnull=True)
-        | Q(reservation__released_at__isnull=False)
-        | Q(reservation__order__isnull=False)
-        | Q(reservation__expires_at__lte=now)
-    )
-
-
 def _clear_dead_claims(*, session_id: int, seat_ids: list[int], now: datetime) -> None:
-    """Return expired holds on these seats to sale and delete the dead claims."""
-    dead = SeatClaim.objects.filter(session_id=session_id, seat_id__in=seat_ids).filter(
-        claim_is_dead(now)
+    """Return expired holds on these seats to sale and delete the claims that died.
+
+    Expired holds are released first (row-locked by the UPDATE, so a cart extending its hold
+    at this moment wins); only claims whose hold is released or gone are deleted.
+    """
+    unsold = SeatClaim.objects.filter(
+        session_id=session_id, seat_id__in=seat_ids, order_item__isnull=True
     )
     expired_carts = set(
-        dead.filter(reservation__released_at__isnull=True, reservation__order__isnull=True)
+        unsold.filter(
+            reservation__released_at__isnull=True,
+            reservation__order__isnull=True,
+            reservation__expires_at__lte=now,
+        )
         .values_list("reservation__cart_id", flat=True)
         .distinct()
     )
     for cart_id in sorted(expired_carts):
         reservations_release(cart_id=cart_id, only_expired=True, now=now)
-    dead.delete()
+    unsold.filter(
+        Q(reservation__isnull=True)
+        | Q(reservation__released_at__isnull=False)
+        | Q(reservation__order__isnull=False)
+    ).delete()
 
 
 def _seating(session_id: int) -> SessionSeating:
@@ -215,6 +224,16 @@ def seats_attach_to_order(*, items: list[OrderItem], reservations: list[Reservat
             reservation__in=reservations, order_item__isnull=True
         ).select_related("seat")
     )
+    seated = set(
+        SessionSeatPrice.objects.filter(
+            ticket_type_id__in={i.ticket_type_id for i in items}
+        ).values_list("ticket_type_id", flat=True)
+    )
+    per_type: dict[int, int] = defaultdict(int)
+    for claim in claims:
+        per_type[claim.ticket_type_id] += 1
+    if any(per_type[t] != sum(i.ticket_type_id == t for i in items) for t in seated):
+        raise ReservationExpired()  # a seat was lost with an expired hold: choose again
     if not claims:
         return
     free_items: dict[int, list[OrderItem]] = defaultdict(list)
