@@ -89,6 +89,7 @@ def test_import_a_hall_pick_two_seats_on_a_phone_pay_and_see_them_on_the_pdf(
     expect(chosen).to_have_count(1)
     phone_page.locator(f'circle[data-seat="{seat_b.pk}"]').tap()
     expect(chosen).to_have_count(2)
+    expect(phone_page.locator(".js-hold")).to_contain_text("Места держатся за вами")
     expect(phone_page.locator(f'circle[data-seat="{seat_b.pk}"]')).to_have_class("seat seat--mine")
     phone_page.screenshot(path=str(artifacts_dir / "seating-2-phone-chosen.png"), full_page=True)
     phone_page.get_by_role("link", name="Перейти к оформлению").tap()

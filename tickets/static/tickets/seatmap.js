@@ -12,6 +12,9 @@
     this.chosen = root.querySelector(".js-chosen");
     this.none = root.querySelector(".js-none");
     this.checkout = root.querySelector(".js-checkout");
+    this.hold = root.querySelector(".js-hold");
+    this.holdLeft = root.querySelector(".js-hold-left");
+    this.secondsLeft = 0;
     this.best = root.querySelector(".seatmap-best");
     this.token = root.querySelector("input[name=csrfmiddlewaretoken]");
     this.seats = {};
@@ -26,6 +29,7 @@
     this.bindSeats();
     this.bindBest();
     this.refresh();
+    window.setInterval(function () { self.tick(); }, 1000);
     window.setInterval(function () {
       if (!document.hidden) { self.refresh(); }
     }, POLL_MS);
@@ -58,7 +62,21 @@
     });
     this.none.hidden = chosen.length > 0;
     this.checkout.hidden = chosen.length === 0;
+    this.secondsLeft = chosen.length && data.seconds_left ? data.seconds_left : 0;
+    this.tick();
     if (data.error) { this.say(data.error); }
+  };
+
+  // The hold countdown; at zero the seats went back on sale, so the map is read again.
+  Seatmap.prototype.tick = function () {
+    if (this.secondsLeft <= 0) {
+      if (!this.hold.hidden) { this.hold.hidden = true; this.refresh(); }
+      return;
+    }
+    var s = this.secondsLeft % 60;
+    this.holdLeft.textContent = Math.floor(this.secondsLeft / 60) + ":" + (s < 10 ? "0" : "") + s;
+    this.hold.hidden = false;
+    this.secondsLeft -= 1;
   };
 
   Seatmap.prototype.refresh = function () {
