@@ -99,3 +99,20 @@ def test_bad_best_count_is_a_clear_400(client):
     answer = client.post(reverse("tickets:seat_best", args=[session.pk]), {"count": "50"}, **JSON)
     assert answer.status_code == 400
     assert json.loads(answer.content)["error"]
+
+
+def test_the_widget_sends_buyers_of_a_seated_session_to_the_hall_map(client):
+    from urllib.parse import urlencode
+
+    session, _map = seated_session()
+    organizer = session.event.organizer
+    organizer.widget_origins = "https://tickets.partner.kz"
+    organizer.save()
+    query = urlencode(
+        {"event": session.event.slug, "origin": "https://tickets.partner.kz", "lang": "ru"}
+    )
+    start = client.get(reverse("widget:start") + "?" + query)
+    page = client.get(start["Location"]).content.decode()
+    assert f"#session-block-{session.pk}" in page
+    assert "Выбрать места на схеме зала" in page
+    assert f'name="qty_{session.ticket_types.first().pk}"' not in page

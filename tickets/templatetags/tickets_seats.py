@@ -14,7 +14,8 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def seat_plan(context: template.Context, session):
+def session_is_seated(context: template.Context, session) -> bool:
+    """Is the session sold by seats? One query per event and request."""
     request = context.get("request")
     cache = getattr(request, "_tickets_seated_sessions", None) if request else None
     if cache is None or session.event_id not in cache:
@@ -23,7 +24,12 @@ def seat_plan(context: template.Context, session):
         cache[session.event_id] = seated_session_ids(session_ids=ids)
         if request is not None:
             request._tickets_seated_sessions = cache
-    if session.pk not in cache[session.event_id]:
+    return session.pk in cache[session.event_id]
+
+
+@register.simple_tag(takes_context=True)
+def seat_plan(context: template.Context, session):
+    if not session_is_seated(context, session):
         return None
     plan = session_plan(session_id=session.pk)
     if plan is None:
