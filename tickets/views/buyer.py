@@ -19,6 +19,10 @@ from tickets.services.payments import payment_complete, payment_start
 PAID_MESSAGE = _("Payment received. Thank you! Your order is paid.")
 DECLINED_MESSAGE = _("The payment was declined. You can try again.")
 CANCELLED_MESSAGE = _("The order is cancelled and its tickets are back on sale.")
+TOO_LATE_MESSAGE = _(
+    "The payment arrived after the order stopped waiting for it, and its tickets are no longer "
+    "held for you. The money is being returned to your card."
+)
 
 
 def order_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -76,8 +80,10 @@ def test_payment(request: HttpRequest, public_id: str) -> HttpResponse:
         except TicketsError as exc:
             messages.error(request, exc.message)
         else:
-            if approved:
+            if approved and Order.objects.filter(pk=order.pk, status=Order.Status.PAID).exists():
                 messages.success(request, PAID_MESSAGE)
+            elif approved:  # a late payment, refunded (payment_refund_late)
+                messages.warning(request, TOO_LATE_MESSAGE)
             else:
                 messages.error(request, DECLINED_MESSAGE)
         return redirect(order.get_absolute_url())
