@@ -187,3 +187,27 @@ def session_seats_block(
     )
     seated_quantities_sync(session=session)
     return len(seats) - len(already)
+
+
+def session_seating_copy(
+    *, source_session_id: int, target: Session, copies: dict[int, TicketType]
+) -> None:
+    """A duplicated session is sold by the same map, prices and blocks as its source.
+
+    ``copies`` maps each source ticket type id to its copy (inside ``event_duplicate``).
+    """
+    seating = SessionSeating.objects.filter(session_id=source_session_id).first()
+    if seating is None:
+        return
+    SessionSeating.objects.create(session=target, seat_map_id=seating.seat_map_id)
+    SessionSeatPrice.objects.bulk_create(
+        SessionSeatPrice(
+            session=target, category_id=price.category_id, ticket_type=copies[price.ticket_type_id]
+        )
+        for price in SessionSeatPrice.objects.filter(session_id=source_session_id)
+        if price.ticket_type_id in copies
+    )
+    SessionSeatBlock.objects.bulk_create(
+        SessionSeatBlock(session=target, seat_id=block.seat_id, reason=block.reason)
+        for block in SessionSeatBlock.objects.filter(session_id=source_session_id)
+    )

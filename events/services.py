@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.images import cover_copy, cover_process
-from events.models import Event, Session, TicketType, Venue
+from events.models import Event, Session, SessionSeatPrice, TicketType, Venue
+from events.seating_services import session_seating_copy
 from events.signals import event_cancelled
 from organizers.models import Organizer
 from organizers.slugs import unique_slug
@@ -89,14 +90,19 @@ def event_duplicate(*, event: Event) -> Event:
     sessions = event.sessions.prefetch_related("ticket_types").order_by("starts_at", "id")
     for session in sessions:
         ticket_types = list(session.ticket_types.all())
+        source_session_id = session.pk
         session.pk = session.id = None
         session.event = copy
         session.save()
+        copies = {}
         for ticket_type in ticket_types:
+            source_id = ticket_type.pk
             ticket_type.pk = ticket_type.id = None
             ticket_type.session = session
             ticket_type.quantity_taken = 0
             ticket_type.save()
+            copies[source_id] = ticket_type
+        session_seating_copy(source_session_id=source_session_id, target=session, copies=copies)
     cover_copy(source=event, target=copy)
     return copy
 
@@ -238,6 +244,8 @@ def ticket_type_update(*, ticket_type: TicketType, data: dict[str, Any]) -> Tick
     if data.get("sale_ends_at") is None:
         data["sale_ends_at"] = ticket_type.session.starts_at
     quantity = data.pop("quantity")
+    if SessionSeatPrice.objects.filter(ticket_type=ticket_type).exists():
+        quantity = ticket_type.quantity  # a seated type is on sale for its unblocked seats
     updated = TicketType.objects.filter(pk=ticket_type.pk, quantity_taken__lte=quantity).update(
         quantity=quantity
     )

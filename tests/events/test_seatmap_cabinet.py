@@ -208,3 +208,32 @@ def test_staff_see_seat_maps_seats_and_claims_in_the_admin(client):
     assert "Большой зал" in page.content.decode()
     claims = client.get(reverse("admin:tickets_seatclaim_changelist")).content.decode()
     assert "Партер, ряд 1, место 1" in claims
+
+
+def test_a_duplicated_event_is_sold_by_the_same_seats():
+    from events import services
+    from events.models import SessionSeating
+    from events.seating_services import session_seats_block
+
+    session, seat_map = seated_session(rows=3, seats_per_row=5)
+    guest_seat = seat(seat_map, 3, 1)
+    session_seats_block(session=session, seat_ids=[guest_seat.pk], reason="guests")
+    copy = services.event_duplicate(event=session.event)
+    new_session = copy.sessions.get()
+    assert SessionSeating.objects.get(session=new_session).seat_map == seat_map
+    prices = dict(new_session.seat_prices.values_list("category__name", "ticket_type__session"))
+    assert prices == {"VIP": new_session.pk, "Партер": new_session.pk}
+    assert new_session.seat_blocks.get().seat == guest_seat
+    assert TicketType.objects.get(session=new_session, name_ru="Партер").quantity == 4
+
+
+def test_the_quantity_of_a_seated_ticket_type_follows_its_seats():
+    from events import services
+
+    session, _map = seated_session(rows=3, seats_per_row=5)
+    stalls = TicketType.objects.get(session=session, name_ru="Партер")
+    services.ticket_type_update(
+        ticket_type=stalls, data={"quantity": 99, "price": Decimal("7000"), "name_ru": "Партер"}
+    )
+    stalls.refresh_from_db()
+    assert (stalls.quantity, stalls.price) == (5, Decimal("7000"))
