@@ -237,3 +237,14 @@ def test_the_quantity_of_a_seated_ticket_type_follows_its_seats():
     )
     stalls.refresh_from_db()
     assert (stalls.quantity, stalls.price) == (5, Decimal("7000"))
+
+
+def test_the_event_list_links_to_seat_maps_and_each_session_to_its_seating(owner, session):
+    slug = session.event.organizer.slug
+    page = owner.get(reverse("events_cabinet:event_list", args=[slug])).content.decode()
+    assert reverse("events_cabinet:seat_map_list", args=[slug]) in page
+    detail = owner.get(reverse("events_cabinet:event_detail", args=[slug, session.event.pk]))
+    assert (
+        reverse("events_cabinet:session_seating", args=[slug, session.pk])
+        in detail.content.decode()
+    )
