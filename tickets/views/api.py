@@ -51,6 +51,19 @@ def _no_event() -> JsonResponse:
     )
 
 
+def _well_formed(data: object) -> bool:
+    """``code`` and ``event`` strings, ``session`` an integer or absent (as documented)."""
+    if not isinstance(data, dict):
+        return False
+    code, event, session = data.get("code"), data.get("event"), data.get("session")
+    return (
+        isinstance(code, str)
+        and bool(code.strip())
+        and isinstance(event, str)
+        and (session is None or (isinstance(session, int) and not isinstance(session, bool)))
+    )
+
+
 @csrf_exempt
 @require_POST
 def api_checkin(request: HttpRequest) -> JsonResponse:
@@ -66,19 +79,29 @@ def api_checkin(request: HttpRequest) -> JsonResponse:
         data = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError):
         data = None
-    if not isinstance(data, dict) or not str(data.get("code") or "").strip():
+    if not _well_formed(data):
         return JsonResponse(
             {"error": "bad_request", "message": _("Send JSON with “code” and “event”.")},
             status=400,
         )
-    event = _event(device, data.get("event") or "")
+    event = _event(device, data["event"])
     if event is None:
         return _no_event()
+    session = _session_or_none(event, data.get("session"))
+    if data.get("session") is not None and session is None:
+        # A scanner set up for one session must never fall back to "any session".
+        return JsonResponse(
+            {
+                "error": "unknown_session",
+                "message": _("Choose the event (and the session) to scan tickets for."),
+            },
+            status=404,
+        )
     answer = checkin_scan(
         organizer=device.organizer,
         event=event,
-        session=_session_or_none(event, data.get("session")),
-        code=str(data["code"]),
+        session=session,
+        code=data["code"],
         device=device,
     )
     return JsonResponse(answer.as_json())
