@@ -145,3 +145,43 @@ def test_paying_an_order_records_its_pdf_and_email_in_the_outbox(broker):
         OutboxMessage.objects.filter(dispatched_at__isnull=True).values_list("task_name", flat=True)
     )
     assert {"tickets.tasks.order_pdf_task", "tickets.tasks.tickets_email_task"} <= names
+
+
+@pytest.mark.services
+def test_relays_running_at_once_send_each_message_exactly_once(broker):
+    """On PostgreSQL the relays lock what they send (SKIP LOCKED): no message goes twice."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    assert connection.vendor == "postgresql"
+    broker.up = False
+    with transaction.atomic():
+        for n in range(30):
+            email_enqueue(_letter(f"buyer{n}@example.kz"))
+    broker.up = True
+    slow_send = celery_app.send_task
+
+    def send_slowly(*args, **kwargs):
+        time.sleep(0.01)  # widen the window in which the relays overlap
+        return slow_send(*args, **kwargs)
+
+    celery_app.send_task = send_slowly
+    counts: list[int] = []
+
+    def relay() -> None:
+        try:
+            counts.append(outbox.outbox_relay(batch_size=5))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=relay) for _n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    recipients = [args[0]["to"][0] for _name, args, _kwargs in broker.sent]
+    assert sorted(recipients) == sorted(f"buyer{n}@example.kz" for n in range(30))
+    assert sum(counts) == 30
+    assert not OutboxMessage.objects.filter(dispatched_at__isnull=True).exists()
