@@ -30,7 +30,9 @@ run: syscheck
 test: syscheck
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Benchmarks (needs the local PostgreSQL and Redis): prints a table, writes bench/results/.
+# Benchmarks: starts the local PostgreSQL and Redis if they are down, then gunicorn and Celery on
+# a bench database; prints a table, writes bench/results/latest.json. BENCH_ARGS=--quick: smoke run.
+BENCH_ARGS ?=
 bench: syscheck
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 

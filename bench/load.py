@@ -19,6 +19,15 @@ class LoadResult:
     seconds: float = 0.0
     latencies_ms: list[float] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
+    server_cpu_seconds: float | None = None
+
+    def add(self, other: LoadResult) -> None:
+        self.completed += other.completed
+        self.seconds += other.seconds
+        self.latencies_ms.extend(other.latencies_ms)
+        self.errors.update(other.errors)
+        if other.server_cpu_seconds is not None:
+            self.server_cpu_seconds = (self.server_cpu_seconds or 0.0) + other.server_cpu_seconds
 
     @property
     def per_second(self) -> float:
@@ -31,7 +40,13 @@ class LoadResult:
         return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))]
 
     def summary(self) -> dict[str, float | int | dict[str, int]]:
+        cpu = {}
+        if self.server_cpu_seconds is not None and self.completed:
+            cpu["server_cpu_ms_per_request"] = round(
+                self.server_cpu_seconds * 1000 / self.completed, 2
+            )
         return {
+            **cpu,
             "completed": self.completed,
             "per_second": round(self.per_second, 1),
             "p50_ms": round(self.percentile(50), 1),
@@ -91,6 +106,39 @@ def run_load(
 
     asyncio.run(main())
     return result
+
+
+@dataclass(frozen=True)
+class Target:
+    """What one window of an interleaved measurement loads and how its server's CPU is read."""
+
+    base_url: str
+    scenario: Scenario
+    cpu_seconds: Callable[[], float]
+
+
+def run_interleaved(
+    targets: dict[str, Target], *, clients: int, seconds: float, rounds: int = 4
+) -> dict[str, LoadResult]:
+    """Load each target for ``seconds`` in total, in ``rounds`` alternating windows.
+
+    Alternating (and reversing the order every round) lets a busy neighbour slow every target
+    alike, so the ratios between them hold even when the machine is shared.
+    """
+    totals = {name: LoadResult(server_cpu_seconds=0.0) for name in targets}
+    names = list(targets)
+    for name in names:  # warm: connections, templates, caches
+        run_load(targets[name].base_url, targets[name].scenario, clients=clients, seconds=1.0)
+    for round_ in range(rounds):
+        for name in names if round_ % 2 == 0 else reversed(names):
+            target = targets[name]
+            cpu_before = target.cpu_seconds()
+            part = run_load(
+                target.base_url, target.scenario, clients=clients, seconds=seconds / rounds
+            )
+            part.server_cpu_seconds = target.cpu_seconds() - cpu_before
+            totals[name].add(part)
+    return totals
 
 
 def get_page(path: str) -> Scenario:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import signal
 import subprocess
 import sys
 import time
@@ -22,20 +23,23 @@ from bench.hot_row import raw_updates_per_second
 from bench.iplog import measure_iplog
 from bench.pages import measure_pages
 from bench.pdf import measure_pdf
-from bench.rush import run_rush
-from bench.soak import run_soak
+from bench.rush import RUSH_ENV, run_rush, seed_ticket_types
+from bench.soak import ENDLESS, run_soak
 from bench.stack import (
     ROOT,
     Stack,
     bench_env,
     ensure_postgres_connections,
     ensure_services,
+    flush_broker,
     recreate_database,
 )
 from bench.targets import judge
 
 RESULTS = ROOT / "bench" / "results"
 CLIENTS = (8, 32, 128)
+PRICE = Decimal(5000)
+RUSH_KINDS = (("free", Decimal(0)), ("paid", PRICE))
 
 
 def seed(events: int) -> None:
@@ -89,8 +93,13 @@ def _cpu_model() -> str:
     return platform.processor()
 
 
-def step(title: str, started: float) -> None:
+def step(title: str, started: float, report: dict | None = None) -> None:
+    """Say what runs next; keep the figures so far (a long run stopped halfway is not lost)."""
     print(f"bench: {title} ({time.monotonic() - started:.0f} s)", flush=True)
+    if report is not None:
+        RESULTS.mkdir(exist_ok=True)
+        partial = json.dumps(report, indent=2, ensure_ascii=False, default=str)
+        (RESULTS / "partial.json").write_text(partial)
 
 
 def main() -> int:
@@ -98,63 +107,84 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=8.0, help="per page measurement")
     parser.add_argument("--clients", type=int, default=16, help="page benchmark clients")
     parser.add_argument("--soak-seconds", type=float, default=300.0, help="soak length")
+    parser.add_argument("--tickets", type=int, default=1_000, help="M, tickets on sale a rush")
+    parser.add_argument("--rush-seconds", type=float, default=300.0, help="cap on one rush")
     parser.add_argument("--quick", action="store_true", help="short runs for a smoke check")
     args = parser.parse_args()
     seconds = 2.0 if args.quick else args.seconds
     soak_seconds = min(args.soak_seconds, 20.0) if args.quick else args.soak_seconds
     started = time.monotonic()
+    # Stopped from outside: unwind, so that gunicorn and Celery are stopped with the bench.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     ensure_services()
     ensure_postgres_connections(300)
     report: dict[str, object] = {"machine": machine(), "quick": args.quick}
-    step("fresh bench database", started)
+    step("fresh bench database", started, report)
     recreate_database()
 
     pages: dict[str, dict] = {}
-    for events in (100, 10_000):
-        seed(events)
-        step(f"pages with {events} events", started)
-        with Stack() as stack:
-            pages[str(events)] = measure_pages(stack, clients=args.clients, seconds=seconds)
+    report["pages"] = {"by_events": pages}
+    # One server for the page figures (the pages read the database fresh on every request,
+    # so seeding more events under a running server is fine) and its twin without the IP log.
+    with Stack(extra_env=RUSH_ENV) as web:
+        for events in (100, 10_000):
+            step(f"pages with {events} events", started, report)
+            seed(events)
+            pages[str(events)] = measure_pages(web, clients=args.clients, seconds=seconds)
+        step("IP log on and off", started, report)
+        report["iplog"] = measure_iplog(web, clients=args.clients, seconds=seconds)
+    # Page cost at 10,000 events over at 100: server CPU per request (steady on a shared
+    # machine, the two are measured minutes apart) and, for reference, requests/s.
     flat = {
-        name: round(pages["100"][name]["per_second"] / (pages["10000"][name]["per_second"] or 1), 3)
+        name: {
+            "cpu": round(
+                pages["10000"][name].get("server_cpu_ms_per_request", 0)
+                / (pages["100"][name].get("server_cpu_ms_per_request") or 1),
+                3,
+            ),
+            "requests": round(
+                pages["100"][name]["per_second"] / (pages["10000"][name]["per_second"] or 1), 3
+            ),
+        }
         for name in pages["100"]
     }
     report["pages"] = {"by_events": pages, "cost_10000_vs_100": flat}
 
-    step("IP log on and off", started)
-    report["iplog"] = measure_iplog(clients=args.clients, seconds=seconds)
-
-    step("raw hot-row updates", started)
+    step("raw hot-row updates", started, report)
     report["hot_row"] = {
         str(k): raw_updates_per_second(connections=k, cap=2_000 if args.quick else 20_000)
         for k in CLIENTS
     }
-    quantity = 200 if args.quick else 1_000
+
+    quantity = min(args.tickets, 200) if args.quick else args.tickets
+    runs = [(kind, price, k) for kind, price in RUSH_KINDS for k in CLIENTS]
+    sales = seed_ticket_types([(price, quantity) for _, price, _ in runs] + [(PRICE, ENDLESS)])
     rush: dict[str, dict] = {}
-    memory: dict[str, float] = {}
-    for kind, price in (("free", Decimal(0)), ("paid", Decimal(5000))):
-        for k in CLIENTS:
-            step(f"on-sale rush, {kind}, K={k}", started)
-            figures = run_rush(clients=k, quantity=quantity, price=price, seconds=600)
+    report["rush"] = rush
+    flush_broker()
+    # gunicorn and one Celery process (printing PDFs and sending e-mails of the paid orders),
+    # as in production; the same servers then take the soak, so it starts warm.
+    with Stack(celery_concurrency=1, extra_env=RUSH_ENV) as shop:
+        for (kind, _, k), sale in zip(runs, sales, strict=False):
+            step(f"on-sale rush, {kind}, K={k}", started, report)
+            figures = run_rush(shop, sale, clients=k, seconds=args.rush_seconds)
             figures["ratio_to_raw_updates"] = round(
                 figures["per_second"] / report["hot_row"][str(k)]["per_second"], 3
             )
             rush[f"{kind}-{k}"] = figures
-            for key, value in figures.pop("memory").items():
-                memory[key] = max(memory.get(key, 0.0), value)
-    for kind in ("free", "paid"):
+        report["memory_during_rush"] = shop.rss_mb()
+        step(f"soak, {soak_seconds:.0f} s", started, report)
+        report["soak"] = run_soak(shop, sales[-1], seconds=soak_seconds, clients=32)
+    flush_broker()
+    for kind, _ in RUSH_KINDS:
         rush[f"{kind}-scaling_128_vs_8"] = round(
             rush[f"{kind}-128"]["per_second"] / (rush[f"{kind}-8"]["per_second"] or 1), 3
         )
     report["rush"] = rush
-    report["memory_during_rush"] = memory
 
-    step("PDF tickets", started)
+    step("PDF tickets", started, report)
     report["pdf"] = measure_pdf(batch_tickets=200 if args.quick else 1_000, repeats=15)
-
-    step(f"soak, {soak_seconds:.0f} s", started)
-    report["soak"] = run_soak(seconds=soak_seconds, clients=32)
 
     report["targets"] = judge(report)
     report["elapsed_seconds"] = round(time.monotonic() - started)
@@ -167,25 +197,35 @@ def main() -> int:
 
 def print_table(report: dict) -> None:
     print(f"\nMachine: {report['machine']}")
-    print("\nPages (requests/s, p99 ms, ratio to the trivial view)")
-    print(f"{'page':<12}{'events':>8}{'req/s':>10}{'p99':>9}{'ratio':>8}{'errors':>8}")
+    print(
+        "\nPages (requests/s, p99 ms, ratio to the trivial view; server CPU ms per request"
+        " and the trivial view's CPU ÷ the page's)"
+    )
+    print(
+        f"{'page':<12}{'events':>8}{'req/s':>9}{'p99':>9}{'ratio':>8}{'cpu ms':>9}"
+        f"{'cpu ratio':>10}{'errors':>8}"
+    )
     for events, pages in report["pages"]["by_events"].items():
         for name, fig in pages.items():
             errors = sum(fig["errors"].values())
             print(
-                f"{name:<12}{events:>8}{fig['per_second']:>10}{fig['p99_ms']:>9}"
-                f"{fig['ratio_to_trivial']:>8}{errors:>8}"
+                f"{name:<12}{events:>8}{fig['per_second']:>9}{fig['p99_ms']:>9}"
+                f"{fig['ratio_to_trivial']:>8}{fig.get('server_cpu_ms_per_request', '-')!s:>9}"
+                f"{fig['cpu_ratio_to_trivial']:>10}{errors:>8}"
             )
-    print("\nPage cost at 10,000 events ÷ at 100 events (target ≤ 1.2):")
+    print("\nPage cost at 10,000 events ÷ at 100 events (target ≤ 1.2): server CPU, req/s")
     for name, ratio in report["pages"]["cost_10000_vs_100"].items():
-        print(f"  {name:<12}{ratio}")
+        print(f"  {name:<12}{ratio['cpu']:>8}{ratio['requests']:>8}")
     print("\nRaw hot-row limit (conditional UPDATE on one row)")
     for k, fig in report["hot_row"].items():
         print(f"  K={k:<5}{fig['per_second']:>10} updates/s  oversold={fig['oversold']}")
-    print("\nOn-sale rush (orders/s; ratio to raw updates/s at the same K; target ≥ 0.40 at K=32)")
+    print(
+        "\nOn-sale rush (orders/s; ratio to raw updates/s at the same K, target ≥ 0.40 at K=32;"
+        " server CPU ms per order: gunicorn, Celery, PostgreSQL)"
+    )
     print(
         f"{'run':<12}{'orders/s':>10}{'p50':>8}{'p95':>8}{'p99':>8}{'ratio':>8}"
-        f"{'sold':>6}{'oversold':>9}{'orphans':>8}  errors"
+        f"{'cpu ms':>8}{'sold':>6}{'oversold':>9}{'orphans':>8}  errors"
     )
     for name, fig in report["rush"].items():
         if not isinstance(fig, dict):
@@ -194,7 +234,8 @@ def print_table(report: dict) -> None:
         check = fig["check"]
         print(
             f"{name:<12}{fig['per_second']:>10}{fig['p50_ms']:>8}{fig['p95_ms']:>8}"
-            f"{fig['p99_ms']:>8}{fig['ratio_to_raw_updates']:>8}{check['sold_paid']:>6}"
+            f"{fig['p99_ms']:>8}{fig['ratio_to_raw_updates']:>8}"
+            f"{fig.get('server_cpu_ms_per_request', '-')!s:>8}{check['sold_paid']:>6}"
             f"{check['oversold']:>9}{check['orders_without_tickets']:>8}  {fig['errors']}"
         )
     print_rest(report)
@@ -206,7 +247,7 @@ def print_rest(report: dict) -> None:
         print(
             f"  {name:<10} on {fig['on']['per_second']:>8}  off {fig['off']['per_second']:>8}"
             f"  p99 {fig['on']['p99_ms']}/{fig['off']['p99_ms']} ms"
-            f"  slower by {fig['overhead_pct']} %"
+            f"  slower by {fig['overhead_pct']} %, server CPU +{fig['cpu_overhead_pct']} %"
         )
     render = report["pdf"]["render"]
     print(
@@ -225,7 +266,7 @@ def print_rest(report: dict) -> None:
         f" {celery['seconds']} s = {celery['tickets_per_second']} tickets/s;"
         f" every file valid: {celery['all_valid']} {celery['problems']}"
     )
-    print(f"\nPeak RSS per worker during the rush (MB): {report['memory_during_rush']}")
+    print(f"\nPeak RSS of the largest worker during the rush (MB): {report['memory_during_rush']}")
     soak = report["soak"]
     print(
         f"\nSoak: {soak['seconds']} s, K={soak['clients']}: {soak['completed']} orders,"

@@ -20,13 +20,16 @@ import httpx
 import psycopg
 
 from bench.load import run_load
-from bench.stack import ROOT, Stack, bench_env, database_url, flush_broker
+from bench.stack import ROOT, Stack, bench_env, database_url
 
 CP_SECRET = "bench-cloudpayments-secret"
 RUSH_ENV = {
     "TICKETS_PAYMENT_PROVIDERS": "cloudpayments",
     "CLOUDPAYMENTS_PUBLIC_ID": "bench-public-id",
     "CLOUDPAYMENTS_API_SECRET": CP_SECRET,
+    # As behind nginx: the client address comes from X-Forwarded-For, so that the per-IP
+    # checkout limit sees many buyers rather than one bench machine.
+    "IP_LOG_TRUSTED_PROXY_COUNT": "1",
 }
 ORDER_PATH = re.compile(r"/orders/([A-Z0-9]+)/")
 
@@ -37,24 +40,35 @@ class Buyer:
     cookies: str = ""
 
 
-def seed_ticket_type(*, price: Decimal, quantity: int) -> tuple[int, int, str]:
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.seed_rush",
-            "--price",
-            str(price),
-            "--quantity",
-            str(quantity),
-        ],
+@dataclass(frozen=True)
+class OnSale:
+    """A ticket type put on sale for one rush."""
+
+    session_id: int
+    ticket_type_id: int
+    slug: str
+    price: Decimal
+    quantity: int
+
+
+def seed_ticket_types(sales: list[tuple[Decimal, int]]) -> list[OnSale]:
+    """One fresh event and ticket type for each (price, quantity), made in one process."""
+    args = []
+    for price, quantity in sales:
+        args += ["--price", str(price), "--quantity", str(quantity)]
+    lines = subprocess.run(
+        [sys.executable, "-m", "bench.seed_rush", *args],
         cwd=ROOT,
         env=bench_env(**RUSH_ENV),
         check=True,
         capture_output=True,
         text=True,
-    ).stdout.split()
-    return int(out[0]), int(out[1]), out[2]
+    ).stdout.splitlines()
+    made = []
+    for line, (price, quantity) in zip(lines, sales, strict=True):
+        session_id, ticket_type_id, slug = line.split()
+        made.append(OnSale(int(session_id), int(ticket_type_id), slug, price, quantity))
+    return made
 
 
 def pay_notification(order_code: str, amount: Decimal) -> tuple[bytes, dict[str, str]]:
@@ -79,6 +93,10 @@ def _cookie_header(client: httpx.AsyncClient) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in client.cookies.jar)
 
 
+def _buyer_address(n: int) -> str:
+    return f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
+
+
 def rush_scenario(*, session_id: int, ticket_type_id: int, slug: str, price: Decimal):
     buyers: dict[int, Buyer] = {}
     serial = itertools.count()
@@ -90,7 +108,12 @@ def rush_scenario(*, session_id: int, ticket_type_id: int, slug: str, price: Dec
             if page.status_code != 200:
                 return f"event_page_{page.status_code}"
             buyer.csrf = client.cookies.get("csrftoken") or ""
-        headers = {"Cookie": _cookie_header(client)}
+        # Every order is a new buyer: a new session (so a new cart) from a new address, as in
+        # a real rush; the CSRF cookie is kept to spare a page view per order.
+        n = next(serial)
+        client.cookies.delete("sessionid")
+        forwarded = {"X-Forwarded-For": _buyer_address(n)}
+        headers = {"Cookie": _cookie_header(client), **forwarded}
         reserve = await client.post(
             "/orders/cart/",
             data={
@@ -104,7 +127,6 @@ def rush_scenario(*, session_id: int, ticket_type_id: int, slug: str, price: Dec
             return f"reserve_{reserve.status_code}"
         if "/orders/checkout/" not in reserve.headers.get("location", ""):
             return "stop"  # sent back to the event page: sold out
-        n = next(serial)
         checkout = await client.post(
             "/orders/checkout/",
             data={
@@ -116,7 +138,7 @@ def rush_scenario(*, session_id: int, ticket_type_id: int, slug: str, price: Dec
                 "consent_processing": "on",
                 "idempotency_key": uuid.uuid4().hex,
             },
-            headers={"Cookie": _cookie_header(client)},
+            headers={"Cookie": _cookie_header(client), **forwarded},
         )
         match = ORDER_PATH.search(checkout.headers.get("location", ""))
         if checkout.status_code != 302 or not match:
@@ -157,24 +179,27 @@ def verify(ticket_type_id: int, quantity: int) -> dict[str, int]:
     }
 
 
-def run_rush(*, clients: int, quantity: int, price: Decimal, seconds: float) -> dict:
-    session_id, ticket_type_id, slug = seed_ticket_type(price=price, quantity=quantity)
-    flush_broker()
-    # One Celery process prints the PDFs and sends the e-mails of paid orders, as in production.
-    with Stack(celery_concurrency=1, extra_env=RUSH_ENV) as stack:
-        result = run_load(
-            stack.base_url,
-            rush_scenario(
-                session_id=session_id, ticket_type_id=ticket_type_id, slug=slug, price=price
-            ),
-            clients=clients,
-            seconds=seconds,
-        )
-        memory = stack.rss_mb()
+def run_rush(stack: Stack, sale: OnSale, *, clients: int, seconds: float) -> dict:
+    """``clients`` buyers against ``sale`` until it is sold out (or ``seconds`` pass).
+
+    Server CPU per order counts gunicorn, the Celery worker and the database backends.
+    """
+    cpu_before = stack.cpu_seconds()
+    result = run_load(
+        stack.base_url,
+        rush_scenario(
+            session_id=sale.session_id,
+            ticket_type_id=sale.ticket_type_id,
+            slug=sale.slug,
+            price=sale.price,
+        ),
+        clients=clients,
+        seconds=seconds,
+    )
+    result.server_cpu_seconds = stack.cpu_seconds() - cpu_before
     return {
         "clients": clients,
-        "kind": "free" if price == 0 else "paid",
+        "kind": "free" if sale.price == 0 else "paid",
         **result.summary(),
-        "check": verify(ticket_type_id, quantity),
-        "memory": memory,
+        "check": verify(sale.ticket_type_id, sale.quantity),
     }

@@ -1,6 +1,7 @@
-"""A fresh ticket type for one on-sale rush: ``python -m bench.seed_rush --price P --quantity M``.
+"""Fresh ticket types for on-sale rushes: ``python -m bench.seed_rush --price P --quantity M``.
 
-Prints ``<session id> <ticket type id> <event slug>``. Runs with the bench settings.
+Each ``--price``/``--quantity`` pair (repeatable, in order) gets its own event and prints a line
+``<session id> <ticket type id> <event slug>``. Runs with the bench settings.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from decimal import Decimal
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--price", type=Decimal, required=True)
-    parser.add_argument("--quantity", type=int, required=True)
+    parser.add_argument("--price", type=Decimal, action="append", required=True)
+    parser.add_argument("--quantity", type=int, action="append", required=True)
     args = parser.parse_args()
+    if len(args.price) != len(args.quantity):
+        parser.error("give as many --quantity as --price")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eventum.settings")
     import django
 
@@ -26,27 +29,28 @@ def main() -> None:
     from events.models import Event, Session, TicketType
 
     template = Event.objects.get(slug="bench-event")
-    slug = f"rush-{uuid.uuid4().hex[:10]}"
-    event = Event.objects.create(
-        slug=slug,
-        title_ru="Старт продаж",
-        title="Старт продаж",
-        organizer=template.organizer,
-        category=template.category,
-        venue=template.venue,
-        status=Event.Status.PUBLISHED,
-        published_at=timezone.now(),
-    )
-    session = Session.objects.create(event=event, starts_at=timezone.now() + timedelta(days=30))
-    ticket_type = TicketType.objects.create(
-        session=session,
-        name_ru="Танцпол",
-        name="Танцпол",
-        price=args.price,
-        quantity=args.quantity,
-        max_per_order=1,
-    )
-    print(session.pk, ticket_type.pk, slug)
+    for price, quantity in zip(args.price, args.quantity, strict=True):
+        slug = f"rush-{uuid.uuid4().hex[:10]}"
+        event = Event.objects.create(
+            slug=slug,
+            title_ru="Старт продаж",
+            title="Старт продаж",
+            organizer=template.organizer,
+            category=template.category,
+            venue=template.venue,
+            status=Event.Status.PUBLISHED,
+            published_at=timezone.now(),
+        )
+        session = Session.objects.create(event=event, starts_at=timezone.now() + timedelta(days=30))
+        ticket_type = TicketType.objects.create(
+            session=session,
+            name_ru="Танцпол",
+            name="Танцпол",
+            price=price,
+            quantity=quantity,
+            max_per_order=1,
+        )
+        print(session.pk, ticket_type.pk, slug)
 
 
 if __name__ == "__main__":

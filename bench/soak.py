@@ -10,17 +10,24 @@ from __future__ import annotations
 
 import threading
 import time
-from decimal import Decimal
 
 import psycopg
 import redis
 
 from bench.load import LoadResult, run_load
-from bench.rush import RUSH_ENV, rush_scenario, seed_ticket_type, verify
-from bench.stack import BROKER_URL, DB_NAME, PG_ADMIN_DSN, Stack, flush_broker
+from bench.rush import OnSale, rush_scenario, verify
+from bench.stack import BROKER_URL, DB_NAME, PG_ADMIN_DSN, Stack
 
-PRICE = Decimal(5000)
+# A soak sells from a ticket type with this many tickets, so it never sells out.
 ENDLESS = 10_000_000
+
+
+def _error_count(result: LoadResult) -> int:
+    while True:  # the load loop may add a new kind of error while we count
+        try:
+            return sum(result.errors.values())
+        except RuntimeError:
+            continue
 
 
 def _sample(stack: Stack, result: LoadResult, conn: psycopg.Connection, started: float) -> dict:
@@ -32,7 +39,7 @@ def _sample(stack: Stack, result: LoadResult, conn: psycopg.Connection, started:
     return {
         "t": round(time.monotonic() - started, 1),
         "completed": result.completed,
-        "errors": sum(dict(result.errors).values()),
+        "errors": _error_count(result),
         "gunicorn_rss_mb": [round(current, 1) for current, _ in memory.get("gunicorn", [])],
         "celery_rss_mb": [round(current, 1) for current, _ in memory.get("celery", [])],
         "db_connections": connections,
@@ -50,17 +57,14 @@ def _growth(samples: list[dict], key: str) -> dict[str, float]:
     }
 
 
-def run_soak(*, seconds: float, clients: int, sample_every: float = 10.0) -> dict:
-    """Buy for ``seconds`` with ``clients`` buyers; sample the stack while it runs."""
-    session_id, ticket_type_id, slug = seed_ticket_type(price=PRICE, quantity=ENDLESS)
-    flush_broker()
+def run_soak(
+    stack: Stack, sale: OnSale, *, seconds: float, clients: int, sample_every: float = 10.0
+) -> dict:
+    """Buy from ``sale`` (which must not sell out) for ``seconds``; sample ``stack`` meanwhile."""
     result = LoadResult()
     samples: list[dict] = []
     stop = threading.Event()
-    with (
-        Stack(celery_concurrency=1, extra_env=RUSH_ENV) as stack,
-        psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn,
-    ):
+    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
         started = time.monotonic()
 
         def sampler() -> None:
@@ -74,7 +78,10 @@ def run_soak(*, seconds: float, clients: int, sample_every: float = 10.0) -> dic
         run_load(
             stack.base_url,
             rush_scenario(
-                session_id=session_id, ticket_type_id=ticket_type_id, slug=slug, price=PRICE
+                session_id=sale.session_id,
+                ticket_type_id=sale.ticket_type_id,
+                slug=sale.slug,
+                price=sale.price,
             ),
             clients=clients,
             seconds=seconds,
@@ -84,7 +91,6 @@ def run_soak(*, seconds: float, clients: int, sample_every: float = 10.0) -> dic
         thread.join()
         samples.append(_sample(stack, result, conn, started))
         peak = stack.rss_mb()
-    flush_broker()
     connections = [sample["db_connections"] for sample in samples]
     return {
         "seconds": round(result.seconds, 1),
@@ -98,6 +104,6 @@ def run_soak(*, seconds: float, clients: int, sample_every: float = 10.0) -> dic
             "max": max(connections),
         },
         "celery_queue_last": samples[-1]["celery_queue"],
-        "check": verify(ticket_type_id, ENDLESS),
+        "check": verify(sale.ticket_type_id, sale.quantity),
         "samples": samples,
     }

@@ -15,6 +15,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import httpx
 import psutil
@@ -151,6 +152,47 @@ def recreate_database() -> None:
     manage("collectstatic", "--noinput")
 
 
+# CPU seconds last seen per process (pid and start time): a process that has exited since (a
+# database connection closed after CONN_MAX_AGE) keeps counting with its last figure, so the
+# totals below only ever grow.
+_cpu_seen: dict[tuple[int, float], float] = {}
+
+
+def _cpu(process: psutil.Process) -> float:
+    try:
+        key = (process.pid, process.create_time())
+        times = process.cpu_times()
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return 0.0
+    _cpu_seen[key] = times.user + times.system
+    return _cpu_seen[key]
+
+
+def _cpu_total(processes: list[psutil.Process], keys: set[tuple[int, float]]) -> float:
+    for process in processes:
+        _cpu(process)
+        try:
+            keys.add((process.pid, process.create_time()))
+        except psutil.NoSuchProcess:
+            continue
+    return sum(_cpu_seen.get(key, 0.0) for key in keys)
+
+
+_database_backends: set[tuple[int, float]] = set()
+
+
+def database_cpu_seconds() -> float:
+    """CPU time of the PostgreSQL backends serving the bench database (found by their title)."""
+    marker = f" {DB_NAME} "
+    backends = [
+        process
+        for process in psutil.process_iter(["cmdline"])
+        if " ".join(process.info["cmdline"] or []).startswith("postgres:")
+        and marker in " ".join(process.info["cmdline"] or [])
+    ]
+    return _cpu_total(backends, _database_backends)
+
+
 def _peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -168,6 +210,8 @@ class Stack:
     port: int = PORT
     extra_env: dict[str, str] = field(default_factory=dict)
     processes: list[subprocess.Popen] = field(default_factory=list)
+    logs: list[IO[bytes]] = field(default_factory=list)
+    cpu_keys: set[tuple[int, float]] = field(default_factory=set)
 
     @property
     def base_url(self) -> str:
@@ -209,6 +253,7 @@ class Stack:
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.DEVNULL,
+                stderr=self._log("gunicorn"),
             )
         )
 
@@ -233,8 +278,16 @@ class Stack:
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.DEVNULL,
+                stderr=self._log("celery"),
             )
         )
+
+    def _log(self, name: str) -> IO[bytes]:
+        """Server output goes to a file next to the bench's scratch data, not the table."""
+        SCRATCH.mkdir(parents=True, exist_ok=True)
+        handle = (SCRATCH / f"{name}-{self.port}.log").open("ab")
+        self.logs.append(handle)
+        return handle
 
     def _wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
@@ -268,6 +321,20 @@ class Stack:
             result[name] = sizes
         return result
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by this stack's workers and the bench database's backends.
+
+        On a machine shared with other work, CPU time per request is steadier than requests
+        per second: a neighbour's load stretches the wall clock, not the work done.
+        """
+        children: list[psutil.Process] = []
+        for process in self.processes:
+            try:
+                children += psutil.Process(process.pid).children(recursive=True)
+            except psutil.NoSuchProcess:
+                continue
+        return _cpu_total(children, self.cpu_keys) + database_cpu_seconds()
+
     def rss_mb(self) -> dict[str, float]:
         """Peak resident memory so far of the largest gunicorn and Celery worker process."""
         return {
@@ -284,3 +351,5 @@ class Stack:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+        for handle in self.logs:
+            handle.close()

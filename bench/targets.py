@@ -30,12 +30,15 @@ def judge(report: dict) -> list[dict]:
     targets.append(
         _target("rush: exactly M sold, no oversell, no orphan", oversold, "0 oversold", exact)
     )
-    event = pages["by_events"]["10000"]["event"]["ratio_to_trivial"]
-    targets.append(_target("event page ÷ trivial view", event, "≥ 0.5", event >= 0.5))
+    # Judged on server CPU per request: requests/s on a shared machine is bound by the load
+    # generator as much as by the server (both figures are in the table).
+    event = pages["by_events"]["10000"]["event"]["cpu_ratio_to_trivial"]
+    targets.append(_target("event page ÷ trivial view (server CPU)", event, "≥ 0.5", event >= 0.5))
     for name, cost in pages["cost_10000_vs_100"].items():
         if name != "trivial":
+            cpu = cost["cpu"]
             targets.append(
-                _target(f"{name} page cost 10,000 ÷ 100 events", cost, "≤ 1.2", cost <= 1.2)
+                _target(f"{name} page CPU cost 10,000 ÷ 100 events", cpu, "≤ 1.2", cpu <= 1.2)
             )
     one = render["one_ticket_vs_hello"]
     targets.append(_target("PDF one ticket ÷ hello page", one, "≤ 1.5", one <= 1.5))
