@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "eventum.health.HealthCheckMiddleware",
+    "eventum.request_guards.NulCharacterGuardMiddleware",  # NUL in the URL: 400, not a 500
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from tests.tickets.delivery_helpers import paid_order
@@ -21,8 +23,26 @@ from tickets.services.checkin import qr_payload, scanner_device_create
 
 SPEC = Path(__file__).resolve().parents[2] / "tickets" / "openapi" / "checkin.yaml"
 
+_handler = WSGIHandler()
+
+
+def _app(environ, start_response):
+    """Django's WSGI handler as its test client runs it: the request must not close the test's
+    database connection (it would on PostgreSQL, where the test runs inside a transaction)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        response = _handler(environ, start_response)
+        body = b"".join(response)
+        response.close()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+    return [body]
+
+
 schema = schemathesis.openapi.from_path(str(SPEC))
-schema.app = WSGIHandler()
+schema.app = _app
 
 
 @pytest.fixture

@@ -60,6 +60,7 @@ def _well_formed(data: object) -> bool:
         isinstance(code, str)
         and bool(code.strip())
         and isinstance(event, str)
+        and "\x00" not in code + event  # PostgreSQL cannot even compare text with NUL
         and (session is None or (isinstance(session, int) and not isinstance(session, bool)))
     )
 
