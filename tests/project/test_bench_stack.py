@@ -1,0 +1,104 @@
+"""`make bench` shares the machine's PostgreSQL: it restarts it only when it must."""
+
+import subprocess
+
+import psycopg
+import pytest
+
+from bench import stack
+from bench.targets import judge
+
+
+class _Server:
+    """Stands in for the PostgreSQL admin connection: answers SHOW and records ALTER SYSTEM."""
+
+    def __init__(self, max_connections: int) -> None:
+        self.max_connections = max_connections
+        self.statements: list[str] = []
+
+    def __call__(self, *args, **kwargs):
+        return self
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def execute(self, sql: str, *params):
+        self.statements.append(sql)
+        server = self
+
+        class _Result:
+            def fetchone(self):
+                return (str(server.max_connections),)
+
+        return _Result()
+
+
+@pytest.fixture
+def commands(monkeypatch):
+    ran: list[list[str]] = []
+
+    def fake_run(command, *args, **kwargs):
+        ran.append(list(command))
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(stack.subprocess, "run", fake_run)
+    monkeypatch.setattr(stack, "_pg_cluster_version", lambda: "15")
+    return ran
+
+
+def test_a_server_that_allows_enough_connections_is_not_restarted(monkeypatch, commands):
+    server = _Server(max_connections=300)
+    monkeypatch.setattr(psycopg, "connect", server)
+
+    stack.ensure_postgres_connections(300)
+
+    assert server.statements == ["SHOW max_connections"]
+    assert commands == []
+
+
+def test_a_low_limit_is_raised_and_the_server_restarted(monkeypatch, commands):
+    server = _Server(max_connections=100)
+    monkeypatch.setattr(psycopg, "connect", server)
+
+    stack.ensure_postgres_connections(300)
+
+    assert "ALTER SYSTEM SET max_connections = 300" in server.statements
+    restarts = [c for c in commands if c[:1] == ["pg_ctlcluster"]]
+    assert restarts == [["pg_ctlcluster", "--skip-systemctl-redirect", "15", "main", "restart"]]
+
+
+def _report(*, oversold: int, pdf_ratio: float) -> dict:
+    check = {"quantity": 10, "sold_paid": 10 + oversold, "oversold": oversold}
+    check["orders_without_tickets"] = 0
+    run = {"ratio_to_raw_updates": 0.5, "per_second": 10.0, "check": check}
+    page = {"ratio_to_trivial": 0.6, "cpu_ratio_to_trivial": 0.6}
+    return {
+        "rush": {
+            **{f"{kind}-{k}": run for kind in ("free", "paid") for k in (8, 32, 128)},
+            "free-scaling_128_vs_8": 1.0,
+            "paid-scaling_128_vs_8": 1.0,
+        },
+        "pages": {
+            "by_events": {"10000": {"event": page}},
+            "cost_10000_vs_100": {"event": {"cpu": 1.0, "requests": 1.0}},
+        },
+        "pdf": {
+            "render": {"one_ticket_vs_hello": pdf_ratio, "per_ticket_of_ten_vs_hello": 0.5},
+            "celery": {"tickets": 1000, "all_valid": True},
+        },
+        "iplog": {"event": {"overhead_pct": 1.0}},
+        "soak": {"errors": {}, "check": {"oversold": 0}},
+    }
+
+
+def test_targets_report_an_oversell_and_a_slow_pdf_as_missed():
+    good = {t["name"]: t["met"] for t in judge(_report(oversold=0, pdf_ratio=1.2))}
+    bad = {t["name"]: t["met"] for t in judge(_report(oversold=1, pdf_ratio=2.0))}
+
+    assert all(good.values())
+    assert not bad["rush: exactly M sold, no oversell, no orphan"]
+    assert not bad["PDF one ticket ÷ hello page"]
+    assert bad["PDF per ticket of ten ÷ hello page"]
