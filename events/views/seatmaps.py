@@ -151,7 +151,11 @@ def session_seating(request: HttpRequest, organizer_slug: str, pk: int) -> HttpR
         for p in SessionSeatPrice.objects.filter(session=session).select_related("ticket_type")
     }
     action = request.POST.get("action") if request.method == "POST" else None
-    if action == "seating" and request.POST.get("seat_map", "").isdigit():
+    if (
+        action == "seating"
+        and request.POST.get("seat_map", "").isascii()
+        and request.POST["seat_map"].isdigit()
+    ):
         chosen = SeatMap.objects.filter(
             organizer=request.organizer, pk=int(request.POST["seat_map"])
         ).first()

@@ -49,6 +49,8 @@ TRICKY = [
     "../../../../etc/passwd",
     "%00",
     "٣٤٥",
+    "²",
+    "1²",
     "𝟘𝟙𝟚",
     "2026-02-30",
     "9999-12-31",
@@ -319,3 +321,52 @@ def test_widget_endpoints(client, data):
     assert response.status_code < 500
     assert response.status_code in (200, 302, 400, 403, 404, 405, 409)
     assert not Order.objects.exists()
+
+
+# Numbers typed into cart, seat and scanner posts --------------------------------------------
+
+NUMERIC_JUNK = ["²", "1²", "٣", "-1", "1.5", "9" * 30, "\x00", "", " 1", "0x1"]
+
+
+@pytest.fixture
+def on_sale(policy):
+    return TicketTypeFactory(price=Decimal("5000"), quantity=100)
+
+
+@FUZZ
+@given(session=st.one_of(VALUE, st.sampled_from(NUMERIC_JUNK)), qty=VALUE)
+def test_cart_choice(client, on_sale, session, qty):
+    data = {"session": session, f"qty_{on_sale.pk}": qty}
+    response = client.post(reverse("tickets:cart_update"), data)
+    assert response.status_code < 500
+
+
+@pytest.mark.parametrize("junk", NUMERIC_JUNK)
+def test_numbers_that_python_calls_digits_are_refused_not_crashed_on(client, on_sale, junk):
+    """``"²".isdigit()`` is true but ``int("²")`` fails: every number field must say no."""
+    session = on_sale.session
+    posts = [
+        (reverse("tickets:cart_update"), {"session": junk}),
+        (reverse("tickets:cart_update"), {"session": session.pk, f"qty_{on_sale.pk}": junk}),
+        (reverse("tickets:seat_hold", args=[session.pk]), {"seat": junk}),
+        (reverse("tickets:seat_best", args=[session.pk]), {"count": junk, "category": junk}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code < 500, (url, data)
+    assert not Order.objects.exists()
+
+
+def test_scanner_page_with_a_strange_session_number(client, on_sale):
+    membership = MembershipFactory(organizer=on_sale.session.event.organizer, role="checkin")
+    client.force_login(membership.user)
+    url = reverse(
+        "tickets:checkin_scan",
+        kwargs={
+            "organizer_slug": membership.organizer.slug,
+            "event_slug": on_sale.session.event.slug,
+        },
+    )
+    for junk in NUMERIC_JUNK:
+        response = client.post(url, {"code": "EVT1:x", "session": junk})
+        assert response.status_code == 200, junk
+        assert response.json()["result"] == "unknown"

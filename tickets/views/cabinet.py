@@ -94,7 +94,7 @@ def order_refund_view(request: HttpRequest, organizer_slug: str, code: str) -> H
             order_cancel(order_id=order.pk, actor=actor, reason=reason, notify_buyer=True)
             messages.success(request, CANCELLED if order.status == "pending" else REFUNDED)
         else:
-            ids = [int(v) for v in request.POST.getlist("item") if v.isdigit()]
+            ids = [int(v) for v in request.POST.getlist("item") if v.isascii() and v.isdigit()]
             if not ids:
                 messages.error(request, _("Choose at least one ticket to refund."))
                 return redirect("tickets:cabinet_order", organizer_slug, order.code)

@@ -31,7 +31,7 @@ def _event_or_404(organizer: Organizer, event_slug: str) -> Event:
 
 
 def _session_or_none(event: Event, value: str | None) -> Session | None:
-    if not value or not str(value).isdigit():
+    if not value or not (str(value).isascii() and str(value).isdigit()):
         return None
     return Session.objects.filter(event=event, pk=int(value)).first()
 

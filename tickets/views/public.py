@@ -31,7 +31,8 @@ def cart_update(request: HttpRequest) -> HttpResponse:
     """The ticket choice of one session (``qty_<ticket type id>`` fields)."""
     session = (
         Session.objects.select_related("event").filter(pk=request.POST.get("session") or 0).first()
-        if str(request.POST.get("session", "")).isdigit()
+        if str(request.POST.get("session", "")).isascii()
+        and str(request.POST.get("session", "")).isdigit()
         else None
     )
     if session is None:

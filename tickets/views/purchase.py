@@ -30,7 +30,7 @@ def quantities_from_post(post: QueryDict, session: Session) -> dict[int, int]:
         if field not in post:
             continue
         raw = post[field].strip() or "0"
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit()):  # not "²" or "٣"
             raise TicketsError(BAD_QUANTITY)
         quantities[ticket_type_id] = int(raw)
     if not any(quantities.values()):

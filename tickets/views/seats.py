@@ -55,7 +55,11 @@ def _answer(request: HttpRequest, session: Session, *, error: TicketsError | Non
 
 def _seat_ids(request: HttpRequest) -> list[int]:
     raw = request.POST.getlist("seat")
-    if not raw or not all(value.isdigit() for value in raw) or len(raw) > MAX_SEATS_PER_ORDER:
+    if (
+        not raw
+        or not all(value.isascii() and value.isdigit() for value in raw)
+        or len(raw) > MAX_SEATS_PER_ORDER
+    ):
         raise TicketsError(_("Choose a seat on the map."))
     return [int(value) for value in raw]
 
@@ -105,12 +109,16 @@ def best(request: HttpRequest, session_id: int) -> HttpResponse:
     plan = session_plan(session_id=session.pk)
     count_raw = request.POST.get("count", "")
     category_raw = request.POST.get("category", "")
-    if plan is None or not count_raw.isdigit() or not 1 <= int(count_raw) <= MAX_SEATS_PER_ORDER:
+    if (
+        plan is None
+        or not (count_raw.isascii() and count_raw.isdigit())
+        or not 1 <= int(count_raw) <= MAX_SEATS_PER_ORDER
+    ):
         error = TicketsError(
             _("Choose from 1 to %(count)d seats.") % {"count": MAX_SEATS_PER_ORDER}
         )
         return _answer(request, session, error=error)
-    category_id = int(category_raw) if category_raw.isdigit() else None
+    category_id = int(category_raw) if category_raw.isascii() and category_raw.isdigit() else None
     token = cart_token_for(request, create=True)
     error: TicketsError | None = None
     for _attempt in range(BEST_TRIES):  # another buyer may take the chosen seats meanwhile

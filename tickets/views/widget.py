@@ -229,7 +229,7 @@ def event_choose(
 
 
 def _session_of(event: Event, raw: str) -> Session | None:
-    if not str(raw).isdigit():
+    if not (str(raw).isascii() and str(raw).isdigit()):
         return None
     return event.sessions.filter(pk=int(raw)).first()
 
