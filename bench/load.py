@@ -118,7 +118,12 @@ class Target:
 
 
 def run_interleaved(
-    targets: dict[str, Target], *, clients: int, seconds: float, rounds: int = 4
+    targets: dict[str, Target],
+    *,
+    clients: int,
+    seconds: float,
+    rounds: int = 4,
+    warm_seconds: float = 1.0,
 ) -> dict[str, LoadResult]:
     """Load each target for ``seconds`` in total, in ``rounds`` alternating windows.
 
@@ -128,7 +133,8 @@ def run_interleaved(
     totals = {name: LoadResult(server_cpu_seconds=0.0) for name in targets}
     names = list(targets)
     for name in names:  # warm: connections, templates, caches
-        run_load(targets[name].base_url, targets[name].scenario, clients=clients, seconds=1.0)
+        target = targets[name]
+        run_load(target.base_url, target.scenario, clients=clients, seconds=warm_seconds)
     for round_ in range(rounds):
         for name in names if round_ % 2 == 0 else reversed(names):
             target = targets[name]

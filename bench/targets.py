@@ -53,8 +53,8 @@ def judge(report: dict) -> list[dict]:
             celery["all_valid"],
         )
     )
-    overhead = report["iplog"]["event"]["overhead_pct"]
-    targets.append(_target("IP log overhead, event page (%)", overhead, "≤ 5", overhead <= 5))
+    overhead = report["iplog"]["event_overhead_from_middleware_pct"]
+    targets.append(_target("IP log overhead on the event page (%)", overhead, "≤ 5", overhead <= 5))
     soak = report["soak"]
     targets.append(
         _target(

@@ -89,7 +89,7 @@ def _report(*, oversold: int, pdf_ratio: float) -> dict:
             "render": {"one_ticket_vs_hello": pdf_ratio, "per_ticket_of_ten_vs_hello": 0.5},
             "celery": {"tickets": 1000, "all_valid": True},
         },
-        "iplog": {"event": {"overhead_pct": 1.0}},
+        "iplog": {"event_overhead_from_middleware_pct": 1.0},
         "soak": {"errors": {}, "check": {"oversold": 0}},
     }
 
