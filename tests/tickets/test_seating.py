@@ -254,3 +254,24 @@ def test_an_expired_hold_is_not_revived_by_choosing_another_seat(hall):
     assert seats_hold(cart_token=token, session_id=session.pk, seat_ids=[b.pk]) == [b.pk]
     assert seats_hold(cart_token=new_token(), session_id=session.pk, seat_ids=[a.pk]) == [a.pk]
     assert TicketType.objects.get(session=session, name_ru="Партер").quantity_taken == 2
+
+
+def test_the_confirmation_email_and_the_cabinet_order_name_the_seat(
+    hall, client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+    from django.urls import reverse
+
+    from organizers.models import Membership
+    from tests.factories import MembershipFactory
+
+    session, seat_map = hall
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        order = _paid_seats(session, seat_map, (4, 4))
+    (message,) = [m for m in mail.outbox if m.to == ["b@e.kz"]]
+    assert "Партер, ряд 4, место 4" in message.body
+    organizer = session.event.organizer
+    client.force_login(MembershipFactory(organizer=organizer, role=Membership.Role.OWNER).user)
+    page = client.get(reverse("tickets:cabinet_order", args=[organizer.slug, order.code]))
+    assert "Партер, ряд 4, место 4" in page.content.decode()
