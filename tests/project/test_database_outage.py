@@ -5,6 +5,9 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.urls import path
 
+# Middleware on the way (sessions, consent banner) may read the database when its cache is cold.
+pytestmark = pytest.mark.django_db
+
 
 def _down(request):
     raise OperationalError('connection to server at "127.0.0.1", port 5432 failed')
