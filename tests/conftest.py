@@ -8,6 +8,7 @@
 """
 
 import os
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -61,6 +62,29 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.write_line(
             "services tests were skipped: they run against PostgreSQL/Redis in .ci/run"
         )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_survives_a_busy_worker():
+    """Transactional tests empty the database with one TRUNCATE; on PostgreSQL a Celery worker
+    still finishing a task from the previous test can make it a deadlock victim. Retry it."""
+    from django.db import OperationalError
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        for attempt in range(5):
+            try:
+                return original(self, sql_list)
+            except OperationalError as exc:
+                if "deadlock detected" not in str(exc) or attempt == 4:
+                    raise
+                time.sleep(0.5)
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    DatabaseOperations.execute_sql_flush = original
 
 
 @pytest.fixture(autouse=True)
