@@ -23,6 +23,7 @@ from events.models import (
     Venue,
 )
 from events.seating import Layout, LayoutError, SeatSpec, layout_validate
+from events.signals import seats_blocked, seats_unblocked
 from organizers.models import Organizer
 
 
@@ -129,6 +130,7 @@ def session_seating_set(
     session = Session.objects.select_for_update().get(pk=session.pk)
     seating = SessionSeating.objects.filter(session=session).first()
     if seating is not None and seating.seat_map_id != seat_map.pk:
+        _blocks_remove(session, list(session.seat_blocks.values_list("seat_id", flat=True)))
         if session.seat_claims.exists():
             raise LayoutError(_("Seats of this session are already held or sold."))
         SessionSeatPrice.objects.filter(session=session).delete()
@@ -159,34 +161,44 @@ def session_seating_set(
     return seating
 
 
+def _blocks_remove(session: Session, seat_ids: list[int]) -> int:
+    done = SessionSeatBlock.objects.filter(session=session, seat_id__in=seat_ids).delete()[0]
+    seats_unblocked.send(sender=SessionSeatBlock, session=session, seat_ids=seat_ids)
+    return done
+
+
 @transaction.atomic
 def session_seats_block(
     *, session: Session, seat_ids: list[int], reason: str, block: bool = True
 ) -> int:
-    """Block (or unblock) seats of a seated session; a held or sold seat cannot be blocked."""
+    """Block (or unblock) seats of a seated session; returns how many seats changed.
+
+    A seat held in a cart or sold cannot be blocked: ``LayoutError`` names those seats and
+    nothing changes. Blocking claims each seat through the same unique (session, seat) row a
+    buyer's hold inserts (``seats_blocked``), so of a block and a hold at the same instant
+    exactly one wins. Unblocking puts the seats back on sale.
+    """
     session = Session.objects.select_for_update().get(pk=session.pk)
     seating = SessionSeating.objects.filter(session=session).first()
     if seating is None:
         raise LayoutError(_("This session is not sold by seats."))
     seats = list(Seat.objects.filter(seat_map_id=seating.seat_map_id, pk__in=seat_ids))
     if not block:
-        done = SessionSeatBlock.objects.filter(session=session, seat__in=seats).delete()[0]
+        done = _blocks_remove(session, [seat.pk for seat in seats])
         seated_quantities_sync(session=session)
         return done
-    if session.seat_claims.filter(seat__in=seats).exists():
-        raise LayoutError(_("Some of these seats are already held or sold."))
     already = set(
         SessionSeatBlock.objects.filter(session=session, seat__in=seats).values_list(
             "seat_id", flat=True
         )
     )
+    new = sorted(seat.pk for seat in seats if seat.pk not in already)
+    seats_blocked.send(sender=SessionSeatBlock, session=session, seat_ids=new)
     SessionSeatBlock.objects.bulk_create(
-        SessionSeatBlock(session=session, seat=seat, reason=reason)
-        for seat in seats
-        if seat.pk not in already
+        SessionSeatBlock(session=session, seat_id=seat_id, reason=reason) for seat_id in new
     )
     seated_quantities_sync(session=session)
-    return len(seats) - len(already)
+    return len(new)
 
 
 def session_seating_copy(
@@ -207,7 +219,10 @@ def session_seating_copy(
         for price in SessionSeatPrice.objects.filter(session_id=source_session_id)
         if price.ticket_type_id in copies
     )
-    SessionSeatBlock.objects.bulk_create(
+    blocks = SessionSeatBlock.objects.bulk_create(
         SessionSeatBlock(session=target, seat_id=block.seat_id, reason=block.reason)
         for block in SessionSeatBlock.objects.filter(session_id=source_session_id)
+    )
+    seats_blocked.send(
+        sender=SessionSeatBlock, session=target, seat_ids=sorted(b.seat_id for b in blocks)
     )

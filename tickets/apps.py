@@ -10,7 +10,12 @@ class TicketsConfig(AppConfig):
         from allauth.account.signals import email_confirmed
         from django.contrib.auth.signals import user_logged_in
 
-        from events.signals import availability_read, event_cancelled
+        from events.signals import (
+            availability_read,
+            event_cancelled,
+            seats_blocked,
+            seats_unblocked,
+        )
         from privacy.signals import order_subject_lookup, subject_data_requested
         from tickets import receivers
 
@@ -35,4 +40,12 @@ class TicketsConfig(AppConfig):
         subject_data_requested.connect(
             receivers.orders_section_for_privacy,
             dispatch_uid="tickets.orders_section_for_privacy",
+        )
+        seats_blocked.connect(
+            receivers.claim_seats_on_seats_blocked,
+            dispatch_uid="tickets.claim_seats_on_seats_blocked",
+        )
+        seats_unblocked.connect(
+            receivers.release_seats_on_seats_unblocked,
+            dispatch_uid="tickets.release_seats_on_seats_unblocked",
         )

@@ -21,6 +21,26 @@ def cancel_orders_on_event_cancelled(sender: Any, event: Any = None, **kwargs: A
         orders_cancel_for_event(event=event)
 
 
+def claim_seats_on_seats_blocked(
+    sender: Any, session: Any = None, seat_ids: list[int] | None = None, **kwargs: Any
+) -> None:
+    """The organizer blocks seats: they are claimed as blocked, or ``LayoutError`` says why not."""
+    from tickets.services.seats import seats_block
+
+    if session is not None and seat_ids:
+        seats_block(session_id=session.pk, seat_ids=seat_ids)
+
+
+def release_seats_on_seats_unblocked(
+    sender: Any, session: Any = None, seat_ids: list[int] | None = None, **kwargs: Any
+) -> None:
+    """Unblocked seats go back on sale."""
+    from tickets.services.seats import seats_unblock
+
+    if session is not None and seat_ids:
+        seats_unblock(session_id=session.pk, seat_ids=seat_ids)
+
+
 def claim_orders_on_email_confirmed(sender: Any, email_address: Any = None, **kwargs: Any) -> None:
     """A guest's orders become the account's once its owner verifies the same e-mail."""
     from tickets.services.orders import orders_claim_for_user

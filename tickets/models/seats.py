@@ -1,4 +1,5 @@
-"""The live claim of one seat in one session: held in a cart, or taken by an order's ticket."""
+"""The live claim of one seat in one session: held in a cart, taken by an order's ticket, or
+blocked by the organizer."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,12 +13,16 @@ class SeatClaim(models.Model):
     A claim with ``order_item`` belongs to a pending or paid ticket and is deleted when that
     ticket is cancelled, refunded or its order expires. A claim without one is a cart hold and
     lives exactly as long as its ``reservation`` (live and not expired); a dead hold is deleted
-    by the next buyer who wants the seat.
+    by the next buyer who wants the seat. A ``blocked`` claim keeps the seat off sale for as
+    long as the organizer's block (``events.SessionSeatBlock``) stands: because blocking inserts
+    the same row a hold does, a block and a hold of one seat can never both succeed.
     """
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="seat_claims")
     seat = models.ForeignKey(Seat, on_delete=models.CASCADE, related_name="claims")
-    ticket_type = models.ForeignKey(TicketType, on_delete=models.CASCADE, related_name="+")
+    ticket_type = models.ForeignKey(
+        TicketType, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     reservation = models.ForeignKey(
         "tickets.Reservation",
         null=True,
@@ -32,13 +37,19 @@ class SeatClaim(models.Model):
         on_delete=models.CASCADE,
         related_name="seat_claim",
     )
+    blocked = models.BooleanField(_("blocked by the organizer"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("seat claim")
         verbose_name_plural = _("seat claims")
         constraints = [
-            models.UniqueConstraint(fields=["session", "seat"], name="seat_claim_one_per_seat")
+            models.UniqueConstraint(fields=["session", "seat"], name="seat_claim_one_per_seat"),
+            models.CheckConstraint(
+                condition=models.Q(blocked=False, ticket_type__isnull=False)
+                | models.Q(blocked=True, reservation__isnull=True, order_item__isnull=True),
+                name="seat_claim_blocked_or_for_sale",
+            ),
         ]
 
     def __str__(self) -> str:

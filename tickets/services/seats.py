@@ -6,6 +6,10 @@ transaction and then fails with ``IntegrityError``, which becomes ``SeatUnavaila
 seat's label. Alongside, the seat's ticket type is held through the cart's ``Reservation`` and
 ``inventory_take`` like counted tickets, so the timer, expiry, counters and reports all work
 the same way.
+
+The organizer's block of a seat inserts the same row (``blocked=True``, see ``seats_block``),
+so a block and a hold of one seat at the same instant meet at that unique constraint too: the
+hot path of a hold stays a single INSERT and nothing else needs a lock.
 """
 
 from collections import defaultdict
@@ -18,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from events.models import Seat, SessionSeatBlock, SessionSeating, SessionSeatPrice, TicketType
+from events.models import Seat, SessionSeating, SessionSeatPrice, TicketType
+from events.seating import LayoutError
 from tickets.errors import (
     CartEmpty,
     NotOnSale,
@@ -54,6 +59,17 @@ def seat_unavailable(labels: list[str]) -> SeatUnavailable:
     )
 
 
+def seats_not_on_sale(labels: list[str]) -> SeatUnavailable:
+    return SeatUnavailable(
+        ngettext(
+            "The seat %(labels)s is not on sale. Choose another one.",
+            "The seats %(labels)s are not on sale. Choose others.",
+            len(labels),
+        )
+        % {"labels": "; ".join(labels)}
+    )
+
+
 def _clear_dead_claims(*, session_id: int, seat_ids: list[int], now: datetime) -> None:
     """Return expired holds on these seats to sale and delete the claims that died.
 
@@ -61,7 +77,7 @@ def _clear_dead_claims(*, session_id: int, seat_ids: list[int], now: datetime) -
     at this moment wins); only claims whose hold is released or gone are deleted.
     """
     unsold = SeatClaim.objects.filter(
-        session_id=session_id, seat_id__in=seat_ids, order_item__isnull=True
+        session_id=session_id, seat_id__in=seat_ids, order_item__isnull=True, blocked=False
     )
     expired_carts = set(
         unsold.filter(
@@ -115,8 +131,15 @@ def _insert_claims(claims: list[SeatClaim], seats: dict[int, Seat]) -> None:
             SeatClaim.objects.bulk_create(sorted(claims, key=lambda c: c.seat_id))
     except IntegrityError as exc:
         ids = [c.seat_id for c in claims]
-        taken = SeatClaim.objects.filter(session_id=claims[0].session_id, seat_id__in=ids)
-        labels = [seats[i].label for i in sorted(set(taken.values_list("seat_id", flat=True)))]
+        taken = dict(
+            SeatClaim.objects.filter(session_id=claims[0].session_id, seat_id__in=ids).values_list(
+                "seat_id", "blocked"
+            )
+        )
+        blocked = [seats[i].label for i in sorted(taken) if taken[i]]
+        if blocked:
+            raise seats_not_on_sale(blocked) from exc
+        labels = [seats[i].label for i in sorted(taken)]
         raise seat_unavailable(labels or [seats[i].label for i in ids]) from exc
 
 
@@ -142,10 +165,6 @@ def seats_hold(
     seats = {s.pk: s for s in Seat.objects.filter(seat_map_id=seating.seat_map_id, pk__in=seat_ids)}
     if len(seats) != len(seat_ids):
         raise NotOnSale(_("There is no such seat on this map."))
-    blocked = SessionSeatBlock.objects.filter(session_id=session_id, seat_id__in=seat_ids)
-    blocked_ids = sorted(blocked.values_list("seat_id", flat=True))
-    if blocked_ids:
-        raise seat_unavailable([seats[i].label for i in blocked_ids])
     by_category = _ticket_types_by_category(session_id)
     cart = _cart_locked(cart_token=cart_token, user=user)
     _switch_event(cart=cart, event_id=seating.session.event_id, now=now)
@@ -215,6 +234,83 @@ def seats_release(*, cart_token: str, session_id: int, seat_ids: list[int]) -> l
             now=now,
         )
     return sorted(_my_claims(cart, session_id, live).values_list("seat_id", flat=True))
+
+
+def _refuse_claimed(*, session_id: int, seat_ids: list[int]) -> None:
+    """``LayoutError`` naming the seats a buyer holds or bought, if any."""
+    claims = (
+        SeatClaim.objects.filter(session_id=session_id, seat_id__in=seat_ids, blocked=False)
+        .select_related("seat", "reservation")
+        .order_by("seat__section", "seat__y", "seat__x")
+    )
+    sold = [c.seat.label for c in claims if c.order_item_id is not None]
+    held = [c for c in claims if c.order_item_id is None]
+    reasons = []
+    if sold:
+        reasons.append(
+            ngettext(
+                "The seat %(labels)s is sold and cannot be blocked; refund its ticket first.",
+                "The seats %(labels)s are sold and cannot be blocked; refund their tickets first.",
+                len(sold),
+            )
+            % {"labels": "; ".join(sold)}
+        )
+    if held:
+        ends = max(
+            (c.reservation.expires_at for c in held if c.reservation is not None),
+            default=timezone.now(),
+        )
+        reasons.append(
+            ngettext(
+                "The seat %(labels)s is held in a buyer's cart until %(time)s; "
+                "block it after that if it is not bought.",
+                "The seats %(labels)s are held in buyers' carts until %(time)s; "
+                "block them after that if they are not bought.",
+                len(held),
+            )
+            % {
+                "labels": "; ".join(c.seat.label for c in held),
+                "time": timezone.localtime(ends).strftime("%H:%M"),
+            }
+        )
+    if reasons:
+        raise LayoutError(" ".join(reasons))
+
+
+@transaction.atomic
+def seats_block(*, session_id: int, seat_ids: list[int]) -> None:
+    """Claim seats for the organizer's block (inside ``session_seats_block``).
+
+    Expired holds on them are cleared first. A seat a buyer holds or bought is refused with
+    ``LayoutError`` naming it; a buyer holding the seat at this very instant meets the block
+    at the unique (session, seat) row, and whichever commits first keeps the seat.
+    """
+    seat_ids = sorted(set(seat_ids))
+    _clear_dead_claims(session_id=session_id, seat_ids=seat_ids, now=timezone.now())
+    _refuse_claimed(session_id=session_id, seat_ids=seat_ids)
+    already = set(
+        SeatClaim.objects.filter(
+            session_id=session_id, seat_id__in=seat_ids, blocked=True
+        ).values_list("seat_id", flat=True)
+    )
+    try:
+        with transaction.atomic():
+            SeatClaim.objects.bulk_create(
+                SeatClaim(session_id=session_id, seat_id=seat_id, blocked=True)
+                for seat_id in seat_ids
+                if seat_id not in already
+            )
+    except IntegrityError as exc:  # a buyer's hold committed between the check and the insert
+        _refuse_claimed(session_id=session_id, seat_ids=seat_ids)
+        raise LayoutError(_("Some of these seats are already held or sold.")) from exc
+
+
+@transaction.atomic
+def seats_unblock(*, session_id: int, seat_ids: list[int]) -> int:
+    """Release the block claims of these seats: they are on sale again."""
+    return SeatClaim.objects.filter(
+        session_id=session_id, seat_id__in=seat_ids, blocked=True
+    ).delete()[0]
 
 
 def seats_attach_to_order(*, items: list[OrderItem], reservations: list[Reservation]) -> None:
