@@ -34,3 +34,25 @@ def test_nul_in_the_address_is_a_400_with_a_reason(url):
 
 def test_ordinary_addresses_pass(client):
     assert client.get("/events/?q=домбыра").status_code == 200
+
+
+def test_nul_in_a_posted_form_is_a_400_and_nothing_is_written(client):
+    from tests.factories import MembershipFactory
+    from tickets.models import ScannerDevice
+
+    membership = MembershipFactory(role="owner")
+    client.force_login(membership.user)
+    url = f"/orders/cabinet/{membership.organizer.slug}/scanners/"
+    response = client.post(url, {"label": "Вход\x00А"})
+    assert response.status_code == 400
+    assert "NUL" in response.content.decode()
+    assert not ScannerDevice.objects.exists()
+    assert client.post(url, {"label": "Вход А"}).status_code == 200
+    assert ScannerDevice.objects.count() == 1
+
+
+def test_json_bodies_are_left_to_their_views(client):
+    response = client.post(
+        "/orders/api/checkin/", data='{"code": "\\u0000"}', content_type="application/json"
+    )
+    assert response.status_code == 401  # the API answers (no token), not the guard
