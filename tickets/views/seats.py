@@ -6,12 +6,14 @@ a plain form without JavaScript (it redirects to checkout or back to the map wit
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from events.models import Session
+from eventum.ratelimit import Limit, rate_limited
 from tickets.access import cart_token_for
 from tickets.errors import TicketsError
 from tickets.selectors_seats import best_available, seat_availability, session_plan
@@ -23,6 +25,20 @@ from tickets.services.seats import (
 )
 
 BEST_TRIES = 3
+
+# Holding seats (one by one or best available) is limited so that a bot with many carts cannot
+# hold a whole hall: per cart it is generous for a buyer changing their mind; per address it
+# leaves room for many buyers behind one mobile carrier's address.
+SEAT_HOLDS = Limit(
+    "seats",
+    per_ip=60,
+    per_cart=30,
+    window_seconds=600,
+    message=gettext_lazy(
+        "Too many seats chosen in a short time. Please wait a few minutes and try again; "
+        "the seats you already hold stay yours until the timer runs out."
+    ),
+)
 
 
 def _public_session(session_id: int) -> Session:
@@ -64,6 +80,28 @@ def _seat_ids(request: HttpRequest) -> list[int]:
     return [int(value) for value in raw]
 
 
+def _too_many_holds(request: HttpRequest, limit: Limit, session_id: int) -> HttpResponse:
+    """Past ``SEAT_HOLDS``: a JSON 429 for the map, the 429 page back to the event otherwise."""
+    if _wants_json(request):
+        response = JsonResponse({"error": str(limit.message)}, status=429)
+        add_never_cache_headers(response)
+    else:
+        session = Session.objects.select_related("event").filter(pk=session_id).first()
+        back_url = session.event.get_absolute_url() if session and session.event.is_public else ""
+        response = render(
+            request,
+            "429.html",
+            {"message": limit.message, "back_url": back_url, "back_label": _("Back to the event")},
+            status=429,
+        )
+    response["Retry-After"] = str(limit.window_seconds)
+    return response
+
+
+def _seat_cart(request: HttpRequest, *args, **kwargs) -> str | None:
+    return cart_token_for(request)
+
+
 @require_GET
 def availability(request: HttpRequest, session_id: int) -> HttpResponse:
     """Seats not free now (taken, held, blocked) and the visitor's own; polled by the map."""
@@ -76,6 +114,7 @@ def availability(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @require_POST
+@rate_limited(SEAT_HOLDS, cart_token=_seat_cart, refused=_too_many_holds)
 def hold(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _public_session(session_id)
     try:
@@ -103,6 +142,7 @@ def release(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @require_POST
+@rate_limited(SEAT_HOLDS, cart_token=_seat_cart, refused=_too_many_holds)
 def best(request: HttpRequest, session_id: int) -> HttpResponse:
     """Hold the best ``count`` adjacent seats (of ``category`` when given)."""
     session = _public_session(session_id)

@@ -98,6 +98,8 @@
       headers: { Accept: "application/json", "X-CSRFToken": this.token.value }
     }).then(function (r) { return r.json(); }).then(function (data) {
       self.busy = false;
+      // A refusal without the map's state (429: too many holds) only says why.
+      if (data.taken === undefined) { self.say(data.error || ""); return data; }
       self.apply(data);
       return data;
     }).catch(function () {
