@@ -91,7 +91,11 @@ def _too_many_holds(request: HttpRequest, limit: Limit, session_id: int) -> Http
         response = render(
             request,
             "429.html",
-            {"message": limit.message, "back_url": back_url, "back_label": _("Back to the event")},
+            {
+                "message": limit.message,
+                "back_url": back_url,
+                "back_label": _("Back to the seat map"),
+            },
             status=429,
         )
     response["Retry-After"] = str(limit.window_seconds)
