@@ -27,6 +27,13 @@ from events.signals import seats_blocked, seats_unblocked
 from organizers.models import Organizer
 
 
+def _session_locked(session: Session) -> Session:
+    # NO KEY UPDATE: organizers' edits of one session wait for each other, but a buyer's
+    # commit (whose foreign-key checks take KEY SHARE on the session row) never waits for an
+    # edit that itself waits for that buyer's ticket type row, which would be a deadlock.
+    return Session.objects.select_for_update(no_key=True).get(pk=session.pk)
+
+
 def _map_in_use(seat_map: SeatMap) -> bool:
     return SessionSeating.objects.filter(seat_map=seat_map).exists()
 
@@ -109,7 +116,8 @@ def seated_quantities_sync(*, session: Session) -> None:
     if seating is None:
         return
     counts = _seats_per_category(session, seating.seat_map)
-    for price in SessionSeatPrice.objects.filter(session=session).select_related("ticket_type"):
+    prices = SessionSeatPrice.objects.filter(session=session).order_by("ticket_type_id")
+    for price in prices:  # ticket types locked in id order, like holds lock them
         wanted = counts.get(price.category_id, 0)
         updated = TicketType.objects.filter(
             pk=price.ticket_type_id, quantity_taken__lte=wanted
@@ -127,7 +135,7 @@ def session_seating_set(
     ``prices`` maps category id → price in KZT. Changing the map of a session that already
     holds or sold seats is refused; prices can always change.
     """
-    session = Session.objects.select_for_update().get(pk=session.pk)
+    session = _session_locked(session)
     seating = SessionSeating.objects.filter(session=session).first()
     if seating is not None and seating.seat_map_id != seat_map.pk:
         _blocks_remove(session, list(session.seat_blocks.values_list("seat_id", flat=True)))
@@ -178,7 +186,7 @@ def session_seats_block(
     buyer's hold inserts (``seats_blocked``), so of a block and a hold at the same instant
     exactly one wins. Unblocking puts the seats back on sale.
     """
-    session = Session.objects.select_for_update().get(pk=session.pk)
+    session = _session_locked(session)
     seating = SessionSeating.objects.filter(session=session).first()
     if seating is None:
         raise LayoutError(_("This session is not sold by seats."))
