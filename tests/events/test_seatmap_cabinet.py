@@ -175,7 +175,36 @@ def test_a_held_seat_cannot_be_blocked(owner):
         {"action": "block", "section": "Партер", "row": "3", "numbers": "1", "reason": "technical"},
     )
     assert answer.status_code == 400
+    page = answer.content.decode()
+    assert "Место Партер, ряд 3, место 1 удерживается в корзине покупателя до" in page
     assert not SessionSeatBlock.objects.exists()
+
+
+def test_unblocking_in_the_cabinet_puts_the_seat_back_on_sale(owner):
+    from events.seating_services import session_seats_block
+    from tickets.models import SeatClaim
+
+    session, seat_map = seated_session(rows=3, seats_per_row=5)
+    owner.force_login(
+        MembershipFactory(organizer=session.event.organizer, role=Membership.Role.MANAGER).user
+    )
+    guest = seat(seat_map, 3, 2)
+    session_seats_block(session=session, seat_ids=[guest.pk], reason="guests")
+    url = reverse("events_cabinet:session_seating", args=[session.event.organizer.slug, session.pk])
+    answer = owner.post(
+        url,
+        {
+            "action": "block",
+            "section": "Партер",
+            "row": "3",
+            "numbers": "2",
+            "reason": "guests",
+            "unblock": "on",
+        },
+    )
+    assert answer.status_code == 302
+    assert not SeatClaim.objects.exists()
+    assert seats_hold(cart_token=new_token(), session_id=session.pk, seat_ids=[guest.pk])
 
 
 def test_another_organizers_map_is_not_found(owner):
