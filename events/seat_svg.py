@@ -2,7 +2,8 @@
 
 Each seat is a ``<circle>`` with its id, category and label in data attributes; colours are
 presentation attributes (allowed by the strict CSP, unlike inline styles) and state classes
-(taken, held, mine) are added by ``seatmap.js``. Built as one string because a 2,000-seat hall
+(taken, held, mine) are added by ``seatmap.js``. Rows are labelled at their left end and
+sections above their first row. Built as one string because a 2,000-seat hall
 renders much faster this way than through a template loop.
 """
 
@@ -26,6 +27,20 @@ class SeatDot:
     section: str
     row: str
     category_id: int
+
+
+def _section_labels(seats: list[SeatDot]) -> list[str]:
+    """Each section's name centred just above its first row."""
+    bounds: dict[str, list[int]] = {}
+    for seat in seats:
+        box = bounds.setdefault(seat.section, [seat.x, seat.x, seat.y])
+        box[0], box[1], box[2] = min(box[0], seat.x), max(box[1], seat.x), min(box[2], seat.y)
+    return [
+        f'<text class="seatmap-section" x="{(low + high) // 2}" y="{top - SEAT_RADIUS - 6}" '
+        f'text-anchor="middle">{escape(section)}</text>'
+        for section, (low, high, top) in bounds.items()
+        if section
+    ]
 
 
 def seat_map_svg(
@@ -72,5 +87,6 @@ def seat_map_svg(
             f'data-category="{seat.category_id}" data-label="{label}" tabindex="0" '
             f'role="button" aria-label="{label}"></circle>'
         )
+    parts.extend(_section_labels(seats))  # on top of the seats, but clicks pass through
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every value above is a number or escaped
