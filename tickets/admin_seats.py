@@ -1,4 +1,5 @@
-"""Admin of seat claims: who holds or bought which seat, read-only (the services own them)."""
+"""Admin of seat claims: who holds or bought which seat, or that the organizer blocked it;
+read-only (the services own them)."""
 
 from django.contrib import admin
 
@@ -7,7 +8,16 @@ from tickets.models import SeatClaim
 
 @admin.register(SeatClaim)
 class SeatClaimAdmin(admin.ModelAdmin):
-    list_display = ("seat", "session", "ticket_type", "reservation", "order_item", "created_at")
+    list_display = (
+        "seat",
+        "session",
+        "ticket_type",
+        "reservation",
+        "order_item",
+        "blocked",
+        "created_at",
+    )
+    list_filter = ("blocked",)
     list_select_related = ("seat", "session__event", "ticket_type", "order_item__order")
     search_fields = ("seat__label", "order_item__order__code")
 
