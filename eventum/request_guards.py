@@ -11,7 +11,9 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# Only url-encoded forms: their body stays readable after parsing. A multipart body would be
+# consumed here, and views that read the raw body (payment callbacks) could not verify it.
+FORM_TYPES = ("application/x-www-form-urlencoded",)
 
 
 def _nul_in(query) -> bool:
@@ -22,6 +24,7 @@ def _nul_in(query) -> bool:
 
 def _nul_in_form(request: HttpRequest) -> bool:
     # Django parses the form here instead of in the CSRF check a moment later; same result.
+    # Multipart forms (with files) are left to the forms, whose text fields refuse NUL.
     return request.method == "POST" and request.content_type in FORM_TYPES and _nul_in(request.POST)
 
 

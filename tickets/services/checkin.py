@@ -109,7 +109,7 @@ def scan_rate_check(*, who: str, limit: int = SCANS_PER_SECOND) -> None:
 
 def code_to_secret(code: str) -> str:
     """The secret inside what was scanned or typed (with or without the ``EVT1:`` prefix)."""
-    code = (code or "").strip()
+    code = (code or "").replace("\x00", "").strip()
     if code.upper().startswith(QR_PREFIX):
         code = code[len(QR_PREFIX) :]
     return code.strip()[:64]

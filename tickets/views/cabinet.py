@@ -88,7 +88,7 @@ def order_refund_view(request: HttpRequest, organizer_slug: str, code: str) -> H
     """Refund the chosen tickets (``item`` fields) or, with ``all``, the whole order."""
     order = _order_or_404(request, code)
     actor = Actor(user=request.user, label="organizer")
-    reason = request.POST.get("reason", "").strip()[:300]
+    reason = request.POST.get("reason", "").replace("\x00", "").strip()[:300]
     try:
         if request.POST.get("all"):
             order_cancel(order_id=order.pk, actor=actor, reason=reason, notify_buyer=True)

@@ -129,7 +129,7 @@ def scanner_devices(request: HttpRequest, organizer_slug: str) -> HttpResponse:
     new = None
     error = ""
     if request.method == "POST":
-        label = request.POST.get("label", "").strip()
+        label = request.POST.get("label", "").replace("\x00", "").strip()
         if not label:
             error = _("Give the device a name, e.g. “Entrance A, phone 1”.")
         elif len(label) > 100:

@@ -40,8 +40,8 @@ def quantities_from_post(post: QueryDict, session: Session) -> dict[int, int]:
 
 def order_repeated(*, idempotency_key: str, cart_token: str | None) -> Order | None:
     """The order a reload or a second click on “Pay” already made from this cart."""
-    if not idempotency_key or not cart_token:
-        return None
+    if not idempotency_key or not cart_token or "\x00" in idempotency_key:
+        return None  # PostgreSQL cannot compare text with NUL; such a key matches nothing
     done = Order.objects.filter(idempotency_key=idempotency_key).first()
     if done is not None and done.reservations.filter(cart__token=cart_token).exists():
         return done
