@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -139,8 +140,11 @@ def flush_broker() -> None:
 
 
 def recreate_database() -> None:
+    """A new empty bench database, and no files (PDFs, e-mails) left from the previous run."""
     import psycopg
 
+    for leftover in ("media", "private", "mail"):
+        shutil.rmtree(SCRATCH / leftover, ignore_errors=True)
     with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
         conn.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
