@@ -1,15 +1,15 @@
 """Cover images: what an upload must be (checked with Pillow) and the sizes made from it."""
 
-import warnings
 from io import BytesIO
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from events.models import Event
+from eventum.pictures import DamagedPicture, NotAPicture, TooManyPixels, picture_header
 
 COVER_MAX_BYTES = 5 * 1024 * 1024
 COVER_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
@@ -28,33 +28,21 @@ def validate_cover(upload: UploadedFile) -> None:
             _("The image is larger than %(limit)d MB.") % {"limit": COVER_MAX_BYTES // 2**20},
             code="cover_too_large",
         )
-    upload.seek(0)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
-                image_format, (width, height) = image.format, image.size
-                if width * height > COVER_MAX_PIXELS:
-                    raise ValidationError(
-                        _("The image has too many pixels (at most 40 megapixels)."),
-                        code="cover_too_many_pixels",
-                    )
-                image.verify()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        image_format, width, height = picture_header(upload, max_pixels=COVER_MAX_PIXELS)
+    except TooManyPixels:
         raise ValidationError(
             _("The image has too many pixels (at most 40 megapixels)."),
             code="cover_too_many_pixels",
         ) from None
-    except UnidentifiedImageError:
-        raise ValidationError(
-            _("Upload a picture in JPEG, PNG or WebP format."), code="cover_not_image"
-        ) from None
-    except (OSError, SyntaxError, ValueError):
+    except DamagedPicture:
         raise ValidationError(
             _("The image file is damaged. Upload another one."), code="cover_broken"
         ) from None
-    finally:
-        upload.seek(0)
+    except NotAPicture:
+        raise ValidationError(
+            _("Upload a picture in JPEG, PNG or WebP format."), code="cover_not_image"
+        ) from None
     if image_format not in COVER_FORMATS:
         raise ValidationError(
             _("Upload a picture in JPEG, PNG or WebP format."), code="cover_not_image"
