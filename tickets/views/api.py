@@ -42,7 +42,10 @@ def _unauthorized() -> JsonResponse:
 
 
 def _event(device: ScannerDevice, slug: str) -> Event | None:
-    return Event.objects.filter(organizer=device.organizer, slug=str(slug)[:120]).first()
+    slug = str(slug)[:120]
+    if "\x00" in slug:  # PostgreSQL cannot even compare text with NUL; no slug has one
+        return None
+    return Event.objects.filter(organizer=device.organizer, slug=slug).first()
 
 
 def _no_event() -> JsonResponse:
@@ -52,15 +55,18 @@ def _no_event() -> JsonResponse:
 
 
 def _well_formed(data: object) -> bool:
-    """``code`` and ``event`` strings, ``session`` an integer or absent (as documented)."""
+    """``code`` and ``event`` strings, ``session`` an integer or absent (as documented).
+
+    Any non-empty code is a question the scanner may ask: blanks or NUL characters in it make
+    the answer ``unknown``, not a bad request (the service reads the secret out of it).
+    """
     if not isinstance(data, dict):
         return False
     code, event, session = data.get("code"), data.get("event"), data.get("session")
     return (
         isinstance(code, str)
-        and bool(code.strip())
+        and bool(code)
         and isinstance(event, str)
-        and "\x00" not in code + event  # PostgreSQL cannot even compare text with NUL
         and (session is None or (isinstance(session, int) and not isinstance(session, bool)))
     )
 
