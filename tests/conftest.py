@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from hypothesis import settings as hypothesis_settings
 
 from eventum.celery import app as celery_app
 from tests.chromium import CHROMIUM, chromium_available
@@ -23,6 +24,12 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 _outcomes: Counter[str] = Counter()
+
+# Fuzz tests (Hypothesis, Schemathesis) explore new inputs on developers' machines; in CI the
+# same inputs every run, so a red CI is always reproducible and never a roll of the dice.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if IN_CI:
+    hypothesis_settings.load_profile("ci")
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made from
 # the same thread are still synchronous and safe.

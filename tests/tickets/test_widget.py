@@ -155,7 +155,8 @@ def test_a_second_submit_of_the_same_form_finds_the_same_order():
     first, data = _buy(ticket_type)
     again = fresh().post(reverse("widget:checkout"), data)
     assert again.status_code == 302
-    assert again["Location"] == first["Location"]
+    # The same order page; only the signed token's timestamp may have moved on.
+    assert urlsplit(again["Location"]).path == urlsplit(first["Location"]).path
     assert Order.objects.count() == 1
 
 
