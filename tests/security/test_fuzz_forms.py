@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from events.models import Event
+from organizers.forms import OrganizerProfileForm
 from organizers.models import Organizer
 from privacy.models import BlockingRequest, ConsentRecord, SubjectAccessRequest
 from tests.factories import CategoryFactory, CityFactory, MembershipFactory, TicketTypeFactory
@@ -174,20 +175,8 @@ def owner_client(client):
     return client
 
 
-PROFILE_FIELDS = (
-    "public_name",
-    "description",
-    "kind",
-    "legal_name",
-    "bin_iin",
-    "legal_address",
-    "iban",
-    "bank_name",
-    "bik",
-    "contact_person",
-    "phone",
-    "email",
-)
+# Every field the cabinet form edits, so a field added to the form is fuzzed too.
+PROFILE_FIELDS = tuple(OrganizerProfileForm.Meta.fields)
 
 
 @FUZZ
