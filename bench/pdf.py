@@ -110,31 +110,15 @@ def _paid_order(ticket_type_id: int, tickets: int, n: int) -> int:
 
 def seed(batch_orders: int) -> dict:
     _setup()
-    from datetime import timedelta
+    from bench.seed_rush import ticket_type_on_sale
 
-    from django.utils import timezone
-
-    from events.models import Event, Session, TicketType
-
-    template = Event.objects.get(slug="bench-event")
-    event = Event.objects.create(
-        slug=f"pdf-{uuid.uuid4().hex[:10]}",
-        title_ru="Концерт «Әуен» — қазақ әндері",
+    ticket_type = ticket_type_on_sale(
         title="Концерт «Әуен» — қазақ әндері",
-        organizer=template.organizer,
-        category=template.category,
-        venue=template.venue,
-        status=Event.Status.PUBLISHED,
-        published_at=timezone.now(),
-    )
-    session = Session.objects.create(event=event, starts_at=timezone.now() + timedelta(days=20))
-    ticket_type = TicketType.objects.create(
-        session=session,
-        name_ru="Партер",
-        name="Партер",
+        ticket_name="Партер",
         price=PRICE,
         quantity=100 + BATCH_ORDER_SIZE * (batch_orders + 4),
         max_per_order=BATCH_ORDER_SIZE,
+        days_ahead=20,
     )
     serial = iter(range(10**6))
     return {

@@ -13,6 +13,47 @@ from datetime import timedelta
 from decimal import Decimal
 
 
+def ticket_type_on_sale(
+    *,
+    title: str,
+    ticket_name: str,
+    price: Decimal,
+    quantity: int,
+    max_per_order: int,
+    days_ahead: int,
+):
+    """A published event on the bench event's organizer and venue, one session, one ticket type.
+
+    Call after ``django.setup()``.
+    """
+    from django.utils import timezone
+
+    from events.models import Event, Session, TicketType
+
+    template = Event.objects.get(slug="bench-event")
+    event = Event.objects.create(
+        slug=f"bench-{uuid.uuid4().hex[:10]}",
+        title_ru=title,
+        title=title,
+        organizer=template.organizer,
+        category=template.category,
+        venue=template.venue,
+        status=Event.Status.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    session = Session.objects.create(
+        event=event, starts_at=timezone.now() + timedelta(days=days_ahead)
+    )
+    return TicketType.objects.create(
+        session=session,
+        name_ru=ticket_name,
+        name=ticket_name,
+        price=price,
+        quantity=quantity,
+        max_per_order=max_per_order,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--price", type=Decimal, action="append", required=True)
@@ -24,33 +65,16 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.utils import timezone
-
-    from events.models import Event, Session, TicketType
-
-    template = Event.objects.get(slug="bench-event")
     for price, quantity in zip(args.price, args.quantity, strict=True):
-        slug = f"rush-{uuid.uuid4().hex[:10]}"
-        event = Event.objects.create(
-            slug=slug,
-            title_ru="Старт продаж",
+        ticket_type = ticket_type_on_sale(
             title="Старт продаж",
-            organizer=template.organizer,
-            category=template.category,
-            venue=template.venue,
-            status=Event.Status.PUBLISHED,
-            published_at=timezone.now(),
-        )
-        session = Session.objects.create(event=event, starts_at=timezone.now() + timedelta(days=30))
-        ticket_type = TicketType.objects.create(
-            session=session,
-            name_ru="Танцпол",
-            name="Танцпол",
+            ticket_name="Танцпол",
             price=price,
             quantity=quantity,
             max_per_order=1,
+            days_ahead=30,
         )
-        print(session.pk, ticket_type.pk, slug)
+        print(ticket_type.session_id, ticket_type.pk, ticket_type.session.event.slug)
 
 
 if __name__ == "__main__":
