@@ -1,11 +1,10 @@
 """Scanners at the same door at the same moment: one ticket is let in exactly once."""
 
-import threading
-
 import pytest
 from django.db import connection
 
 from tests.tickets.delivery_helpers import paid_order
+from tests.tickets.race import race
 from tickets.models import CheckIn, OrderItem
 from tickets.services.checkin import CheckInResult, checkin_scan, qr_payload
 
@@ -19,28 +18,12 @@ def test_same_ticket_at_many_scanners_is_valid_exactly_once():
     order = paid_order(quantity=1)
     item = order.items.get()
     code = qr_payload(item)
-    barrier = threading.Barrier(SCANNERS)
-    results: list[str] = []
-    errors: list[Exception] = []
-    lock = threading.Lock()
 
-    def scan() -> None:
-        try:
-            barrier.wait()
-            answer = checkin_scan(organizer=order.event.organizer, event=order.event, code=code)
-            with lock:
-                results.append(answer.result)
-        except Exception as exc:  # asserted below
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
+    def scan(_n: int) -> str:
+        return checkin_scan(organizer=order.event.organizer, event=order.event, code=code).result
 
-    threads = [threading.Thread(target=scan) for _n in range(SCANNERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    results, losses = race(SCANNERS, scan, timeout=60)
+    errors = [exc for _n, exc in losses]
 
     assert not errors
     assert results.count(CheckInResult.VALID) == 1

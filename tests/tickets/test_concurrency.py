@@ -3,7 +3,6 @@
 Each buyer is a thread with its own database connection; a barrier starts them together.
 """
 
-import threading
 from collections import Counter
 from collections.abc import Callable
 
@@ -14,6 +13,7 @@ from events.models import TicketType
 from tests.factories import TicketTypeFactory
 from tests.fixtures_services import wait_for
 from tests.tickets.factories import PromoCodeFactory, new_token
+from tests.tickets.race import race
 from tickets.errors import OrderLimitExceeded, PromoCodeUsedUp, SoldOut, TicketsError
 from tickets.models import Order, PromoCode, Reservation
 from tickets.services.cart import cart_add, cart_promo_apply, cart_set_quantities
@@ -25,30 +25,8 @@ BUYERS = 60
 
 
 def _race(count: int, attempt: Callable[[int], object]) -> tuple[list[object], list[Exception]]:
-    barrier = threading.Barrier(count)
-    wins: list[object] = []
-    losses: list[Exception] = []
-    lock = threading.Lock()
-
-    def run(n: int) -> None:
-        try:
-            barrier.wait()
-            result = attempt(n)
-            with lock:
-                wins.append(result)
-        except Exception as exc:  # collected and asserted on below
-            with lock:
-                losses.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads)
-    return wins, losses
+    wins, losses = race(count, attempt)
+    return wins, [exc for _n, exc in losses]
 
 
 def test_last_tickets_go_to_exactly_as_many_buyers_as_are_left():

@@ -5,7 +5,6 @@ claims the seat through the same unique (session, seat) row a hold inserts, so e
 block stands and no cart holds the seat, or one cart holds it and the block is refused.
 """
 
-import threading
 from collections import Counter
 
 import pytest
@@ -16,6 +15,7 @@ from events.seating import LayoutError
 from events.seating_services import session_seats_block
 from tests.events.seatmap_factories import seat, seated_session
 from tests.tickets.factories import new_token
+from tests.tickets.race import race
 from tickets.models import Reservation, SeatClaim
 from tickets.services.seats import SeatUnavailable, seats_hold
 
@@ -27,36 +27,20 @@ ROUNDS = 4
 
 def _race(session, seat_id: int, neighbour_id: int) -> tuple[list[str], list[Exception]]:
     """One block of ``seat_id`` against buyers of it (and one buyer of its neighbour)."""
-    barrier = threading.Barrier(BUYERS + 2)
-    wins: list[str] = []
-    losses: list[Exception] = []
-    lock = threading.Lock()
-
-    def run(who: str) -> None:
-        try:
-            barrier.wait()
-            if who == "block":
-                session_seats_block(session=session, seat_ids=[seat_id], reason="guests")
-            elif who == "neighbour":
-                seats_hold(cart_token=new_token(), session_id=session.pk, seat_ids=[neighbour_id])
-            else:
-                seats_hold(cart_token=new_token(), session_id=session.pk, seat_ids=[seat_id])
-            with lock:
-                wins.append(who)
-        except Exception as exc:  # every loss is asserted on below
-            with lock:
-                losses.append(exc)
-        finally:
-            connection.close()
-
     parties = ["block", "neighbour"] + [f"buyer{n}" for n in range(BUYERS)]
-    threads = [threading.Thread(target=run, args=(who,)) for who in parties]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads)
-    return wins, losses
+
+    def act(n: int) -> str:
+        who = parties[n]
+        if who == "block":
+            session_seats_block(session=session, seat_ids=[seat_id], reason="guests")
+        elif who == "neighbour":
+            seats_hold(cart_token=new_token(), session_id=session.pk, seat_ids=[neighbour_id])
+        else:
+            seats_hold(cart_token=new_token(), session_id=session.pk, seat_ids=[seat_id])
+        return who
+
+    wins, losses = race(len(parties), act)
+    return wins, [exc for _n, exc in losses]
 
 
 def test_a_block_racing_many_holds_of_the_same_seat_leaves_exactly_one_winner():

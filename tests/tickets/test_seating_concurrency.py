@@ -4,7 +4,6 @@ Each buyer is a thread with its own connection; a barrier starts them together. 
 wants two neighbouring seats of the same ten, holds them, checks out and pays.
 """
 
-import threading
 from collections import Counter
 
 import pytest
@@ -13,6 +12,7 @@ from django.db import connection
 from events.models import TicketType
 from tests.events.seatmap_factories import seated_session
 from tests.tickets.factories import new_token
+from tests.tickets.race import race
 from tickets.models import Order, OrderItem, SeatClaim
 from tickets.services.orders import Actor, BuyerDetails, ConsentInput, order_create
 from tickets.services.payments import payment_complete, payment_start
@@ -46,29 +46,7 @@ def test_fifty_buyers_for_ten_seats_each_seat_ends_in_at_most_one_paid_order():
     labels = dict(ten)
     ids = [pk for pk, _label in ten]
     wanted = {n: [ids[n % 9], ids[n % 9 + 1]] for n in range(BUYERS)}
-    barrier = threading.Barrier(BUYERS)
-    wins: list[Order] = []
-    losses: list[tuple[int, Exception]] = []
-    lock = threading.Lock()
-
-    def run(n: int) -> None:
-        try:
-            barrier.wait()
-            order = _buy(session.pk, wanted[n], n)
-            with lock:
-                wins.append(order)
-        except Exception as exc:  # every loss is asserted on below
-            with lock:
-                losses.append((n, exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(BUYERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads)
+    wins, losses = race(BUYERS, lambda n: _buy(session.pk, wanted[n], n))
 
     assert wins, "somebody must get seats"
     assert len(wins) + len(losses) == BUYERS
