@@ -52,6 +52,19 @@ def cart_view(*, cart_token: str | None) -> CartView | None:
     )
 
 
+def order_for_idempotency_key(key: str) -> Order | None:
+    """The order a checkout with this key already made; the common miss reads one column."""
+    pk = Order.objects.filter(idempotency_key=key).values_list("pk", flat=True).first()
+    return Order.objects.get(pk=pk) if pk is not None else None
+
+
+def cart_event_id(*, cart_token: str | None) -> int | None:
+    """The event the cart is buying for, without reading its holds."""
+    if not cart_token:
+        return None
+    return Cart.objects.filter(token=cart_token).values_list("event_id", flat=True).first()
+
+
 def cart_hold_expired(*, cart_token: str | None, within_minutes: int = 60) -> bool:
     """Did this cart lose tickets to expiry lately (released at or after their hold time)?"""
     if not cart_token:

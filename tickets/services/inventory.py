@@ -53,7 +53,7 @@ def _return_flagged(batch: uuid.UUID) -> int:
     return released
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def reservations_release(
     *,
     ticket_type_ids: Iterable[int] | None = None,
@@ -64,7 +64,9 @@ def reservations_release(
     """Release live holds (by default only expired ones) and return their tickets to sale.
 
     The hold rows are flagged with a fresh batch id by one conditional UPDATE; only what this
-    call flagged is returned, so concurrent releases never return the same hold twice.
+    call flagged is returned, so concurrent releases never return the same hold twice. It is
+    called on every step of a purchase, so when nothing has expired it costs that one UPDATE
+    (no savepoint: a failure here fails the caller's transaction anyway).
     Returns the number of tickets put back on sale.
     """
     live = Reservation.objects.filter(released_at__isnull=True, order__isnull=True)
@@ -75,8 +77,6 @@ def reservations_release(
     now = now or timezone.now()
     if only_expired:
         live = live.filter(expires_at__lte=now)
-    if not live.exists():
-        return 0
     batch = uuid.uuid4()
     if not live.update(released_at=now, release_batch=batch):
         return 0

@@ -40,6 +40,7 @@ from tickets.models import (
     Reservation,
 )
 from tickets.pricing import promo_find, quote
+from tickets.selectors import order_for_idempotency_key
 from tickets.services.inventory import inventory_return, inventory_take, reservations_release
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -237,7 +238,7 @@ def _order_create(
     language: str = "ru",
 ) -> Order:
     """``order_create`` in one transaction, under the cart's row lock."""
-    existing = Order.objects.filter(idempotency_key=idempotency_key).first()
+    existing = order_for_idempotency_key(idempotency_key)
     if existing is not None:
         return existing
     cart = (
@@ -248,7 +249,7 @@ def _order_create(
     )
     if cart is None or cart.event is None:
         raise CartEmpty()
-    existing = Order.objects.filter(idempotency_key=idempotency_key).first()
+    existing = order_for_idempotency_key(idempotency_key)
     if existing is not None:  # the twin request got the cart lock first
         return existing
     now = timezone.now()
@@ -315,8 +316,9 @@ def _order_create(
     )
     _seats_attach(created, live)
     Reservation.objects.filter(pk__in=[r.pk for r in live]).update(order=order)
-    cart.promo_code = None
-    cart.save(update_fields=["promo_code", "updated_at"])
+    if cart.promo_code_id is not None:  # the code is spent with this order
+        cart.promo_code = None
+        cart.save(update_fields=["promo_code", "updated_at"])
     _save_answers(order, answers or [])
     buyer_actor = Actor(user=user, label="buyer")
     OrderLog.objects.create(

@@ -13,7 +13,7 @@ from tickets.access import cart_token_for, order_remember
 from tickets.errors import CartEmpty, ReservationExpired, TicketsError
 from tickets.forms import CheckoutForm, PromoCodeForm
 from tickets.models import Order
-from tickets.selectors import cart_hold_expired, cart_view, event_questions
+from tickets.selectors import cart_event_id, cart_hold_expired, cart_view, event_questions
 from tickets.services.cart import cart_clear, cart_promo_apply, cart_set_quantities
 from tickets.views.purchase import order_from_checkout, order_repeated, quantities_from_post
 
@@ -82,12 +82,37 @@ def promo_apply(request: HttpRequest) -> HttpResponse:
 @rate_limited(CHECKOUT, cart_token=cart_token_for, back_to="tickets:checkout")
 def checkout(request: HttpRequest) -> HttpResponse:
     token = cart_token_for(request)
+    form = None
     if request.method == "POST":
         done = order_repeated(
             idempotency_key=request.POST.get("idempotency_key", ""), cart_token=token
         )
         if done is not None:
             return redirect(done.get_absolute_url())  # a reload or a second click on “Pay”
+        # The order service checks the holds itself: the cart is read for the page only when
+        # the order cannot be made (a form error, an empty or expired cart).
+        event_id = cart_event_id(cart_token=token)
+        if event_id is not None:
+            form = CheckoutForm(
+                request.POST,
+                request.FILES or None,
+                questions=event_questions(event_id=event_id),
+                initial=_initial(request),
+            )
+            if form.is_valid():
+                try:
+                    order = order_from_checkout(
+                        request,
+                        form,
+                        cart_token=token,
+                        user=request.user,
+                        language=translation.get_language() or "ru",
+                    )
+                except TicketsError as exc:
+                    form.add_error(None, exc.message)
+                else:
+                    order_remember(request, order)
+                    return redirect(order.get_absolute_url())
     cart = cart_view(cart_token=token)
     if cart is None or cart.is_empty:
         if cart_hold_expired(cart_token=token):
@@ -97,24 +122,10 @@ def checkout(request: HttpRequest) -> HttpResponse:
         else:
             messages.info(request, CartEmpty.default_message)
         return redirect("events:home")
-    questions = event_questions(event_id=cart.cart.event_id)
-    form = CheckoutForm(
-        request.POST or None, request.FILES or None, questions=questions, initial=_initial(request)
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            order = order_from_checkout(
-                request,
-                form,
-                cart_token=token,
-                user=request.user,
-                language=translation.get_language() or "ru",
-            )
-        except TicketsError as exc:
-            form.add_error(None, exc.message)
-        else:
-            order_remember(request, order)
-            return redirect(order.get_absolute_url())
+    if form is None:
+        form = CheckoutForm(
+            questions=event_questions(event_id=cart.cart.event_id), initial=_initial(request)
+        )
     promo_form = PromoCodeForm(
         initial={"code": cart.cart.promo_code.code if cart.cart.promo_code else ""}
     )

@@ -14,6 +14,7 @@ from privacy.identity import request_client_ip
 from tickets.errors import CartEmpty, TicketsError
 from tickets.forms import MARKETING_CONSENT_TEXT, PROCESSING_CONSENT_TEXT, CheckoutForm
 from tickets.models import Order
+from tickets.selectors import order_for_idempotency_key
 from tickets.services.orders import ConsentInput, order_create
 
 BAD_QUANTITY = _("Enter the number of tickets as a whole number from 0.")
@@ -42,7 +43,7 @@ def order_repeated(*, idempotency_key: str, cart_token: str | None) -> Order | N
     """The order a reload or a second click on “Pay” already made from this cart."""
     if not idempotency_key or not cart_token or "\x00" in idempotency_key:
         return None  # PostgreSQL cannot compare text with NUL; such a key matches nothing
-    done = Order.objects.filter(idempotency_key=idempotency_key).first()
+    done = order_for_idempotency_key(idempotency_key)
     if done is not None and done.reservations.filter(cart__token=cart_token).exists():
         return done
     return None
