@@ -65,7 +65,9 @@ async def _client_loop(
     base_url: str, scenario: Scenario, client_id: int, deadline: float, result: LoadResult
 ) -> None:
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    async with httpx.AsyncClient(base_url=base_url, timeout=30, limits=limits) as client:
+    # A buyer in a rush waits: a queued request is slow, not failed (gunicorn's own timeout
+    # still ends a stuck one).
+    async with httpx.AsyncClient(base_url=base_url, timeout=120, limits=limits) as client:
         while time.monotonic() < deadline:
             started = time.perf_counter()
             try:

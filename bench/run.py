@@ -21,10 +21,11 @@ import psutil
 
 from bench.hot_row import raw_updates_per_second
 from bench.iplog import measure_iplog
+from bench.load import LoadResult
 from bench.pages import measure_pages
 from bench.pdf import measure_pdf
 from bench.rush import RUSH_ENV, run_rush, seed_ticket_types
-from bench.soak import ENDLESS, run_soak
+from bench.soak import ENDLESS, Soak
 from bench.stack import (
     ROOT,
     Stack,
@@ -164,18 +165,27 @@ def main() -> int:
     report["rush"] = rush
     flush_broker()
     # gunicorn and one Celery process (printing PDFs and sending e-mails of the paid orders),
-    # as in production; the same servers then take the soak, so it starts warm.
-    with Stack(celery_concurrency=1, extra_env=RUSH_ENV) as shop:
+    # as in production. The six rushes are also the soak: the same servers under on-sale load,
+    # sampled throughout, topped up from a ticket type that never sells out to the full time.
+    with (
+        Stack(celery_concurrency=1, extra_env=RUSH_ENV) as shop,
+        Soak(shop, seconds=soak_seconds) as soak,
+    ):
         for (kind, _, k), sale in zip(runs, sales, strict=False):
             step(f"on-sale rush, {kind}, K={k}", started, report)
-            figures = run_rush(shop, sale, clients=k, seconds=args.rush_seconds)
+            figures = run_rush(
+                shop, sale, clients=k, seconds=args.rush_seconds, result=soak.track(LoadResult())
+            )
             figures["ratio_to_raw_updates"] = round(
                 figures["per_second"] / report["hot_row"][str(k)]["per_second"], 3
             )
             rush[f"{kind}-{k}"] = figures
+            if len(rush) == 1:
+                soak.mark_warm()
         report["memory_during_rush"] = shop.rss_mb()
-        step(f"soak, {soak_seconds:.0f} s", started, report)
-        report["soak"] = run_soak(shop, sales[-1], seconds=soak_seconds, clients=32)
+        step("soak: load held to the full time", started, report)
+        soak.top_up(sales[-1], clients=32)
+    report["soak"] = soak.report(sales[-1])
     flush_broker()
     for kind, _ in RUSH_KINDS:
         rush[f"{kind}-scaling_128_vs_8"] = round(
@@ -221,11 +231,12 @@ def print_table(report: dict) -> None:
         print(f"  K={k:<5}{fig['per_second']:>10} updates/s  oversold={fig['oversold']}")
     print(
         "\nOn-sale rush (orders/s; ratio to raw updates/s at the same K, target ≥ 0.40 at K=32;"
-        " server CPU ms per order: gunicorn, Celery, PostgreSQL)"
+        " server CPU ms per order, and its split gunicorn/Celery/PostgreSQL)"
     )
     print(
         f"{'run':<12}{'orders/s':>10}{'p50':>8}{'p95':>8}{'p99':>8}{'ratio':>8}"
-        f"{'cpu ms':>8}{'sold':>6}{'oversold':>9}{'orphans':>8}  errors"
+        f"{'cpu ms':>8}{'split':>16}{'sold':>6}{'held':>6}{'oversold':>9}{'orphans':>8}"
+        "  errors, checkouts sent again"
     )
     for name, fig in report["rush"].items():
         if not isinstance(fig, dict):
@@ -235,8 +246,10 @@ def print_table(report: dict) -> None:
         print(
             f"{name:<12}{fig['per_second']:>10}{fig['p50_ms']:>8}{fig['p95_ms']:>8}"
             f"{fig['p99_ms']:>8}{fig['ratio_to_raw_updates']:>8}"
-            f"{fig.get('server_cpu_ms_per_request', '-')!s:>8}{check['sold_paid']:>6}"
-            f"{check['oversold']:>9}{check['orders_without_tickets']:>8}  {fig['errors']}"
+            f"{fig.get('server_cpu_ms_per_request', '-')!s:>8}"
+            f"{'/'.join(f'{ms:.0f}' for ms in fig['server_cpu_ms_per_order_by_part'].values()):>16}"
+            f"{check['sold_paid']:>6}{check['held_unsold']:>6}{check['oversold']:>9}"
+            f"{check['orders_without_tickets']:>8}  {fig['errors']} {fig['checkouts_sent_again']}"
         )
     print_rest(report)
 
@@ -274,7 +287,8 @@ def print_rest(report: dict) -> None:
     print(f"\nPeak RSS of the largest worker during the rush (MB): {report['memory_during_rush']}")
     soak = report["soak"]
     print(
-        f"\nSoak: {soak['seconds']} s, K={soak['clients']}: {soak['completed']} orders,"
+        f"\nSoak: {soak['seconds']} s of on-sale load ({soak['runs']} runs):"
+        f" {soak['completed']} orders,"
         f" {soak['per_second']} orders/s, p99 {soak['p99_ms']} ms, errors {soak['errors']}"
     )
     print(

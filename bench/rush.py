@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -19,7 +20,7 @@ from urllib.parse import urlencode
 import httpx
 import psycopg
 
-from bench.load import run_load
+from bench.load import LoadResult, run_load
 from bench.stack import ROOT, Stack, bench_env, database_url
 
 CP_SECRET = "bench-cloudpayments-secret"
@@ -32,6 +33,7 @@ RUSH_ENV = {
     "IP_LOG_TRUSTED_PROXY_COUNT": "1",
 }
 ORDER_PATH = re.compile(r"/orders/([A-Z0-9]+)/")
+CHECKOUT_ATTEMPTS = 3
 
 
 @dataclass
@@ -97,7 +99,16 @@ def _buyer_address(n: int) -> str:
     return f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
 
 
-def rush_scenario(*, session_id: int, ticket_type_id: int, slug: str, price: Decimal):
+def rush_scenario(
+    *,
+    session_id: int,
+    ticket_type_id: int,
+    slug: str,
+    price: Decimal,
+    retried: Counter[str] | None = None,
+):
+    """One order per call; ``retried`` counts checkouts sent again after a dropped connection."""
+    retried = retried if retried is not None else Counter()
     buyers: dict[int, Buyer] = {}
     serial = itertools.count()
 
@@ -127,19 +138,28 @@ def rush_scenario(*, session_id: int, ticket_type_id: int, slug: str, price: Dec
             return f"reserve_{reserve.status_code}"
         if "/orders/checkout/" not in reserve.headers.get("location", ""):
             return "stop"  # sent back to the event page: sold out
-        checkout = await client.post(
-            "/orders/checkout/",
-            data={
-                "csrfmiddlewaretoken": buyer.csrf,
-                "surname": "Тестов",
-                "name": "Покупатель",
-                "phone": "+77011234567",
-                "email": f"rush{client_id}-{n}@bench.kz",
-                "consent_processing": "on",
-                "idempotency_key": uuid.uuid4().hex,
-            },
-            headers={"Cookie": _cookie_header(client), **forwarded},
-        )
+        checkout_form = {
+            "csrfmiddlewaretoken": buyer.csrf,
+            "surname": "Тестов",
+            "name": "Покупатель",
+            "phone": "+77011234567",
+            "email": f"rush{client_id}-{n}@bench.kz",
+            "consent_processing": "on",
+            "idempotency_key": uuid.uuid4().hex,
+        }
+        checkout_headers = {"Cookie": _cookie_header(client), **forwarded}
+        for attempt in range(CHECKOUT_ATTEMPTS):
+            # A dropped connection: the buyer presses "Pay" again; the same idempotency key
+            # gets the order the first press may have made, never a second one.
+            try:
+                checkout = await client.post(
+                    "/orders/checkout/", data=checkout_form, headers=checkout_headers
+                )
+                break
+            except httpx.TransportError as exc:
+                retried[type(exc).__name__] += 1
+                if attempt == CHECKOUT_ATTEMPTS - 1:
+                    raise
         match = ORDER_PATH.search(checkout.headers.get("location", ""))
         if checkout.status_code != 302 or not match:
             return "stop" if "распрод" in checkout.text else f"checkout_{checkout.status_code}"
@@ -175,16 +195,21 @@ def verify(ticket_type_id: int, quantity: int) -> dict[str, int]:
         "taken": taken,
         "sold_paid": sold,
         "oversold": max(sold - quantity, 0),
+        # taken but not sold: holds of buyers whose requests failed (released after 15 min)
+        "held_unsold": max(taken - sold, 0),
         "orders_without_tickets": orphans,
     }
 
 
-def run_rush(stack: Stack, sale: OnSale, *, clients: int, seconds: float) -> dict:
+def run_rush(
+    stack: Stack, sale: OnSale, *, clients: int, seconds: float, result: LoadResult | None = None
+) -> dict:
     """``clients`` buyers against ``sale`` until it is sold out (or ``seconds`` pass).
 
     Server CPU per order counts gunicorn, the Celery worker and the database backends.
     """
-    cpu_before = stack.cpu_seconds()
+    cpu_before = stack.cpu_seconds_by_part()
+    retried: Counter[str] = Counter()
     result = run_load(
         stack.base_url,
         rush_scenario(
@@ -192,14 +217,25 @@ def run_rush(stack: Stack, sale: OnSale, *, clients: int, seconds: float) -> dic
             ticket_type_id=sale.ticket_type_id,
             slug=sale.slug,
             price=sale.price,
+            retried=retried,
         ),
         clients=clients,
         seconds=seconds,
+        result=result,
     )
-    result.server_cpu_seconds = stack.cpu_seconds() - cpu_before
+    cpu_used = {
+        part: seconds - cpu_before.get(part, 0.0)
+        for part, seconds in stack.cpu_seconds_by_part().items()
+    }
+    result.server_cpu_seconds = sum(cpu_used.values())
     return {
         "clients": clients,
         "kind": "free" if sale.price == 0 else "paid",
         **result.summary(),
+        "checkouts_sent_again": dict(retried),
+        "server_cpu_ms_per_order_by_part": {
+            part: round(seconds * 1000 / (result.completed or 1), 2)
+            for part, seconds in cpu_used.items()
+        },
         "check": verify(sale.ticket_type_id, sale.quantity),
     }

@@ -1,4 +1,7 @@
-"""Soak: the on-sale load held for minutes (5 by default) on a ticket type that never sells out.
+"""Soak: the on-sale load held for minutes (5 by default) on the same servers.
+
+The six rushes run back to back inside the soak; when they end before its time is up, the
+load goes on from a ticket type that never sells out.
 
 Every ~10 s a sampler notes completed orders, errors by kind, the resident memory of each
 gunicorn and Celery worker, the bench database's connections and the Celery queue length.
@@ -57,53 +60,96 @@ def _growth(samples: list[dict], key: str) -> dict[str, float]:
     }
 
 
-def run_soak(
-    stack: Stack, sale: OnSale, *, seconds: float, clients: int, sample_every: float = 10.0
-) -> dict:
-    """Buy from ``sale`` (which must not sell out) for ``seconds``; sample ``stack`` meanwhile."""
-    result = LoadResult()
-    samples: list[dict] = []
-    stop = threading.Event()
-    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
-        started = time.monotonic()
+class Soak:
+    """Samples a stack every ~10 s while on-sale load runs on it; see the module docstring.
 
-        def sampler() -> None:
-            while True:
-                samples.append(_sample(stack, result, conn, started))
-                if stop.wait(sample_every):
-                    return
+    The rushes run inside it (``track`` their results); ``top_up`` then holds the load on a
+    ticket type that never sells out until the soak has lasted its ``seconds``. Memory growth
+    is measured from the sample taken once the servers are warm (``mark_warm``, after the
+    first rush), so loading code and templates is not mistaken for a leak.
+    """
 
-        thread = threading.Thread(target=sampler, daemon=True)
-        thread.start()
-        run_load(
-            stack.base_url,
-            rush_scenario(
-                session_id=sale.session_id,
-                ticket_type_id=sale.ticket_type_id,
-                slug=sale.slug,
-                price=sale.price,
-            ),
-            clients=clients,
-            seconds=seconds,
-            result=result,
-        )
-        stop.set()
-        thread.join()
-        samples.append(_sample(stack, result, conn, started))
-        peak = stack.rss_mb()
-    connections = [sample["db_connections"] for sample in samples]
-    return {
-        "seconds": round(result.seconds, 1),
-        "clients": clients,
-        **result.summary(),
-        "memory": _growth(samples, "gunicorn_rss_mb") | {"peak": peak},
-        "celery_memory": _growth(samples, "celery_rss_mb"),
-        "db_connections": {
-            "first": connections[0],
-            "last": connections[-1],
-            "max": max(connections),
-        },
-        "celery_queue_last": samples[-1]["celery_queue"],
-        "check": verify(sale.ticket_type_id, sale.quantity),
-        "samples": samples,
-    }
+    def __init__(self, stack: Stack, *, seconds: float, sample_every: float = 10.0) -> None:
+        self.stack = stack
+        self.seconds = seconds
+        self.sample_every = sample_every
+        self.results: list[LoadResult] = []
+        self.samples: list[dict] = []
+        self.warm_index = 0
+        self._stop = threading.Event()
+
+    def __enter__(self) -> Soak:
+        self._conn = psycopg.connect(PG_ADMIN_DSN, autocommit=True)
+        self.started = time.monotonic()
+        self._thread = threading.Thread(target=self._sampler, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.samples.append(self._sample())
+        self.peak = self.stack.rss_mb()
+        self.elapsed = time.monotonic() - self.started
+        self._conn.close()
+
+    def _sampler(self) -> None:
+        while True:
+            self.samples.append(self._sample())
+            if self._stop.wait(self.sample_every):
+                return
+
+    def _sample(self) -> dict:
+        total = LoadResult()
+        for result in list(self.results):
+            total.completed += result.completed
+            total.errors[""] += _error_count(result)
+        return _sample(self.stack, total, self._conn, self.started)
+
+    def track(self, result: LoadResult) -> LoadResult:
+        self.results.append(result)
+        return result
+
+    def mark_warm(self) -> None:
+        self.samples.append(self._sample())
+        self.warm_index = len(self.samples) - 1
+
+    def top_up(self, sale: OnSale, *, clients: int) -> None:
+        """Buy from ``sale`` (which must not sell out) for what is left of the soak's time."""
+        left = self.seconds - (time.monotonic() - self.started)
+        if left > 1:
+            run_load(
+                self.stack.base_url,
+                rush_scenario(
+                    session_id=sale.session_id,
+                    ticket_type_id=sale.ticket_type_id,
+                    slug=sale.slug,
+                    price=sale.price,
+                ),
+                clients=clients,
+                seconds=left,
+                result=self.track(LoadResult()),
+            )
+
+    def report(self, sale: OnSale) -> dict:
+        total = LoadResult()
+        for result in self.results:
+            total.add(result)
+        total.seconds = self.elapsed
+        warm = self.samples[self.warm_index :]
+        connections = [sample["db_connections"] for sample in warm]
+        return {
+            "seconds": round(self.elapsed, 1),
+            "runs": len(self.results),
+            **total.summary(),
+            "memory": _growth(warm, "gunicorn_rss_mb") | {"peak": self.peak},
+            "celery_memory": _growth(warm, "celery_rss_mb"),
+            "db_connections": {
+                "first": connections[0],
+                "last": connections[-1],
+                "max": max(connections),
+            },
+            "celery_queue_last": self.samples[-1]["celery_queue"],
+            "check": verify(sale.ticket_type_id, sale.quantity),
+            "samples": self.samples,
+        }

@@ -88,3 +88,9 @@ def test_image_never_contains_secrets_or_local_data():
     assert {".env", ".venv", "var", "backups", ".git"} <= ignored
     gitignored = (ROOT / ".gitignore").read_text().splitlines()
     assert ".env" in gitignored
+
+
+def test_workers_yield_the_cpu_to_the_web_tier(compose):
+    """Sharing a host, PDF rendering must not slow down buyers during an on-sale rush."""
+    web_shares = compose["services"]["web"].get("cpu_shares", 1024)
+    assert compose["services"]["worker"]["cpu_shares"] < web_shares
