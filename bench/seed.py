@@ -25,6 +25,7 @@ def main() -> None:
     from django.utils import timezone
 
     from events.models import Category, City, Event, Session, TicketType, Venue
+    from events.upcoming import upcoming_refresh
     from organizers.models import Organizer
 
     with transaction.atomic():
@@ -102,6 +103,7 @@ def main() -> None:
                 )
                 for s in sessions
             )
+            upcoming_refresh(event_ids=[e.pk for e in events])  # bulk rows send no signals
     from django.db import connection
 
     if connection.vendor == "postgresql":

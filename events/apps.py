@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Events")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from events.models import Session
+        from events.upcoming import session_changed
+
+        post_save.connect(session_changed, sender=Session, dispatch_uid="events.upcoming.save")
+        post_delete.connect(session_changed, sender=Session, dispatch_uid="events.upcoming.delete")

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from events.models import Event, Session, TicketType
 from events.signals import availability_read
+from events.upcoming import upcoming_refresh_stale
 from organizers.models import Organizer
 
 SEARCH_CONFIG = "russian"
@@ -41,9 +42,14 @@ def _session_window(
     return lookups
 
 
-def _with_catalogue_facts(qs: QuerySet[Event], window: dict) -> QuerySet[Event]:
+def _with_catalogue_facts(
+    qs: QuerySet[Event], window: dict, *, ahead_only: bool
+) -> QuerySet[Event]:
     """Annotate the next session start, the lowest price and the tickets left over the sessions
-    in ``window`` (correlated subqueries in one statement; no joins that multiply rows)."""
+    in ``window`` (correlated subqueries in one statement; no joins that multiply rows).
+
+    ``ahead_only`` (no date range): the next start is the stored ``upcoming_at``.
+    """
     sessions = Session.objects.filter(event=OuterRef("pk"), **window[""])
     ticket_types = TicketType.objects.filter(session__event=OuterRef("pk"), **window["session__"])
     lowest_price = (
@@ -55,8 +61,13 @@ def _with_catalogue_facts(qs: QuerySet[Event], window: dict) -> QuerySet[Event]:
         .annotate(n=Sum(F("quantity") - F("quantity_taken")))
         .values("n")
     )
+    next_start = (
+        F("upcoming_at")
+        if ahead_only
+        else Subquery(sessions.order_by("starts_at").values("starts_at")[:1])
+    )
     return qs.annotate(
-        next_starts_at=Subquery(sessions.order_by("starts_at").values("starts_at")[:1]),
+        next_starts_at=next_start,
         min_price=Subquery(lowest_price[:1]),
         tickets_left=Coalesce(Subquery(left[:1], output_field=IntegerField()), 0),
     )
@@ -115,9 +126,15 @@ def catalogue(
         )
         for prefix in ("", "session__")
     }
-    qs = Event.objects.filter(status=Event.Status.PUBLISHED).filter(
-        Exists(Session.objects.filter(event=OuterRef("pk"), **window[""]))
-    )
+    # Without a date range the stored next start decides (an index scan, however many events
+    # there are); it is brought up to date first.
+    ahead_only = starts_until is None and (starts_from is None or starts_from <= now)
+    qs = Event.objects.filter(status=Event.Status.PUBLISHED)
+    if ahead_only:
+        upcoming_refresh_stale(now=now)
+        qs = qs.filter(upcoming_at__gte=now)
+    else:
+        qs = qs.filter(Exists(Session.objects.filter(event=OuterRef("pk"), **window[""])))
     if city is not None:
         qs = qs.filter(venue__city=city)
     if category is not None:
@@ -132,8 +149,10 @@ def catalogue(
                 )
             )
         )
-    qs = _with_catalogue_facts(qs, window).select_related("organizer", "category", "venue__city")
-    qs = qs.order_by("next_starts_at", "id")
+    qs = _with_catalogue_facts(qs, window, ahead_only=ahead_only).select_related(
+        "organizer", "category", "venue__city"
+    )
+    qs = qs.order_by("upcoming_at" if ahead_only else "next_starts_at", "id")
     return search_filter(qs, q)
 
 

@@ -1,0 +1,44 @@
+"""``Event.upcoming_at``: the start of each event's next session ahead, kept in a column.
+
+The home page and the catalogue list events soonest first. Sorting thousands of events on a
+subquery costs a page more with every event in the database; a column with an index keeps it
+a short index scan. The column is set whenever a session is saved or deleted (signals, so the
+cabinet, the admin and fixtures all keep it) and moves on when a session starts:
+``upcoming_refresh_stale`` runs before the catalogue is read and touches only the rows whose
+stored start has passed, so it costs one index probe when nothing has changed.
+Code that bulk-creates sessions (no signals) calls ``upcoming_refresh`` itself.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from events.models import Event, Session
+
+
+def _refresh(events: QuerySet[Event], now: datetime) -> int:
+    next_start = (
+        Session.objects.filter(event=OuterRef("pk"), starts_at__gte=now)
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+    return events.update(upcoming_at=Subquery(next_start))
+
+
+def upcoming_refresh(*, event_ids: Iterable[int] | None = None) -> int:
+    """Recompute ``upcoming_at`` of these events (all events when ``None``)."""
+    events = Event.objects.all() if event_ids is None else Event.objects.filter(pk__in=event_ids)
+    return _refresh(events, timezone.now())
+
+
+def upcoming_refresh_stale(*, now: datetime | None = None) -> int:
+    """Move on the events whose stored next session has started; returns how many."""
+    now = now or timezone.now()
+    return _refresh(Event.objects.filter(upcoming_at__lt=now), now)
+
+
+def session_changed(sender: type[Session], instance: Session, **kwargs: object) -> None:
+    """``post_save`` / ``post_delete`` of a session: its event's next start may have moved."""
+    upcoming_refresh(event_ids=[instance.event_id])

@@ -1,0 +1,84 @@
+"""``Event.upcoming_at``: the stored start of the next session ahead that the home page and
+the catalogue sort on."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import Event, Session
+from events.upcoming import upcoming_refresh, upcoming_refresh_stale
+from tests.factories import EventFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _upcoming(event: Event):
+    return Event.objects.values_list("upcoming_at", flat=True).get(pk=event.pk)
+
+
+def test_saving_and_deleting_sessions_keeps_the_next_start():
+    now = timezone.now()
+    event = EventFactory()
+    assert _upcoming(event) is None
+    later = SessionFactory(event=event, starts_at=now + timedelta(days=9))
+    assert _upcoming(event) == later.starts_at
+    sooner = SessionFactory(event=event, starts_at=now + timedelta(days=2))
+    SessionFactory(event=event, starts_at=now - timedelta(days=1))  # over: not "ahead"
+    assert _upcoming(event) == sooner.starts_at
+
+    sooner.starts_at = now + timedelta(days=20)
+    sooner.save()
+    assert _upcoming(event) == later.starts_at
+    later.delete()
+    assert _upcoming(event) == sooner.starts_at
+    sooner.delete()
+    assert _upcoming(event) is None
+
+
+def test_reading_the_catalogue_moves_on_an_event_whose_session_has_started(client):
+    now = timezone.now()
+    event = EventFactory(title_ru="Два вечера")
+    first = SessionFactory(event=event, starts_at=now + timedelta(hours=1))
+    second = SessionFactory(event=event, starts_at=now + timedelta(days=3))
+    gone = EventFactory(title_ru="Один вечер")
+    SessionFactory(event=gone, starts_at=now + timedelta(hours=1))
+    # An hour later (without signals, as time passes): both first sessions have started.
+    Session.objects.filter(pk=first.pk).update(starts_at=now - timedelta(minutes=1))
+    Session.objects.filter(event=gone).update(starts_at=now - timedelta(minutes=1))
+    Event.objects.filter(pk__in=[event.pk, gone.pk]).update(upcoming_at=now - timedelta(minutes=1))
+
+    response = client.get(reverse("events:catalogue"))
+
+    shown = {e.title_ru: e.next_starts_at for e in response.context["events"]}
+    assert shown == {"Два вечера": second.starts_at}
+    assert _upcoming(event) == second.starts_at
+    assert _upcoming(gone) is None
+    assert upcoming_refresh_stale() == 0  # nothing left to move on
+
+
+def test_bulk_created_sessions_are_counted_after_a_refresh(client):
+    event = EventFactory(title_ru="Из импорта")
+    Session.objects.bulk_create(
+        [Session(event=event, starts_at=timezone.now() + timedelta(days=4))]
+    )
+    assert "Из импорта" not in {e.title_ru for e in client.get("/").context["events"]}
+
+    upcoming_refresh(event_ids=[event.pk])
+
+    assert "Из импорта" in {e.title_ru for e in client.get("/").context["events"]}
+
+
+def test_a_date_range_still_shows_the_first_session_inside_it(client):
+    now = timezone.now()
+    event = EventFactory(title_ru="Гастроли")
+    SessionFactory(event=event, starts_at=now + timedelta(days=2))
+    in_range = SessionFactory(event=event, starts_at=now + timedelta(days=40))
+    start = (now + timedelta(days=30)).date().isoformat()
+
+    response = client.get(reverse("events:catalogue"), {"date_from": start})
+
+    assert [(e.title_ru, e.next_starts_at) for e in response.context["events"]] == [
+        ("Гастроли", in_range.starts_at)
+    ]
