@@ -122,6 +122,8 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The event page, for visitors without a session, is served from the cache this long.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=5)
 
 # Celery: eager in-process without a broker (embedded default), real workers with one.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)

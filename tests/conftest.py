@@ -113,6 +113,13 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _page_cache_off(settings):
+    """A page read in a test shows what the test just wrote; the short event-page cache is
+    tested on its own (tests/events/test_page_cache.py turns it back on)."""
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"

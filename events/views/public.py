@@ -1,5 +1,6 @@
 """Pages buyers land on: home, catalogue, event page, organizer page. Cacheable for anonymous
-visitors (``events.caching.public_cache``)."""
+visitors (``events.caching.public_cache``); the event page, where an on-sale crowd lands, is
+also kept a few seconds on the server (``events.page_cache``)."""
 
 from django.contrib.sitemaps.views import sitemap
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,6 +10,7 @@ from django.utils.cache import patch_cache_control
 from events.caching import public_cache
 from events.forms import CatalogueFilterForm
 from events.models import Event
+from events.page_cache import anonymous_page_cache
 from events.selectors import (
     catalogue_page,
     event_for_public_page,
@@ -51,6 +53,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 @public_cache
+@anonymous_page_cache
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         event = event_for_public_page(slug=slug)

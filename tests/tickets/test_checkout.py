@@ -1,3 +1,4 @@
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
@@ -369,3 +370,16 @@ def test_event_page_shows_what_the_cart_already_holds(client, session, stalls, b
     html = client.get(session.event.get_absolute_url()).content.decode()
     assert f'name="qty_{stalls.pk}" min="0" max="10" value="2"' in html
     assert f'name="qty_{balcony.pk}" min="0" max="10" value="0"' in html
+
+
+def test_a_new_buyer_reserves_and_checks_out_in_a_bounded_number_of_queries(
+    client, session, django_assert_max_num_queries
+):
+    """The on-sale rush path (see bench/): a regression here costs every buyer of a big sale."""
+    free = TicketTypeFactory(session=session, price=Decimal("0"), quantity=100)
+    with django_assert_max_num_queries(17):  # with the savepoints and the new session row
+        assert choose(client, session, {free: 1}).status_code == 302
+    with django_assert_max_num_queries(35):  # order, ticket, consent, IP log, outbox rows
+        response = client.post(reverse("tickets:checkout"), buyer_data(uuid.uuid4().hex))
+    assert response.status_code == 302
+    assert Order.objects.get().status == Order.Status.PAID

@@ -11,6 +11,9 @@ from events.models import Event, TicketType
 class Cart(models.Model):
     """Keyed by an unguessable token so it works with a session cookie or a signed URL alike."""
 
+    # Not stored: the cart services set it on a row they have just inserted (it holds nothing).
+    is_new = False
+
     token = models.CharField(_("token"), max_length=64, unique=True)
     event = models.ForeignKey(
         Event, null=True, blank=True, on_delete=models.CASCADE, related_name="+"

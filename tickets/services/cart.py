@@ -32,8 +32,11 @@ def reservation_expires_at(now: datetime | None = None) -> datetime:
 
 
 def _cart_locked(*, cart_token: str, user: AbstractBaseUser | None) -> Cart:
-    cart, _created = Cart.objects.get_or_create(token=cart_token)
-    cart = Cart.objects.select_for_update().get(pk=cart.pk)
+    cart, created = Cart.objects.get_or_create(token=cart_token)
+    if created:  # a row this transaction inserted is locked already
+        cart.is_new = True
+    else:
+        cart = Cart.objects.select_for_update().get(pk=cart.pk)
     if user is not None and user.is_authenticated and cart.user_id is None:
         cart.user = user
         cart.save(update_fields=["user", "updated_at"])
@@ -42,6 +45,8 @@ def _cart_locked(*, cart_token: str, user: AbstractBaseUser | None) -> Cart:
 
 def _live_holds_locked(*, cart: Cart, now: datetime) -> dict[int, Reservation]:
     """Release the cart's expired holds, lock the live ones and extend them from ``now``."""
+    if cart.is_new:
+        return {}  # it has never held anything
     reservations_release(cart_id=cart.pk, only_expired=True, now=now)
     live = list(
         Reservation.objects.select_for_update()
@@ -136,7 +141,8 @@ def _ticket_types(ids) -> list[TicketType]:
 def _switch_event(*, cart: Cart, event_id: int, now: datetime) -> None:
     """A cart holds tickets of one event; choosing another event releases the old holds."""
     if cart.event_id != event_id:
-        reservations_release(cart_id=cart.pk, only_expired=False, now=now)
+        if not cart.is_new:
+            reservations_release(cart_id=cart.pk, only_expired=False, now=now)
         cart.event_id = event_id
         cart.promo_code = None
         cart.save(update_fields=["event", "promo_code", "updated_at"])
