@@ -7,9 +7,11 @@ in short windows, so that a busy neighbour on a shared machine slows both alike.
 from __future__ import annotations
 
 from bench.load import Target, get_page, run_interleaved
+from bench.pages import EVENT, WITH_SESSION
 from bench.stack import Stack
 
-PAGES = {"event": "/events/bench-event/", "trivial": "/bench/trivial"}
+# The event page as rendered (a visitor with a session), and the trivial view.
+PAGES = {"event": (EVENT, WITH_SESSION), "trivial": ("/bench/trivial", "")}
 
 
 def measure_iplog(logged: Stack, *, clients: int, seconds: float) -> dict:
@@ -20,11 +22,12 @@ def measure_iplog(logged: Stack, *, clients: int, seconds: float) -> dict:
     report: dict[str, dict] = {}
     unlogged_env = {**logged.extra_env, "IP_LOG_ENABLED": "false"}
     with Stack(port=logged.port + 1, extra_env=unlogged_env) as unlogged:
-        for name, path in PAGES.items():
+        for name, (path, cookie) in PAGES.items():
+            page = get_page(path, cookie=cookie)
             results = run_interleaved(
                 {
-                    "on": Target(logged.base_url, get_page(path), logged.cpu_seconds),
-                    "off": Target(unlogged.base_url, get_page(path), unlogged.cpu_seconds),
+                    "on": Target(logged.base_url, page, logged.cpu_seconds),
+                    "off": Target(unlogged.base_url, page, unlogged.cpu_seconds),
                 },
                 clients=clients,
                 # The twin has just started: every worker must load its templates before

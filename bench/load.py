@@ -149,9 +149,12 @@ def run_interleaved(
     return totals
 
 
-def get_page(path: str) -> Scenario:
+def get_page(path: str, *, cookie: str = "") -> Scenario:
+    """GET ``path``; ``cookie`` (a ``Cookie`` header) makes the visitor one with a session."""
+    headers = {"Cookie": cookie} if cookie else {}
+
     async def scenario(client: httpx.AsyncClient, client_id: int) -> str:
-        response = await client.get(path)
+        response = await client.get(path, headers=headers)
         return "ok" if response.status_code == 200 else f"http_{response.status_code}"
 
     return scenario
