@@ -174,6 +174,17 @@ def rush_scenario(
     return scenario
 
 
+def buy_from(sale: OnSale, *, retried: Counter[str] | None = None):
+    """``rush_scenario`` for the ticket type of ``sale``."""
+    return rush_scenario(
+        session_id=sale.session_id,
+        ticket_type_id=sale.ticket_type_id,
+        slug=sale.slug,
+        price=sale.price,
+        retried=retried,
+    )
+
+
 def verify(ticket_type_id: int, quantity: int) -> dict[str, int]:
     """Exactly M tickets sold, no order without tickets, no ticket counted twice."""
     dsn = database_url().replace("postgres://", "postgresql://")
@@ -212,13 +223,7 @@ def run_rush(
     retried: Counter[str] = Counter()
     result = run_load(
         stack.base_url,
-        rush_scenario(
-            session_id=sale.session_id,
-            ticket_type_id=sale.ticket_type_id,
-            slug=sale.slug,
-            price=sale.price,
-            retried=retried,
-        ),
+        buy_from(sale, retried=retried),
         clients=clients,
         seconds=seconds,
         result=result,

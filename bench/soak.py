@@ -18,7 +18,7 @@ import psycopg
 import redis
 
 from bench.load import LoadResult, run_load
-from bench.rush import OnSale, rush_scenario, verify
+from bench.rush import OnSale, buy_from, verify
 from bench.stack import BROKER_URL, DB_NAME, PG_ADMIN_DSN, Stack
 
 # A soak sells from a ticket type with this many tickets, so it never sells out.
@@ -120,12 +120,7 @@ class Soak:
         if left > 1:
             run_load(
                 self.stack.base_url,
-                rush_scenario(
-                    session_id=sale.session_id,
-                    ticket_type_id=sale.ticket_type_id,
-                    slug=sale.slug,
-                    price=sale.price,
-                ),
+                buy_from(sale),
                 clients=clients,
                 seconds=left,
                 result=self.track(LoadResult()),
