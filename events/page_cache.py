@@ -6,12 +6,16 @@ all such visitors of one language and cookie choice on one host, except for the 
 of its forms. The page is stored with a placeholder where the tokens were and every response
 gets the visitor's own token, so a cached page never hands one visitor's token to another.
 
-For at most ``settings.PUBLIC_PAGE_CACHE_SECONDS`` (5 by default; 0 turns it off) the page
-may show availability a little behind; the sale itself always checks the counter.
+For about ``settings.PUBLIC_PAGE_CACHE_SECONDS`` (5 by default; 0 turns it off) the page
+may show availability a little behind; the sale itself always checks the counter. When that
+time is up, one request renders the page again while the others are still served the copy
+(a crowd arriving together does not render it a hundred times at once); the copy is never
+served more than ``REFRESH_LOCK_SECONDS`` past its time, should that request fail.
 """
 
 import hashlib
 import re
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -25,6 +29,7 @@ from django.utils import translation
 from privacy.services.cookies import cookie_choice_read
 
 CSRF_PLACEHOLDER = "__eventum_csrf_token__"
+REFRESH_LOCK_SECONDS = 10
 _CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 # Cookies that make a visitor's page their own: a session (cart, sign-in) or flash messages.
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
@@ -38,7 +43,7 @@ def _cacheable(request: HttpRequest) -> bool:
     )
 
 
-def _key(request: HttpRequest) -> str:
+def page_key(request: HttpRequest) -> str:
     choice = cookie_choice_read(request)
     parts = [
         request.scheme,
@@ -62,15 +67,26 @@ def anonymous_page_cache(view_func: Callable[..., HttpResponse]) -> Callable[...
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not _cacheable(request):
             return view_func(request, *args, **kwargs)
-        key = _key(request)
-        html = cache.get(key)
-        if html is not None:
-            return _with_token(html, request)
-        response = view_func(request, *args, **kwargs)
-        if response.status_code != 200 or response.streaming:
-            return response
-        html = _CSRF_VALUE.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode())
-        cache.set(key, html, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        key = page_key(request)
+        entry = cache.get(key)
+        if entry is not None:
+            html, fresh_until = entry
+            if time.time() < fresh_until or not cache.add(
+                f"{key}:refresh", 1, REFRESH_LOCK_SECONDS
+            ):
+                return _with_token(html, request)
+        try:
+            response = view_func(request, *args, **kwargs)
+        except Exception:  # Http404 and the like: the page is gone, stop serving the copy
+            cache.delete_many([key, f"{key}:refresh"])
+            raise
+        if response.status_code == 200 and not response.streaming:
+            seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+            html = _CSRF_VALUE.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode())
+            cache.set(key, (html, time.time() + seconds), seconds + REFRESH_LOCK_SECONDS)
+            cache.delete(f"{key}:refresh")
+        else:
+            cache.delete_many([key, f"{key}:refresh"])
         return response
 
     return wrapped

@@ -4,11 +4,13 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.test import Client
+from django.core.cache import cache
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
-from events.models import TicketType
+from events.models import Event, TicketType
+from events.page_cache import page_key
 from tests.factories import SessionFactory, TicketTypeFactory
 from tickets.models import Reservation
 
@@ -96,3 +98,38 @@ def test_with_the_cache_off_every_visitor_gets_a_fresh_page(settings, ticket_typ
     TicketType.objects.filter(pk=ticket_type.pk).update(name_ru="Балкон")
 
     assert "Балкон" in Client().get(_url(ticket_type)).content.decode()
+
+
+def _expire_the_copy(ticket_type) -> str:
+    """Make the stored copy of the page out of date; returns its cache key."""
+    with translation.override("ru"):
+        key = page_key(RequestFactory().get(_url(ticket_type)))
+    html, _fresh_until = cache.get(key)
+    cache.set(key, (html, 0), 60)
+    return key
+
+
+def test_an_expired_copy_is_rendered_again_by_one_request_while_the_others_get_the_copy(
+    ticket_type, django_assert_num_queries
+):
+    Client().get(_url(ticket_type))
+    TicketType.objects.filter(pk=ticket_type.pk).update(name_ru="Ложа")
+    key = _expire_the_copy(ticket_type)
+
+    cache.add(f"{key}:refresh", 1, 10)  # another request is rendering it right now
+    with django_assert_num_queries(0):
+        assert "Партер" in Client().get(_url(ticket_type)).content.decode()
+
+    cache.delete(f"{key}:refresh")  # nobody is: this request renders it
+    assert "Ложа" in Client().get(_url(ticket_type)).content.decode()
+    with django_assert_num_queries(0):
+        assert "Ложа" in Client().get(_url(ticket_type)).content.decode()
+
+
+def test_a_page_that_is_gone_stops_being_served_from_the_copy(ticket_type):
+    Client().get(_url(ticket_type))
+    _expire_the_copy(ticket_type)
+    Event.objects.filter(pk=ticket_type.session.event_id).update(status=Event.Status.DRAFT)
+
+    assert Client().get(_url(ticket_type)).status_code == 404
+    assert Client().get(_url(ticket_type)).status_code == 404
