@@ -35,9 +35,21 @@ def outbox_enqueue(task: Task, *args: Any, **kwargs: Any) -> OutboxMessage:
 
     Arguments must be JSON-serialisable (they are stored and sent as JSON).
     """
-    message = OutboxMessage.objects.create(task_name=task.name, args=list(args), kwargs=kwargs)
-    transaction.on_commit(lambda: outbox_publish(message_id=message.pk))
-    return message
+    return outbox_enqueue_many([(task, args, kwargs)])[0]
+
+
+def outbox_enqueue_many(
+    calls: list[tuple[Task, tuple[Any, ...], dict[str, Any]]],
+) -> list[OutboxMessage]:
+    """``outbox_enqueue`` for several tasks at once: after the commit they are published
+    together, in one database transaction."""
+    messages = [
+        OutboxMessage.objects.create(task_name=task.name, args=list(args), kwargs=kwargs)
+        for task, args, kwargs in calls
+    ]
+    ids = [message.pk for message in messages]
+    transaction.on_commit(lambda: outbox_publish_many(message_ids=ids))
+    return messages
 
 
 def _locked(queryset):
@@ -58,33 +70,55 @@ def _run_eagerly(message: OutboxMessage) -> None:
 
 
 def outbox_publish(*, message_id: int) -> bool:
-    """Publish one message now (called after the enqueueing transaction committed).
+    """Publish one message now; returns whether it was sent (see ``outbox_publish_many``)."""
+    return outbox_publish_many(message_ids=[message_id]) == 1
 
-    Returns whether it was sent. A broker error is logged and left to the relay; it never
-    reaches the caller, so a paying buyer does not see it.
+
+def outbox_publish_many(*, message_ids: list[int]) -> int:
+    """Publish these messages now (after the enqueueing transaction committed), in id order.
+
+    Returns how many were sent. A broker error is logged and the rest are left to the relay;
+    it never reaches the caller, so a paying buyer does not see it.
     """
+    waiting = OutboxMessage.objects.filter(pk__in=message_ids, dispatched_at__isnull=True)
     if celery_app.conf.task_always_eager:
-        message = OutboxMessage.objects.filter(pk=message_id, dispatched_at__isnull=True).first()
-        if message is None:
-            return False
-        OutboxMessage.objects.filter(pk=message_id).update(dispatched_at=timezone.now())
-        _run_eagerly(message)
-        return True
+        messages = list(waiting.order_by("id"))
+        waiting.update(dispatched_at=timezone.now())
+        for message in messages:
+            _run_eagerly(message)
+        return len(messages)
+    batch: list[OutboxMessage] = []
     try:
         with transaction.atomic():
-            message = _locked(
-                OutboxMessage.objects.filter(pk=message_id, dispatched_at__isnull=True)
-            ).first()
-            if message is None:  # a relay has it (or sent it already)
-                return False
-            _send(message)
-            message.dispatched_at = timezone.now()
-            message.save(update_fields=["dispatched_at"])
-    except Exception as exc:  # any broker failure: the relay sends it later
-        _note_failure(message_id, exc)
-        logger.warning("Outbox message %s not published yet: %s", message_id, exc)
-        return False
-    return True
+            batch = list(_locked(waiting).order_by("id"))  # rows a relay holds: it sends them
+            done, failure = _send_in_order(batch)
+    except Exception as exc:  # the database failed: the relay sends them later
+        done, failure = [], exc
+    if failure is not None:
+        failed = batch[len(done)].pk if len(batch) > len(done) else min(message_ids)
+        _note_failure(failed, failure)
+        logger.warning("Outbox message %s and later not published yet: %s", failed, failure)
+    return len(done)
+
+
+def _send_in_order(batch: list[OutboxMessage]) -> tuple[list[int], Exception | None]:
+    """Hand ``batch`` to the broker in order, stopping at the first failure (the rest would
+    fail too); mark what was sent. Call inside the transaction that locked the rows."""
+    done: list[int] = []
+    failure: Exception | None = None
+    for message in batch:
+        try:
+            if celery_app.conf.task_always_eager:
+                _run_eagerly(message)
+            else:
+                _send(message)
+        except Exception as exc:  # any broker failure
+            failure = exc
+            break
+        done.append(message.pk)
+    if done:
+        OutboxMessage.objects.filter(pk__in=done).update(dispatched_at=timezone.now())
+    return done, failure
 
 
 def _note_failure(message_id: int, exc: Exception) -> None:
@@ -114,21 +148,8 @@ def outbox_relay(*, batch_size: int = RELAY_BATCH_SIZE) -> int:
             )
             if not batch:
                 return sent
-            done: list[int] = []
-            failure: Exception | None = None
-            for message in batch:
-                try:
-                    if celery_app.conf.task_always_eager:
-                        _run_eagerly(message)
-                    else:
-                        _send(message)
-                except Exception as exc:  # the broker is still down: keep the rest
-                    failure = exc
-                    break
-                done.append(message.pk)
-            if done:
-                OutboxMessage.objects.filter(pk__in=done).update(dispatched_at=timezone.now())
-                sent += len(done)
+            done, failure = _send_in_order(batch)
+            sent += len(done)
         if failure is not None:
             failed = batch[len(done)]
             _note_failure(failed.pk, failure)

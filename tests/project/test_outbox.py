@@ -185,3 +185,25 @@ def test_relays_running_at_once_send_each_message_exactly_once(broker):
     assert sorted(recipients) == sorted(f"buyer{n}@example.kz" for n in range(30))
     assert sum(counts) == 30
     assert not OutboxMessage.objects.filter(dispatched_at__isnull=True).exists()
+
+
+def test_the_tasks_of_a_paid_order_are_published_together(broker):
+    """Every paid order of an on-sale rush records its PDF and its e-mail: one transaction
+    after the commit publishes both."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.tickets.flows import place_order
+    from tickets.services.orders import Actor, order_mark_paid
+
+    order = place_order()
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        order_mark_paid(order_id=order.pk, actor=Actor(label="test"))
+
+    assert [name for name, _args, _kwargs in broker.sent] == [
+        "tickets.tasks.order_pdf_task",
+        "tickets.tasks.tickets_email_task",
+    ]
+    assert not OutboxMessage.objects.filter(dispatched_at__isnull=True).exists()
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and "outbox" in q["sql"]]
+    assert len(reads) == 1, "both messages are locked and sent in one transaction"

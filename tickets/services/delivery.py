@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from eventum.outbox import outbox_enqueue
+from eventum.outbox import outbox_enqueue, outbox_enqueue_many
 from tickets.models import EmailDelivery, Order, OrderItem, TicketPdf
 from tickets.pdf import TicketPrint, render_tickets_pdf
 
@@ -159,6 +159,21 @@ def order_pdf_enqueue(*, order_id: int) -> None:
     outbox_enqueue(order_pdf_task, order_id)
 
 
+def _email_delivery_new(
+    *, order: Order, kind: str, requested_by: AbstractBaseUser | None, requested_label: str
+) -> EmailDelivery:
+    return EmailDelivery.objects.create(
+        order=order,
+        kind=kind,
+        to=order.email,
+        language=_language(order),
+        requested_by=(
+            requested_by if requested_by is not None and requested_by.is_authenticated else None
+        ),
+        requested_label=requested_label[:30],
+    )
+
+
 def tickets_email_queue(
     *,
     order: Order,
@@ -169,24 +184,29 @@ def tickets_email_queue(
     """Record an e-mail with the tickets to the buyer and send it after commit."""
     from tickets.tasks import tickets_email_task
 
-    delivery = EmailDelivery.objects.create(
-        order=order,
-        kind=kind,
-        to=order.email,
-        language=_language(order),
-        requested_by=(
-            requested_by if requested_by is not None and requested_by.is_authenticated else None
-        ),
-        requested_label=requested_label[:30],
+    delivery = _email_delivery_new(
+        order=order, kind=kind, requested_by=requested_by, requested_label=requested_label
     )
     outbox_enqueue(tickets_email_task, delivery.pk)
     return delivery
 
 
 def tickets_deliver_after_paid(order: Order) -> None:
-    """The order is paid: make its PDF and e-mail the confirmation with it (after commit)."""
-    order_pdf_enqueue(order_id=order.pk)
-    tickets_email_queue(order=order, kind=EmailDelivery.Kind.CONFIRMATION)
+    """The order is paid: make its PDF and e-mail the confirmation with it (after commit).
+
+    Both tasks are published together (every paid order of an on-sale rush passes here).
+    """
+    from tickets.tasks import order_pdf_task, tickets_email_task
+
+    delivery = _email_delivery_new(
+        order=order,
+        kind=EmailDelivery.Kind.CONFIRMATION,
+        requested_by=None,
+        requested_label="system",
+    )
+    outbox_enqueue_many(
+        [(order_pdf_task, (order.pk,), {}), (tickets_email_task, (delivery.pk,), {})]
+    )
 
 
 def email_delivery_send(*, delivery_id: int) -> EmailDelivery:
