@@ -31,10 +31,10 @@ def measure_iplog(logged: Stack, *, clients: int, seconds: float) -> dict:
                 },
                 clients=clients,
                 # The twin has just started: every worker must load its templates before
-                # the clock runs, and the difference sought is small, so measure longer.
-                seconds=seconds * 2,
-                rounds=8,
-                warm_seconds=4.0,
+                # the clock runs.
+                seconds=seconds,
+                rounds=6,
+                warm_seconds=2.0,
             )
             on, off = results["on"].summary(), results["off"].summary()
             cpu_on = on.get("server_cpu_ms_per_request", 0)

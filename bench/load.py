@@ -64,7 +64,9 @@ Scenario = Callable[[httpx.AsyncClient, int], Awaitable[str]]
 async def _client_loop(
     base_url: str, scenario: Scenario, client_id: int, deadline: float, result: LoadResult
 ) -> None:
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    # A kept-alive connection is reused only within 1 s: gunicorn closes idle ones after 2 s,
+    # and a request sent on a connection the server is closing that moment fails (ReadError).
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1, keepalive_expiry=1.0)
     # A buyer in a rush waits: a queued request is slow, not failed (gunicorn's own timeout
     # still ends a stuck one).
     async with httpx.AsyncClient(base_url=base_url, timeout=120, limits=limits) as client:
