@@ -34,9 +34,14 @@ def upcoming_refresh(*, event_ids: Iterable[int] | None = None) -> int:
 
 
 def upcoming_refresh_stale(*, now: datetime | None = None) -> int:
-    """Move on the events whose stored next session has started; returns how many."""
+    """Move on the published events whose stored next session has started; returns how many.
+
+    Published only, as the catalogue reads them: the partial index keeps this a short range
+    scan, and an event published later is moved on by the first read after that.
+    """
     now = now or timezone.now()
-    return _refresh(Event.objects.filter(upcoming_at__lt=now), now)
+    stale = Event.objects.filter(status=Event.Status.PUBLISHED, upcoming_at__lt=now)
+    return _refresh(stale, now)
 
 
 def session_changed(sender: type[Session], instance: Session, **kwargs: object) -> None:

@@ -69,11 +69,6 @@ def _run_eagerly(message: OutboxMessage) -> None:
     celery_app.tasks[message.task_name].delay(*message.args, **message.kwargs)
 
 
-def outbox_publish(*, message_id: int) -> bool:
-    """Publish one message now; returns whether it was sent (see ``outbox_publish_many``)."""
-    return outbox_publish_many(message_ids=[message_id]) == 1
-
-
 def outbox_publish_many(*, message_ids: list[int]) -> int:
     """Publish these messages now (after the enqueueing transaction committed), in id order.
 

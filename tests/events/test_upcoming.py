@@ -82,3 +82,20 @@ def test_a_date_range_still_shows_the_first_session_inside_it(client):
     assert [(e.title_ru, e.next_starts_at) for e in response.context["events"]] == [
         ("Гастроли", in_range.starts_at)
     ]
+
+
+def test_an_event_published_after_its_stored_start_passed_is_moved_on_when_read(client):
+    now = timezone.now()
+    event = EventFactory(title_ru="Премьера", status=Event.Status.DRAFT)
+    first = SessionFactory(event=event, starts_at=now + timedelta(hours=1))
+    second = SessionFactory(event=event, starts_at=now + timedelta(days=3))
+    Session.objects.filter(pk=first.pk).update(starts_at=now - timedelta(minutes=1))
+    Event.objects.filter(pk=event.pk).update(upcoming_at=now - timedelta(minutes=1))
+    assert upcoming_refresh_stale() == 0  # the catalogue never reads drafts
+
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.PUBLISHED)
+    response = client.get(reverse("events:catalogue"))
+
+    assert [(e.title_ru, e.next_starts_at) for e in response.context["events"]] == [
+        ("Премьера", second.starts_at)
+    ]
