@@ -84,10 +84,10 @@ def test_fourth_reset_request_for_one_address_is_refused_and_not_mailed(
         assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [[user.email]] * 3
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         response = _reset(client, user.email)
     assert response.status_code == 429
-    assert callbacks == []
+    # Callbacks ran (the IP log may hand a full buffer over at any request): no mail left.
     assert len(mail.outbox) == 3
 
 
@@ -100,8 +100,8 @@ def test_sixth_reset_request_from_one_address_is_refused_and_not_mailed(
             assert _reset(client, user.email).status_code == 302
     assert len(mail.outbox) == 5
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         response = _reset(client, users[5].email)
     assert response.status_code == 429
-    assert callbacks == []
+    # Callbacks ran (the IP log may hand a full buffer over at any request): no mail left.
     assert [m.to for m in mail.outbox] == [[user.email] for user in users[:5]]
