@@ -89,10 +89,10 @@ def outbox_publish_many(*, message_ids: list[int]) -> int:
             done, failure = _send_in_order(batch)
     except Exception as exc:  # the database failed: the relay sends them later
         done, failure = [], exc
-    if failure is not None:
-        failed = batch[len(done)].pk if len(batch) > len(done) else min(message_ids)
+    if failure is not None:  # each message left waiting records why
+        failed = [message.pk for message in batch[len(done) :]] or list(message_ids)
         _note_failure(failed, failure)
-        logger.warning("Outbox message %s and later not published yet: %s", failed, failure)
+        logger.warning("Outbox messages %s not published yet: %s", failed, failure)
     return len(done)
 
 
@@ -116,15 +116,15 @@ def _send_in_order(batch: list[OutboxMessage]) -> tuple[list[int], Exception | N
     return done, failure
 
 
-def _note_failure(message_id: int, exc: Exception) -> None:
+def _note_failure(message_ids: list[int], exc: Exception) -> None:
     from django.db.models import F
 
     try:
-        OutboxMessage.objects.filter(pk=message_id, dispatched_at__isnull=True).update(
+        OutboxMessage.objects.filter(pk__in=message_ids, dispatched_at__isnull=True).update(
             attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:500]
         )
-    except Exception:  # the database may be what failed; the row is still there
-        logger.exception("Could not record the outbox failure of message %s", message_id)
+    except Exception:  # the database may be what failed; the rows are still there
+        logger.exception("Could not record the outbox failure of messages %s", message_ids)
 
 
 def outbox_relay(*, batch_size: int = RELAY_BATCH_SIZE) -> int:
@@ -147,7 +147,7 @@ def outbox_relay(*, batch_size: int = RELAY_BATCH_SIZE) -> int:
             sent += len(done)
         if failure is not None:
             failed = batch[len(done)]
-            _note_failure(failed.pk, failure)
+            _note_failure([failed.pk], failure)
             logger.warning("Outbox relay stopped at message %s: %s", failed.pk, failure)
             return sent
         if len(batch) < batch_size:

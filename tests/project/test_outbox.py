@@ -141,10 +141,10 @@ def test_paying_an_order_records_its_pdf_and_email_in_the_outbox(broker):
     order = place_order()
     payment = Payment.objects.create(order=order, provider="test", amount=order.total)
     payment_complete(payment_id=payment.pk, succeeded=True, actor=Actor(label="test"))
-    names = set(
-        OutboxMessage.objects.filter(dispatched_at__isnull=True).values_list("task_name", flat=True)
-    )
+    waiting = OutboxMessage.objects.filter(dispatched_at__isnull=True)
+    names = set(waiting.values_list("task_name", flat=True))
     assert {"tickets.tasks.order_pdf_task", "tickets.tasks.tickets_email_task"} <= names
+    assert all("Connection refused" in m.last_error for m in waiting), "each says why it waits"
 
 
 @pytest.mark.services
