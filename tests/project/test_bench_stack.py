@@ -102,3 +102,25 @@ def test_targets_report_an_oversell_and_a_slow_pdf_as_missed():
     assert not bad["rush: exactly M sold, no oversell, no orphan"]
     assert not bad["PDF one ticket ÷ hello page"]
     assert bad["PDF per ticket of ten ÷ hello page"]
+
+
+def test_a_cached_page_is_loaded_at_least_one_cache_period_per_window(monkeypatch):
+    from bench import load
+
+    windows: list[tuple[str, float]] = []
+
+    def fake_run_load(base_url, scenario, *, clients, seconds, result=None):
+        windows.append((base_url, seconds))
+        return load.LoadResult(completed=1, seconds=seconds)
+
+    monkeypatch.setattr(load, "run_load", fake_run_load)
+    targets = {
+        "plain": load.Target("http://plain", None, lambda: 0.0),
+        "cached": load.Target("http://cached", None, lambda: 0.0, min_window_seconds=5.0),
+    }
+    totals = load.run_interleaved(targets, clients=4, seconds=2.0, rounds=4, warm_seconds=1.0)
+
+    measured = windows[2:]  # after one warm-up window each
+    assert sorted({s for url, s in measured if url == "http://plain"}) == [0.5]
+    assert sorted({s for url, s in measured if url == "http://cached"}) == [5.0]
+    assert totals["cached"].seconds == 20.0 and totals["plain"].seconds == 2.0
