@@ -160,7 +160,11 @@ def order_pdf_enqueue(*, order_id: int) -> None:
 
 
 def _email_delivery_new(
-    *, order: Order, kind: str, requested_by: AbstractBaseUser | None, requested_label: str
+    *,
+    order: Order,
+    kind: str,
+    requested_by: AbstractBaseUser | None = None,
+    requested_label: str = "system",
 ) -> EmailDelivery:
     return EmailDelivery.objects.create(
         order=order,
@@ -198,12 +202,7 @@ def tickets_deliver_after_paid(order: Order) -> None:
     """
     from tickets.tasks import order_pdf_task, tickets_email_task
 
-    delivery = _email_delivery_new(
-        order=order,
-        kind=EmailDelivery.Kind.CONFIRMATION,
-        requested_by=None,
-        requested_label="system",
-    )
+    delivery = _email_delivery_new(order=order, kind=EmailDelivery.Kind.CONFIRMATION)
     outbox_enqueue_many(
         [(order_pdf_task, (order.pk,), {}), (tickets_email_task, (delivery.pk,), {})]
     )
