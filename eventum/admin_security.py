@@ -1,4 +1,8 @@
-"""Staff reach the Django admin only with a second factor (allauth MFA) used in this session.
+"""Staff privileges need a second factor (allauth MFA) used in this session, everywhere.
+
+``staff_privileged(request)`` is the one answer to "may this request use a staff privilege?"
+outside the admin (order pages, PDF tickets, attachments, private files): without a session
+that passed the second factor a staff user is an ordinary user there. Inside the admin:
 
 * A staff user without an authenticator is sent to set up TOTP first.
 * A staff user with one must have entered a code (or a recovery code) in this session; allauth
@@ -37,6 +41,17 @@ def used_second_factor(request: HttpRequest) -> bool:
     """Did the signed-in user pass an MFA step (code, recovery code, key) in this session?"""
     records = get_authentication_records(request, request.user)
     return any(record.get("method") == "mfa" for record in records)
+
+
+def staff_privileged(request: HttpRequest) -> bool:
+    """Is this a staff user whose session passed the second factor (with an authenticator set
+    up)? Every staff shortcut outside the admin asks this, not ``user.is_staff``."""
+    user = getattr(request, "user", None)
+    if user is None or not (user.is_authenticated and user.is_staff and user.is_active):
+        return False
+    if not settings.STAFF_MFA_REQUIRED:
+        return True
+    return is_mfa_enabled(user, SECOND_FACTOR_TYPES) and used_second_factor(request)
 
 
 def _login_redirect(request: HttpRequest, next_url: str) -> HttpResponseRedirect:

@@ -1,11 +1,15 @@
-"""Who may see an order: its buyer (account or secret link), the organizer's team, staff."""
+"""Who may see an order: its buyer (account or secret link) and staff with a second factor.
+
+The organizer's team never uses the buyer's own order page: it has its cabinet page, where the
+buyer's data comes through privacy's guard (masked while the buyer is blocked or has withdrawn
+consent). Staff privileges need a session that passed the second factor (``staff_privileged``).
+"""
 
 import secrets
 
 from django.http import HttpRequest
 
-from organizers.models import Membership
-from organizers.roles import ROLES_ORDERS
+from eventum.admin_security import staff_privileged
 from tickets.models import Order
 
 CART_SESSION_KEY = "tickets_cart_token"
@@ -47,30 +51,11 @@ def is_buyer(request: HttpRequest, order: Order) -> bool:
     return False
 
 
-def is_organizer_team(request: HttpRequest, order: Order, roles=ROLES_ORDERS) -> bool:
-    user = request.user
-    return (
-        user.is_authenticated
-        and Membership.objects.filter(
-            user=user, organizer_id=order.event.organizer_id, role__in=roles
-        ).exists()
-    )
-
-
 def may_see_order(request: HttpRequest, order: Order) -> bool:
-    return (
-        (request.user.is_authenticated and request.user.is_staff)
-        or is_buyer(request, order)
-        or is_organizer_team(request, order)
-    )
+    """The buyer, or staff with a second factor (who see it through the privacy guard)."""
+    return is_buyer(request, order) or staff_privileged(request)
 
 
-def may_download_answers(request: HttpRequest, order: Order) -> bool:
-    """Attachments are personal data: an organizer's team loses them while the buyer is blocked."""
-    from privacy.services import subject_is_blocked
-
-    if (request.user.is_authenticated and request.user.is_staff) or is_buyer(request, order):
-        return True
-    return is_organizer_team(request, order) and not subject_is_blocked(
-        email=order.email, phone=order.phone, user=order.user
-    )
+def is_staff_view(request: HttpRequest, order: Order) -> bool:
+    """Staff looking at someone else's order: a disclosure, shown masked if restricted."""
+    return not is_buyer(request, order) and staff_privileged(request)

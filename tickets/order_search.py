@@ -1,5 +1,6 @@
 """Search and filters of the organizer's order list: code, name, e-mail or phone; status,
-event, session, ticket type and date range. Also the disclosure note for attendee lists."""
+event, session, ticket type and date range. A restricted buyer (blocked, or consent withdrawn)
+is found by the order code only, never by their name, e-mail or phone."""
 
 import re
 
@@ -8,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Session, TicketType
-from privacy.services import disclosure_record
+from privacy.services import restricted_subject_q
 from tickets.models import Order, OrderItem
 
 _PHONE_LIKE = re.compile(r"^[\d\s()+\-]+$")
@@ -112,7 +113,11 @@ def orders_search(*, organizer, filters: dict) -> QuerySet[Order]:
 
 def _text_condition(query: str) -> Q:
     query = query.strip()
-    condition = Q(code__iexact=query.upper()) | Q(email__icontains=query)
+    return Q(code__iexact=query.upper()) | (_personal_condition(query) & ~restricted_subject_q())
+
+
+def _personal_condition(query: str) -> Q:
+    condition = Q(email__icontains=query)
     digits = _DIGITS.sub("", query)
     if _PHONE_LIKE.match(query) and len(digits) >= 4:
         if len(digits) == 11 and digits.startswith("8"):
@@ -125,21 +130,3 @@ def _text_condition(query: str) -> Q:
             name &= Q(surname__icontains=word) | Q(name__icontains=word)
         condition |= name
     return condition
-
-
-def attendee_list_disclosed(
-    *, user, organizer, orders, purpose: str, fields: tuple | list = ("name", "email")
-) -> None:
-    """Record that an organizer's member saw these buyers' data (masked ones are not shown).
-
-    ``orders`` are rows with ``email`` and ``shown`` (privacy's ``SubjectDisplay``)."""
-    subjects = [o.email for o in orders if not o.shown.masked]
-    if subjects:
-        disclosure_record(
-            actor=user,
-            recipient=organizer.legal_name or organizer.public_name,
-            subjects=subjects,
-            fields=list(fields),
-            purpose=purpose,
-            channel="list_view",
-        )

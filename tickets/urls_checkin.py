@@ -3,7 +3,7 @@ routes (which would otherwise take ``checkin`` or ``scanners`` for an order code
 
 from django.urls import path
 
-from tickets.views import api, checkin, delivery
+from tickets.views import api, cabinet, checkin, delivery
 
 urlpatterns = [
     path("api/checkin/", api.api_checkin, name="api_checkin"),
@@ -36,6 +36,16 @@ urlpatterns = [
         "cabinet/<slug:organizer_slug>/<str:code>/resend/",
         delivery.cabinet_order_resend,
         name="cabinet_order_resend",
+    ),
+    path(
+        "cabinet/<slug:organizer_slug>/<str:code>/tickets.pdf",
+        delivery.cabinet_order_tickets_pdf,
+        name="cabinet_order_tickets_pdf",
+    ),
+    path(
+        "cabinet/<slug:organizer_slug>/<str:code>/attachments/<int:answer_id>/",
+        cabinet.order_attachment,
+        name="cabinet_order_attachment",
     ),
     path(
         "cabinet/<slug:organizer_slug>/<str:code>/tickets/<int:item_id>/checkin/",

@@ -22,8 +22,8 @@ def _staff_fk(verbose_name) -> models.ForeignKey:
 class BlockingRequest(SubjectIdentity, DeadlineMixin):
     """A request to block personal data (Law of RK No. 94-V): due within one working day.
 
-    While ``status`` is ``blocked`` the subject's data is not processed: see
-    ``privacy.services.subject_is_blocked``.
+    From receipt (a provisional block) until it is rejected or lifted the subject's data is not
+    processed: see ``privacy.services.subject_is_blocked``.
     """
 
     class RequesterKind(models.TextChoices):
@@ -50,6 +50,8 @@ class BlockingRequest(SubjectIdentity, DeadlineMixin):
         ADMIN = "admin", _("Other (recorded by staff)")
 
     OPEN_STATUSES = (Status.RECEIVED, Status.UNDER_REVIEW)
+    # The policy blocks from the moment of the request: open requests block provisionally.
+    IN_FORCE_STATUSES = (Status.RECEIVED, Status.UNDER_REVIEW, Status.BLOCKED)
 
     requester_kind = models.CharField(
         _("request made by"), max_length=30, choices=RequesterKind.choices
@@ -100,3 +102,12 @@ class BlockingRequest(SubjectIdentity, DeadlineMixin):
 
     def __str__(self) -> str:
         return f"№ {self.pk} — {self.subject_label} ({self.get_status_display()})"
+
+    @property
+    def blocks_now(self) -> bool:
+        """Does this request block the subject now (provisionally or confirmed)?"""
+        return self.status in self.IN_FORCE_STATUSES
+
+    @property
+    def is_provisional_block(self) -> bool:
+        return self.status in self.OPEN_STATUSES

@@ -14,6 +14,11 @@ class Disclosure(AppendOnlyModel):
         API = "api", _("API read")
         PARTNER = "partner", _("Hand-over to a partner")
         SUBJECT = "subject", _("Given to the subject")
+        ORDER_PAGE = "order_page", _("Order page in the organizer's cabinet")
+        CHECKIN = "checkin", _("Check-in answer at the door")
+        PAYMENT = "payment", _("Sent to the payment provider")
+        STAFF = "staff", _("Staff access outside the administration")
+        MESSAGE = "message", _("Message delivery report")
         OTHER = "other", _("Other")
 
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)

@@ -31,6 +31,14 @@ from privacy.services.consent import (
     may_process,
 )
 from privacy.services.disclosures import disclosure_record, disclosures_for_subject
+from privacy.services.guard import (
+    Subject,
+    SubjectGuard,
+    restricted_subject_q,
+    subject_is_restricted,
+    subject_shown,
+    subjects_guard,
+)
 from privacy.services.marketing import (
     InvalidUnsubscribeLink,
     marketing_allowed_emails,
@@ -58,8 +66,10 @@ __all__ = [
     "InvalidUnsubscribeLink",
     "IpRisk",
     "PolicyAlreadyPublished",
+    "Subject",
     "SubjectBlockedError",
     "SubjectDisplay",
+    "SubjectGuard",
     "blocked_emails",
     "blocked_index",
     "blocked_phones",
@@ -97,8 +107,12 @@ __all__ = [
     "policy_publish",
     "request_client_ip",
     "request_meta",
+    "restricted_subject_q",
     "subject_display",
     "subject_ensure_not_blocked",
     "subject_is_blocked",
+    "subject_is_restricted",
+    "subject_shown",
+    "subjects_guard",
     "working_days_deadline",
 ]

@@ -1,8 +1,11 @@
 """Blocking of personal data: the one answer to "is S blocked?" and the staff workflow.
 
-From the moment a request is ``blocked`` the subject's data is not processed: no marketing,
-no unmasked display to organizers or in exports, no transfer to third parties, no edits.
-Tickets already bought stay valid at the door: check-in never asks this question.
+The policy blocks data "from the moment the request is made": a request blocks as soon as it is
+received, while staff review it (a *provisional* block), and for good once they confirm it.
+Rejecting it lifts the block, with the reason recorded. While a block is in force the subject's
+data is not processed: no marketing, no unmasked display to organizers or in exports, no
+transfer to third parties, no new orders, no edits. Tickets already bought stay valid at the
+door, and refunds go on.
 """
 
 from collections.abc import Iterable
@@ -25,6 +28,8 @@ from privacy.signals import order_subject_lookup
 
 _CHUNK = 500
 Status = BlockingRequest.Status
+# Statuses in which a request blocks the subject: from receipt (provisional) to confirmation.
+IN_FORCE = BlockingRequest.IN_FORCE_STATUSES
 
 
 def _identifiers(
@@ -44,8 +49,8 @@ def subject_is_blocked(
 ) -> bool:
     """Is this subject's personal data blocked now? The one blocking question.
 
-    True when a blocking request in status ``blocked`` names the e-mail, the phone or the
-    user (or the user's e-mail). Nothing given means nobody: ``False``.
+    True when a blocking request in force (received, under review or blocked) names the e-mail,
+    the phone or the user (or the user's e-mail). Nothing given means nobody: ``False``.
     """
     emails, phones, user_ids = _identifiers(email=email, phone=phone, user=user)
     condition = Q()
@@ -57,7 +62,7 @@ def subject_is_blocked(
         condition |= Q(subject_user_id__in=user_ids)
     if not condition:
         return False
-    return BlockingRequest.objects.filter(condition, status=Status.BLOCKED).exists()
+    return BlockingRequest.objects.filter(condition, status__in=IN_FORCE).exists()
 
 
 def subject_ensure_not_blocked(
@@ -87,9 +92,18 @@ class BlockedIndex:
         return bool(self.emails or self.phones or self.user_ids)
 
 
-def _chunks(values: list, size: int = _CHUNK) -> Iterable[list]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+def chunked_conditions(*columns: tuple[str, list], size: int = _CHUNK) -> Iterable[Q]:
+    """``column IN (...)`` conditions OR-ed across columns, at most ``size`` values of each per
+    condition: one query per 500 identifiers of each kind, however many kinds."""
+    longest = max((len(values) for _column, values in columns), default=0)
+    for start in range(0, longest, size):
+        condition = Q()
+        for column, values in columns:
+            chunk = values[start : start + size]
+            if chunk:
+                condition |= Q(**{f"{column}__in": chunk})
+        if condition:
+            yield condition
 
 
 def blocked_index(
@@ -98,7 +112,8 @@ def blocked_index(
     phones: Iterable[str] = (),
     user_ids: Iterable[int] = (),
 ) -> BlockedIndex:
-    """Which of these subjects are blocked, in one query per 500 identifiers of each kind.
+    """Which of these subjects are blocked, in one query per 500 identifiers of each kind
+    (provisional blocks included).
 
     For attendee lists and exports: build it once for the page, then ask ``is_blocked`` per row.
     A subject blocked through their account is also found by the account's e-mail.
@@ -109,20 +124,19 @@ def blocked_index(
     found_emails: set[str] = set()
     found_phones: set[str] = set()
     found_users: set[int] = set()
-    blocked = BlockingRequest.objects.filter(status=Status.BLOCKED)
-    for column, values in (
+    blocked = BlockingRequest.objects.filter(status__in=IN_FORCE)
+    for condition in chunked_conditions(
         ("subject_email", wanted_emails),
         ("subject_phone", wanted_phones),
         ("subject_user_id", wanted_users),
     ):
-        for chunk in _chunks(values):
-            rows = blocked.filter(**{f"{column}__in": chunk}).values_list(
-                "subject_email", "subject_phone", "subject_user_id"
-            )
-            for email, phone, user_id in rows:
-                found_emails.add(email)
-                found_phones.add(phone)
-                found_users.add(user_id)
+        rows = blocked.filter(condition).values_list(
+            "subject_email", "subject_phone", "subject_user_id"
+        )
+        for email, phone, user_id in rows:
+            found_emails.add(email)
+            found_phones.add(phone)
+            found_users.add(user_id)
     return BlockedIndex(
         emails=frozenset(found_emails & set(wanted_emails)),
         phones=frozenset(found_phones & set(wanted_phones)),
@@ -172,6 +186,32 @@ def _fill_subject_from_order(request: BlockingRequest) -> None:
             request.subject_user = found["user"]
 
 
+def _account_for_email(email: str) -> AbstractBaseUser | None:
+    """The account that uses this e-mail (primary or a confirmed extra address), if any."""
+    if not email:
+        return None
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    user = user_model.objects.filter(email__iexact=email).order_by("pk").first()
+    if user is not None:
+        return user
+    address = (
+        EmailAddress.objects.filter(email__iexact=email, verified=True)
+        .select_related("user")
+        .first()
+    )
+    return address.user if address is not None else None
+
+
+def _fill_subject_account(request: BlockingRequest) -> None:
+    """A block follows the account: it names the user, so a later e-mail change does not
+    escape it."""
+    if request.subject_user_id is None:
+        request.subject_user = _account_for_email(normalise_email(request.subject_email))
+
+
 def blocking_request_validate(request: BlockingRequest) -> None:
     """A representative brings a document; the subject is identified somehow."""
     errors: dict[str, str] = {}
@@ -203,6 +243,7 @@ def blocking_request_create(
     time (one working day after receipt).
     """
     _fill_subject_from_order(request)
+    _fill_subject_account(request)
     blocking_request_validate(request)
     if request.received_at is None:
         request.received_at = timezone.now()

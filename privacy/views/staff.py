@@ -2,10 +2,10 @@
 
 import mimetypes
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils._os import safe_join
 
+from eventum.admin_security import staff_privileged
 from privacy.storage import private_storage
 
 # Only the privacy app's own folders, each readable with the view permission of its register;
@@ -18,12 +18,13 @@ FOLDER_PERMISSIONS = {
 }
 
 
-@staff_member_required
 def private_file_view(request: HttpRequest, name: str) -> FileResponse:
+    """Staff with a second factor in this session and the register's view permission; to
+    everyone else the file does not exist (404)."""
     permission = next(
         (perm for folder, perm in FOLDER_PERMISSIONS.items() if name.startswith(folder)), None
     )
-    if permission is None or not request.user.has_perm(permission):
+    if permission is None or not staff_privileged(request) or not request.user.has_perm(permission):
         raise Http404
     try:
         safe_join(private_storage.location, name)

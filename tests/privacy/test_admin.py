@@ -191,7 +191,7 @@ def test_letter_needs_its_number_and_scan(admin_client):
 
 def test_private_files_are_not_for_the_public(client, admin_client):
     url = reverse("privacy:private_file", args=["privacy/withdrawals/x.pdf"])
-    assert client.get(url).status_code == 302  # to the admin login
+    assert client.get(url).status_code == 404  # a stranger: the file does not exist
     assert admin_client.get(url).status_code == 404
     outside = reverse("privacy:private_file", args=["tickets/answers/x.pdf"])
     assert admin_client.get(outside).status_code == 404

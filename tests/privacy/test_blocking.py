@@ -39,9 +39,17 @@ def _request(**fields) -> BlockingRequest:
     return BlockingRequest(**{**defaults, **fields})
 
 
-def test_nobody_is_blocked_without_a_blocked_request(staff_user):
-    blocking_request_create(request=_request(subject_email="a@example.kz"), created_by=staff_user)
+def test_a_request_blocks_from_the_moment_it_is_received_until_rejected(staff_user):
+    request = blocking_request_create(
+        request=_request(subject_email="a@example.kz"), created_by=staff_user
+    )
+    assert subject_is_blocked(email="a@example.kz")  # provisional: staff have not acted yet
+    request = blocking_review_start(request=request, by=staff_user)
+    assert subject_is_blocked(email="a@example.kz")
+    rejected = blocking_reject(request=request, by=staff_user, reason="Not the subject's data")
     assert not subject_is_blocked(email="a@example.kz")
+    assert rejected.rejected_by == staff_user and rejected.rejected_at is not None
+    assert rejected.rejection_reason == "Not the subject's data"
     assert not subject_is_blocked()
 
 
@@ -82,7 +90,7 @@ def test_blocked_index_answers_for_a_whole_list_in_one_query(staff_user, django_
         index = blocked_index(emails=emails)
     assert index.is_blocked(email="one@example.kz")
     assert not index.is_blocked(email="user3@example.kz")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):  # e-mails and phones in one query
         index = blocked_index(emails=emails, phones=["87011112233", "+77000000000"])
     assert index.is_blocked(phone="+7 701 111 22 33")
     assert blocked_emails(emails) == {"one@example.kz"}

@@ -104,8 +104,9 @@ def cabinet(roles, kwargs, *, ok=200, method="get", data=None, idor=True) -> Rul
     return Rule(kwargs, expect, method, data or (lambda w: {}))
 
 
-def order_page(kwargs, *, ok=200, team=ROLES_ORDERS, staff=True, method="get", data=None) -> Rule:
-    """A buyer's order page: the account or the secret link; the organizer's team; staff."""
+def order_page(kwargs, *, ok=200, team=(), staff=True, method="get", data=None) -> Rule:
+    """A buyer's order page: the account or the secret link; staff with a second factor. The
+    organizer's team uses its cabinet page instead (404 here)."""
     expect = {
         "anonymous": 404,
         "link": ok,
@@ -220,6 +221,12 @@ MATRIX: dict[str, Rule] = {
     "tickets:cabinet_order_resend": cabinet(
         ROLES_ORDERS, _kw(organizer_slug=org, code=paid_code), ok=302, method="post"
     ),
+    "tickets:cabinet_order_tickets_pdf": cabinet(
+        ROLES_ORDERS, _kw(organizer_slug=org, code=paid_code)
+    ),
+    "tickets:cabinet_order_attachment": cabinet(
+        ROLES_ORDERS, _kw(organizer_slug=org, code=paid_code, answer_id=lambda w: w.answer.pk)
+    ),
     "tickets:cabinet_item_checkin": cabinet(
         ROLES_ORDERS,
         _kw(organizer_slug=org, code=paid_code, item_id=lambda w: w.item.pk),
@@ -327,11 +334,11 @@ MATRIX: dict[str, Rule] = {
     "privacy:unsubscribe": public(_kw(token=lambda w: w.unsubscribe_token)),
     # Everything held about the signed-in person: their own data only
     "privacy:account_data": signed_in(_kw(fmt=lambda w: "json")),
-    # Personal files: staff with the register's permission only (others to the staff login)
+    # Personal files: staff with the register's permission only (to others they do not exist)
     "privacy:private_file": Rule(
         _kw(name=lambda w: w.blocking_document),
         {
-            **{actor: LOGIN for actor in ACTORS if actor != "idor"},
+            **{actor: 404 for actor in ACTORS if actor != "idor"},
             "staff": 200,
         },
     ),

@@ -215,11 +215,18 @@ def test_attachment_is_served_only_to_buyer_organizer_and_staff(client, session,
     other_member = MembershipFactory().user
     stranger.force_login(other_member)
     assert stranger.get(url).status_code == 404
-    # the organizer's team and staff
+    # the organizer's team: from its cabinet page, not the buyer's link
     owner = MembershipFactory(organizer=session.event.organizer).user
     team = client.__class__()
     team.force_login(owner)
-    assert team.get(url).status_code == 200
+    assert team.get(url).status_code == 404
+    organizer = session.event.organizer
+    cabinet_url = reverse(
+        "tickets:cabinet_order_attachment", args=[organizer.slug, order.code, answer.pk]
+    )
+    assert b"".join(team.get(cabinet_url).streaming_content) == PNG
+    assert stranger.get(cabinet_url).status_code == 404
+    # staff (with a second factor, as every staff privilege)
     staff = client.__class__()
     staff.force_login(UserFactory(is_staff=True))
     assert staff.get(url).status_code == 200

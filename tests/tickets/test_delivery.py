@@ -299,14 +299,19 @@ def test_pdf_is_only_for_the_buyer_team_and_staff(
     stranger = client.get(url)
     client.force_login(owner)
     buyer = client.get(url)
-    client.force_login(staff_of(order.event.organizer, role=Membership.Role.MANAGER))
-    team = client.get(url)
-    client.force_login(staff_of(order.event.organizer))  # check-in staff: not the orders
-    checkin = client.get(url)
+    organizer = order.event.organizer
+    cabinet_url = reverse("tickets:cabinet_order_tickets_pdf", args=[organizer.slug, order.code])
+    client.force_login(staff_of(organizer, role=Membership.Role.MANAGER))
+    team_on_buyer_link = client.get(url)
+    team = client.get(cabinet_url)
+    client.force_login(staff_of(organizer))  # check-in staff: not the orders
+    checkin = client.get(cabinet_url)
 
     assert [anonymous.status_code, wrong_secret.status_code, stranger.status_code] == [404] * 3
     assert buyer.status_code == 200 and team.status_code == 200
-    assert checkin.status_code == 404
+    assert team["Content-Type"] == "application/pdf"
+    assert team_on_buyer_link.status_code == 404  # the team uses its cabinet, not the buyer's page
+    assert checkin.status_code == 403
 
 
 def test_partial_refund_prints_the_pdf_again_without_the_refunded_ticket(

@@ -187,7 +187,7 @@ def test_delivery_report_counts_masks_blocked_and_is_disclosed(
     assert response.context["total"] == 4
     assert "promo@example.kz" not in html and "p***@e***.kz" in html
     assert "paid@example.kz" in html
-    disclosure = Disclosure.objects.filter(channel="list_view").latest("id")
+    disclosure = Disclosure.objects.filter(channel="message").latest("id")
     assert disclosure.fields == ["email"]
     assert "promo@example.kz" not in set(disclosure.subjects.values_list("subject", flat=True))
     listing = manager.get(

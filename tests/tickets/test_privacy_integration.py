@@ -36,9 +36,15 @@ def test_cabinet_masks_a_blocked_buyer_and_hides_their_files(client, order):
     client.force_login(MembershipFactory(organizer=organizer).user)
     detail = reverse("tickets:cabinet_order", args=[organizer.slug, order.code])
     listing = reverse("tickets:cabinet_orders", args=[organizer.slug])
-    download = reverse("tickets:attachment_download", args=[order.code, order.answers.get().pk])
+    answer_id = order.answers.get().pk
+    download = reverse(
+        "tickets:cabinet_order_attachment", args=[organizer.slug, order.code, answer_id]
+    )
+    own_download = reverse("tickets:attachment_download", args=[order.code, answer_id])
     assert "aigerim@example.kz" in client.get(listing).content.decode()
     assert client.get(download).status_code == 200
+    # the team never uses the buyer's own page or links
+    assert client.get(own_download).status_code == 404
 
     make_blocked(staff=UserFactory(is_staff=True), email="aigerim@example.kz")
     for url in (listing, detail):
@@ -49,7 +55,7 @@ def test_cabinet_masks_a_blocked_buyer_and_hides_their_files(client, order):
     assert client.get(download).status_code == 404
     # the buyer keeps their own file
     buyer = client.__class__()
-    assert buyer.get(download + f"?s={order.secret}").status_code == 200
+    assert buyer.get(own_download + f"?s={order.secret}").status_code == 200
 
 
 def test_privacy_finds_the_subject_of_an_order_code(order):

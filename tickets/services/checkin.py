@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from events.models import Event, Session
 from organizers.models import Organizer
+from tickets.buyer_privacy import buyers_disclosed, orders_shown_to_others, organizer_recipient
 from tickets.models import CheckIn, Order, OrderItem, OrderLog, ScannerDevice
 from tickets.models.checkin import scanner_token_hash
 from tickets.models.orders import ticket_secret_new
@@ -53,6 +54,8 @@ class CheckInAnswer:
     item: OrderItem | None = None
     checked_in_at: datetime | None = None
     checked_in_by: str = ""
+    holder: str = ""  # as the door may see it: masked while the buyer is restricted
+    holder_masked: bool = False
 
     @property
     def ok(self) -> bool:
@@ -76,7 +79,8 @@ class CheckInAnswer:
                 "number": f"{self.item.order.code}-{self.item.pk}",
                 "order": self.item.order.code,
                 "type": self.item.ticket_type.name,
-                "holder": self.item.order.full_name,
+                "holder": self.holder,
+                "holder_masked": self.holder_masked,
                 "session_starts_at": session.starts_at.isoformat(),
                 "seat": self.item.seat_label,
             }
@@ -142,6 +146,32 @@ def _used_answer(item: OrderItem) -> CheckInAnswer:
     )
 
 
+def _with_holder(
+    answer: CheckInAnswer,
+    *,
+    organizer: Organizer,
+    user: AbstractBaseUser | None,
+    device: ScannerDevice | None,
+) -> CheckInAnswer:
+    """Put the holder's name on the answer through privacy's guard and record the hand-over."""
+    if answer.item is None:
+        return answer
+    order = orders_shown_to_others([answer.item.order])[0]
+    answer.holder, answer.holder_masked = order.shown.name, order.shown.masked
+    actor: AbstractBaseUser | str | None = user
+    if device is not None:
+        actor = f"scanner device {device.pk}: {device.label}"
+    buyers_disclosed(
+        actor=actor,
+        recipient=organizer_recipient(organizer),
+        orders=[order],
+        purpose=str(gettext_lazy("Check-in answer at the door")),
+        channel="checkin",
+        fields=("name",),
+    )
+    return answer
+
+
 def checkin_scan(
     *,
     organizer: Organizer,
@@ -154,8 +184,25 @@ def checkin_scan(
     """Decide whether the ticket behind ``code`` may enter ``event`` (``session``) now.
 
     Exactly one concurrent call for a ticket answers ``valid`` and records a ``CheckIn``.
-    A ticket of another organizer answers ``unknown`` (its data is never shown).
+    A ticket of another organizer answers ``unknown`` (its data is never shown); the holder's
+    name comes through privacy's guard (masked while the buyer is restricted).
     """
+    answer = _checkin_decide(
+        organizer=organizer, event=event, code=code, session=session, user=user, device=device
+    )
+    return _with_holder(answer, organizer=organizer, user=user, device=device)
+
+
+def _checkin_decide(
+    *,
+    organizer: Organizer,
+    event: Event,
+    code: str,
+    session: Session | None = None,
+    user: AbstractBaseUser | None = None,
+    device: ScannerDevice | None = None,
+) -> CheckInAnswer:
+    """``checkin_scan`` without the holder: the atomic decision itself."""
     secret = code_to_secret(code)
     item = None
     if secret:

@@ -40,8 +40,13 @@ def _printable_items(order: Order) -> list[OrderItem]:
     )
 
 
-def ticket_prints(order: Order, items: list[OrderItem]) -> list[TicketPrint]:
-    """What is printed on each of ``items`` of ``order``, in the buyer's language."""
+def ticket_prints(
+    order: Order, items: list[OrderItem], *, holder_name: str | None = None
+) -> list[TicketPrint]:
+    """What is printed on each of ``items`` of ``order``, in the buyer's language.
+
+    ``holder_name`` replaces the buyer's name (a copy for the organizer of a restricted buyer
+    prints it masked)."""
     from tickets.services.checkin import qr_payload
 
     event = order.event
@@ -65,7 +70,7 @@ def ticket_prints(order: Order, items: list[OrderItem]) -> list[TicketPrint]:
                 ticket_type_name=str(item.ticket_type.name),
                 price=item.amount,
                 order_code=order.code,
-                buyer_name=order.full_name,
+                buyer_name=order.full_name if holder_name is None else holder_name,
                 secret=qr_payload(item),
                 organizer_name=organizer.public_name,
                 ticket_number=f"{order.code}-{item.pk}",
@@ -93,14 +98,22 @@ def order_pdf_current(order: Order) -> TicketPdf | None:
     return stored
 
 
-def render_order_pdf(order: Order, *, layout: str = "a4", item_id: int | None = None) -> bytes:
-    """Render the order's valid tickets (or one of them) on the spot: phone layout, one ticket."""
+def render_order_pdf(
+    order: Order,
+    *,
+    layout: str = "a4",
+    item_id: int | None = None,
+    holder_name: str | None = None,
+) -> bytes:
+    """Render the order's valid tickets (or one of them) on the spot: phone layout, one ticket,
+    or a copy for someone other than the buyer (``holder_name`` as they may see it)."""
     items = _printable_items(order)
     if item_id is not None:
         items = [item for item in items if item.pk == item_id]
     if not items:
         raise OrderItem.DoesNotExist()
-    return render_tickets_pdf(ticket_prints(order, items), layout=layout, language=_language(order))
+    prints = ticket_prints(order, items, holder_name=holder_name)
+    return render_tickets_pdf(prints, layout=layout, language=_language(order))
 
 
 def order_pdf_generate(*, order_id: int) -> TicketPdf | None:

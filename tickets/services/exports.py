@@ -1,6 +1,6 @@
 """Attendee exports: one row per valid ticket, chosen columns, answers to the event's questions.
 
-Blocked subjects are masked (privacy's ``blocked_index`` once per export, ``mask_row`` per row)
+Restricted buyers are masked (privacy's guard once per export, ``mask_row`` per row)
 and every export writes a row in privacy's disclosure log. Small exports are answered at once;
 larger ones become an ``AttendeeExport`` job written by a Celery task under PRIVATE_MEDIA_ROOT.
 """
@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy
 
 from events.models import Event, Session
 from organizers.models import Organizer
-from privacy.services import blocked_index, disclosure_record, mask_row
+from privacy.services import disclosure_record, mask_row
+from tickets.buyer_privacy import orders_guard
 from tickets.models import Answer, AttendeeExport, Order, OrderItem, Question
 
 # Up to this many tickets the file is made in the request; above it, by a Celery task.
@@ -156,11 +157,7 @@ def attendee_table(spec: ExportSpec) -> Table:
             order__event=spec.event, question__in=questions
         ).values_list("order_id", "question_id", "value", "file_name"):
             answers[(order_id, question_id)] = value or file_name
-    index = blocked_index(
-        emails=[i.order.email for i in items],
-        phones=[i.order.phone for i in items],
-        user_ids=[i.order.user_id for i in items if i.order.user_id],
-    )
+    guard = orders_guard(i.order for i in items)
     columns = [c for c in COLUMNS if c in spec.columns]
     rows: list[list[Any]] = []
     subjects: set[str] = set()
@@ -170,7 +167,7 @@ def attendee_table(spec: ExportSpec) -> Table:
         row = {key: cells[key] for key in columns}
         for question in questions:
             row[f"q{question.pk}"] = answers.get((order.pk, question.pk), "")
-        blocked = index.is_blocked(email=order.email, phone=order.phone, user_id=order.user_id)
+        blocked = guard.is_restricted(email=order.email, phone=order.phone, user_id=order.user_id)
         if not blocked:
             subjects.add(order.email)
         row = mask_row(row, blocked=blocked, keep=NOT_PERSONAL)

@@ -3,9 +3,12 @@
 * *service* messages (time change, cancellation) are about tickets the buyer holds: they go to
   every buyer with a valid ticket, blocked subjects included (transactional, like the tickets
   themselves);
-* *promotional* ones go only to buyers with live marketing consent who are not blocked; the
-  others get a delivery row marked skipped (the report shows why), and every letter carries
-  privacy's one-click unsubscribe link and ``List-Unsubscribe`` headers.
+* *promotional* ones go only to buyers with live marketing consent who are not restricted
+  (blocked from the moment of their request, or consent withdrawn); the others get a delivery
+  row marked skipped (the report shows why), and every letter carries privacy's one-click
+  unsubscribe link and ``List-Unsubscribe`` headers. The question is asked when the message is
+  queued and again for each letter right before it is sent: a block or an unsubscribe that
+  arrives in between stops the letter.
 
 A Celery task sends the queued deliveries in batches. Each delivery is claimed
 (queued → sending) before its letter goes out, so no delivery is ever sent twice.
@@ -25,11 +28,12 @@ from django.utils import timezone, translation
 from events.models import Event, Session
 from organizers.models import Organizer
 from privacy.services import (
-    blocked_emails,
+    Subject,
     marketing_allowed_emails,
     marketing_email_headers,
     marketing_unsubscribe_url,
     normalise_email,
+    subjects_guard,
 )
 from tickets.models import AttendeeMessage, MessageDelivery, Order, OrderItem
 
@@ -80,24 +84,48 @@ def message_send(
         created_by=user if user is not None and user.is_authenticated else None,
     )
     recipients = message_recipients(event=event, session=session)
-    allowed: set[str] = set()
-    blocked: set[str] = set()
-    if kind == Kind.PROMOTIONAL:
-        allowed = marketing_allowed_emails(recipients)
-        blocked = blocked_emails(recipients)
-    deliveries = []
-    for email, language in recipients.items():
-        status = DS.QUEUED
-        if kind == Kind.PROMOTIONAL and email in blocked:
-            status = DS.SKIPPED_BLOCKED
-        elif kind == Kind.PROMOTIONAL and email not in allowed:
-            status = DS.SKIPPED_NO_CONSENT
-        deliveries.append(
-            MessageDelivery(message=message, email=email, language=language, status=status)
+    promotional_status = _promotional_statuses(recipients) if kind == Kind.PROMOTIONAL else {}
+    deliveries = [
+        MessageDelivery(
+            message=message,
+            email=email,
+            language=language,
+            status=promotional_status.get(email, DS.QUEUED),
         )
+        for email, language in recipients.items()
+    ]
     MessageDelivery.objects.bulk_create(deliveries, batch_size=500)
     outbox_enqueue(attendee_message_send_task, message.pk)  # survives a broker outage
     return message
+
+
+def _promotional_statuses(emails) -> dict[str, str]:
+    """For advertising: each e-mail's status now — queued, or skipped (restricted / no consent)."""
+    emails = list(emails)
+    guard = subjects_guard(Subject(email=email) for email in emails)
+    allowed = marketing_allowed_emails(emails)
+    statuses: dict[str, str] = {}
+    for email in emails:
+        if guard.is_restricted(email=email):
+            statuses[email] = DS.SKIPPED_BLOCKED
+        elif email not in allowed:
+            statuses[email] = DS.SKIPPED_NO_CONSENT
+        else:
+            statuses[email] = DS.QUEUED
+    return statuses
+
+
+def _still_allowed(deliveries: list[MessageDelivery]) -> list[MessageDelivery]:
+    """Ask privacy again right before sending advertising: skip those no longer allowed."""
+    statuses = _promotional_statuses(d.email for d in deliveries)
+    keep = []
+    for delivery in deliveries:
+        status = statuses[delivery.email]
+        if status == DS.QUEUED:
+            keep.append(delivery)
+        else:
+            MessageDelivery.objects.filter(pk=delivery.pk, status=DS.SENDING).update(status=status)
+    return keep
 
 
 def _letter(message: AttendeeMessage, delivery: MessageDelivery) -> EmailMessage:
@@ -157,7 +185,10 @@ def message_deliver_batch(
     sent = failed = 0
     retry_later = False
     connection = get_connection()
-    for delivery in MessageDelivery.objects.filter(pk__in=ids, status=DS.SENDING).order_by("id"):
+    deliveries = list(MessageDelivery.objects.filter(pk__in=ids, status=DS.SENDING).order_by("id"))
+    if message.kind == Kind.PROMOTIONAL:
+        deliveries = _still_allowed(deliveries)
+    for delivery in deliveries:
         try:
             connection.send_messages([_letter(message, delivery)])
         except (OSError, SMTPException) as exc:

@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from tickets.access import is_buyer, may_download_answers, may_see_order
+from tickets.access import is_buyer, is_staff_view, may_see_order
+from tickets.buyer_privacy import buyers_disclosed, order_shown_to_buyer, orders_shown_to_others
 from tickets.errors import InvalidTransition, TicketsError
 from tickets.models import Answer, Order, Payment
 from tickets.payments import providers_enabled
@@ -25,13 +26,33 @@ TOO_LATE_MESSAGE = _(
 )
 
 
+STAFF_RECIPIENT = "eventum staff"
+
+
+def _staff_saw(request: HttpRequest, order: Order, fields: tuple[str, ...]) -> None:
+    buyers_disclosed(
+        actor=request.user,
+        recipient=STAFF_RECIPIENT,
+        orders=[order],
+        purpose=str(_("Staff opened a buyer's order outside the administration")),
+        channel="staff",
+        fields=fields,
+    )
+
+
 def order_detail(request: HttpRequest, code: str) -> HttpResponse:
     order = order_for_page(code=code.upper())
     if order is None or not may_see_order(request, order):
         raise Http404
+    buyer_view = is_buyer(request, order)
+    if buyer_view:
+        order_shown_to_buyer(order)
+    else:  # staff with a second factor: through the privacy guard, and recorded
+        orders_shown_to_others([order])
+        _staff_saw(request, order, ("name", "email", "phone", "postal_address", "answers"))
     context = {
         "order": order,
-        "buyer_view": is_buyer(request, order),
+        "buyer_view": buyer_view,
         "providers": providers_enabled(),
         "can_pay": order.status == Order.Status.PENDING and order.total > 0,
     }
@@ -102,8 +123,13 @@ def attachment_download(request: HttpRequest, code: str, answer_id: int) -> Http
         pk=answer_id,
         order__code=code.upper(),
     )
-    if not answer.file or not may_download_answers(request, answer.order):
+    order = answer.order
+    if not answer.file or not may_see_order(request, order):
         raise Http404
+    if is_staff_view(request, order):
+        if orders_shown_to_others([order])[0].shown.masked:
+            raise Http404
+        _staff_saw(request, order, ("answers",))
     try:
         handle = answer.file.open("rb")
     except FileNotFoundError as exc:

@@ -2,16 +2,16 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from organizers.permissions import ROLES_ORDERS, organizer_role_required
-from privacy.services import blocked_index, subject_display, subject_is_blocked
+from tickets.buyer_privacy import buyers_disclosed, orders_shown_to_others, organizer_recipient
 from tickets.errors import TicketsError
 from tickets.models import Order
-from tickets.order_search import OrderSearchForm, attendee_list_disclosed, orders_search
+from tickets.order_search import OrderSearchForm, orders_search
 from tickets.selectors import order_for_cabinet
 from tickets.services.orders import Actor, order_cancel, order_refund
 
@@ -25,17 +25,14 @@ def order_list(request: HttpRequest, organizer_slug: str) -> HttpResponse:
     filters = form.filters()
     orders = orders_search(organizer=request.organizer, filters=filters)
     page = Paginator(orders, 50).get_page(request.GET.get("page"))
-    # Buyers whose data is blocked are shown masked (one query for the page).
-    index = blocked_index(
-        emails=[o.email for o in page.object_list], phones=[o.phone for o in page.object_list]
-    )
-    for order in page.object_list:
-        order.shown = _shown(order, index.is_blocked(email=order.email, phone=order.phone))
-    attendee_list_disclosed(
-        user=request.user,
-        organizer=request.organizer,
+    # Restricted buyers are shown masked (privacy's guard, a few queries for the page).
+    page.object_list = orders_shown_to_others(page.object_list)
+    buyers_disclosed(
+        actor=request.user,
+        recipient=organizer_recipient(request.organizer),
         orders=page.object_list,
         purpose=str(_("Order list in the organizer's cabinet")),
+        channel="list_view",
     )
     keep = request.GET.copy()
     keep.pop("page", None)
@@ -56,24 +53,28 @@ def order_list(request: HttpRequest, organizer_slug: str) -> HttpResponse:
     )
 
 
-def _shown(order: Order, blocked: bool):
-    return subject_display(
-        name=order.full_name, email=order.email, phone=order.phone, blocked=blocked
-    )
+ORDER_PAGE_FIELDS = ("name", "email", "phone", "postal_address", "answers")
 
 
 def _order_or_404(request: HttpRequest, code: str) -> Order:
+    """The organizer's order with ``shown``: its buyer as the team may see them."""
     order = order_for_cabinet(organizer=request.organizer, code=code.upper())
     if order is None:
         raise Http404
+    orders_shown_to_others([order])
     return order
 
 
 @organizer_role_required(*ROLES_ORDERS)
 def order_detail(request: HttpRequest, organizer_slug: str, code: str) -> HttpResponse:
     order = _order_or_404(request, code)
-    order.shown = _shown(
-        order, subject_is_blocked(email=order.email, phone=order.phone, user=order.user)
+    buyers_disclosed(
+        actor=request.user,
+        recipient=organizer_recipient(request.organizer),
+        orders=[order],
+        purpose=str(_("Order page in the organizer's cabinet")),
+        channel="order_page",
+        fields=ORDER_PAGE_FIELDS,
     )
     return render(
         request,
@@ -105,3 +106,34 @@ def order_refund_view(request: HttpRequest, organizer_slug: str, code: str) -> H
     except TicketsError as exc:
         messages.error(request, exc.message)
     return redirect("tickets:cabinet_order", organizer_slug, order.code)
+
+
+@organizer_role_required(*ROLES_ORDERS)
+def order_attachment(
+    request: HttpRequest, organizer_slug: str, code: str, answer_id: int
+) -> HttpResponse:
+    """A file the buyer attached at checkout; gone for the team while the buyer is restricted."""
+    order = _order_or_404(request, code)
+    answer = next((a for a in order.answers.all() if a.pk == answer_id), None)
+    if answer is None or not answer.file or order.shown.masked:
+        raise Http404
+    try:
+        handle = answer.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    buyers_disclosed(
+        actor=request.user,
+        recipient=organizer_recipient(request.organizer),
+        orders=[order],
+        purpose=str(_("Attachment downloaded in the organizer's cabinet")),
+        channel="order_page",
+        fields=("answers",),
+    )
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=answer.file_name or "attachment",
+        content_type=answer.file_content_type or "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

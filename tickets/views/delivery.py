@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from organizers.permissions import ROLES_ORDERS, organizer_role_required
-from tickets.access import is_buyer, may_see_order
+from tickets.access import is_buyer, is_staff_view, may_see_order
+from tickets.buyer_privacy import buyers_disclosed, orders_shown_to_others, organizer_recipient
 from tickets.errors import TicketsError
 from tickets.models import Order, OrderItem
 from tickets.selectors import order_for_cabinet
@@ -21,6 +22,9 @@ from tickets.services.delivery import (
 )
 
 RESENT = gettext_lazy("The tickets are on their way to %(email)s.")
+RESENT_TO_BUYER = gettext_lazy("The tickets are on their way to the buyer's e-mail address.")
+STAFF_RECIPIENT = "eventum staff"
+STAFF_PURPOSE = gettext_lazy("Staff opened a buyer's tickets outside the administration")
 
 
 def _paid_order_for(request: HttpRequest, code: str) -> Order:
@@ -44,10 +48,52 @@ def _pdf_response(data_or_file, filename: str) -> HttpResponse:
     return response
 
 
+def _copy_for_others(
+    request: HttpRequest,
+    order: Order,
+    *,
+    layout: str,
+    channel: str,
+    recipient: str,
+    purpose: str,
+    item_id: int | None = None,
+) -> HttpResponse:
+    """The tickets rendered for someone other than the buyer: the holder's name through the
+    privacy guard (masked while the buyer is restricted), the hand-over recorded."""
+    orders_shown_to_others([order])
+    try:
+        pdf = render_order_pdf(order, layout=layout, item_id=item_id, holder_name=order.shown.name)
+    except OrderItem.DoesNotExist as exc:
+        raise Http404 from exc
+    buyers_disclosed(
+        actor=request.user,
+        recipient=recipient,
+        orders=[order],
+        purpose=purpose,
+        channel=channel,
+        fields=("name",),
+    )
+    suffix = f"-{item_id}" if item_id is not None else ""
+    return _pdf_response(pdf, f"tickets-{order.code}{suffix}.pdf")
+
+
+def _layout(request: HttpRequest) -> str:
+    return "phone" if request.GET.get("layout") == "phone" else "a4"
+
+
 def order_tickets_pdf(request: HttpRequest, code: str) -> HttpResponse:
     """The order's tickets: the stored A4 file, or ``?layout=phone`` rendered for a phone."""
     order = _paid_order_for(request, code)
-    layout = "phone" if request.GET.get("layout") == "phone" else "a4"
+    layout = _layout(request)
+    if is_staff_view(request, order):
+        return _copy_for_others(
+            request,
+            order,
+            layout=layout,
+            channel="staff",
+            recipient=STAFF_RECIPIENT,
+            purpose=str(STAFF_PURPOSE),
+        )
     if layout == "a4":
         # Not stored yet (the worker is behind): make it now; the task then finds it done.
         stored = order_pdf_current(order) or order_pdf_generate(order_id=order.pk)
@@ -68,7 +114,17 @@ def order_tickets_pdf(request: HttpRequest, code: str) -> HttpResponse:
 def order_ticket_pdf(request: HttpRequest, code: str, item_id: int) -> HttpResponse:
     """One ticket of the order as its own PDF (A4 or ``?layout=phone``)."""
     order = _paid_order_for(request, code)
-    layout = "phone" if request.GET.get("layout") == "phone" else "a4"
+    layout = _layout(request)
+    if is_staff_view(request, order):
+        return _copy_for_others(
+            request,
+            order,
+            layout=layout,
+            channel="staff",
+            recipient=STAFF_RECIPIENT,
+            purpose=str(STAFF_PURPOSE),
+            item_id=item_id,
+        )
     try:
         pdf = render_order_pdf(order, layout=layout, item_id=item_id)
     except OrderItem.DoesNotExist as exc:
@@ -106,9 +162,25 @@ def cabinet_order_resend(request: HttpRequest, organizer_slug: str, code: str) -
         tickets_email_resend(order=order, requested_by=request.user, requested_label="organizer")
     except TicketsError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, RESENT % {"email": order.email})
+    else:  # to the buyer's own address, which the team is not shown here
+        messages.success(request, RESENT_TO_BUYER)
     return redirect("tickets:cabinet_order", organizer_slug, order.code)
+
+
+@organizer_role_required(*ROLES_ORDERS)
+def cabinet_order_tickets_pdf(request: HttpRequest, organizer_slug: str, code: str) -> HttpResponse:
+    """The team's copy of a paid order's tickets (holder masked while the buyer is restricted)."""
+    order = _cabinet_order(request, code)
+    if order.status != Order.Status.PAID:
+        raise Http404
+    return _copy_for_others(
+        request,
+        order,
+        layout=_layout(request),
+        channel="order_page",
+        recipient=organizer_recipient(request.organizer),
+        purpose=str(gettext_lazy("Tickets downloaded in the organizer's cabinet")),
+    )
 
 
 def _cabinet_item(request: HttpRequest, order: Order, item_id: int) -> OrderItem:

@@ -10,9 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Session
 from organizers.permissions import MANAGER, OWNER, organizer_object_or_404, organizer_role_required
-from privacy.services import blocked_index, subject_display
+from tickets.buyer_privacy import buyers_disclosed, deliveries_shown_to_others, organizer_recipient
 from tickets.models import AttendeeMessage, MessageDelivery
-from tickets.order_search import attendee_list_disclosed
 from tickets.services.messages import delivery_counts, message_send, messages_of_event
 
 ROLES_MESSAGES = (OWNER, MANAGER)
@@ -78,16 +77,13 @@ def message_report(request: HttpRequest, organizer_slug: str, message_id: int) -
     )
     deliveries = MessageDelivery.objects.filter(message=message).order_by("id")
     page = Paginator(deliveries, 100).get_page(request.GET.get("page"))
-    index = blocked_index(emails=[d.email for d in page.object_list])
-    for delivery in page.object_list:
-        delivery.shown = subject_display(
-            email=delivery.email, blocked=index.is_blocked(email=delivery.email)
-        )
-    attendee_list_disclosed(
-        user=request.user,
-        organizer=request.organizer,
+    page.object_list = deliveries_shown_to_others(page.object_list)
+    buyers_disclosed(
+        actor=request.user,
+        recipient=organizer_recipient(request.organizer),
         orders=page.object_list,
         purpose=str(_("Delivery report of a message to buyers")),
+        channel="message",
         fields=["email"],
     )
     counts = delivery_counts(message_id=message.pk)
