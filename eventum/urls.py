@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from events.views.public import sitemap_xml
 from eventum.views import account_overview
+from privacy.views import account as privacy_account
 
 handler500 = "eventum.database_outage.server_error"  # a database outage is a 503
 
@@ -18,6 +19,8 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
+    # Before allauth's own route: a blocked subject's account e-mails cannot be changed.
+    path("accounts/email/", privacy_account.account_email_view, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("account/", account_overview, name="account_overview"),
     path("cabinet/<slug:organizer_slug>/events/", include("events.urls_cabinet")),

@@ -37,6 +37,12 @@ class MarketingChoiceForm(forms.Form):
     )
 
 
+BLOCKED_ACCOUNT_EDIT = _(
+    "This personal data is blocked at the request of its owner, so it cannot be saved or "
+    "changed now. If the block should be lifted, write to info@eventum.one."
+)
+
+
 class SignupConsentForm(forms.Form):
     """Added to allauth's sign-up form (``ACCOUNT_SIGNUP_FORM_CLASS``).
 
@@ -49,6 +55,14 @@ class SignupConsentForm(forms.Form):
         initial=False,
         label=_("Send me news and offers about events (optional, you can withdraw at any time)"),
     )
+
+    def clean(self) -> dict:
+        from privacy.services import subject_is_blocked
+
+        data = super().clean()
+        if subject_is_blocked(email=data.get("email", "")):
+            raise ValidationError(BLOCKED_ACCOUNT_EDIT, code="blocked")
+        return data
 
     def signup(self, request, user) -> None:
         from privacy.services.signup import signup_consents_record

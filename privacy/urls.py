@@ -13,6 +13,7 @@ urlpatterns = [
     path("access-request/", public.access_request_view, name="access_request"),
     path("account/", account.account_privacy_view, name="account"),
     path("account/marketing/", account.account_marketing_view, name="account_marketing"),
+    path("account/withdraw/", account.account_withdraw_view, name="account_withdraw"),
     path(
         "account/my-data.<str:fmt>",
         account.account_data_view,

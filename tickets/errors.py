@@ -51,3 +51,15 @@ class PaymentError(TicketsError):
 
 class RefundError(TicketsError):
     default_message = _("The refund could not be made.")
+
+
+class BuyerDataBlocked(TicketsError):
+    """The buyer's personal data is blocked (from the moment of their request): no new order
+    may process it. Tickets bought before stay valid."""
+
+    default_message = _(
+        "The personal data given here (e-mail, phone or account) is blocked at the request of "
+        "its owner, so we cannot take a new order with it. Tickets bought earlier stay valid. "
+        "If the block should be lifted or you think this is a mistake, write to "
+        "info@eventum.one and name the e-mail or phone you used."
+    )

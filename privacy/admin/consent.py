@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy.admin.base import ReadOnlyAdmin
 from privacy.documents import document_check
-from privacy.models import ConsentRecord, ConsentWithdrawal
-from privacy.services import consent_withdrawal_record
+from privacy.models import ConsentRecord, ConsentWithdrawal, WithdrawalAnswer
+from privacy.services import consent_withdrawal_record, withdrawal_answer_record
 
 
 @admin.register(ConsentRecord)
@@ -57,6 +57,8 @@ class ConsentWithdrawalForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if self.instance.pk:  # recorded: read-only, only answers are added
+            return cleaned
         if cleaned.get("channel") == ConsentWithdrawal.Channel.LETTER:
             for field in ("letter_number", "scan"):
                 if not cleaned.get(field):
@@ -70,11 +72,27 @@ class ConsentWithdrawalForm(forms.ModelForm):
         return cleaned
 
 
+class WithdrawalAnswerInline(admin.StackedInline):
+    """Staff's reasoned answer (what processing continues, on which ground); append-only."""
+
+    model = WithdrawalAnswer
+    extra = 1
+    fields = ("continued_processing", "legal_ground", "answered_by", "answered_at")
+    readonly_fields = ("answered_by", "answered_at")
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 @admin.register(ConsentWithdrawal)
 class ConsentWithdrawalAdmin(admin.ModelAdmin):
     """Recording a letter withdraws the consent at once; the record is then read-only."""
 
     form = ConsentWithdrawalForm
+    inlines = (WithdrawalAnswerInline,)
     list_display = (
         "received_on",
         "letter_number",
@@ -84,6 +102,7 @@ class ConsentWithdrawalAdmin(admin.ModelAdmin):
         "channel",
         "recorded_by",
         "created_at",
+        "answered",
     )
     list_filter = ("scope", "channel", "received_on")
     search_fields = ("letter_number", "subject_email", "subject_phone", "subject_name", "note")
@@ -92,12 +111,36 @@ class ConsentWithdrawalAdmin(admin.ModelAdmin):
     readonly_fields = ("recorded_by", "created_at")
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
+        # Only to add an answer: the withdrawal's own fields stay read-only (see the form).
+        return obj is not None and super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> tuple[str, ...]:
+        if obj is None:
+            return self.readonly_fields
+        return tuple(f.name for f in ConsentWithdrawal._meta.fields)
+
+    @admin.display(boolean=True, description=_("answered"))
+    def answered(self, obj: ConsentWithdrawal) -> bool:
+        return obj.answers.exists()
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
+    def save_formset(self, request: HttpRequest, form, formset, change) -> None:
+        # commit=False: the admin's change message needs the formset's bookkeeping; the rows
+        # themselves are written by the service (who answered, when).
+        for answer in formset.save(commit=False):
+            if answer.pk is None:
+                withdrawal_answer_record(
+                    withdrawal=form.instance,
+                    continued_processing=answer.continued_processing,
+                    legal_ground=answer.legal_ground,
+                    by=request.user,
+                )
+
     def save_model(self, request: HttpRequest, obj: ConsentWithdrawal, form, change) -> None:
+        if change:  # only answers are added to a recorded withdrawal
+            return
         rows = consent_withdrawal_record(withdrawal=obj, recorded_by=request.user)
         self.message_user(
             request,

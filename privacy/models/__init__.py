@@ -8,6 +8,7 @@ from privacy.models.consent import (
     AppendOnlyQuerySet,
     ConsentRecord,
     ConsentWithdrawal,
+    WithdrawalAnswer,
 )
 from privacy.models.disclosures import Disclosure, DisclosureSubject
 from privacy.models.incidents import Incident
@@ -30,5 +31,6 @@ __all__ = [
     "IpLogEntry",
     "PolicyVersion",
     "SubjectAccessRequest",
+    "WithdrawalAnswer",
     "claim_due_on",
 ]

@@ -126,6 +126,7 @@ class ConsentWithdrawal(AppendOnlyModel):
 
     class Channel(models.TextChoices):
         LETTER = "letter", _("Registered letter")
+        SITE = "site", _("The buyer's account on the site")
         ADMIN = "admin", _("Other (recorded by staff)")
 
     channel = models.CharField(
@@ -172,3 +173,41 @@ class ConsentWithdrawal(AppendOnlyModel):
     def __str__(self) -> str:
         number = f"№ {self.letter_number}, " if self.letter_number else ""
         return f"{number}{self.received_on:%d.%m.%Y} — {self.subject_email or self.subject_phone}"
+
+
+class WithdrawalAnswer(AppendOnlyModel):
+    """Staff's reasoned answer to a withdrawal: which processing still goes on after it and on
+    which legal ground (e.g. an unfinished paid order, accounting law). The buyer sees it in
+    their account. Append-only: a correction is a new answer."""
+
+    withdrawal = models.ForeignKey(
+        ConsentWithdrawal,
+        verbose_name=_("withdrawal"),
+        on_delete=models.PROTECT,
+        related_name="answers",
+    )
+    continued_processing = models.TextField(
+        _("processing that continues"),
+        help_text=_("What is still done with the data after the withdrawal, or “nothing”"),
+    )
+    legal_ground = models.TextField(
+        _("legal ground"),
+        help_text=_("The law or contract that requires it (article, order, contract)"),
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("answer to a withdrawal")
+        verbose_name_plural = _("answers to withdrawals")
+        ordering = ["-answered_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.withdrawal} — {self.answered_at:%d.%m.%Y}"

@@ -29,6 +29,9 @@ from privacy.services.consent import (
     consent_wording,
     marketing_consent_set,
     may_process,
+    processing_consent_withdraw,
+    withdrawal_answer_record,
+    withdrawals_of_user,
 )
 from privacy.services.disclosures import disclosure_record, disclosures_for_subject
 from privacy.services.guard import (
@@ -105,6 +108,7 @@ __all__ = [
     "normalise_phone",
     "policy_current",
     "policy_publish",
+    "processing_consent_withdraw",
     "request_client_ip",
     "request_meta",
     "restricted_subject_q",
@@ -114,5 +118,7 @@ __all__ = [
     "subject_is_restricted",
     "subject_shown",
     "subjects_guard",
+    "withdrawal_answer_record",
+    "withdrawals_of_user",
     "working_days_deadline",
 ]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from privacy.identity import normalise_email, normalise_phone
-from privacy.models import ConsentRecord, ConsentWithdrawal, PolicyVersion
+from privacy.models import ConsentRecord, ConsentWithdrawal, PolicyVersion, WithdrawalAnswer
 from privacy.services.policy import policy_current
 
 # The exact sentences shown next to each checkbox; the one shown is stored in every ledger row.
@@ -220,11 +220,10 @@ def consent_withdrawal_record(
     purposes = [ConsentRecord.Purpose.MARKETING]
     if withdrawal.scope == ConsentWithdrawal.Scope.ALL:
         purposes.append(ConsentRecord.Purpose.PROCESSING_AND_TRANSFER)
-    channel = (
-        ConsentRecord.Channel.LETTER
-        if withdrawal.channel == ConsentWithdrawal.Channel.LETTER
-        else ConsentRecord.Channel.ADMIN
-    )
+    channel = {
+        ConsentWithdrawal.Channel.LETTER: ConsentRecord.Channel.LETTER,
+        ConsentWithdrawal.Channel.SITE: ConsentRecord.Channel.SITE,
+    }.get(withdrawal.channel, ConsentRecord.Channel.ADMIN)
     number = f" № {withdrawal.letter_number}" if withdrawal.letter_number else ""
     wording = gettext("Withdrawal received %(date)s%(number)s: %(scope)s") % {
         "date": withdrawal.received_on.strftime("%d.%m.%Y"),
@@ -245,3 +244,57 @@ def consent_withdrawal_record(
         )
         for purpose in purposes
     ]
+
+
+def processing_consent_withdraw(
+    *, user: AbstractBaseUser, ip_address: str | None = None, user_agent: str = ""
+) -> ConsentWithdrawal:
+    """The signed-in buyer withdraws consent to processing and transfer (and marketing).
+
+    Effective at once: from now on privacy's guard treats them like a blocked subject for
+    organizers, exports, messages and partners (tickets already bought stay valid). Staff then
+    answer which processing continues and on which ground (``withdrawal_answer_record``).
+    """
+    withdrawal = ConsentWithdrawal(
+        channel=ConsentWithdrawal.Channel.SITE,
+        scope=ConsentWithdrawal.Scope.ALL,
+        subject_user=user,
+        subject_email=getattr(user, "email", ""),
+        subject_name=user.get_full_name() if hasattr(user, "get_full_name") else "",
+        note=gettext("Withdrawn by the buyer in their account (IP %(ip)s).")
+        % {"ip": ip_address or "—"},
+    )
+    consent_withdrawal_record(withdrawal=withdrawal, recorded_by=None)
+    return withdrawal
+
+
+@transaction.atomic
+def withdrawal_answer_record(
+    *,
+    withdrawal: ConsentWithdrawal,
+    continued_processing: str,
+    legal_ground: str,
+    by: AbstractBaseUser,
+) -> WithdrawalAnswer:
+    """Staff's reasoned answer to a withdrawal; the buyer sees it in their account."""
+    if not continued_processing.strip() or not legal_ground.strip():
+        raise ValueError("Both the continuing processing and its legal ground are required.")
+    return WithdrawalAnswer.objects.create(
+        withdrawal=withdrawal,
+        continued_processing=continued_processing.strip(),
+        legal_ground=legal_ground.strip(),
+        answered_by=_user_or_none(by),
+    )
+
+
+def withdrawals_of_user(*, user: AbstractBaseUser) -> list[ConsentWithdrawal]:
+    """The buyer's withdrawals (by account or e-mail), newest first, with staff's answers."""
+    email = normalise_email(getattr(user, "email", ""))
+    condition = Q(subject_user=user)
+    if email:
+        condition |= Q(subject_email=email)
+    return list(
+        ConsentWithdrawal.objects.filter(condition)
+        .prefetch_related("answers")
+        .order_by("-created_at", "-id")
+    )

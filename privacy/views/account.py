@@ -2,6 +2,7 @@
 
 import json
 
+from allauth.account.views import email as allauth_email_view
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from privacy.forms import MarketingChoiceForm
+from privacy.forms import BLOCKED_ACCOUNT_EDIT, MarketingChoiceForm
 from privacy.identity import request_meta
 from privacy.models import ConsentRecord
 from privacy.services import (
@@ -20,7 +21,9 @@ from privacy.services import (
     consent_history,
     consent_is_live,
     marketing_consent_set,
+    processing_consent_withdraw,
     subject_is_blocked,
+    withdrawals_of_user,
 )
 from privacy.services.access import subject_access_self_service, subject_data_collect
 
@@ -37,8 +40,33 @@ def account_privacy_view(request: HttpRequest) -> HttpResponse:
             "marketing_form": MarketingChoiceForm(initial={"marketing": live}),
             "marketing_live": live,
             "is_blocked": subject_is_blocked(user=request.user),
+            "processing_live": consent_is_live(
+                purpose=ConsentRecord.Purpose.PROCESSING_AND_TRANSFER, user=request.user
+            ),
+            "withdrawals": withdrawals_of_user(user=request.user),
         },
     )
+
+
+@login_required
+@require_POST
+def account_withdraw_view(request: HttpRequest) -> HttpResponse:
+    """The buyer withdraws consent to processing and transfer; effective at once."""
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm the withdrawal."))
+        return redirect("privacy:account")
+    meta = request_meta(request)
+    processing_consent_withdraw(
+        user=request.user, ip_address=meta["ip_address"], user_agent=meta["user_agent"]
+    )
+    messages.success(
+        request,
+        _(
+            "Your consent is withdrawn. Organizers and partners no longer see your data; we "
+            "will answer which processing continues and why."
+        ),
+    )
+    return redirect("privacy:account")
 
 
 @login_required
@@ -97,3 +125,13 @@ def account_data_view(request: HttpRequest, fmt: str) -> HttpResponse:
             response = HttpResponse(html)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def account_email_view(request: HttpRequest) -> HttpResponse:
+    """allauth's e-mail page, except that a blocked subject cannot add, remove or switch
+    addresses (the block names the account, so it also follows any address change)."""
+    if request.method == "POST" and subject_is_blocked(user=request.user):
+        messages.error(request, BLOCKED_ACCOUNT_EDIT)
+        return redirect("account_email")
+    return allauth_email_view(request)

@@ -386,7 +386,7 @@ def test_a_new_buyer_reserves_and_checks_out_in_a_bounded_number_of_queries(
     free = TicketTypeFactory(session=session, price=Decimal("0"), quantity=100)
     with django_assert_max_num_queries(17):  # with the savepoints and the new session row
         assert choose(client, session, {free: 1}).status_code == 302
-    with django_assert_max_num_queries(35):  # order, ticket, consent, IP log, outbox rows
+    with django_assert_max_num_queries(36):  # block check, order, ticket, consent, IP log, outbox
         response = client.post(reverse("tickets:checkout"), buyer_data(uuid.uuid4().hex))
     assert response.status_code == 302
     assert Order.objects.get().status == Order.Status.PAID

@@ -73,23 +73,45 @@ def test_access_request_includes_orders_tickets_and_answers(order):
     assert "+77011234567" in text
 
 
-def test_blocked_buyer_marketing_opt_in_is_not_recorded():
-    from privacy.models import ConsentRecord
+@pytest.mark.parametrize(
+    "blocked_by",
+    [{"email": "Blocked@Example.kz"}, {"phone": "8 (701) 555-44-33"}, {"account": True}],
+    ids=["email", "phone", "account"],
+)
+def test_a_blocked_subject_cannot_place_an_order_and_nothing_is_written(blocked_by):
+    from privacy.models import BlockingRequest, ConsentRecord
+    from privacy.services import blocking_request_create
     from tests.tickets.factories import new_token
+    from tickets.errors import BuyerDataBlocked
+    from tickets.models import Order, Reservation
     from tickets.services.cart import cart_set_quantities
     from tickets.services.orders import BuyerDetails, ConsentInput, order_create
 
-    make_blocked(staff=UserFactory(is_staff=True), email="blocked@example.kz")
+    account = UserFactory(email="someone@example.kz")
+    # only received, not yet acted on by staff: it blocks already
+    blocking_request_create(
+        request=BlockingRequest(
+            requester_kind=BlockingRequest.RequesterKind.SUBJECT,
+            requester_name="Айгерим",
+            grounds=BlockingRequest.Grounds.UNLAWFUL,
+            subject_email=blocked_by.get("email", ""),
+            subject_phone=blocked_by.get("phone", ""),
+            subject_user=account if blocked_by.get("account") else None,
+        )
+    )
     tt = TicketTypeFactory()
     token = new_token()
     cart_set_quantities(cart_token=token, quantities={tt.pk: 1})
-    order = order_create(
-        cart_token=token,
-        idempotency_key=new_token(),
-        buyer=BuyerDetails(surname="А", name="Б", phone="+77011234567", email="blocked@example.kz"),
-        consent=ConsentInput(processing_wording="Согласен", marketing=True, marketing_wording="Да"),
-    )
-    assert list(ConsentRecord.objects.values_list("purpose", flat=True)) == [
-        "processing_and_transfer"
-    ]
-    assert order.marketing_consent is False
+    with pytest.raises(BuyerDataBlocked) as refused:
+        order_create(
+            cart_token=token,
+            idempotency_key=new_token(),
+            buyer=BuyerDetails(
+                surname="А", name="Б", phone="+7 701 555 44 33", email="blocked@example.kz"
+            ),
+            consent=ConsentInput(processing_wording="Согласен", marketing=True),
+            user=account,
+        )
+    assert "info@eventum.one" in str(refused.value.message)
+    assert not Order.objects.exists() and not ConsentRecord.objects.exists()
+    assert Reservation.objects.filter(released_at__isnull=True).count() == 1  # still held

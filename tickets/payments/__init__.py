@@ -16,6 +16,11 @@ from tickets.models import Payment
 class PaymentProvider(Protocol):
     name: str
     label: str
+    # Who receives the buyer's data when a payment starts, in which country, and which fields:
+    # every start writes a row in privacy's disclosure log (none when nothing personal is sent).
+    recipient: str
+    recipient_country: str
+    personal_fields: tuple[str, ...]
 
     def start(self, *, payment: Payment, return_url: str) -> str:
         """Prepare the payment with the provider; the URL to send the buyer to."""
@@ -29,6 +34,9 @@ class TestProvider:
 
     name = "test"
     label = _("Test payment (no real money)")
+    recipient = "eventum (test provider)"
+    recipient_country = "KZ"
+    personal_fields: tuple[str, ...] = ()  # a page of our own: nothing leaves the system
 
     def start(self, *, payment: Payment, return_url: str) -> str:
         from django.urls import reverse

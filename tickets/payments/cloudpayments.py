@@ -117,6 +117,9 @@ def default_client() -> CloudPaymentsClient:
 class CloudPaymentsProvider:
     name = "cloudpayments"
     label = _("Bank card (CloudPayments)")
+    recipient = "CloudPayments Kazakhstan"
+    recipient_country = "KZ"
+    personal_fields = ("email",)  # create_order sends Email and AccountId
 
     def __init__(self, client: CloudPaymentsClient | None = None) -> None:
         self.client = client or default_client()

@@ -7,6 +7,7 @@ larger ones become an ``AttendeeExport`` job written by a Celery task under PRIV
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from events.models import Event, Session
 from organizers.models import Organizer
-from privacy.services import disclosure_record, mask_row
+from privacy.services import Subject, disclosure_record, mask_row, subjects_guard
 from tickets.buyer_privacy import orders_guard
 from tickets.models import Answer, AttendeeExport, Order, OrderItem, Question
 
@@ -282,6 +283,61 @@ def attendee_export_run(*, export_id: int) -> AttendeeExport | None:
     export.status = AttendeeExport.Status.READY
     export.finished_at = timezone.now()
     export.save(update_fields=["file", "row_count", "status", "finished_at"])
+    return export
+
+
+def _file_text(export: AttendeeExport) -> str:
+    """The stored file's text: the CSV itself, or every XML part of the XLSX."""
+    with export.file.open("rb") as handle:
+        data = handle.read()
+    if export.file_format != AttendeeExport.Format.XLSX:
+        return data.decode("utf-8", errors="replace")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return "".join(
+            archive.read(name).decode("utf-8", errors="replace")
+            for name in archive.namelist()
+            if name.endswith(".xml")
+        )
+
+
+def attendee_export_has_restricted(export: AttendeeExport) -> bool:
+    """Does this stored file still show a buyer whose data is restricted now? A file written
+    before their block (or withdrawal) must be written again before anyone downloads it."""
+    buyers = list(
+        _items(_spec_of(export))
+        .values_list("order__email", "order__phone", "order__user_id", "order__surname")
+        .distinct()
+    )
+    guard = subjects_guard(Subject(email=e, phone=p, user_id=u) for e, p, u, _s in buyers)
+    restricted = [
+        (e, p, s) for e, p, u, s in buyers if guard.is_restricted(email=e, phone=p, user_id=u)
+    ]
+    if not restricted:
+        return False
+    text = _file_text(export)
+    return any(value and value in text for buyer in restricted for value in buyer)
+
+
+@transaction.atomic
+def attendee_export_refresh(*, export_id: int) -> AttendeeExport:
+    """Write a stored export's file again from its own choices, masking restricted buyers now.
+
+    Called on download when ``attendee_export_has_restricted``: the organizer never gets the
+    old file of someone blocked since. The rewrite is a new disclosure like the first one."""
+    export = (
+        AttendeeExport.objects.select_for_update(of=("self",))
+        .select_related("organizer", "event", "session", "created_by")
+        .get(pk=export_id)
+    )
+    old = export.file.name
+    with translation.override(export.language):
+        result = attendee_export_build(spec=_spec_of(export), user=export.created_by)
+    export.file.save(result.name, ContentFile(result.content), save=False)
+    export.row_count = result.rows
+    export.save(update_fields=["file", "row_count"])
+    if old and old != export.file.name:
+        storage = export.file.storage
+        transaction.on_commit(lambda: storage.delete(old))
     return export
 
 

@@ -19,7 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Event
+from privacy.services import consent_record, policy_current, subject_is_blocked
 from tickets.errors import (
+    BuyerDataBlocked,
     CartEmpty,
     InvalidTransition,
     NotOnSale,
@@ -172,8 +174,6 @@ def _save_answers(order: Order, answers: list[AnswerInput]) -> None:
 
 
 def _record_consents(order: Order, consent: ConsentInput, user) -> None:
-    from privacy.services import consent_record, policy_current, subject_is_blocked
-
     common = {
         "action": "given",
         "channel": "site",
@@ -186,10 +186,8 @@ def _record_consents(order: Order, consent: ConsentInput, user) -> None:
         "source": f"order:{order.code}",
     }
     consent_record(purpose="processing_and_transfer", wording=consent.processing_wording, **common)
-    # A blocked subject's data may not be used for marketing: the opt-in is not recorded.
-    if consent.marketing and not subject_is_blocked(
-        email=order.email, phone=order.phone, user=common["user"]
-    ):
+    # A blocked subject never gets here: ``order_create`` refuses them before any write.
+    if consent.marketing:
         consent_record(purpose="marketing", wording=consent.marketing_wording, **common)
     elif order.marketing_consent:
         order.marketing_consent = False
@@ -209,10 +207,14 @@ def order_create(
     """Turn the cart's live holds into a pending order (paid at once when it is free).
 
     Submitting the same ``idempotency_key`` again returns the first order. Raises
-    ``CartEmpty``, ``ReservationExpired``, ``NotOnSale`` or ``PromoCodeUsedUp``; then no order
-    is written. Expired holds are returned to sale first in their own transaction, so a
-    checkout refused because its hold expired still gives the tickets back at once.
+    ``CartEmpty``, ``ReservationExpired``, ``NotOnSale``, ``PromoCodeUsedUp`` or
+    ``BuyerDataBlocked`` (the e-mail, phone or account is blocked: privacy refuses further
+    processing); then no order is written. Expired holds are returned to sale first in their
+    own transaction, so a checkout refused because its hold expired still gives the tickets
+    back at once.
     """
+    if subject_is_blocked(email=buyer.email, phone=buyer.phone, user=user):
+        raise BuyerDataBlocked()
     for cart_id in Cart.objects.filter(token=cart_token).values_list("pk", flat=True):
         reservations_release(cart_id=cart_id, only_expired=True)
     return _order_create(

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from privacy.services import disclosure_record
 from tickets.errors import InvalidTransition, PaymentError, RefundError, SoldOut
 from tickets.models import Order, OrderLog, Payment, Refund
 from tickets.payments import provider_for
@@ -49,7 +50,22 @@ def payment_start(*, order_id: int, provider_name: str, return_url: str = "") ->
     )
     payment.redirect_url = provider.start(payment=payment, return_url=return_url)
     payment.save(update_fields=["redirect_url"])
+    _provider_disclosed(provider, order)
     return payment
+
+
+def _provider_disclosed(provider, order: Order) -> None:
+    """The buyer's data sent to the payment provider, to whom and to which country."""
+    if not provider.personal_fields:
+        return
+    disclosure_record(
+        actor=f"payment:{provider.name}",
+        recipient=f"{provider.recipient} ({provider.recipient_country})",
+        subjects=[order.email],
+        fields=list(provider.personal_fields),
+        purpose=f"Payment of order {order.code}",
+        channel="payment",
+    )
 
 
 @transaction.atomic

@@ -101,6 +101,8 @@ def export_download(request: HttpRequest, organizer_slug: str, export_id: int) -
     export = organizer_object_or_404(AttendeeExport, organizer=request.organizer, pk=export_id)
     if export.status != AttendeeExport.Status.READY or not export.file:
         raise Http404(_("This export is not ready."))
+    if service.attendee_export_has_restricted(export):
+        export = service.attendee_export_refresh(export_id=export.pk)
     name = export.file.name.rsplit("/", 1)[-1].split("-", 1)[-1]
     return FileResponse(
         export.file.open("rb"),
