@@ -1,6 +1,9 @@
 """Staff tools for the sales path. Money records and callbacks are read-only: they are a trail."""
 
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tickets import admin_seats  # noqa: F401  (registers seat claims)
 from tickets.models import (
@@ -55,6 +58,14 @@ class PaymentInline(ReadOnlyInline):
     fields = ("provider", "amount", "status", "provider_transaction_id", "completed_at")
 
 
+class PaymentNotificationInline(ReadOnlyInline):
+    """The provider's notifications about the order, flagged ones included (staff only)."""
+
+    model = PaymentNotification
+    fields = ("created_at", "kind", "transaction_id", "signature_valid", "needs_review", "outcome")
+    readonly_fields = ("created_at",)
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = ("code", "event", "email", "total", "status", "needs_review", "created_at")
@@ -63,7 +74,13 @@ class OrderAdmin(admin.ModelAdmin):
     list_select_related = ("event",)
     readonly_fields = [f.name for f in Order._meta.fields if f.name not in ("needs_review",)]
     exclude = ("secret", "idempotency_key")
-    inlines = [OrderItemInline, AnswerInline, PaymentInline, OrderLogInline]
+    inlines = [
+        OrderItemInline,
+        AnswerInline,
+        PaymentInline,
+        PaymentNotificationInline,
+        OrderLogInline,
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -90,9 +107,41 @@ class QuestionAdmin(admin.ModelAdmin):
 
 @admin.register(PaymentNotification)
 class PaymentNotificationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "provider", "kind", "signature_valid", "outcome", "order")
-    list_filter = ("provider", "kind", "signature_valid")
+    """Read-only trail; a notification flagged for review can only be marked reviewed."""
+
+    list_display = (
+        "created_at",
+        "provider",
+        "kind",
+        "signature_valid",
+        "needs_review",
+        "outcome",
+        "order",
+    )
+    list_filter = ("needs_review", "provider", "kind", "signature_valid")
     search_fields = ("transaction_id", "order__code")
+    actions = ["mark_reviewed"]
+
+    def has_review_permission(self, request) -> bool:
+        # The admins below reuse this class for its read-only rules, not for this action.
+        return self.model is PaymentNotification and request.user.has_perm(
+            "tickets.change_paymentnotification"
+        )
+
+    @admin.action(description=_("Mark as reviewed"), permissions=["review"])
+    def mark_reviewed(self, request, queryset) -> None:
+        count = queryset.filter(needs_review=True).update(
+            needs_review=False, reviewed_at=timezone.now(), reviewed_by=request.user
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d notification marked as reviewed.",
+                "%(count)d notifications marked as reviewed.",
+                count,
+            )
+            % {"count": count},
+        )
 
     def has_add_permission(self, request) -> bool:
         return False

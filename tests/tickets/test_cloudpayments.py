@@ -442,3 +442,122 @@ def test_pay_for_an_order_the_buyer_cancelled_is_refunded(client, order, api, ti
     assert _taken(ticket_type) == 0
     assert Refund.objects.get().amount == Decimal("10000.00")
     assert len(_refund_calls(api)) == 1
+
+
+# --- a refund of a payment we have no record of -----------------------------------------------
+
+UNKNOWN_REFUND = (
+    (PAYLOADS / "refund.txt")
+    .read_bytes()
+    .replace(b"TransactionId=2871145099", b"TransactionId=2871145098")
+    .replace(b"PaymentTransactionId=2871145001", b"PaymentTransactionId=2871145777")
+)
+
+
+def _paid_by_cloudpayments(client, order, ticket_type) -> Order:
+    payment_start(order_id=order.pk, provider_name="cloudpayments")
+    assert _notify(client, "pay", "pay.txt").json() == {"code": 0}
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID and _taken(ticket_type) == 2
+    return order
+
+
+def _assert_still_paid_and_nothing_invented(order, ticket_type, payments: int) -> None:
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert order.refunded_amount == Decimal("0.00")
+    assert set(order.items.values_list("status", flat=True)) == {"valid"}
+    assert _taken(ticket_type) == 2
+    assert Payment.objects.count() == payments
+    assert not Payment.objects.filter(provider_transaction_id="2871145777").exists()
+    assert not Refund.objects.exists()
+
+
+def test_refund_of_an_unknown_payment_of_a_paid_order_is_flagged_and_records_nothing(
+    client, order, api, ticket_type
+):
+    _paid_by_cloudpayments(client, order, ticket_type)
+    response = _notify(client, "refund", "refund.txt", body=UNKNOWN_REFUND)
+    assert response.status_code == 200 and response.json() == {"code": 0}
+    _assert_still_paid_and_nothing_invented(order, ticket_type, payments=1)
+    flagged = PaymentNotification.objects.get(needs_review=True)
+    assert (flagged.kind, flagged.order, flagged.transaction_id) == ("refund", order, "2871145098")
+    assert "2871145777" in flagged.outcome and "flagged for review" in flagged.outcome
+    assert order.needs_review is True
+    assert "2871145098" in order.review_reason and "nothing recorded" in order.review_reason
+    entry = order.log.order_by("id").last()
+    assert (entry.from_status, entry.to_status, entry.actor_label) == (
+        "paid",
+        "paid",
+        "cloudpayments",
+    )
+    assert "flagged for staff review" in entry.note
+    assert not _refund_calls(api)
+    # CloudPayments sends it again: answered the same, not flagged or logged twice
+    log_entries = order.log.count()
+    assert _notify(client, "refund", "refund.txt", body=UNKNOWN_REFUND).json() == {"code": 0}
+    _assert_still_paid_and_nothing_invented(order, ticket_type, payments=1)
+    assert PaymentNotification.objects.filter(needs_review=True).count() == 1
+    assert PaymentNotification.objects.filter(kind="refund").count() == 2
+    assert order.log.count() == log_entries
+
+
+def test_refund_of_a_payment_when_the_order_was_paid_another_way_is_flagged(
+    client, order, ticket_type
+):
+    from tests.tickets.reports_data import pay
+
+    pay(order)  # the test provider: no CloudPayments transaction on record
+    assert _notify(client, "refund", "refund.txt").json() == {"code": 0}
+    _assert_still_paid_and_nothing_invented(order, ticket_type, payments=1)
+    assert PaymentNotification.objects.get().needs_review is True
+    order.refresh_from_db()
+    assert order.needs_review is True
+
+
+def test_refund_for_an_unknown_invoice_is_flagged_without_an_order(client, order):
+    body = UNKNOWN_REFUND.replace(b"InvoiceId=K7QX2M9A", b"InvoiceId=NOSUCH00")
+    assert _notify(client, "refund", "refund.txt", body=body).json() == {"code": 0}
+    notification = PaymentNotification.objects.get()
+    assert notification.needs_review is True and notification.order is None
+    assert not Payment.objects.exists() and not Refund.objects.exists()
+    order.refresh_from_db()
+    assert order.status == Order.Status.PENDING and order.needs_review is False
+
+
+def test_a_bad_signature_on_an_unknown_refund_is_refused_and_not_flagged(client, order):
+    response = _notify(client, "refund", "refund.txt", body=UNKNOWN_REFUND, secret="wrong")
+    assert response.status_code == 403
+    assert PaymentNotification.objects.get().needs_review is False
+
+
+def test_staff_find_flagged_notifications_by_filter_and_mark_them_reviewed(
+    client, admin_client, admin_user, order, api, ticket_type
+):
+    _paid_by_cloudpayments(client, order, ticket_type)
+    _notify(client, "refund", "refund.txt", body=UNKNOWN_REFUND)
+    flagged = PaymentNotification.objects.get(needs_review=True)
+    changelist = reverse("admin:tickets_paymentnotification_changelist")
+    page = admin_client.get(changelist, {"needs_review__exact": "1"})
+    assert page.status_code == 200
+    assert list(page.context["cl"].result_list) == [flagged]
+    # the order's page shows the notification and the history entry
+    order_page = admin_client.get(reverse("admin:tickets_order_change", args=[order.pk]))
+    html = order_page.content.decode()
+    assert flagged.outcome in html and "flagged for staff review" in html
+    response = admin_client.post(
+        changelist,
+        {"action": "mark_reviewed", "_selected_action": [flagged.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    flagged.refresh_from_db()
+    assert flagged.needs_review is False
+    assert flagged.reviewed_by == admin_user and flagged.reviewed_at is not None
+    assert not admin_client.get(changelist, {"needs_review__exact": "1"}).context["cl"].result_list
+    # reviewed, it still counts as flagged: a late repeat is not put back in the queue
+    _notify(client, "refund", "refund.txt", body=UNKNOWN_REFUND)
+    assert not PaymentNotification.objects.filter(needs_review=True).exists()
+    # the other read-only trails do not offer the action
+    refunds = admin_client.get(reverse("admin:tickets_refund_changelist"))
+    assert "mark_reviewed" not in refunds.content.decode()

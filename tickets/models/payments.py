@@ -46,8 +46,18 @@ class Payment(models.Model):
         return f"{self.provider} {self.amount} ({self.status})"
 
 
+class PaymentNotificationQuerySet(models.QuerySet):
+    def flagged(self) -> "PaymentNotificationQuerySet":
+        """Notifications that were flagged for staff review, reviewed since or not."""
+        return self.filter(Q(needs_review=True) | Q(reviewed_at__isnull=False))
+
+
 class PaymentNotification(models.Model):
-    """Every callback a provider sent, accepted or not: the audit trail of the money path."""
+    """Every callback a provider sent, accepted or not: the audit trail of the money path.
+
+    ``needs_review`` marks one we answered but could not apply, e.g. the refund of a payment
+    we have no record of: staff find them with the admin's filter and mark them reviewed.
+    """
 
     provider = models.CharField(_("provider"), max_length=30)
     kind = models.CharField(_("kind"), max_length=30)
@@ -59,7 +69,19 @@ class PaymentNotification(models.Model):
     )
     transaction_id = models.CharField(max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    needs_review = models.BooleanField(_("needs review"), default=False, db_index=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    objects = PaymentNotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("payment notification")

@@ -7,6 +7,10 @@ Notifications may come twice, out of order or late; each case ends consistent:
   Fail after Pay: changes nothing (only a started payment can fail);
 * Refund before its Pay: both are recorded, a pending order is cancelled and the late Pay
   is then a duplicate;
+* a Refund of a payment we have no record of, for an order that was paid (or has another
+  payment on record), or for no order we know: nothing is recorded as paid or refunded; the
+  notification is flagged for staff review (admin filter, order history) and answered
+  ``{"code": 0}`` so that CloudPayments does not send it again and again;
 * Pay after the order expired: the tickets are taken again if free, else the money is
   refunded at once and the buyer told (``payment_refund_late``);
 * a wrong amount or currency: not applied, the order is flagged for review; a bad signature:
@@ -15,12 +19,13 @@ Notifications may come twice, out of order or late; each case ends consistent:
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tickets.errors import TicketsError
-from tickets.models import Order, Payment, PaymentNotification, Refund
+from tickets.models import Order, OrderLog, Payment, PaymentNotification, Refund
 from tickets.payments import cloudpayments as cp
 from tickets.services.orders import Actor, order_cancel, order_refund
 from tickets.services.payments import payment_complete
@@ -35,6 +40,7 @@ class CallbackResult:
     code: int | None
     outcome: str
     order: Order | None = None
+    needs_review: bool = False  # the notification is kept for staff to look at
 
     @property
     def body(self) -> dict:
@@ -131,10 +137,10 @@ def _refund(data: Mapping) -> CallbackResult:
         .filter(provider=PROVIDER, provider_transaction_id=original)
         .first()
     )
-    if payment is None and refund_id and original:
-        return _refund_before_pay(data, refund_id=refund_id, original=original)
-    if payment is None or not refund_id:
-        return CallbackResult(200, cp.CODE_OK, "unknown payment", None)
+    if payment is None:
+        return _refund_of_unknown_payment(data, refund_id=refund_id, original=original)
+    if not refund_id:
+        return _flag_refund(data, payment.order, "refund without its TransactionId")
     order = payment.order
     if Refund.objects.filter(payment=payment, provider_refund_id=refund_id).exists():
         return CallbackResult(200, cp.CODE_OK, "duplicate: refund already recorded", order)
@@ -145,7 +151,7 @@ def _refund(data: Mapping) -> CallbackResult:
             needs_review=True,
             review_reason=f"CloudPayments refund {refund_id} of {amount} needs a manual match",
         )
-        return CallbackResult(200, cp.CODE_OK, "refund flagged for review", order)
+        return CallbackResult(200, cp.CODE_OK, "refund flagged for review", order, True)
     try:
         order_refund(
             order_id=order.pk,
@@ -158,18 +164,74 @@ def _refund(data: Mapping) -> CallbackResult:
     return CallbackResult(200, cp.CODE_OK, "refunded", order)
 
 
-def _refund_before_pay(data: Mapping, *, refund_id: str, original: str) -> CallbackResult:
-    """The refund of a payment we never heard of (its Pay notification is late or lost).
+def _awaits_its_payment(order: Order) -> bool:
+    """Could an unknown payment be this order's own, its Pay notification late or lost?
+
+    Only while nothing paid for the order: it is pending, or it expired or was cancelled
+    unpaid. A paid (or refunded) order, or one with a payment on record, was paid by another
+    transaction, so a refund of an unknown one is not this order's to apply.
+    """
+    unpaid = (Order.Status.PENDING, Order.Status.EXPIRED, Order.Status.CANCELLED)
+    return (
+        order.status in unpaid
+        and not order.payments.filter(status=Payment.Status.SUCCEEDED).exists()
+    )
+
+
+def _refund_of_unknown_payment(data: Mapping, *, refund_id: str, original: str) -> CallbackResult:
+    order = _order(data)
+    if order is not None:
+        order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+    amount = cp.amount_of(data)
+    if not refund_id or not original or amount is None or amount <= 0 or order is None:
+        return _flag_refund(data, order, "refund of an unknown payment")
+    if not _awaits_its_payment(order):
+        return _flag_refund(
+            data, order, f"refund of payment {original}, which this order never had"
+        )
+    return _refund_before_pay(order, amount=amount, refund_id=refund_id, original=original)
+
+
+def _flag_refund(data: Mapping, order: Order | None, problem: str) -> CallbackResult:
+    """Record nothing as paid or refunded; flag the notification (and its order) for staff.
+
+    A signed refund that matches none of our payments means money moved in a way we cannot
+    explain (a second charge, a refund made in the wrong shop, a mistyped invoice): a person
+    has to look at it. The same notification sent again is not flagged twice.
+    """
+    refund_id = str(data.get("TransactionId", "")).strip()[:64]
+    amount = data.get("Amount", "")
+    reason = f"CloudPayments refund {refund_id or '?'} of {amount}: {problem}; nothing recorded"
+    already = (
+        bool(refund_id)
+        and PaymentNotification.objects.flagged()
+        .filter(provider=PROVIDER, kind="refund", transaction_id=refund_id)
+        .exists()
+    )
+    if already:
+        return CallbackResult(200, cp.CODE_OK, f"duplicate: {problem}, already flagged", order)
+    if order is not None:
+        Order.objects.filter(pk=order.pk).update(needs_review=True, review_reason=reason[:300])
+        OrderLog.objects.create(
+            order=order,
+            from_status=order.status,
+            to_status=order.status,
+            actor_label=PROVIDER,
+            note=f"{reason}, flagged for staff review"[:300],
+        )
+    return CallbackResult(200, cp.CODE_OK, f"{problem}: flagged for review", order, True)
+
+
+def _refund_before_pay(
+    order: Order, *, amount: Decimal, refund_id: str, original: str
+) -> CallbackResult:
+    """The refund of a payment we never heard of (its Pay notification is late or lost) for an
+    order that nothing paid yet (``order`` is locked by the caller).
 
     The payment and its refund are both recorded, so the late Pay is a duplicate and sells
     nothing; a pending order is cancelled (its tickets go back on sale), since its money has
     come and gone.
     """
-    order = _order(data)
-    amount = cp.amount_of(data)
-    if order is None or amount is None or amount <= 0:
-        return CallbackResult(200, cp.CODE_OK, "unknown payment", order)
-    order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
     amount = min(amount, order.total)
     payment = Payment.objects.create(
         order=order,
@@ -220,8 +282,9 @@ def cloudpayments_notification_handle(
         body=body.decode("utf-8", "replace")[:20000],
         signature_valid=valid,
         outcome=result.outcome[:200],
+        needs_review=result.needs_review,
         order=result.order,
-        transaction_id=str(data.get("TransactionId", ""))[:64],
+        transaction_id=str(data.get("TransactionId", "")).strip()[:64],
         ip_address=ip or None,
     )
     return result

@@ -1,11 +1,12 @@
-"""Attendee exports: one row per valid ticket, chosen columns, answers to the event's questions.
+"""Exports: attendees (one row per valid ticket, chosen columns, answers) and the payout report.
+
+Every cell goes through ``eventum.spreadsheets`` (formula injection escaped, phones as text).
 
 Restricted buyers are masked (privacy's guard once per export, ``mask_row`` per row)
 and every export writes a row in privacy's disclosure log. Small exports are answered at once;
 larger ones become an ``AttendeeExport`` job written by a Celery task under PRIVATE_MEDIA_ROOT.
 """
 
-import csv
 import io
 import zipfile
 from collections.abc import Iterable
@@ -20,10 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from events.models import Event, Session
+from eventum.spreadsheets import CellKind, csv_bytes, xlsx_bytes
 from organizers.models import Organizer
 from privacy.services import Subject, disclosure_record, mask_row, subjects_guard
 from tickets.buyer_privacy import orders_guard
 from tickets.models import Answer, AttendeeExport, Order, OrderItem, Question
+from tickets.reports import Revenue, event_rows, fee_percent, revenue
 
 # Up to this many tickets the file is made in the request; above it, by a Celery task.
 SYNC_ROW_LIMIT = 500
@@ -57,6 +60,19 @@ DEFAULT_COLUMNS = [
     "email",
     "phone",
 ]
+# How cells are written (eventum.spreadsheets): what buyers or organizers typed is free text,
+# escaped even when it looks like a number; amounts are numbers; phones are text cells.
+CELL_KINDS: dict[str, CellKind] = {
+    "ticket_type": CellKind.TEXT,
+    "seat": CellKind.TEXT,
+    "promo": CellKind.TEXT,
+    "surname": CellKind.TEXT,
+    "name": CellKind.TEXT,
+    "email": CellKind.TEXT,
+    "phone": CellKind.PHONE,
+    "price": CellKind.NUMBER,
+    "amount": CellKind.NUMBER,
+}
 NOT_PERSONAL = tuple(key for key, (_label, personal) in COLUMNS.items() if not personal)
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -99,15 +115,6 @@ def attendee_count(spec: ExportSpec) -> int:
 
 def _local(value) -> str:
     return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else ""
-
-
-def _safe(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula (``=…``, ``@…``, ``-x``) starts with ``'``."""
-    if isinstance(value, str) and value[:1] in ("=", "@", "\t", "\r"):
-        return "'" + value
-    if isinstance(value, str) and value[:1] in ("+", "-") and not value[1:2].isdigit():
-        return "'" + value
-    return value
 
 
 def _cells(item: OrderItem) -> dict[str, Any]:
@@ -172,31 +179,17 @@ def attendee_table(spec: ExportSpec) -> Table:
         if not blocked:
             subjects.add(order.email)
         row = mask_row(row, blocked=blocked, keep=NOT_PERSONAL)
-        rows.append([_safe(value) for value in row.values()])
+        rows.append(list(row.values()))
     headers = [str(COLUMNS[c][0]) for c in columns] + [q.label for q in questions]
     fields = [c for c in columns if COLUMNS[c][1]] + [q.label for q in questions]
     return Table(headers=headers, rows=rows, subjects=sorted(subjects), fields=fields)
 
 
-def _csv_bytes(table: Table) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(table.headers)
-    writer.writerows(table.rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads UTF-8
-
-
-def _xlsx_bytes(table: Table, title: str) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31] or "Attendees")
-    sheet.append(table.headers)
-    for row in table.rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def _cell_kinds(spec: ExportSpec, table: Table) -> list[CellKind]:
+    """How each column of ``table`` is written: the chosen columns, then the answers (text)."""
+    keys = [c for c in COLUMNS if c in spec.columns]
+    kinds = [CELL_KINDS.get(key, CellKind.AUTO) for key in keys]
+    return kinds + [CellKind.TEXT] * (len(table.headers) - len(keys))
 
 
 def _file_name(spec: ExportSpec) -> str:
@@ -219,10 +212,11 @@ def _disclose(spec: ExportSpec, table: Table, user: AbstractBaseUser | None) -> 
 def attendee_export_build(*, spec: ExportSpec, user: AbstractBaseUser | None) -> ExportFile:
     """Make the export file now and record the disclosure (for small exports)."""
     table = attendee_table(spec)
+    kinds = _cell_kinds(spec, table)
     if spec.file_format == AttendeeExport.Format.XLSX:
-        content = _xlsx_bytes(table, title=_("Attendees"))
+        content = xlsx_bytes(table.headers, table.rows, title=_("Attendees"), kinds=kinds)
     else:
-        content = _csv_bytes(table)
+        content = csv_bytes(table.headers, table.rows, kinds=kinds)
     _disclose(spec, table, user)
     return ExportFile(
         name=_file_name(spec),
@@ -354,4 +348,39 @@ def exports_of_organizer(*, organizer: Organizer) -> Iterable[AttendeeExport]:
         AttendeeExport.objects.filter(organizer=organizer)
         .select_related("event", "session", "created_by")
         .order_by("-created_at", "-id")
+    )
+
+
+def _payout_amounts(figures: Revenue) -> list[str]:
+    return [
+        f"{value:.2f}"
+        for value in (figures.gross, figures.refunds, figures.net, figures.fee, figures.payout)
+    ]
+
+
+def payout_export_build(*, organizer: Organizer) -> ExportFile:
+    """The payout report as CSV: per event gross, refunds, net, the portal's fee and the payout,
+    then the organizer's total. Nothing personal, so no disclosure is recorded."""
+    headers = [
+        _("Event"),
+        _("Paid orders"),
+        _("Gross"),
+        _("Refunds"),
+        _("Net"),
+        _("Portal fee, %(percent)s%%") % {"percent": fee_percent()},
+        _("Payout"),
+    ]
+    rows: list[list[Any]] = [
+        [row.event.title, row.revenue.orders, *_payout_amounts(row.revenue)]
+        for row in event_rows(organizer=organizer)
+    ]
+    total = revenue(Order.objects.filter(event__organizer=organizer))
+    rows.append([_("Total"), total.orders, *_payout_amounts(total)])
+    kinds = [CellKind.TEXT, CellKind.AUTO] + [CellKind.NUMBER] * 5
+    stamp = timezone.localdate().isoformat()
+    return ExportFile(
+        name=f"payout-{organizer.slug}-{stamp}.csv",
+        content=csv_bytes(headers, rows, kinds=kinds),
+        content_type=CONTENT_TYPES["csv"],
+        rows=len(rows),
     )
