@@ -30,7 +30,7 @@ RUSH_ENV = {
     "CLOUDPAYMENTS_API_SECRET": CP_SECRET,
     # As behind nginx: the client address comes from X-Forwarded-For, so that the per-IP
     # checkout limit sees many buyers rather than one bench machine.
-    "IP_LOG_TRUSTED_PROXY_COUNT": "1",
+    "TRUSTED_PROXY_COUNT": "1",
 }
 ORDER_PATH = re.compile(r"/orders/([A-Z0-9]+)/")
 CHECKOUT_ATTEMPTS = 3

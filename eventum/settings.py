@@ -3,7 +3,9 @@
 Every value has an embedded default that needs nothing but Python: SQLite under ``var/``,
 Celery tasks run eagerly in-process when no broker is configured, e-mail written to files.
 ``EVENTUM_ENV=production`` turns on the production checks: the process refuses to start with
-the default ``SECRET_KEY`` or with ``DEBUG`` on.
+the default ``SECRET_KEY`` or with ``DEBUG`` on. Any other value than ``embedded`` or
+``production`` (exactly, lower case) stops start-up: a typo must never run a production host with
+the embedded defaults (DEBUG on, the test payment provider).
 """
 
 from decimal import Decimal
@@ -20,7 +22,13 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-EVENTUM_ENV = env.str("EVENTUM_ENV", default="embedded")  # embedded | production
+EVENTUM_ENVIRONMENTS = ("embedded", "production")
+EVENTUM_ENV = env.str("EVENTUM_ENV", default="embedded")
+if EVENTUM_ENV not in EVENTUM_ENVIRONMENTS:
+    raise ImproperlyConfigured(
+        f"EVENTUM_ENV={EVENTUM_ENV!r} is not one of {', '.join(EVENTUM_ENVIRONMENTS)} "
+        "(exactly, in lower case); leave it unset for the embedded default."
+    )
 PRODUCTION = EVENTUM_ENV == "production"
 
 DEFAULT_SECRET_KEY = "embedded-insecure-key-change-me-in-production"
@@ -241,7 +249,33 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# The client's address: how many reverse proxies in front of Django append to X-Forwarded-For.
+# 0 (embedded default) trusts no header and takes REMOTE_ADDR; docker-compose sets 1 for its nginx,
+# whose entry (the right-most) is the address it saw, so a client cannot forge it. This one value
+# drives every per-address decision: allauth's login, sign-up and password-reset limits and the
+# portal's own (checkout, promo codes, seat holds, IP risk, IP log) via
+# privacy.identity.request_client_ip. IP_LOG_TRUSTED_PROXY_COUNT is its former name.
+_proxy_counts = set()
+for _name in ("TRUSTED_PROXY_COUNT", "IP_LOG_TRUSTED_PROXY_COUNT"):
+    _value = env.str(_name, default="").strip()
+    if not _value:
+        continue
+    if not (_value.isascii() and _value.isdigit()):
+        raise ImproperlyConfigured(
+            f"{_name}={_value!r}: the number of proxies in front of Django (0, 1, 2 ...)."
+        )
+    _proxy_counts.add(int(_value))
+if len(_proxy_counts) > 1:
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT and its former name IP_LOG_TRUSTED_PROXY_COUNT disagree; set only "
+        "TRUSTED_PROXY_COUNT."
+    )
+TRUSTED_PROXY_COUNT = _proxy_counts.pop() if _proxy_counts else 0
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 if PRODUCTION:
+    # nginx (deploy/nginx.conf) terminates TLS and sets X-Forwarded-Proto to the scheme it
+    # served ($scheme), replacing whatever the client sent; plain HTTP is redirected to HTTPS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
@@ -306,7 +340,6 @@ IP_LOG_ENABLED = env.bool("IP_LOG_ENABLED", default=True)
 IP_LOG_RETENTION_DAYS = env.int("IP_LOG_RETENTION_DAYS", default=90)  # then counts per IP per day
 IP_LOG_BUFFER_SIZE = env.int("IP_LOG_BUFFER_SIZE", default=200)  # memory buffer: rows per batch
 IP_LOG_FLUSH_SECONDS = env.int("IP_LOG_FLUSH_SECONDS", default=30)  # ... or the oldest row's age
-IP_LOG_TRUSTED_PROXY_COUNT = env.int("IP_LOG_TRUSTED_PROXY_COUNT", default=0)  # X-Forwarded-For
 IP_LOG_EXCLUDE_PATHS = ["/static/", "/media/", "/healthz", "/favicon.ico"]
 IP_RISK_WINDOW_MINUTES = env.int("IP_RISK_WINDOW_MINUTES", default=60)
 IP_RISK_MAX_ORDERS = env.int("IP_RISK_MAX_ORDERS", default=10)

@@ -28,10 +28,12 @@ def normalise_phone(phone: str | None) -> str:
 def request_client_ip(request: HttpRequest) -> str:
     """The visitor's IP: ``REMOTE_ADDR``, or the address a trusted proxy put in X-Forwarded-For.
 
-    ``IP_LOG_TRUSTED_PROXY_COUNT`` says how many proxies in front of Django append to the header;
-    the address those proxies saw is taken, so a client cannot forge it.
+    ``TRUSTED_PROXY_COUNT`` says how many proxies in front of Django append to the header; the
+    address the outermost of them saw (``proxies`` entries from the right) is taken, so whatever
+    a client writes into the header itself stays to the left and is ignored. The same setting
+    feeds allauth (``ALLAUTH_TRUSTED_PROXY_COUNT``), so its login limits count the same address.
     """
-    proxies = getattr(settings, "IP_LOG_TRUSTED_PROXY_COUNT", 0)
+    proxies = settings.TRUSTED_PROXY_COUNT
     address = request.META.get("REMOTE_ADDR", "") or ""
     if proxies:
         forwarded = [

@@ -85,7 +85,7 @@ def test_static_files_and_health_checks_are_not_logged(client):
 
 def test_forwarded_address_is_trusted_only_behind_a_configured_proxy(client, settings):
     client.get(reverse("privacy:policy"), HTTP_X_FORWARDED_FOR="198.51.100.1, 10.0.0.5")
-    settings.IP_LOG_TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     client.get(reverse("privacy:policy"), HTTP_X_FORWARDED_FOR="198.51.100.1, 10.0.0.5")
     iplog.iplog_flush()
     assert list(IpLogEntry.objects.order_by("id").values_list("ip", flat=True)) == [

@@ -86,6 +86,7 @@ def test_image_never_contains_secrets_or_local_data():
         if line.strip() and not line.startswith("#")
     }
     assert {".env", ".venv", "var", "backups", ".git"} <= ignored
+    assert "deploy/tls" in ignored, "the TLS private key must never be baked into the image"
     gitignored = (ROOT / ".gitignore").read_text().splitlines()
     assert ".env" in gitignored
 
@@ -94,3 +95,24 @@ def test_workers_yield_the_cpu_to_the_web_tier(compose):
     """Sharing a host, PDF rendering must not slow down buyers during an on-sale rush."""
     web_shares = compose["services"]["web"].get("cpu_shares", 1024)
     assert compose["services"]["worker"]["cpu_shares"] < web_shares
+
+
+def test_app_services_trust_exactly_the_one_proxy_in_front(compose):
+    """nginx is the only proxy: each per-address limit counts the entry it appends."""
+    proxies = [spec for spec in compose["services"].values() if "nginx" in spec.get("image", "")]
+    assert len(proxies) == 1
+    for name in ("web", "worker", "beat", "migrate"):
+        assert compose["services"][name]["environment"]["TRUSTED_PROXY_COUNT"] == str(len(proxies))
+
+
+def test_only_the_proxy_is_reachable_from_outside(compose):
+    """Anyone reaching gunicorn directly could write X-Forwarded-For and X-Forwarded-Proto."""
+    published = {name for name, spec in compose["services"].items() if spec.get("ports")}
+    assert published == {"proxy"}
+    assert set(compose["services"]["proxy"]["ports"]) == {"80:80", "443:443"}
+
+
+def test_certificates_and_challenges_are_never_committed():
+    for folder in ("deploy/tls", "deploy/acme"):
+        rules = (ROOT / folder / ".gitignore").read_text().splitlines()
+        assert "*" in rules and "!.gitignore" in rules

@@ -9,7 +9,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SCRUBBED = {"SECRET_KEY", "DEBUG", "EVENTUM_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+SCRUBBED = {
+    "SECRET_KEY",
+    "DEBUG",
+    "EVENTUM_ENV",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "TRUSTED_PROXY_COUNT",
+    "IP_LOG_TRUSTED_PROXY_COUNT",
+}
+PRINT_PROXY_COUNTS = (
+    "import django; django.setup(); from django.conf import settings; "
+    "print(settings.TRUSTED_PROXY_COUNT, settings.ALLAUTH_TRUSTED_PROXY_COUNT)"
+)
 
 
 def _run(args: list[str], **env: str) -> subprocess.CompletedProcess:
@@ -34,6 +45,64 @@ def test_production_refuses_debug():
     )
     assert result.returncode != 0
     assert "DEBUG" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["Production", "PRODUCTION", "prod", " production", ""])
+def test_unknown_environment_names_stop_start_up(value):
+    """A typo must not run a production host with DEBUG on and the test payment provider."""
+    result = _run(
+        ["-c", "import django; django.setup()"],
+        EVENTUM_ENV=value,
+        SECRET_KEY=secrets.token_urlsafe(60),
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"EVENTUM_ENV={value!r} is not one of embedded, production" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["embedded", "production"])
+def test_the_two_environment_names_start(value):
+    result = _run(
+        [
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.PRODUCTION, settings.DEBUG)",
+        ],
+        EVENTUM_ENV=value,
+        SECRET_KEY=secrets.token_urlsafe(60),
+    )
+    assert result.returncode == 0, result.stderr
+    production = value == "production"
+    assert result.stdout.split() == [str(production), str(not production)]
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({}, "0 0"),
+        ({"TRUSTED_PROXY_COUNT": "1"}, "1 1"),
+        ({"IP_LOG_TRUSTED_PROXY_COUNT": "2"}, "2 2"),  # the former name still works
+        ({"TRUSTED_PROXY_COUNT": "1", "IP_LOG_TRUSTED_PROXY_COUNT": "1"}, "1 1"),
+    ],
+)
+def test_one_proxy_count_drives_allauth_and_the_portal(environment, expected):
+    result = _run(["-c", PRINT_PROXY_COUNTS], **environment)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({"TRUSTED_PROXY_COUNT": "one"}, "TRUSTED_PROXY_COUNT='one'"),
+        ({"TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT='-1'"),
+        ({"TRUSTED_PROXY_COUNT": "1", "IP_LOG_TRUSTED_PROXY_COUNT": "2"}, "disagree"),
+    ],
+)
+def test_a_wrong_proxy_count_stops_start_up(environment, message):
+    result = _run(["-c", PRINT_PROXY_COUNTS], **environment)
+    assert result.returncode != 0
+    assert message in result.stderr
 
 
 def test_check_deploy_is_clean_with_production_settings():

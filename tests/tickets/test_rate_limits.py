@@ -74,7 +74,7 @@ def test_new_carts_from_one_address_share_its_limit(stalls):
 
 
 def test_a_forged_forwarded_for_header_does_not_reset_the_count(stalls, settings):
-    settings.IP_LOG_TRUSTED_PROXY_COUNT = 0
+    settings.TRUSTED_PROXY_COUNT = 0
     for n in range(PROMO_CODE.per_ip):
         client = Client(REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
         _guess(client, "GUESS")
