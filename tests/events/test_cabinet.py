@@ -250,8 +250,11 @@ def test_cancel_sends_event_cancelled_inside_the_transaction(manager_client):
     event_cancelled.connect(receiver)
     try:
         url = _url("event_cancel", event.organizer, pk=event.pk)
-        assert manager_client.get(url).status_code == 200
-        assert manager_client.post(url).status_code == 302
+        page = manager_client.get(url)
+        assert page.status_code == 200
+        expected = page.context["figures"].fingerprint
+        response = manager_client.post(url, {"title": event.title_ru, "expected": expected})
+        assert response.status_code == 302
     finally:
         event_cancelled.disconnect(receiver)
     event.refresh_from_db()
@@ -285,10 +288,10 @@ def test_ticket_type_with_sales_cannot_be_deleted(manager_client):
         session__event__organizer=manager_client.organizer, quantity_taken=1
     )
     url = _url("ticket_type_delete", manager_client.organizer, pk=ticket_type.pk)
-    manager_client.post(url)
+    manager_client.post(url, {"confirm": "yes"})
     assert TicketType.objects.filter(pk=ticket_type.pk).exists()
     TicketType.objects.filter(pk=ticket_type.pk).update(quantity_taken=0)
-    manager_client.post(url)
+    manager_client.post(url, {"confirm": "yes"})
     assert not TicketType.objects.filter(pk=ticket_type.pk).exists()
 
 

@@ -89,7 +89,8 @@ def test_owner_changes_a_role_and_removes_a_member(client, owner):
     member.refresh_from_db()
     assert member.role == "manager"
     client.post(
-        reverse("organizers:member_remove", kwargs={"organizer_slug": slug, "pk": member.pk})
+        reverse("organizers:member_remove", kwargs={"organizer_slug": slug, "pk": member.pk}),
+        {"confirm": "yes"},
     )
     assert not Membership.objects.filter(pk=member.pk).exists()
 
@@ -106,7 +107,8 @@ def test_the_last_owner_cannot_leave_or_be_demoted(client, owner):
     assert owner.role == "owner"
     assert response.status_code == 200
     client.post(
-        reverse("organizers:member_remove", kwargs={"organizer_slug": slug, "pk": owner.pk})
+        reverse("organizers:member_remove", kwargs={"organizer_slug": slug, "pk": owner.pk}),
+        {"confirm": "yes"},
     )
     assert Membership.objects.filter(pk=owner.pk).exists()
 
