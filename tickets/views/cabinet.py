@@ -115,7 +115,7 @@ def order_refund_view(request: HttpRequest, organizer_slug: str, code: str) -> H
 
 
 def _chosen_item_ids(data) -> list[int]:
-    return [int(v) for v in data.getlist("item") if v.isascii() and v.isdigit()][:100]
+    return [int(v) for v in data.getlist("item") if v.isascii() and v.isdigit()]
 
 
 def _order_refund_perform(
