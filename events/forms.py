@@ -289,3 +289,40 @@ class CatalogueFilterForm(forms.Form):
         if data.pop("free", False):
             data["price_max"] = Decimal("0")
         return data
+
+
+class EventCancelForm(forms.Form):
+    """Cancelling an event is confirmed by typing its title (surrounding spaces ignored).
+
+    ``expected`` carries the figures the organizer saw; if orders changed since, the figures are
+    shown again instead of cancelling on numbers nobody read.
+    """
+
+    title = forms.CharField(label=_("Type the event's title to confirm"), max_length=300)
+    expected = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, event: Event, fingerprint: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.fingerprint = fingerprint
+        self.fields["expected"].initial = fingerprint
+
+    def clean_title(self) -> str:
+        typed = self.cleaned_data["title"].strip()
+        # The title as shown, or as written in any of the site's languages.
+        titles = {self.event.title, self.event.title_ru, self.event.title_kk, self.event.title_en}
+        if typed not in {(title or "").strip() for title in titles} - {""}:
+            raise forms.ValidationError(
+                _("The title does not match. Type it exactly as it is shown above.")
+            )
+        return typed
+
+    def clean_expected(self) -> str:
+        if self.cleaned_data["expected"] != self.fingerprint:
+            raise forms.ValidationError(
+                _(
+                    "The orders of this event changed while you were confirming. "
+                    "Check the new figures and confirm again."
+                )
+            )
+        return self.fingerprint

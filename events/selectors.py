@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
+    Count,
     Exists,
     F,
     IntegerField,
@@ -24,7 +25,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from events.models import Event, Session, TicketType
-from events.signals import availability_read
+from events.signals import (
+    EventCancelFigures,
+    availability_read,
+    event_cancel_figures_requested,
+)
 from events.upcoming import upcoming_refresh_stale
 from organizers.models import Organizer
 
@@ -274,4 +279,22 @@ def event_for_cabinet(*, organizer: Organizer, pk: int) -> Event:
         .select_related("organizer", "category", "venue__city")
         .prefetch_related(Prefetch("sessions", queryset=sessions))
         .get(pk=pk)
+    )
+
+
+def event_cancel_figures(*, event: Event) -> EventCancelFigures:
+    """What cancelling ``event`` would do: the orders, tickets and money, as counted by the app
+    that holds the orders (``event_cancel_figures_requested``). Writes nothing."""
+    figures = EventCancelFigures()
+    for _receiver, answer in event_cancel_figures_requested.send(sender=Event, event=event):
+        if isinstance(answer, EventCancelFigures):
+            figures += answer
+    return figures
+
+
+def session_delete_figures(*, session: Session) -> dict[str, int]:
+    """What deleting ``session`` takes with it: its ticket types and the tickets taken of them
+    (sold, in pending orders or held in carts; while any are taken the session stays)."""
+    return session.ticket_types.aggregate(
+        ticket_types=Count("pk"), taken=Coalesce(Sum("quantity_taken"), 0)
     )

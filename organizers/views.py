@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from organizers import services
 from organizers.forms import InvitationForm, MembershipRoleForm, OrganizerProfileForm
@@ -107,10 +107,15 @@ def member_role(request: HttpRequest, organizer_slug: str, pk: int) -> HttpRespo
     return redirect("organizers:team", organizer_slug=organizer_slug)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @organizer_role_required(*ROLES_TEAM)
 def member_remove(request: HttpRequest, organizer_slug: str, pk: int) -> HttpResponse:
-    membership = organizer_object_or_404(Membership, organizer=request.organizer, pk=pk)
+    """Two steps: a GET, or a POST without ``confirm``, asks first; the confirming POST removes."""
+    membership = organizer_object_or_404(
+        Membership.objects.select_related("user"), organizer=request.organizer, pk=pk
+    )
+    if request.POST.get("confirm") != "yes":
+        return render(request, "organizers/member_remove.html", {"member": membership})
     try:
         services.membership_remove(membership=membership)
         messages.success(request, _("Removed from the team."))

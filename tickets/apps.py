@@ -12,6 +12,7 @@ class TicketsConfig(AppConfig):
 
         from events.signals import (
             availability_read,
+            event_cancel_figures_requested,
             event_cancelled,
             seats_blocked,
             seats_unblocked,
@@ -26,6 +27,10 @@ class TicketsConfig(AppConfig):
         event_cancelled.connect(
             receivers.cancel_orders_on_event_cancelled,
             dispatch_uid="tickets.cancel_orders_on_event_cancelled",
+        )
+        event_cancel_figures_requested.connect(
+            receivers.cancel_figures_for_event,
+            dispatch_uid="tickets.cancel_figures_for_event",
         )
         email_confirmed.connect(
             receivers.claim_orders_on_email_confirmed,

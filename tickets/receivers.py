@@ -123,3 +123,12 @@ def orders_section_for_privacy(
         for order in orders
     ]
     return SubjectDataSection(key="orders", title=gettext("Orders"), data=data)
+
+
+def cancel_figures_for_event(sender: Any, event: Any = None, **kwargs: Any):
+    """The cabinet asks what cancelling ``event`` would do to its orders (a read)."""
+    from tickets.selectors import event_cancel_figures
+
+    if event is None:
+        return None
+    return event_cancel_figures(event_id=event.pk)

@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from events.signals import EventCancelFigures
 from tickets.models import Cart, Order, OrderItem, Question, Reservation
 from tickets.pricing import Quote, quote
 from tickets.services.inventory import reservations_release
@@ -154,3 +156,66 @@ def orders_of_organizer(
 
 def order_for_cabinet(*, organizer, code: str) -> Order | None:
     return _order_detail_qs().filter(event__organizer=organizer, code=code).first()
+
+
+# Confirmation figures of the cabinet's destructive actions ------------------------------------
+# They mirror what ``order_cancel``, ``order_refund`` and ``orders_cancel_for_event`` do, so the
+# confirmation page states the tickets and the money before the service runs.
+
+_LIVE = (Order.Status.PENDING, Order.Status.PAID)
+
+
+def event_cancel_figures(*, event_id: int) -> EventCancelFigures:
+    """Orders, tickets and money that cancelling the event would cancel or refund: every order
+    awaiting payment or paid is cancelled; a paid one with money is refunded for its valid
+    tickets."""
+    refunded = Q(order__status=Order.Status.PAID, order__total__gt=0)
+    orders = Order.objects.filter(event_id=event_id, status__in=_LIVE).aggregate(
+        orders=Count("pk"), paid=Count("pk", filter=Q(status=Order.Status.PAID, total__gt=0))
+    )
+    items = OrderItem.objects.filter(
+        order__event_id=event_id, order__status__in=_LIVE, status=OrderItem.Status.VALID
+    ).aggregate(tickets=Count("pk"), amount=Sum("amount", filter=refunded))
+    return EventCancelFigures(
+        orders=orders["orders"],
+        paid_orders=orders["paid"],
+        tickets=items["tickets"],
+        refund_amount=items["amount"] or Decimal("0.00"),
+    )
+
+
+@dataclass(frozen=True)
+class OrderRefundFigures:
+    """What refunding (or cancelling) an order, whole or some of its tickets, would do."""
+
+    items: list[OrderItem]  # valid tickets that stop working; empty: nothing to do
+    amount: Decimal  # money returned to the buyer
+    whole: bool  # the whole order, not chosen tickets
+    cancels: bool  # an unpaid or free order is cancelled rather than refunded
+
+    @property
+    def tickets(self) -> int:
+        return len(self.items)
+
+    @property
+    def fingerprint(self) -> str:
+        """Carried by the confirmation form: if the order changes before the organizer
+        confirms, the figures no longer match and nothing is done."""
+        ids = ",".join(str(item.pk) for item in self.items)
+        return f"{ids}:{self.amount}"
+
+
+def order_refund_figures(*, order: Order, item_ids: list[int] | None) -> OrderRefundFigures:
+    """Figures of ``order_cancel`` (``item_ids`` None: the whole order) or of ``order_refund``
+    of the chosen tickets. Only valid tickets of this order count; ids of others are ignored."""
+    S = Order.Status
+    whole = item_ids is None
+    cancels = whole and (order.status == S.PENDING or (order.status == S.PAID and order.total == 0))
+    if not (order.status == S.PAID or cancels):
+        return OrderRefundFigures(items=[], amount=Decimal("0.00"), whole=whole, cancels=False)
+    items = order.items.filter(status=OrderItem.Status.VALID)
+    if not whole:
+        items = items.filter(pk__in=item_ids)
+    items = list(items.select_related("ticket_type").order_by("id"))
+    amount = Decimal("0.00") if cancels else sum((i.amount for i in items), Decimal("0.00"))
+    return OrderRefundFigures(items=items, amount=amount, whole=whole, cancels=cancels)

@@ -1,17 +1,26 @@
 """The cabinet's event pages: owners and managers create, edit, publish and cancel events and
 manage their sessions and ticket types. Everything is looked up through ``request.organizer``,
-so another organizer's object is a 404."""
+so another organizer's object is a 404.
+
+Destructive actions (cancel, delete) are two steps: a GET, or a POST without ``confirm``, shows
+what will happen; only the confirming POST acts. Cancelling an event is confirmed by typing its
+title."""
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from events import services
-from events.forms import EventForm, SessionForm, TicketTypeForm
+from events.forms import EventCancelForm, EventForm, SessionForm, TicketTypeForm
 from events.models import Event, Session, TicketType
-from events.selectors import event_for_cabinet, events_for_cabinet
+from events.selectors import (
+    event_cancel_figures,
+    event_for_cabinet,
+    events_for_cabinet,
+    session_delete_figures,
+)
 from organizers.permissions import ROLES_EVENTS, organizer_object_or_404, organizer_role_required
 
 
@@ -42,6 +51,11 @@ def _ticket_type(request: HttpRequest, pk: int) -> TicketType:
 
 def _to_event(event: Event) -> HttpResponse:
     return redirect("events_cabinet:event_detail", organizer_slug=event.organizer.slug, pk=event.pk)
+
+
+def _confirmed(request: HttpRequest) -> bool:
+    """The second step of a destructive action: a POST from its confirmation page."""
+    return request.method == "POST" and request.POST.get("confirm") == "yes"
 
 
 @organizer_role_required(*ROLES_EVENTS)
@@ -114,12 +128,25 @@ def event_unpublish(request: HttpRequest, organizer_slug: str, pk: int) -> HttpR
     return _action(request, pk, services.event_unpublish, _("The event is back in drafts."))
 
 
+@require_http_methods(["GET", "POST"])
 @organizer_role_required(*ROLES_EVENTS)
 def event_cancel(request: HttpRequest, organizer_slug: str, pk: int) -> HttpResponse:
-    if request.method == "POST":
-        return _action(request, pk, services.event_cancel, _("The event is cancelled."))
+    """States the orders, tickets and money the cancellation touches; cancels only when the
+    organizer types the event's title and the figures are still the ones shown."""
     event = _event(request, pk)
-    return render(request, "events/cabinet/event_cancel.html", {"event": event})
+    if not event.is_editable:
+        messages.error(request, _("This event cannot be cancelled any more."))
+        return _to_event(event)
+    figures = event_cancel_figures(event=event)
+    form = EventCancelForm(
+        request.POST if request.method == "POST" else None,
+        event=event,
+        fingerprint=figures.fingerprint,
+    )
+    if request.method == "POST" and form.is_valid():
+        return _action(request, pk, services.event_cancel, _("The event is cancelled."))
+    context = {"event": event, "figures": figures, "form": form}
+    return render(request, "events/cabinet/event_cancel.html", context)
 
 
 @require_POST
@@ -161,10 +188,17 @@ def session_edit(request: HttpRequest, organizer_slug: str, pk: int) -> HttpResp
     return render(request, "events/cabinet/session_form.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @organizer_role_required(*ROLES_EVENTS)
 def session_delete(request: HttpRequest, organizer_slug: str, pk: int) -> HttpResponse:
     session = _session(request, pk)
+    if not _confirmed(request):
+        context = {
+            "event": session.event,
+            "session": session,
+            "figures": session_delete_figures(session=session),
+        }
+        return render(request, "events/cabinet/session_delete.html", context)
     try:
         services.session_delete(session=session)
     except services.EventError as error:
@@ -207,10 +241,13 @@ def ticket_type_edit(request: HttpRequest, organizer_slug: str, pk: int) -> Http
     return render(request, "events/cabinet/ticket_type_form.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @organizer_role_required(*ROLES_EVENTS)
 def ticket_type_delete(request: HttpRequest, organizer_slug: str, pk: int) -> HttpResponse:
     ticket_type = _ticket_type(request, pk)
+    if not _confirmed(request):
+        context = {"event": ticket_type.session.event, "ticket_type": ticket_type}
+        return render(request, "events/cabinet/ticket_type_delete.html", context)
     try:
         services.ticket_type_delete(ticket_type=ticket_type)
     except services.EventError as error:

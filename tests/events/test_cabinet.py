@@ -10,7 +10,7 @@ from events.models import Event, Session, TicketType, Venue
 from events.signals import event_cancelled
 from organizers.models import Organizer
 from tests.events.conftest import local
-from tests.factories import EventFactory, SessionFactory, TicketTypeFactory
+from tests.factories import EventFactory, MembershipFactory, SessionFactory, TicketTypeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -250,8 +250,11 @@ def test_cancel_sends_event_cancelled_inside_the_transaction(manager_client):
     event_cancelled.connect(receiver)
     try:
         url = _url("event_cancel", event.organizer, pk=event.pk)
-        assert manager_client.get(url).status_code == 200
-        assert manager_client.post(url).status_code == 302
+        page = manager_client.get(url)
+        assert page.status_code == 200
+        expected = page.context["figures"].fingerprint
+        response = manager_client.post(url, {"title": event.title_ru, "expected": expected})
+        assert response.status_code == 302
     finally:
         event_cancelled.disconnect(receiver)
     event.refresh_from_db()
@@ -285,10 +288,10 @@ def test_ticket_type_with_sales_cannot_be_deleted(manager_client):
         session__event__organizer=manager_client.organizer, quantity_taken=1
     )
     url = _url("ticket_type_delete", manager_client.organizer, pk=ticket_type.pk)
-    manager_client.post(url)
+    manager_client.post(url, {"confirm": "yes"})
     assert TicketType.objects.filter(pk=ticket_type.pk).exists()
     TicketType.objects.filter(pk=ticket_type.pk).update(quantity_taken=0)
-    manager_client.post(url)
+    manager_client.post(url, {"confirm": "yes"})
     assert not TicketType.objects.filter(pk=ticket_type.pk).exists()
 
 
@@ -320,3 +323,61 @@ def test_events_whose_sessions_are_over_become_finished():
     assert events_mark_finished_task.delay().get() == 1
     statuses = dict(Event.objects.values_list("pk", "status"))
     assert statuses == {past.pk: "finished", running.pk: "published", upcoming.pk: "published"}
+
+
+def test_session_delete_asks_first_and_states_what_goes_with_it(manager_client):
+    session = SessionFactory(event__organizer=manager_client.organizer)
+    TicketTypeFactory(session=session)
+    TicketTypeFactory(session=session, name_ru="VIP")
+    url = _url("session_delete", manager_client.organizer, pk=session.pk)
+    for response in (manager_client.get(url), manager_client.post(url)):
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert 'data-testid="figure-ticket-types">2<' in html
+        assert 'data-testid="figure-taken">0<' in html
+    assert Session.objects.filter(pk=session.pk).exists()
+    response = manager_client.post(url, {"confirm": "yes"})
+    assert response.status_code == 302
+    assert not Session.objects.filter(pk=session.pk).exists()
+    assert not TicketType.objects.filter(session_id=session.pk).exists()
+
+
+def test_session_with_sales_offers_no_delete_button(manager_client):
+    ticket_type = TicketTypeFactory(
+        session__event__organizer=manager_client.organizer, quantity_taken=3
+    )
+    url = _url("session_delete", manager_client.organizer, pk=ticket_type.session.pk)
+    html = manager_client.get(url).content.decode()
+    assert 'data-testid="figure-taken">3<' in html
+    assert "удалить его нельзя" in html
+    assert 'name="confirm"' not in html
+    manager_client.post(url, {"confirm": "yes"})  # the service refuses it anyway
+    assert Session.objects.filter(pk=ticket_type.session.pk).exists()
+
+
+def test_ticket_type_delete_asks_first(manager_client):
+    ticket_type = TicketTypeFactory(
+        session__event__organizer=manager_client.organizer, price=Decimal("7500")
+    )
+    url = _url("ticket_type_delete", manager_client.organizer, pk=ticket_type.pk)
+    for response in (manager_client.get(url), manager_client.post(url)):
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "7\u00a0500\u00a0₸" in html
+        assert 'name="confirm"' in html
+    assert TicketType.objects.filter(pk=ticket_type.pk).exists()
+
+
+@pytest.mark.parametrize("role", ["checkin", "accountant"])
+def test_roles_without_events_get_403_on_delete_confirmations(client, role):
+    ticket_type = TicketTypeFactory()
+    organizer = ticket_type.session.event.organizer
+    client.force_login(MembershipFactory(organizer=organizer, role=role).user)
+    urls = [
+        _url("session_delete", organizer, pk=ticket_type.session.pk),
+        _url("ticket_type_delete", organizer, pk=ticket_type.pk),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"confirm": "yes"}).status_code == 403
+    assert TicketType.objects.filter(pk=ticket_type.pk).exists()

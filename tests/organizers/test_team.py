@@ -89,9 +89,36 @@ def test_owner_changes_a_role_and_removes_a_member(client, owner):
     member.refresh_from_db()
     assert member.role == "manager"
     client.post(
-        reverse("organizers:member_remove", kwargs={"organizer_slug": slug, "pk": member.pk})
+        reverse("organizers:member_remove", kwargs={"organizer_slug": slug, "pk": member.pk}),
+        {"confirm": "yes"},
     )
     assert not Membership.objects.filter(pk=member.pk).exists()
+
+
+def test_removing_a_member_asks_first(client, owner):
+    member = MembershipFactory(organizer=owner.organizer, role="accountant")
+    client.force_login(owner.user)
+    url = reverse(
+        "organizers:member_remove", kwargs={"organizer_slug": owner.organizer.slug, "pk": member.pk}
+    )
+    for response in (client.get(url), client.post(url)):
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert member.user.email in html
+        assert "Удалить из команды" in html
+    assert Membership.objects.filter(pk=member.pk).exists()
+
+
+@pytest.mark.parametrize("role", ["manager", "checkin", "accountant"])
+def test_only_owners_see_the_member_removal_page(client, owner, role):
+    member = MembershipFactory(organizer=owner.organizer, role=role)
+    client.force_login(member.user)
+    url = reverse(
+        "organizers:member_remove", kwargs={"organizer_slug": owner.organizer.slug, "pk": owner.pk}
+    )
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"confirm": "yes"}).status_code == 403
+    assert Membership.objects.filter(pk=owner.pk).exists()
 
 
 def test_the_last_owner_cannot_leave_or_be_demoted(client, owner):
@@ -106,7 +133,8 @@ def test_the_last_owner_cannot_leave_or_be_demoted(client, owner):
     assert owner.role == "owner"
     assert response.status_code == 200
     client.post(
-        reverse("organizers:member_remove", kwargs={"organizer_slug": slug, "pk": owner.pk})
+        reverse("organizers:member_remove", kwargs={"organizer_slug": slug, "pk": owner.pk}),
+        {"confirm": "yes"},
     )
     assert Membership.objects.filter(pk=owner.pk).exists()
 
@@ -221,7 +249,8 @@ def test_another_organizers_pages_and_objects_are_404(client, role):
             "events_cabinet:event_cancel",
             kwargs={"organizer_slug": mine.organizer.slug, "pk": theirs.pk},
         )
-        assert client.post(publish).status_code == 404
+        assert client.get(publish).status_code == 404
+        assert client.post(publish, {"title": theirs.title_ru}).status_code == 404
         theirs.refresh_from_db()
         assert theirs.status == "published"
         assert own_event.status == "published"
@@ -234,7 +263,8 @@ def test_owner_cannot_manage_another_organizers_members(client, owner):
         "organizers:member_remove",
         kwargs={"organizer_slug": owner.organizer.slug, "pk": stranger.pk},
     )
-    assert client.post(url).status_code == 404
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"confirm": "yes"}).status_code == 404
     assert Membership.objects.filter(pk=stranger.pk).exists()
 
 

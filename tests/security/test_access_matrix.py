@@ -11,6 +11,9 @@ every actor:
   their own organizer's slug but our object ids (the classic cross-tenant hole);
 * ``owner``, ``manager``, ``checkin``, ``accountant`` of our organizer; ``staff``.
 
+A destructive action is two steps: ``MATRIX`` asks for its confirmation page (a GET that
+changes nothing) and ``CONFIRMED`` sends the confirming POST, so both steps hold the same roles.
+
 The objects are built once per module; every request runs in a savepoint rolled back after it,
 so a refund or a removal by one actor does not change what the next one sees.
 """
@@ -162,10 +165,7 @@ MATRIX: dict[str, Rule] = {
     "events_cabinet:session_create": cabinet(ROLES_EVENTS, _kw(organizer_slug=org, pk=event_pk)),
     "events_cabinet:session_edit": cabinet(ROLES_EVENTS, _kw(organizer_slug=org, pk=session_pk)),
     "events_cabinet:session_delete": cabinet(
-        ROLES_EVENTS,
-        _kw(organizer_slug=org, pk=lambda w: w.spare_session.pk),
-        ok=302,
-        method="post",
+        ROLES_EVENTS, _kw(organizer_slug=org, pk=lambda w: w.spare_session.pk)
     ),
     "events_cabinet:ticket_type_create": cabinet(
         ROLES_EVENTS, _kw(organizer_slug=org, pk=session_pk)
@@ -174,10 +174,7 @@ MATRIX: dict[str, Rule] = {
         ROLES_EVENTS, _kw(organizer_slug=org, pk=lambda w: w.ticket_type.pk)
     ),
     "events_cabinet:ticket_type_delete": cabinet(
-        ROLES_EVENTS,
-        _kw(organizer_slug=org, pk=lambda w: w.spare_ticket_type.pk),
-        ok=302,
-        method="post",
+        ROLES_EVENTS, _kw(organizer_slug=org, pk=lambda w: w.spare_ticket_type.pk)
     ),
     "events_cabinet:seat_map_list": cabinet(ROLES_EVENTS, _kw(organizer_slug=org), idor=False),
     "events_cabinet:seat_map_detail": cabinet(
@@ -199,10 +196,7 @@ MATRIX: dict[str, Rule] = {
         data=lambda w: {"role": ACCOUNTANT},
     ),
     "organizers:member_remove": cabinet(
-        ROLES_TEAM,
-        _kw(organizer_slug=org, pk=lambda w: w.memberships[ACCOUNTANT].pk),
-        ok=302,
-        method="post",
+        ROLES_TEAM, _kw(organizer_slug=org, pk=lambda w: w.memberships[ACCOUNTANT].pk)
     ),
     "organizers:invitation_revoke": cabinet(
         ROLES_TEAM,
@@ -216,7 +210,7 @@ MATRIX: dict[str, Rule] = {
     "tickets:cabinet_orders": cabinet(ROLES_ORDERS, _kw(organizer_slug=org), idor=False),
     "tickets:cabinet_order": cabinet(ROLES_ORDERS, _kw(organizer_slug=org, code=paid_code)),
     "tickets:cabinet_order_refund": cabinet(
-        ROLES_ORDERS, _kw(organizer_slug=org, code=paid_code), ok=302, method="post"
+        ROLES_ORDERS, _kw(organizer_slug=org, code=paid_code), data=lambda w: {"all": "1"}
     ),
     "tickets:cabinet_order_resend": cabinet(
         ROLES_ORDERS, _kw(organizer_slug=org, code=paid_code), ok=302, method="post"
@@ -234,10 +228,7 @@ MATRIX: dict[str, Rule] = {
         method="post",
     ),
     "tickets:cabinet_item_reissue": cabinet(
-        ROLES_ORDERS,
-        _kw(organizer_slug=org, code=paid_code, item_id=lambda w: w.item.pk),
-        ok=302,
-        method="post",
+        ROLES_ORDERS, _kw(organizer_slug=org, code=paid_code, item_id=lambda w: w.item.pk)
     ),
     "tickets:cabinet_promo_codes": cabinet(ROLES_ORDERS, _kw(organizer_slug=org), idor=False),
     "tickets:cabinet_promo_code_toggle": cabinet(
@@ -269,10 +260,7 @@ MATRIX: dict[str, Rule] = {
     "tickets:checkin_stats": cabinet(ROLES_CHECKIN, _kw(organizer_slug=org, event_slug=event_slug)),
     "tickets:scanner_devices": cabinet(ROLES_ORDERS, _kw(organizer_slug=org), idor=False),
     "tickets:scanner_device_revoke": cabinet(
-        ROLES_ORDERS,
-        _kw(organizer_slug=org, device_id=lambda w: w.device.pk),
-        ok=302,
-        method="post",
+        ROLES_ORDERS, _kw(organizer_slug=org, device_id=lambda w: w.device.pk)
     ),
     "tickets:cabinet_dashboard": cabinet(ROLES_REPORTS, _kw(organizer_slug=org), idor=False),
     "tickets:cabinet_event_dashboard": cabinet(
@@ -344,6 +332,76 @@ MATRIX: dict[str, Rule] = {
     ),
 }
 
+CONFIRM = lambda w: {"confirm": "yes"}  # noqa: E731
+
+
+def _cancel_confirmation(w) -> dict:
+    from events.selectors import event_cancel_figures
+
+    expected = event_cancel_figures(event=w.event).fingerprint
+    return {"title": w.event.title_ru, "expected": expected}
+
+
+def _refund_confirmation(w) -> dict:
+    from tickets.selectors import order_refund_figures
+
+    expected = order_refund_figures(order=w.paid, item_ids=None).fingerprint
+    return {"all": "1", "confirm": "yes", "expected": expected}
+
+
+# The second step of each destructive action: the confirming POST (it acts, then redirects).
+CONFIRMED: dict[str, Rule] = {
+    "events_cabinet:event_cancel": cabinet(
+        ROLES_EVENTS,
+        _kw(organizer_slug=org, pk=event_pk),
+        ok=302,
+        method="post",
+        data=_cancel_confirmation,
+    ),
+    "events_cabinet:session_delete": cabinet(
+        ROLES_EVENTS,
+        _kw(organizer_slug=org, pk=lambda w: w.spare_session.pk),
+        ok=302,
+        method="post",
+        data=CONFIRM,
+    ),
+    "events_cabinet:ticket_type_delete": cabinet(
+        ROLES_EVENTS,
+        _kw(organizer_slug=org, pk=lambda w: w.spare_ticket_type.pk),
+        ok=302,
+        method="post",
+        data=CONFIRM,
+    ),
+    "organizers:member_remove": cabinet(
+        ROLES_TEAM,
+        _kw(organizer_slug=org, pk=lambda w: w.memberships[ACCOUNTANT].pk),
+        ok=302,
+        method="post",
+        data=CONFIRM,
+    ),
+    "tickets:cabinet_order_refund": cabinet(
+        ROLES_ORDERS,
+        _kw(organizer_slug=org, code=paid_code),
+        ok=302,
+        method="post",
+        data=_refund_confirmation,
+    ),
+    "tickets:cabinet_item_reissue": cabinet(
+        ROLES_ORDERS,
+        _kw(organizer_slug=org, code=paid_code, item_id=lambda w: w.item.pk),
+        ok=302,
+        method="post",
+        data=CONFIRM,
+    ),
+    "tickets:scanner_device_revoke": cabinet(
+        ROLES_ORDERS,
+        _kw(organizer_slug=org, device_id=lambda w: w.device.pk),
+        ok=302,
+        method="post",
+        data=CONFIRM,
+    ),
+}
+
 # Routes with arguments that this matrix does not cover, and why.
 NOT_IN_MATRIX = {
     "account_confirm_email": "allauth: the e-mail confirmation key is the credential",
@@ -388,6 +446,7 @@ def test_every_route_with_arguments_has_an_entry():
 def test_matrix_has_no_stale_entries():
     names = {name for name, _route in _routes()}
     assert not set(MATRIX) - names
+    assert not set(CONFIRMED) - names
 
 
 # The shared objects ---------------------------------------------------------------------------
@@ -505,7 +564,7 @@ def _call(world, name: str, rule: Rule, actor: str) -> int:
     with transaction.atomic():
         client = _client(world, actor)
         if rule.method == "get":
-            response = client.get(url, query)
+            response = client.get(url, {**rule.data(world), **query})
         else:
             response = client.post(url + ("?s=" + query["s"] if query else ""), rule.data(world))
         transaction.set_rollback(True)
@@ -513,11 +572,15 @@ def _call(world, name: str, rule: Rule, actor: str) -> int:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", sorted(MATRIX))
-def test_route_answers_each_actor_as_allowed(world, name, settings):
+@pytest.mark.parametrize(
+    ("table", "name"),
+    [("MATRIX", name) for name in sorted(MATRIX)]
+    + [("CONFIRMED", name) for name in sorted(CONFIRMED)],
+)
+def test_route_answers_each_actor_as_allowed(world, table, name, settings):
     settings.PRIVATE_MEDIA_ROOT = world.private_root
     settings.MEDIA_ROOT = world.media_root
-    rule = MATRIX[name]
+    rule = {"MATRIX": MATRIX, "CONFIRMED": CONFIRMED}[table][name]
     wrong = {}
     for actor in ACTORS:
         expected = rule.expect.get(actor, rule.expect.get("anonymous") if "link" in actor else None)

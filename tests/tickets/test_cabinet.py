@@ -25,6 +25,14 @@ def _paid_order(tt, quantity=2, email="buyer@example.kz"):
     return order
 
 
+def _refund_confirmed(client, url, data, **kwargs):
+    """The order page's POST shows the confirmation; its form, sent back, refunds."""
+    page = client.post(url, data)
+    assert page.status_code == 200 and page.templates[0].name.endswith("order_refund_confirm.html")
+    expected = page.context["figures"].fingerprint
+    return client.post(url, {**data, "confirm": "yes", "expected": expected}, **kwargs)
+
+
 @pytest.fixture
 def tt():
     return TicketTypeFactory(price=Decimal("5000"), quantity=10)
@@ -84,7 +92,9 @@ def test_refund_of_one_ticket_returns_it_to_sale(
     url = reverse("tickets:cabinet_order_refund", args=[organizer.slug, order.code])
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        response = manager_client.post(url, {"item": [item.pk], "reason": "заболел"}, follow=True)
+        response = _refund_confirmed(
+            manager_client, url, {"item": [item.pk], "reason": "заболел"}, follow=True
+        )
     assert len(mailoutbox) == 1
     assert "Организатор вернул 5\u00a0000\u00a0₸" in mailoutbox[0].body
     assert "Возврат записан" in response.content.decode()
@@ -104,7 +114,7 @@ def test_refund_of_one_ticket_returns_it_to_sale(
 def test_full_refund_moves_the_order_to_refunded(manager_client, organizer, tt):
     order = _paid_order(tt, quantity=2)
     url = reverse("tickets:cabinet_order_refund", args=[organizer.slug, order.code])
-    manager_client.post(url, {"all": "1"})
+    _refund_confirmed(manager_client, url, {"all": "1"})
     order.refresh_from_db()
     assert order.status == Order.Status.REFUNDED
     assert order.refunded_amount == order.total

@@ -80,7 +80,8 @@ def test_revoked_token_is_401(client, order, device):
     revoke = client.post(
         reverse(
             "tickets:scanner_device_revoke", args=[order.event.organizer.slug, device.device.pk]
-        )
+        ),
+        {"confirm": "yes"},
     )
     client.logout()
 

@@ -33,7 +33,8 @@ def test_reissued_secret_makes_the_old_code_unknown_and_is_logged(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("tickets:cabinet_item_reissue", args=[organizer.slug, order.code, item.pk])
+            reverse("tickets:cabinet_item_reissue", args=[organizer.slug, order.code, item.pk]),
+            {"confirm": "yes"},
         )
 
     assert response.status_code == 302
@@ -55,7 +56,8 @@ def test_checkin_staff_cannot_reissue_secrets(client):
     client.force_login(staff_of(organizer))
 
     response = client.post(
-        reverse("tickets:cabinet_item_reissue", args=[organizer.slug, order.code, item.pk])
+        reverse("tickets:cabinet_item_reissue", args=[organizer.slug, order.code, item.pk]),
+        {"confirm": "yes"},
     )
 
     assert response.status_code == 403

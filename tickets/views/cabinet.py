@@ -5,14 +5,14 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from organizers.permissions import ROLES_ORDERS, organizer_role_required
 from tickets.buyer_privacy import buyers_disclosed, orders_shown_to_others, organizer_recipient
-from tickets.errors import TicketsError
+from tickets.errors import InvalidTransition, TicketsError
 from tickets.models import Order
 from tickets.order_search import OrderSearchForm, orders_search
-from tickets.selectors import order_for_cabinet
+from tickets.selectors import OrderRefundFigures, order_for_cabinet, order_refund_figures
 from tickets.services.orders import Actor, order_cancel, order_refund
 
 REFUNDED = _("The refund is recorded and the tickets are back on sale.")
@@ -83,29 +83,63 @@ def order_detail(request: HttpRequest, organizer_slug: str, code: str) -> HttpRe
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @organizer_role_required(*ROLES_ORDERS)
 def order_refund_view(request: HttpRequest, organizer_slug: str, code: str) -> HttpResponse:
-    """Refund the chosen tickets (``item`` fields) or, with ``all``, the whole order."""
+    """Refund the chosen tickets (``item`` fields) or, with ``all``, the whole order, in two
+    steps: the request (a GET, or the order page's POST) shows the tickets and the money; only
+    a POST with ``confirm`` and the figures that were shown acts."""
     order = _order_or_404(request, code)
+    data = request.POST if request.method == "POST" else request.GET
+    item_ids = None if data.get("all") else _chosen_item_ids(data)
+    if item_ids == []:
+        messages.error(request, _("Choose at least one ticket to refund."))
+        return redirect("tickets:cabinet_order", organizer_slug, order.code)
+    figures = order_refund_figures(order=order, item_ids=item_ids)
+    if not figures.items:
+        # The tickets were refunded meanwhile, or the order is no longer paid or pending.
+        nothing = _("Choose at least one valid ticket to refund.")
+        messages.error(request, nothing if item_ids else InvalidTransition().message)
+        return redirect("tickets:cabinet_order", organizer_slug, order.code)
+    reason = data.get("reason", "").replace("\x00", "").strip()[:300]
+    confirming = request.method == "POST" and data.get("confirm") == "yes"
+    if confirming and data.get("expected") == figures.fingerprint:
+        return _order_refund_perform(request, order, figures, reason)
+    context = {
+        "organizer": request.organizer,
+        "order": order,
+        "figures": figures,
+        "reason": reason,
+        "changed": confirming,
+    }
+    return render(request, "tickets/cabinet/order_refund_confirm.html", context)
+
+
+def _chosen_item_ids(data) -> list[int]:
+    return [int(v) for v in data.getlist("item") if v.isascii() and v.isdigit()]
+
+
+def _order_refund_perform(
+    request: HttpRequest, order: Order, figures: OrderRefundFigures, reason: str
+) -> HttpResponse:
+    """The confirmed refund or cancellation, through the orders service."""
     actor = Actor(user=request.user, label="organizer")
-    reason = request.POST.get("reason", "").replace("\x00", "").strip()[:300]
     try:
-        if request.POST.get("all"):
+        if figures.whole:
             order_cancel(order_id=order.pk, actor=actor, reason=reason, notify_buyer=True)
-            messages.success(request, CANCELLED if order.status == "pending" else REFUNDED)
+            messages.success(request, CANCELLED if figures.cancels else REFUNDED)
         else:
-            ids = [int(v) for v in request.POST.getlist("item") if v.isascii() and v.isdigit()]
-            if not ids:
-                messages.error(request, _("Choose at least one ticket to refund."))
-                return redirect("tickets:cabinet_order", organizer_slug, order.code)
             order_refund(
-                order_id=order.pk, actor=actor, item_ids=ids, reason=reason, notify_buyer=True
+                order_id=order.pk,
+                actor=actor,
+                item_ids=[item.pk for item in figures.items],
+                reason=reason,
+                notify_buyer=True,
             )
             messages.success(request, REFUNDED)
     except TicketsError as exc:
         messages.error(request, exc.message)
-    return redirect("tickets:cabinet_order", organizer_slug, order.code)
+    return redirect("tickets:cabinet_order", request.organizer.slug, order.code)
 
 
 @organizer_role_required(*ROLES_ORDERS)

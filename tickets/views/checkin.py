@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events.models import Event, Session
 from organizers.models import Organizer
@@ -149,11 +149,15 @@ def scanner_devices(request: HttpRequest, organizer_slug: str) -> HttpResponse:
     return response
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @organizer_role_required(*ROLES_ORDERS)
 def scanner_device_revoke_view(
     request: HttpRequest, organizer_slug: str, device_id: int
 ) -> HttpResponse:
+    """Two steps: a GET, or a POST without ``confirm``, asks first; the confirming POST revokes."""
+    if request.POST.get("confirm") != "yes":
+        device = get_object_or_404(ScannerDevice, organizer=request.organizer, pk=device_id)
+        return render(request, "tickets/cabinet/scanner_revoke.html", {"device": device})
     try:
         device = scanner_device_revoke(device_id=device_id, organizer=request.organizer)
     except ScannerDevice.DoesNotExist as exc:

@@ -2,10 +2,10 @@
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from organizers.permissions import ROLES_ORDERS, organizer_role_required
 from tickets.access import is_buyer, is_staff_view, may_see_order
@@ -208,14 +208,18 @@ def cabinet_item_checkin(
     return redirect("tickets:cabinet_order", organizer_slug, order.code)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @organizer_role_required(*ROLES_ORDERS)
 def cabinet_item_reissue(
     request: HttpRequest, organizer_slug: str, code: str, item_id: int
 ) -> HttpResponse:
-    """A new QR code for the ticket; the old one stops working at the door."""
+    """A new QR code for the ticket; the old one stops working at the door. A GET, or a POST
+    without ``confirm``, asks first."""
     order = _cabinet_order(request, code)
     item = _cabinet_item(request, order, item_id)
+    if request.POST.get("confirm") != "yes":
+        context = {"organizer": request.organizer, "order": order, "item": item}
+        return render(request, "tickets/cabinet/item_reissue.html", context)
     ticket_secret_reissue(item_id=item.pk, actor_user=request.user)
     messages.success(
         request,
