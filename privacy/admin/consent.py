@@ -114,6 +114,10 @@ class ConsentWithdrawalAdmin(admin.ModelAdmin):
         # Only to add an answer: the withdrawal's own fields stay read-only (see the form).
         return obj is not None and super().has_change_permission(request, obj)
 
+    def get_inline_instances(self, request: HttpRequest, obj=None) -> list:
+        # Answers come after the withdrawal is recorded, on its own page.
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> tuple[str, ...]:
         if obj is None:
             return self.readonly_fields

@@ -210,4 +210,5 @@ class WithdrawalAnswer(AppendOnlyModel):
         ordering = ["-answered_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.withdrawal} — {self.answered_at:%d.%m.%Y}"
+        when = f"{self.answered_at:%d.%m.%Y}" if self.answered_at else "—"
+        return f"{self.withdrawal_id}: {when}"

@@ -149,14 +149,6 @@ def test_overdue_requests_are_highlighted_and_filterable(admin_client):
     assert late.is_overdue
 
 
-ANSWERS_INLINE_EMPTY = {
-    "answers-TOTAL_FORMS": "0",
-    "answers-INITIAL_FORMS": "0",
-    "answers-MIN_NUM_FORMS": "0",
-    "answers-MAX_NUM_FORMS": "1000",
-}
-
-
 def test_withdrawal_by_registered_letter_takes_effect_at_once(admin_client, admin_user):
     consent_record(
         purpose="marketing", action="given", wording="Да", channel="site", email="pen@example.kz"
@@ -171,7 +163,6 @@ def test_withdrawal_by_registered_letter_takes_effect_at_once(admin_client, admi
             "scan": scanned("letter.pdf"),
             "scope": "marketing",
             "subject_email": "Pen@example.kz",
-            **ANSWERS_INLINE_EMPTY,
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]

@@ -1,0 +1,208 @@
+"""Blocking and withdrawal take effect on the paths a buyer and staff use, not only in helpers."""
+
+import time
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from django.core import mail
+from django.urls import reverse
+
+from privacy.models import BlockingRequest, ConsentWithdrawal, Disclosure, WithdrawalAnswer
+from privacy.services import (
+    blocking_request_create,
+    subject_is_restricted,
+    withdrawal_answer_record,
+)
+from tests.factories import PASSWORD, MembershipFactory, TicketTypeFactory, UserFactory
+from tests.tickets.flows import place_order
+
+pytestmark = pytest.mark.django_db
+
+
+def _received(**subject) -> BlockingRequest:
+    return blocking_request_create(
+        request=BlockingRequest(
+            requester_kind=BlockingRequest.RequesterKind.SUBJECT,
+            requester_name="Айгерим",
+            grounds=BlockingRequest.Grounds.UNLAWFUL,
+            **subject,
+        )
+    )
+
+
+def test_a_request_by_order_code_only_blocks_that_orders_buyer():
+    order = place_order(email="coded@example.kz")
+    request = _received(subject_order_code=order.code.lower())
+    assert request.subject_email == "coded@example.kz" and request.status == "received"
+    assert subject_is_restricted(email="coded@example.kz")
+    assert subject_is_restricted(phone=order.phone)
+
+
+def test_a_request_naming_an_accounts_email_follows_the_account(client):
+    user = UserFactory(email="moving@example.kz")
+    request = _received(subject_email="Moving@Example.kz")
+    assert request.subject_user == user
+    user.email = "new-address@example.kz"  # even if the address changed some other way
+    user.save()
+    assert subject_is_restricted(user=user)
+
+
+def test_a_blocked_account_cannot_add_or_switch_email_addresses(client):
+    user = UserFactory(email="edit@example.kz")
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    _received(subject_email=user.email)
+    client.force_login(user)
+    response = client.post(
+        reverse("account_email"), {"action_add": "", "email": "other@example.kz"}, follow=True
+    )
+    assert "заблокированы" in response.content.decode()
+    assert not EmailAddress.objects.filter(email="other@example.kz").exists()
+    assert client.get(reverse("account_email")).status_code == 200  # the page itself opens
+
+
+def test_a_blocked_email_cannot_sign_up():
+    _received(subject_email="signup@example.kz")
+    from django.test import Client
+
+    response = Client().post(
+        reverse("account_signup"),
+        {"email": "signup@example.kz", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.status_code == 200
+    assert "заблокированы" in response.content.decode()
+    assert not UserFactory._meta.model.objects.filter(email="signup@example.kz").exists()
+
+
+def test_withdrawal_in_the_account_masks_the_buyer_and_staff_answer_it(client, admin_user):
+    buyer = UserFactory(email="withdraw@example.kz")
+    tt = TicketTypeFactory()
+    order = place_order({tt: 1}, email=buyer.email, user=buyer)
+    manager = MembershipFactory(organizer=tt.session.event.organizer).user
+    cabinet = reverse("tickets:cabinet_order", args=[tt.session.event.organizer.slug, order.code])
+    team = client.__class__()
+    team.force_login(manager)
+    assert "withdraw@example.kz" in team.get(cabinet).content.decode()
+
+    client.force_login(buyer)
+    refused = client.post(reverse("privacy:account_withdraw"), follow=True)
+    assert not ConsentWithdrawal.objects.exists() and refused.status_code == 200
+    client.post(reverse("privacy:account_withdraw"), {"confirm": "yes"})
+    withdrawal = ConsentWithdrawal.objects.get()
+    assert withdrawal.channel == "site" and withdrawal.subject_user == buyer
+    assert subject_is_restricted(user=buyer)
+    html = team.get(cabinet).content.decode()
+    assert "withdraw@example.kz" not in html and 'data-testid="data-blocked-mark"' in html
+    page = client.get(reverse("privacy:account")).content.decode()
+    assert "Наш ответ готовится" in page or 'data-testid="withdrawal"' in page
+
+    withdrawal_answer_record(
+        withdrawal=withdrawal,
+        continued_processing="Храним данные об оплате заказа",
+        legal_ground="Закон о бухгалтерском учёте, ст. 7",
+        by=admin_user,
+    )
+    page = client.get(reverse("privacy:account")).content.decode()
+    assert "Закон о бухгалтерском учёте, ст. 7" in page
+    assert WithdrawalAnswer.objects.get().answered_by == admin_user
+    # a new checkout asks for consent again and ends the withdrawal's effect
+    place_order({tt: 1}, email=buyer.email, user=buyer)
+    assert not subject_is_restricted(user=buyer)
+
+
+def test_staff_answer_a_withdrawal_in_the_admin(admin_client, admin_user):
+    buyer = UserFactory(email="letter@example.kz")
+    from privacy.services import processing_consent_withdraw
+
+    withdrawal = processing_consent_withdraw(user=buyer)
+    url = reverse("admin:privacy_consentwithdrawal_change", args=[withdrawal.pk])
+    response = admin_client.post(
+        url,
+        {
+            "answers-TOTAL_FORMS": "1",
+            "answers-INITIAL_FORMS": "0",
+            "answers-MIN_NUM_FORMS": "0",
+            "answers-MAX_NUM_FORMS": "1000",
+            "answers-0-continued_processing": "Ничего",
+            "answers-0-legal_ground": "—",
+            "answers-0-withdrawal": str(withdrawal.pk),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    answer = WithdrawalAnswer.objects.get()
+    assert answer.withdrawal == withdrawal and answer.answered_by == admin_user
+
+
+def _code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+@pytest.fixture
+def mfa_on(settings):
+    settings.STAFF_MFA_REQUIRED = True
+
+
+def test_staff_without_a_second_factor_are_ordinary_users_outside_the_admin(client, mfa_on):
+    order = place_order(email="somebody@example.kz")
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    urls = [
+        reverse("tickets:order_detail", args=[order.code]),
+        reverse("privacy:private_file", args=["privacy/blocking/x.pdf"]),
+    ]
+    client.post(reverse("account_login"), {"login": staff.email, "password": PASSWORD})
+    assert [client.get(url).status_code for url in urls] == [404, 404]  # no authenticator yet
+
+    secret = generate_totp_secret()
+    TOTP.activate(staff, secret)
+    assert client.get(urls[0]).status_code == 404  # this session never passed the code
+    client.logout()
+    client.post(reverse("account_login"), {"login": staff.email, "password": PASSWORD})
+    client.post(reverse("mfa_authenticate"), {"code": _code(secret)})
+    page = client.get(urls[0])
+    assert page.status_code == 200 and "somebody@example.kz" in page.content.decode()
+    assert Disclosure.objects.filter(channel="staff").exists()  # staff access is recorded
+
+    # Lost phone: another superuser deletes the authenticator (README). The old session and
+    # any new password-only one are ordinary again until a new authenticator is set up.
+    Authenticator.objects.filter(user=staff).delete()
+    assert client.get(urls[0]).status_code == 404
+    client.logout()
+    client.post(reverse("account_login"), {"login": staff.email, "password": PASSWORD})
+    assert client.get(urls[0]).status_code == 404
+    assert client.get("/admin/").url == reverse("mfa_activate_totp")
+
+
+def test_promotional_letters_ask_again_right_before_sending(django_capture_on_commit_callbacks):
+    from privacy.services import consent_record
+    from tickets.models import AttendeeMessage, MessageDelivery
+    from tickets.services.messages import message_deliver_batch, message_send
+
+    tt = TicketTypeFactory()
+    orders = [place_order({tt: 1}, email=f"fan{n}@example.kz") for n in range(2)]
+    for order in orders:
+        order.status = "paid"
+        order.save(update_fields=["status"])
+        consent_record(
+            purpose="marketing", action="given", wording="Да", channel="site", email=order.email
+        )
+    event = tt.session.event
+    with django_capture_on_commit_callbacks():  # queued, not yet sent
+        message = message_send(
+            organizer=event.organizer,
+            event=event,
+            session=None,
+            kind=AttendeeMessage.Kind.PROMOTIONAL,
+            subject="Скидка",
+            body="Текст",
+            user=None,
+        )
+    assert set(message.deliveries.values_list("status", flat=True)) == {"queued"}
+    _received(subject_email="fan1@example.kz")  # arrives between queueing and sending
+    mail.outbox.clear()
+    message_deliver_batch(message_id=message.pk)
+    assert [m.to for m in mail.outbox] == [["fan0@example.kz"]]
+    skipped = MessageDelivery.objects.get(email="fan1@example.kz")
+    assert skipped.status == MessageDelivery.Status.SKIPPED_BLOCKED
