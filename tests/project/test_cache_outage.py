@@ -9,9 +9,11 @@ import logging
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from eventum import cache as cache_backend
 from eventum.ratelimit import CHECKOUT, PRIVACY_REQUEST, PROMO_CODE, attempt_allowed
@@ -145,3 +147,24 @@ def test_the_cache_is_tried_again_once_the_pause_is_over(monkeypatch):
     with pytest.raises(cache_backend.CACHE_ERRORS) as again:
         cache.add("lock", 1)
     assert not isinstance(again.value, cache_backend.CacheUnavailable)
+
+
+def test_sign_in_is_refused_with_503_while_its_limit_cannot_count(caplog):
+    with translation.override("ru"):
+        login_url = reverse("account_login")
+    client = Client(raise_request_exception=False)
+    assert client.get(login_url).status_code == 200
+    refused = client.post(login_url, {"login": "a@example.kz", "password": "wrong"})
+    assert refused.status_code == 503
+    assert refused["Retry-After"] == "30"
+    assert "Это действие ненадолго недоступно" in refused.content.decode()
+    assert f'href="{login_url}"' in refused.content.decode()
+    assert "Cache unavailable (/accounts/login/): answered 503" in caplog.text
+
+
+def test_a_password_reset_is_refused_with_503_while_its_limit_cannot_count():
+    with translation.override("ru"):
+        reset_url = reverse("account_reset_password")
+    refused = Client(raise_request_exception=False).post(reset_url, {"email": "a@example.kz"})
+    assert refused.status_code == 503
+    assert not mail.outbox
