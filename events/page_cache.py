@@ -10,10 +10,12 @@ For about ``settings.PUBLIC_PAGE_CACHE_SECONDS`` (5 by default; 0 turns it off) 
 may show availability a little behind; the sale itself always checks the counter. When that
 time is up, one request renders the page again while the others are still served the copy
 (a crowd arriving together does not render it a hundred times at once); the copy is never
-served more than ``REFRESH_LOCK_SECONDS`` past its time, should that request fail.
+served more than ``REFRESH_LOCK_SECONDS`` past its time, should that request fail. When the
+cache cannot be reached, the page is rendered for each visitor (logged as a warning).
 """
 
 import hashlib
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -26,7 +28,10 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import translation
 
+from eventum.cache import CACHE_ERRORS
 from privacy.services.cookies import cookie_choice_read
+
+logger = logging.getLogger(__name__)
 
 CSRF_PLACEHOLDER = "__eventum_csrf_token__"
 REFRESH_LOCK_SECONDS = 10
@@ -60,33 +65,62 @@ def _with_token(html: str, request: HttpRequest) -> HttpResponse:
     return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
 
 
+def _cached_copy(key: str) -> str | None:
+    """The stored page when it may be served: fresh, or stale while another request renders."""
+    entry = cache.get(key)
+    if entry is None:
+        return None
+    html, fresh_until = entry
+    if time.time() < fresh_until or not cache.add(f"{key}:refresh", 1, REFRESH_LOCK_SECONDS):
+        return html
+    return None
+
+
+def _store(key: str, response: HttpResponse) -> None:
+    if response.status_code == 200 and not response.streaming:
+        seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+        html = _CSRF_VALUE.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode())
+        cache.set(key, (html, time.time() + seconds), seconds + REFRESH_LOCK_SECONDS)
+        cache.delete(f"{key}:refresh")
+    else:
+        cache.delete_many([key, f"{key}:refresh"])
+
+
+def _forget(key: str) -> None:
+    try:
+        cache.delete_many([key, f"{key}:refresh"])
+    except CACHE_ERRORS:  # the copy expires by itself; the view's own error matters more
+        logger.warning("Page cache unavailable: %s not removed", key)
+
+
 def anonymous_page_cache(view_func: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve ``view_func``'s 200 pages from the cache to visitors without a session."""
+    """Serve ``view_func``'s 200 pages from the cache to visitors without a session.
+
+    Without the cache (Redis down) every visitor gets the page rendered for them, as visitors
+    with a session always do.
+    """
 
     @wraps(view_func)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not _cacheable(request):
             return view_func(request, *args, **kwargs)
         key = page_key(request)
-        entry = cache.get(key)
-        if entry is not None:
-            html, fresh_until = entry
-            if time.time() < fresh_until or not cache.add(
-                f"{key}:refresh", 1, REFRESH_LOCK_SECONDS
-            ):
-                return _with_token(html, request)
+        try:
+            html = _cached_copy(key)
+        except CACHE_ERRORS as error:
+            logger.warning("Page cache unavailable, %s rendered uncached (%s)", request.path, error)
+            return view_func(request, *args, **kwargs)
+        if html is not None:
+            return _with_token(html, request)
         try:
             response = view_func(request, *args, **kwargs)
         except Exception:  # Http404 and the like: the page is gone, stop serving the copy
-            cache.delete_many([key, f"{key}:refresh"])
+            _forget(key)
             raise
-        if response.status_code == 200 and not response.streaming:
-            seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
-            html = _CSRF_VALUE.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode())
-            cache.set(key, (html, time.time() + seconds), seconds + REFRESH_LOCK_SECONDS)
-            cache.delete(f"{key}:refresh")
-        else:
-            cache.delete_many([key, f"{key}:refresh"])
+        try:
+            _store(key, response)
+        except CACHE_ERRORS as error:
+            logger.warning("Page cache unavailable, %s not stored (%s)", request.path, error)
         return response
 
     return wrapped

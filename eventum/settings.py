@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "eventum.admin_security.StaffMfaMiddleware",  # staff need a second factor for /admin/
     "eventum.database_outage.DatabaseUnavailableMiddleware",  # database down: 503, not 500
+    "eventum.cache_outage.CacheUnavailableMiddleware",  # cache down under a view: 503, not 500
 ]
 
 ROOT_URLCONF = "eventum.urls"

@@ -3,7 +3,9 @@
 The middleware only appends a small dict to a buffer:
 
 * with ``REDIS_URL``: ``RPUSH`` to a Redis list (one round trip); the beat task
-  ``iplog_flush_task`` moves batches from the list to the database with ``bulk_create``;
+  ``iplog_flush_task`` moves batches from the list to the database with ``bulk_create``.
+  While that Redis is down the rows are dropped (and Redis is not asked again for a few
+  seconds, ``eventum.cache.breaker``): the page matters more than its log line;
 * without it (the embedded default): a list in process memory; once it holds
   ``IP_LOG_BUFFER_SIZE`` rows or its oldest row is ``IP_LOG_FLUSH_SECONDS`` old, the batch is
   handed to ``iplog_write_task`` (after the current transaction, if any, commits).
@@ -27,7 +29,9 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from redis.exceptions import RedisError
 
+from eventum.cache import breaker
 from privacy.models import IpDailyStat, IpEvent, IpLogEntry
 
 logger = logging.getLogger(__name__)
@@ -79,10 +83,14 @@ def iplog_buffer_push(row: dict[str, Any]) -> None:
     """Note one request. Never writes to the database itself."""
     client = _redis()
     if client is not None:
+        url = settings.REDIS_URL
+        if breaker.paused(url):  # down a moment ago: the row is lost without a wait
+            return
         try:
             client.rpush(REDIS_KEY, json.dumps(row, separators=(",", ":")))
-        except Exception:  # a broken Redis must not break the page; the row is lost
-            logger.warning("IP log: Redis unavailable, request not logged", exc_info=True)
+        except RedisError as error:  # a broken Redis must not break the page; the row is lost
+            logger.warning("IP log: Redis unavailable, request not logged (%s)", error)
+            breaker.trip(url, error)
         return
     batch = _memory_push(row)
     if batch:

@@ -14,9 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from eventum.ratelimit import PRIVACY_REQUEST, rate_limited
 from privacy.forms import BlockingRequestForm, CookieChoiceForm, SubjectAccessRequestForm
 from privacy.identity import request_client_ip, request_meta
 from privacy.models import BlockingRequest, PolicyVersion, SubjectAccessRequest
@@ -106,7 +108,23 @@ def cookie_settings_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _emails_given(request: HttpRequest) -> list[str]:
+    """The e-mail addresses a request form names: who asks and whom it is about."""
+    return [request.POST.get("requester_email", ""), request.POST.get("subject_email", "")]
+
+
+# Each request accepted starts a deadline for staff: a few per address and per e-mail, shared
+# by both forms (numbers and the answer without the cache in eventum/ratelimit.py).
+privacy_request_limited = rate_limited(
+    PRIVACY_REQUEST,
+    emails=_emails_given,
+    back_to="privacy:policy",
+    back_label=gettext_lazy("Back to the privacy policy"),
+)
+
+
 @require_http_methods(["GET", "POST"])
+@privacy_request_limited
 def blocking_request_view(request: HttpRequest) -> HttpResponse:
     """Public form: ask to block personal data (the subject, a representative, the authority)."""
     form = BlockingRequestForm(request.POST or None, request.FILES or None)
@@ -124,6 +142,7 @@ def blocking_request_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@privacy_request_limited
 def access_request_view(request: HttpRequest) -> HttpResponse:
     """Public form: "what do you hold about me?" (signed-in buyers can download it at once)."""
     form = SubjectAccessRequestForm(request.POST or None)

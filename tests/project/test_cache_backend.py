@@ -6,7 +6,7 @@ import uuid
 import pytest
 from django.conf import settings
 
-from eventum.cache import ReusedClientRedisCache
+from eventum.cache import SOCKET_TIMEOUT_SECONDS, ReusedClientRedisCache, _without_password
 
 
 def _backend(location: str = "redis://127.0.0.1:6379/15") -> ReusedClientRedisCache:
@@ -42,6 +42,24 @@ def test_each_server_of_a_list_keeps_its_own_client():
     assert writer.connection_pool.connection_kwargs["db"] == 15
     assert reader.connection_pool.connection_kwargs["db"] == 14
     assert cache._cache.get_client(write=True) is writer
+
+
+def test_commands_give_up_after_a_second_unless_configured_otherwise():
+    pool = _backend()._cache._get_connection_pool(write=True)
+    assert pool.connection_kwargs["socket_timeout"] == SOCKET_TIMEOUT_SECONDS == 1.0
+    assert pool.connection_kwargs["socket_connect_timeout"] == 1.0
+    configured = ReusedClientRedisCache(
+        "redis://127.0.0.1:6379/15", {"OPTIONS": {"socket_timeout": 0.25}}
+    )
+    pool = configured._cache._get_connection_pool(write=True)
+    assert pool.connection_kwargs["socket_timeout"] == 0.25
+    assert pool.connection_kwargs["socket_connect_timeout"] == 1.0
+
+
+def test_the_outage_log_line_hides_the_password():
+    assert _without_password("redis://:s3cret@cache:6379/0,redis://u:p@replica/1") == (
+        "redis://cache:6379/0,redis://replica/1"
+    )
 
 
 @pytest.mark.services

@@ -1,11 +1,29 @@
 import pytest
 from django.db import OperationalError
 
+from tests.cache_outage import cache_down  # noqa: F401 (fixture)
+
 
 @pytest.mark.django_db
 def test_healthz_reports_database_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
+    assert response.json()["checks"]["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_reports_the_cache_ok(client):
+    response = client.get("/healthz")
+    assert response.json()["checks"]["cache"] == "ok"
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("cache_down")
+def test_healthz_is_503_naming_the_cache_when_it_is_down(client):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+    assert response.json()["checks"]["cache"] == "down"
     assert response.json()["checks"]["database"] == "ok"
 
 

@@ -6,6 +6,7 @@ so two scanners presenting the same ticket at the same moment get exactly one "v
 """
 
 import hashlib
+import logging
 import secrets
 import time
 from dataclasses import dataclass
@@ -20,11 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from events.models import Event, Session
+from eventum.cache import CACHE_ERRORS
 from organizers.models import Organizer
 from tickets.buyer_privacy import buyers_disclosed, orders_shown_to_others, organizer_recipient
 from tickets.models import CheckIn, Order, OrderItem, OrderLog, ScannerDevice
 from tickets.models.checkin import scanner_token_hash
 from tickets.models.orders import ticket_secret_new
+
+logger = logging.getLogger(__name__)
 
 QR_PREFIX = "EVT1:"
 SCANS_PER_SECOND = 10
@@ -101,12 +105,18 @@ def _current_second() -> int:
 def scan_rate_check(*, who: str, limit: int = SCANS_PER_SECOND) -> None:
     """Count the scanner's requests in the current second; raise ``RateLimited`` past ``limit``."""
     key = "checkin-rate:" + hashlib.sha256(f"{who}:{_current_second()}".encode()).hexdigest()[:32]
-    cache.add(key, 0, timeout=2)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=2)
-        count = 1
+        cache.add(key, 0, timeout=2)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=2)
+            count = 1
+    except CACHE_ERRORS as error:
+        # Fails open: the door must keep admitting while the cache is down; scanners are
+        # signed-in staff or registered devices, and the limit only stops a runaway one.
+        logger.warning("Rate limit checkin-scan: cache unavailable, scan allowed (%s)", error)
+        return
     if count > limit:
         raise RateLimited()
 

@@ -28,12 +28,15 @@ BEST_TRIES = 3
 
 # Holding seats (one by one or best available) is limited so that a bot with many carts cannot
 # hold a whole hall: per cart it is generous for a buyer changing their mind; per address it
-# leaves room for many buyers behind one mobile carrier's address.
+# leaves room for many buyers behind one mobile carrier's address. Without the cache it fails
+# open: refusing would stop every seated sale, and a hold is bounded by the seats per order and
+# expires with its timer, while each seat is still taken by one cart only (database).
 SEAT_HOLDS = Limit(
     "seats",
     per_ip=60,
     per_cart=30,
     window_seconds=600,
+    fail_open=True,
     message=gettext_lazy(
         "Too many seats chosen in a short time. Please wait a few minutes and try again; "
         "the seats you already hold stay yours until the timer runs out."
