@@ -56,7 +56,7 @@ LABELS = {
     "reason": gettext_lazy("Reason"),
     "emails": gettext_lazy("E-mails with tickets"),
     "kind": gettext_lazy("Kind"),
-    "to": gettext_lazy("To"),
+    "to": gettext_lazy("Sent to"),
     "language": gettext_lazy("Language"),
     "attempts": gettext_lazy("Attempts"),
     "sent_at": gettext_lazy("Sent at"),
