@@ -1,9 +1,10 @@
 """Two buyers with something in every register, for the subject access tests.
 
-Aigerim and Bolat each have an account (verified e-mail), a paid order with a payment (and
-the ticket e-mail and payment-flow events the sales path records), an organizer's message, a check-in, consents, a cookie choice, IP log rows, a
-payment-flow event, daily IP counts and a disclosure. Every value differs between them, so a
-test can check that an export carries one buyer's values and none of the other's.
+Aigerim and Bolat each have an account (verified e-mail), a paid order with a payment (and the
+ticket e-mail and payment-flow events the sales path records), an organizer's message, a
+check-in, consents, a cookie choice, IP log rows, a payment-flow event, daily IP counts and a
+disclosure. Every value differs between them, so a test can check that an export carries one
+buyer's values and none of the other's.
 """
 
 from dataclasses import dataclass

@@ -83,9 +83,10 @@ def test_purposes_and_retention_follow_the_settings(export, settings):
     ip_statistics = purposes[1]
     assert f"{settings.IP_LOG_RETENTION_DAYS} дн" in ip_statistics["retention"]
     settings.IP_LOG_RETENTION_DAYS = 30
-    assert "30 дн" in sections_of(subject_data_collect(email="x@example.kz"))["purposes"][1][
-        "retention"
-    ]
+    assert (
+        "30 дн"
+        in sections_of(subject_data_collect(email="x@example.kz"))["purposes"][1]["retention"]
+    )
 
 
 def test_nothing_of_another_buyer(export, aigerim, bolat):
