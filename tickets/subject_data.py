@@ -18,7 +18,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from privacy.signals import SubjectDataSection, SubjectReferences
 from tickets.models import EmailDelivery, MessageDelivery, Order, OrderItem, Payment, Refund
@@ -26,7 +26,7 @@ from tickets.models import EmailDelivery, MessageDelivery, Order, OrderItem, Pay
 # Labels of the keys below, for the readable page (the JSON keeps the keys).
 LABELS = {
     "order": gettext_lazy("Order"),
-    "event": gettext_lazy("Event"),
+    "event": pgettext_lazy("subject data", "Event"),
     "placed_at": gettext_lazy("Placed at"),
     "paid_at": gettext_lazy("Paid at"),
     "currency": gettext_lazy("Currency"),
