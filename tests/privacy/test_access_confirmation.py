@@ -220,3 +220,12 @@ def test_the_signed_in_buyer_needs_no_link(client, aigerim, mailoutbox):
     response = client.get(reverse("privacy:account_data", args=["json"]))
     assert aigerim.order.code in response.content.decode()
     assert mailoutbox == []
+
+
+def test_unconfirmed_requests_do_not_nag_staff(client, asked):
+    from privacy.services.reminders import privacy_reminders_collect
+
+    _response, path, _token = asked
+    assert privacy_reminders_collect().access_open == []
+    client.get(path)  # only opening the page: still unconfirmed
+    assert privacy_reminders_collect().access_open == []
