@@ -136,11 +136,9 @@ class SubjectAccessRequestForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["requester_name"].required = True
         self.fields["requester_email"].required = True
-
-    def clean(self):
-        cleaned = super().clean()
-        if not any(
-            cleaned.get(field) for field in ("subject_email", "subject_phone", "subject_order_code")
-        ):
-            raise ValidationError(_("Identify the subject: e-mail, phone or order code."))
-        return cleaned
+        # The data is handed over only to whoever opens the link sent to this address.
+        self.fields["subject_email"].required = True
+        self.fields["subject_email"].help_text = _(
+            "The e-mail you used with us. We send a confirmation link there; "
+            "the data is shown only after the link is opened."
+        )

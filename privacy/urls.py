@@ -1,6 +1,6 @@
 from django.urls import path
 
-from privacy.views import account, public, staff
+from privacy.views import access, account, public, staff
 
 app_name = "privacy"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("cookies/", public.cookie_settings_view, name="cookie_settings"),
     path("blocking-request/", public.blocking_request_view, name="blocking_request"),
     path("access-request/", public.access_request_view, name="access_request"),
+    path(
+        "access-request/confirm/<str:token>/",
+        access.access_confirm_view,
+        name="access_confirm",
+    ),
     path("account/", account.account_privacy_view, name="account"),
     path("account/marketing/", account.account_marketing_view, name="account_marketing"),
     path("account/withdraw/", account.account_withdraw_view, name="account_withdraw"),

@@ -17,8 +17,12 @@ class TicketsConfig(AppConfig):
             seats_blocked,
             seats_unblocked,
         )
-        from privacy.signals import order_subject_lookup, subject_data_requested
-        from tickets import receivers
+        from privacy.signals import (
+            order_subject_lookup,
+            subject_data_requested,
+            subject_references_requested,
+        )
+        from tickets import receivers, subject_data
 
         availability_read.connect(
             receivers.release_expired_on_availability_read,
@@ -43,8 +47,12 @@ class TicketsConfig(AppConfig):
             receivers.order_subject_for_privacy, dispatch_uid="tickets.order_subject_for_privacy"
         )
         subject_data_requested.connect(
-            receivers.orders_section_for_privacy,
-            dispatch_uid="tickets.orders_section_for_privacy",
+            subject_data.subject_sections_for_privacy,
+            dispatch_uid="tickets.subject_sections_for_privacy",
+        )
+        subject_references_requested.connect(
+            subject_data.subject_references_for_privacy,
+            dispatch_uid="tickets.subject_references_for_privacy",
         )
         seats_blocked.connect(
             receivers.claim_seats_on_seats_blocked,

@@ -75,56 +75,6 @@ def order_subject_for_privacy(sender: Any, code: str = "", **kwargs: Any) -> dic
     return {"email": order.email, "phone": order.phone, "name": order.full_name, "user": order.user}
 
 
-def orders_section_for_privacy(
-    sender: Any, user: Any = None, email: str = "", phone: str = "", **kwargs: Any
-):
-    """What the sales path holds about a subject: orders, tickets and form answers."""
-    from django.db.models import Q
-    from django.utils.translation import gettext
-
-    from privacy.signals import SubjectDataSection
-    from tickets.models import Order
-
-    condition = Q(pk__in=[])
-    if user is not None and getattr(user, "pk", None):
-        condition |= Q(user_id=user.pk)
-    if email:
-        condition |= Q(email__iexact=email)
-    if phone:
-        condition |= Q(phone=phone)
-    orders = (
-        Order.objects.filter(condition)
-        .select_related("event")
-        .prefetch_related("items__ticket_type", "answers__question")
-        .order_by("created_at")
-    )
-    data = [
-        {
-            "order": order.code,
-            "event": str(order.event),
-            "status": order.status,
-            "placed_at": order.created_at.isoformat(),
-            "total": str(order.total),
-            "surname": order.surname,
-            "name": order.name,
-            "email": order.email,
-            "phone": order.phone,
-            "postal_address": order.postal_address,
-            "ip_address": order.ip_address,
-            "tickets": [
-                {"type": str(item.ticket_type), "amount": str(item.amount), "status": item.status}
-                for item in order.items.all()
-            ],
-            "answers": [
-                {"question": a.question.label, "value": a.value, "file": a.file_name}
-                for a in order.answers.all()
-            ],
-        }
-        for order in orders
-    ]
-    return SubjectDataSection(key="orders", title=gettext("Orders"), data=data)
-
-
 def cancel_figures_for_event(sender: Any, event: Any = None, **kwargs: Any):
     """The cabinet asks what cancelling ``event`` would do to its orders (a read)."""
     from tickets.selectors import event_cancel_figures

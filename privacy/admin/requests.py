@@ -272,10 +272,11 @@ class SubjectAccessRequestAdmin(DeadlineStylesMixin, admin.ModelAdmin):
         "channel",
         "status",
         "due",
+        "verified_at",
         "answered_at",
     )
     list_display_links = ("pk", "subject_label")
-    list_filter = (OverdueFilter, "status", "channel", "received_at")
+    list_filter = (OverdueFilter, "status", "channel", "received_at", "verified_at")
     search_fields = (
         "subject_email",
         "subject_phone",
@@ -286,7 +287,17 @@ class SubjectAccessRequestAdmin(DeadlineStylesMixin, admin.ModelAdmin):
     date_hierarchy = "received_at"
     autocomplete_fields = ("subject_user",)
     actions = ["mark_answered", "export_subject_data"]
-    readonly_fields = ("status", "due_at", "answered_at", "answered_by", "created_by", "created_at")
+    readonly_fields = (
+        "status",
+        "due_at",
+        "confirmation_email",
+        "confirmation_sent_at",
+        "verified_at",
+        "answered_at",
+        "answered_by",
+        "created_by",
+        "created_at",
+    )
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -317,6 +328,16 @@ class SubjectAccessRequestAdmin(DeadlineStylesMixin, admin.ModelAdmin):
             self.message_user(request, _("Select exactly one request."), messages.WARNING)
             return None
         item = queryset.get()
+        if item.needs_confirmation:
+            self.message_user(
+                request,
+                _(
+                    "The requester has not confirmed the e-mail yet: the subject's data is not "
+                    "given out before that."
+                ),
+                messages.ERROR,
+            )
+            return None
         data = subject_data_collect(
             user=item.subject_user, email=item.subject_email, phone=item.subject_phone
         )

@@ -10,6 +10,8 @@ from privacy.storage import private_storage
 
 class SubjectAccessRequest(SubjectIdentity, DeadlineMixin):
     class Status(models.TextChoices):
+        # A request from the site form waits until the e-mail's owner opens the link sent there.
+        AWAITING_CONFIRMATION = "unconfirmed", _("Awaiting e-mail confirmation")
         RECEIVED = "received", _("Received")
         ANSWERED = "answered", _("Answered")
         REJECTED = "rejected", _("Rejected")
@@ -33,6 +35,15 @@ class SubjectAccessRequest(SubjectIdentity, DeadlineMixin):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED, db_index=True
     )
+    # E-mail proof for requests from the site form: the link's token is kept hashed only.
+    confirmation_email = models.EmailField(_("confirmation link sent to"), blank=True)
+    confirmation_token_hash = models.CharField(
+        max_length=64, blank=True, db_index=True, editable=False
+    )
+    confirmation_sent_at = models.DateTimeField(
+        _("confirmation link sent at"), null=True, blank=True
+    )
+    verified_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -66,3 +77,8 @@ class SubjectAccessRequest(SubjectIdentity, DeadlineMixin):
 
     def __str__(self) -> str:
         return f"№ {self.pk} — {self.subject_label} ({self.get_status_display()})"
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """From the site form, and the e-mail's owner has not opened the link yet."""
+        return self.status == self.Status.AWAITING_CONFIRMATION

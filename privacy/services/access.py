@@ -1,7 +1,10 @@
 """Subject access: everything held about a subject, and the requests asking for it.
 
 Other apps add their sections through the ``privacy.signals.subject_data_requested`` signal
-(the tickets app: orders, tickets, form answers), so privacy never imports them.
+(the tickets app: orders with tickets, check-ins, payments and ticket e-mails, and the messages
+sent to the subject) and name the subject's orders and their IP addresses through
+``subject_references_requested``, so privacy never imports them. A request from the site form
+is answered only after the e-mail's owner confirmed it (``privacy.services.access_confirmation``).
 """
 
 from datetime import datetime
@@ -21,14 +24,27 @@ from privacy.models import (
     Claim,
     ConsentRecord,
     Disclosure,
+    IpDailyStat,
+    IpEvent,
     IpLogEntry,
     SubjectAccessRequest,
 )
+from privacy.purposes import processing_purposes
 from privacy.services.blocking import subject_from_order_code, subject_is_blocked
 from privacy.services.workdays import working_days_deadline
-from privacy.signals import SubjectDataSection, subject_data_requested
+from privacy.signals import (
+    SubjectDataSection,
+    SubjectReferences,
+    subject_data_requested,
+    subject_references_requested,
+)
 
 IP_LOG_ROWS_SHOWN = 1000
+IP_DAILY_ROWS_SHOWN = 1000
+COOKIE_PURPOSES = (
+    ConsentRecord.Purpose.COOKIES_ANALYTICS,
+    ConsentRecord.Purpose.COOKIES_MARKETING,
+)
 
 
 def access_due_at(received_at: datetime) -> datetime:
@@ -56,14 +72,10 @@ def _profile(user: AbstractBaseUser) -> dict[str, Any]:
     }
 
 
-def _consents(condition: Q) -> list[dict[str, Any]]:
-    rows = (
-        ConsentRecord.objects.filter(condition)
-        .select_related("policy_version")
-        .order_by("-created_at", "-id")
-    )
-    return [
-        {
+def _consent_rows(rows, *, with_browser: bool = False) -> list[dict[str, Any]]:
+    data = []
+    for row in rows.select_related("policy_version").order_by("-created_at", "-id"):
+        item = {
             "time": _when(row.created_at),
             "purpose": row.get_purpose_display(),
             "action": row.get_action_display(),
@@ -73,8 +85,24 @@ def _consents(condition: Q) -> list[dict[str, Any]]:
             "source": row.source,
             "ip_address": row.ip_address,
         }
-        for row in rows
-    ]
+        if with_browser:
+            item["browser"] = row.browser_id
+        data.append(item)
+    return data
+
+
+def _consents(condition: Q) -> list[dict[str, Any]]:
+    """Consents to processing and advertising (cookie choices have their own section)."""
+    return _consent_rows(
+        ConsentRecord.objects.filter(condition).exclude(purpose__in=COOKIE_PURPOSES)
+    )
+
+
+def _cookie_choices(condition: Q) -> list[dict[str, Any]]:
+    """Cookie choices recorded for the subject (made while signed in), with the browser's id."""
+    return _consent_rows(
+        ConsentRecord.objects.filter(condition, purpose__in=COOKIE_PURPOSES), with_browser=True
+    )
 
 
 def _blocking(condition: Q, *, email: str, phone: str, user) -> dict[str, Any]:
@@ -135,18 +163,86 @@ def _ip_log(user) -> dict[str, Any]:
     }
 
 
-def subject_data_collect(
-    *, user: AbstractBaseUser | None = None, email: str = "", phone: str = ""
-) -> dict[str, Any]:
-    """Everything held about a subject, as JSON-serialisable data, section by section.
+def _references(*, user, email: str, phone: str) -> SubjectReferences:
+    """The subject's order codes and order IP addresses, as other apps name them."""
+    found = SubjectReferences()
+    for _receiver, answer in subject_references_requested.send(
+        sender=SubjectAccessRequest, user=user, email=email, phone=phone
+    ):
+        if answer is not None:
+            found.order_codes += answer.order_codes
+            found.ip_addresses += answer.ip_addresses
+    return found
 
-    Privacy's own sections (profile, consents, blocking state, claims, disclosures, IP log) and
-    every section other apps return from ``subject_data_requested``.
-    """
-    if user is not None and not user.is_authenticated:
-        user = None
-    email = normalise_email(email or getattr(user, "email", ""))
-    phone = normalise_phone(phone)
+
+def _ip_events(order_codes: list[str]) -> list[dict[str, Any]]:
+    """Payment-flow events recorded by IP for the subject's orders."""
+    if not order_codes:
+        return []
+    rows = IpEvent.objects.filter(reference__in=order_codes).order_by("-created_at", "-id")
+    return [
+        {
+            "time": _when(row.created_at),
+            "ip": row.ip,
+            "kind": row.get_kind_display(),
+            "order": row.reference,
+        }
+        for row in rows
+    ]
+
+
+def _subject_ips(*, user, references: SubjectReferences) -> set[str]:
+    """IP addresses tied to the subject: their orders, those orders' events, their visits."""
+    ips = set(references.ip_addresses)
+    if references.order_codes:
+        ips |= set(
+            IpEvent.objects.filter(reference__in=references.order_codes).values_list(
+                "ip", flat=True
+            )
+        )
+    if user is not None:
+        ips |= set(
+            IpLogEntry.objects.filter(user=user).order_by().values_list("ip", flat=True).distinct()
+        )
+    return ips
+
+
+def _ip_daily(ips: set[str]) -> dict[str, Any]:
+    """Requests per day from the subject's IP addresses (kept after the raw rows are gone)."""
+    rows = IpDailyStat.objects.filter(ip__in=ips).order_by("-day", "ip") if ips else None
+    if rows is None:
+        return {"total": 0, "rows": []}
+    return {
+        "total": rows.count(),
+        "rows": [
+            {
+                "day": row.day.isoformat(),
+                "ip": row.ip,
+                "requests": row.requests,
+                "error_responses": row.error_responses,
+                "signed_in_requests": row.signed_in_requests,
+            }
+            for row in rows[:IP_DAILY_ROWS_SHOWN]
+        ],
+    }
+
+
+def _purposes() -> list[dict[str, str]]:
+    return [
+        {
+            "purpose": item.purpose,
+            "data": item.data,
+            "recipients": item.recipients,
+            "basis": item.basis,
+            "retention": item.retention,
+        }
+        for item in processing_purposes()
+    ]
+
+
+def _subject_conditions(*, user, email: str, phone: str) -> tuple[Q, Q]:
+    """Filters for the consent ledger (``user``/``email``/``phone``) and for requests
+    (``subject_user``/``subject_email``/``subject_phone``)."""
     consent_q = Q(pk__in=[])
     subject_q = Q(pk__in=[])
     if user is not None:
@@ -158,36 +254,53 @@ def subject_data_collect(
     if phone:
         consent_q |= Q(phone=phone)
         subject_q |= Q(subject_phone=phone)
+    return consent_q, subject_q
+
+
+def subject_data_collect(
+    *, user: AbstractBaseUser | None = None, email: str = "", phone: str = ""
+) -> dict[str, Any]:
+    """Everything held about a subject, as JSON-serialisable data, section by section.
+
+    Privacy's own sections (profile, consents, cookie choices, blocking state, claims,
+    disclosures, IP log, payment-flow events of their orders, daily counts of their IP
+    addresses, purposes and retention) and every section other apps return from
+    ``subject_data_requested``.
+    """
+    if user is not None and not user.is_authenticated:
+        user = None
+    email = normalise_email(email or getattr(user, "email", ""))
+    phone = normalise_phone(phone)
+    consent_q, subject_q = _subject_conditions(user=user, email=email, phone=phone)
+    references = _references(user=user, email=email, phone=phone)
     sections: list[SubjectDataSection] = []
     if user is not None:
         sections.append(SubjectDataSection("profile", _("Profile"), _profile(user)))
     sections += [
         SubjectDataSection("consents", _("Consents given and withdrawn"), _consents(consent_q)),
+        SubjectDataSection("cookie_choices", _("Cookie choices"), _cookie_choices(consent_q)),
         SubjectDataSection(
             "blocking",
             _("Blocking of your data"),
             _blocking(subject_q, email=email, phone=phone, user=user),
         ),
-        SubjectDataSection(
-            "claims",
-            _("Claims"),
-            [
-                {
-                    "received_on": c.received_on.isoformat(),
-                    "topic": c.topic,
-                    "answered": c.is_answered,
-                }
-                for c in Claim.objects.filter(claimant_email=email).order_by("-received_on")
-            ]
-            if email
-            else [],
-        ),
+        SubjectDataSection("claims", _("Claims"), _claims(email)),
         SubjectDataSection(
             "disclosures",
             _("Transfers to third parties"),
             _disclosures({i for i in (email, phone) if i}),
         ),
         SubjectDataSection("ip_log", _("Visits (IP log)"), _ip_log(user)),
+        SubjectDataSection(
+            "ip_events",
+            _("Order and payment events by IP address"),
+            _ip_events(references.order_codes),
+        ),
+        SubjectDataSection(
+            "ip_daily",
+            _("Requests per day from your IP addresses"),
+            _ip_daily(_subject_ips(user=user, references=references)),
+        ),
     ]
     for _receiver, answer in subject_data_requested.send(
         sender=SubjectAccessRequest, user=user, email=email, phone=phone
@@ -195,11 +308,23 @@ def subject_data_collect(
         if answer is None:
             continue
         sections.extend(answer if isinstance(answer, list | tuple) else [answer])
+    sections.append(
+        SubjectDataSection("purposes", _("Purposes of processing and retention"), _purposes())
+    )
     return {
         "generated_at": _when(timezone.now()),
         "subject": {"email": email, "phone": phone},
         "sections": [
-            {"key": section.key, "title": str(section.title), "data": section.data}
+            {
+                "key": section.key,
+                "title": str(section.title),
+                "data": section.data,
+                **(
+                    {"labels": {k: str(v) for k, v in section.labels.items()}}
+                    if section.labels
+                    else {}
+                ),
+            }
             for section in sections
         ],
     }

@@ -44,6 +44,16 @@ LABELS = {
     "rows": _("Latest"),
     "method": _("Method"),
     "path": _("Page"),
+    "browser": _("Browser"),
+    "kind": _("What happened"),
+    "order": _("Order"),
+    "day": _("Day"),
+    "error_responses": _("Responses with errors"),
+    "signed_in_requests": _("Requests signed in"),
+    "data": _("Data"),
+    "recipients": _("Recipients"),
+    "basis": _("Grounds"),
+    "retention": _("Kept for"),
 }
 
 
@@ -58,7 +68,10 @@ def is_sequence(value) -> bool:
 
 
 @register.filter
-def data_label(key) -> str:
+def data_label(key, labels=None) -> str:
+    """The readable name of ``key``: the section's own ``labels`` first, then privacy's."""
+    if isinstance(labels, Mapping) and key in labels:
+        return str(labels[key])
     return str(LABELS.get(key, key))
 
 

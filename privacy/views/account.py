@@ -1,15 +1,10 @@
 """The signed-in buyer's privacy pages: consent history, marketing choice, data download."""
 
-import json
-
 from allauth.account.views import email as allauth_email_view
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,6 +21,7 @@ from privacy.services import (
     withdrawals_of_user,
 )
 from privacy.services.access import subject_access_self_service, subject_data_collect
+from privacy.views.access import DATA_FORMATS, subject_data_response
 
 
 @login_required
@@ -93,38 +89,15 @@ def account_marketing_view(request: HttpRequest) -> HttpResponse:
     return redirect("privacy:account")
 
 
-def _download_name(extension: str) -> str:
-    return f"eventum-my-data-{timezone.localdate():%Y-%m-%d}.{extension}"
-
-
 @login_required
 @require_http_methods(["GET"])
 def account_data_view(request: HttpRequest, fmt: str) -> HttpResponse:
     """Everything held about the signed-in buyer: ``json``, ``html`` (readable) or ``pdf``."""
-    if fmt not in ("json", "html", "pdf"):
+    if fmt not in DATA_FORMATS:
         raise Http404
     data = subject_data_collect(user=request.user)
     subject_access_self_service(user=request.user, fmt=fmt.upper())
-    if fmt == "json":
-        response = HttpResponse(
-            json.dumps(data, ensure_ascii=False, indent=2, default=str),
-            content_type="application/json; charset=utf-8",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{_download_name("json")}"'
-    else:
-        html = render_to_string("privacy/my_data.html", {"data": data}, request=request)
-        if fmt == "pdf":
-            from weasyprint import CSS, HTML
-
-            # The stylesheet from disk: fetching it over HTTP from this very request could block.
-            css = CSS(filename=finders.find("privacy/my-data.css"))
-            pdf = HTML(string=html).write_pdf(stylesheets=[css])
-            response = HttpResponse(pdf, content_type="application/pdf")
-            response["Content-Disposition"] = f'attachment; filename="{_download_name("pdf")}"'
-        else:
-            response = HttpResponse(html)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return subject_data_response(request, data, fmt)
 
 
 @login_required

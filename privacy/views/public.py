@@ -21,14 +21,17 @@ from django.views.decorators.http import require_http_methods
 from eventum.ratelimit import PRIVACY_REQUEST, rate_limited
 from privacy.forms import BlockingRequestForm, CookieChoiceForm, SubjectAccessRequestForm
 from privacy.identity import request_client_ip, request_meta
-from privacy.models import BlockingRequest, PolicyVersion, SubjectAccessRequest
+from privacy.models import BlockingRequest, PolicyVersion
 from privacy.services import (
     InvalidUnsubscribeLink,
     blocking_request_create,
     marketing_unsubscribe,
     policy_current,
 )
-from privacy.services.access import subject_access_request_create
+from privacy.services.access_confirmation import (
+    ACCESS_LINK_HOURS,
+    subject_access_request_submit,
+)
 from privacy.services.cookies import cookie_choice_record, cookie_choice_set
 
 
@@ -144,19 +147,25 @@ def blocking_request_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @privacy_request_limited
 def access_request_view(request: HttpRequest) -> HttpResponse:
-    """Public form: "what do you hold about me?" (signed-in buyers can download it at once)."""
+    """Public form: "what do you hold about me?" (signed-in buyers can download it at once).
+
+    Nothing about the subject is shown here: a confirmation link goes to the e-mail named, and
+    the page says the same whether or not we know that e-mail.
+    """
     form = SubjectAccessRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        access = form.save(commit=False)
-        access.channel = SubjectAccessRequest.Channel.SITE
         try:
-            access = subject_access_request_create(request=access)
+            access = subject_access_request_submit(request=form.save(commit=False))
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return render(request, "privacy/request_received.html", {"request_obj": access})
+            return render(
+                request,
+                "privacy/access_request_sent.html",
+                {"request_obj": access, "hours": ACCESS_LINK_HOURS},
+            )
     return render(
         request,
         "privacy/access_request_form.html",
-        {"form": form, "days": settings.SUBJECT_ACCESS_DAYS},
+        {"form": form, "days": settings.SUBJECT_ACCESS_DAYS, "hours": ACCESS_LINK_HOURS},
     )

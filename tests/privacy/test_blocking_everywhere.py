@@ -66,9 +66,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 def _text(response) -> str:
-    content = (
-        b"".join(response.streaming_content) if response.streaming else response.content
-    )
+    content = b"".join(response.streaming_content) if response.streaming else response.content
     kind = response.get("Content-Type", "")
     if "pdf" in kind:
         return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)

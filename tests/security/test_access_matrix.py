@@ -406,6 +406,8 @@ CONFIRMED: dict[str, Rule] = {
 NOT_IN_MATRIX = {
     "account_confirm_email": "allauth: the e-mail confirmation key is the credential",
     "account_reset_password_from_key": "allauth: the password-reset key is the credential",
+    "privacy:access_confirm": "the e-mailed confirmation token is the credential "
+    "(tests/privacy/test_access_confirmation.py)",
 }
 # Prefixes checked elsewhere: the admin (staff only, see test_admin_is_staff_only) and media.
 NOT_IN_MATRIX_PREFIXES = ("admin/", "^media/")
@@ -631,6 +633,7 @@ def test_guessed_secrets_get_nothing(world):
     guesses = {
         reverse("organizers:invitation_accept", args=["x" * 43]): 404,
         reverse("privacy:unsubscribe", args=["not-a-token"]): 400,
+        reverse("privacy:access_confirm", args=["x" * 43]): 404,
         reverse("tickets:test_payment", args=[uuid.uuid4()]): 404,
         reverse("tickets:order_detail", args=["ZZZZ9999"]): 404,
         reverse("tickets:order_tickets_pdf", args=["ZZZZ9999"]): 404,

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('privacy', '0005_marketing_purpose_label'),
+        ('privacy', '0006_access_email_confirmation'),
     ]
 
     operations = [

@@ -26,7 +26,7 @@ def answers_changeable(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('privacy', '0006_disclosure_channels'),
+        ('privacy', '0007_disclosure_channels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
