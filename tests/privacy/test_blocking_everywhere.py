@@ -107,9 +107,9 @@ def _found_by_search(world) -> dict[str, bool]:
 def _cabinet_pages(world) -> list[str]:
     urls = []
     for name, rule in sorted(MATRIX.items()):
-        if rule.method == "get" and rule.expect.get(OWNER) == 200 and "buyer" in rule.expect:
-            if rule.expect.get("anonymous") == 302:  # signed-in cabinet pages
-                urls.append(reverse(name, kwargs=rule.kwargs(world)))
+        signed_in_page = rule.expect.get("anonymous") == 302 and "buyer" in rule.expect
+        if rule.method == "get" and rule.expect.get(OWNER) == 200 and signed_in_page:
+            urls.append(reverse(name, kwargs=rule.kwargs(world)))
     urls.append(reverse("tickets:cabinet_order", args=[world.organizer.slug, world.pending.code]))
     return urls
 
