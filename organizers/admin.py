@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from organizers import services
 from organizers.logos import validate_logo
 from organizers.models import Invitation, Membership, Organizer
+from privacy.forms import PhoneField
 
 
 class MembershipInline(admin.TabularInline):
@@ -28,6 +29,9 @@ class InvitationInline(admin.TabularInline):
 
 class OrganizerAdminForm(forms.ModelForm):
     """The admin builds the fields from the fieldsets; this adds the rejection and logo rules."""
+
+    class Meta:
+        field_classes = {"phone": PhoneField}
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")

@@ -9,13 +9,12 @@ from organizers.validators import (
     normalize_bic,
     normalize_bin_iin,
     normalize_iban,
-    normalize_phone,
     validate_bic,
     validate_bin_iin,
     validate_bin_iin_for_kind,
     validate_iban_kz,
-    validate_phone_kz,
 )
+from privacy.forms import PhoneField
 
 
 class OrganizerProfileForm(forms.ModelForm):
@@ -47,14 +46,15 @@ class OrganizerProfileForm(forms.ModelForm):
             "bin_iin": _("12 digits: БИН for an LLP, ИИН for a sole proprietor or an individual."),
             "iban": _("20 characters starting with KZ, as in your bank's account statement."),
             "bik": _("8 or 11 characters, such as KCJBKZKX."),
-            "phone": _("In the +7 format."),
         }
+        field_classes = {"phone": PhoneField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # People paste numbers with spaces and dashes: the model's length limits apply to the
         # normalised value (checked again by the model), not to what was typed.
-        for name, typed_length in (("bin_iin", 20), ("iban", 34), ("phone", 24), ("bik", 14)):
+        # The phone field (``PhoneField``) leaves room for typing by itself.
+        for name, typed_length in (("bin_iin", 20), ("iban", 34), ("bik", 14)):
             field = self.fields[name]
             field.max_length = typed_length
             field.widget.attrs["maxlength"] = typed_length
@@ -76,10 +76,6 @@ class OrganizerProfileForm(forms.ModelForm):
         value = normalize_bic(self.cleaned_data["bik"])
         validate_bic(value)
         return value
-
-    def clean_phone(self) -> str:
-        validate_phone_kz(self.cleaned_data["phone"])
-        return normalize_phone(self.cleaned_data["phone"])
 
     def clean(self):
         cleaned = super().clean()

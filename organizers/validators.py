@@ -1,4 +1,6 @@
-"""Checks of Kazakhstan's legal identifiers: БИН/ИИН, IBAN, БИК and phone numbers.
+"""Checks of Kazakhstan's legal identifiers: БИН/ИИН, IBAN and БИК.
+
+Phone numbers are checked by ``privacy.forms.PhoneField``, the one normaliser of identities.
 
 БИН (business identification number) and ИИН (individual identification number) are both 12
 digits whose last one is a check digit computed by the algorithm the Ministry of Justice
@@ -21,7 +23,6 @@ _BIN_ENTITY_TYPES = "456"
 IBAN_KZ_LENGTH = 20
 _IBAN_KZ = re.compile(r"^KZ\d{2}\d{3}[0-9A-Z]{13}$")
 _BIC = re.compile(r"^[A-Z]{4}KZ[A-Z0-9]{2}([A-Z0-9]{3})?$")
-_PHONE_DIGITS = re.compile(r"\d")
 
 
 def bin_iin_check_digit(first_eleven: str) -> int | None:
@@ -134,24 +135,4 @@ def validate_bic(value: str) -> None:
         raise ValidationError(
             _("Enter the bank's БИК: 8 or 11 letters and digits, such as KCJBKZKX."),
             code="bic_format",
-        )
-
-
-def normalize_phone(value: str) -> str:
-    """``8 (701) 123-45-67``, ``+7 701 1234567`` and ``77011234567`` all become ``+77011234567``."""
-    raw = (value or "").strip()
-    digits = "".join(_PHONE_DIGITS.findall(raw))
-    if len(digits) == 11 and digits[0] == "8" and not raw.startswith("+"):
-        digits = "7" + digits[1:]
-    if len(digits) == 10 and not raw.startswith("+"):
-        digits = "7" + digits
-    return "+" + digits if digits else ""
-
-
-def validate_phone_kz(value: str) -> None:
-    phone = normalize_phone(value)
-    if not re.fullmatch(r"\+7\d{10}", phone):
-        raise ValidationError(
-            _("Enter a phone number in the +7 format, for example +7 701 123 45 67."),
-            code="phone_format",
         )

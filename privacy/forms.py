@@ -5,7 +5,44 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from privacy.documents import document_check
+from privacy.identity import normalise_phone
 from privacy.models import BlockingRequest, SubjectAccessRequest
+
+
+class PhoneField(forms.CharField):
+    """A phone number typed any usual way, cleaned to E.164 (``normalise_phone``).
+
+    The one place forms check phones, so what a buyer, an organizer or a data subject types is
+    stored in the form that blocks and consents are matched in, and junk gets a clear error
+    instead of being stored. Room is left for spaces, brackets and dashes while typing.
+    """
+
+    TYPED_LENGTH = 32
+    default_error_messages = {
+        "invalid": _(
+            "This is not a phone number we can use. Type it as +7 701 123 45 67, "
+            "or a foreign number with + and its country code."
+        ),
+    }
+
+    def __init__(self, **kwargs) -> None:
+        kwargs["max_length"] = self.TYPED_LENGTH
+        kwargs.pop("min_length", None)
+        if not kwargs.get("help_text"):
+            kwargs["help_text"] = _(
+                "For example +7 701 123 45 67, or a foreign number with + and its country code."
+            )
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> str:
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        normal = normalise_phone(value)
+        if not normal:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return normal
 
 
 class CookieChoiceForm(forms.Form):
@@ -92,6 +129,7 @@ class BlockingRequestForm(forms.ModelForm):
             "grounds_details",
         ]
         widgets = {"grounds_details": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"requester_phone": PhoneField, "subject_phone": PhoneField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -131,6 +169,7 @@ class SubjectAccessRequestForm(forms.ModelForm):
             "request_text",
         ]
         widgets = {"request_text": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"requester_phone": PhoneField, "subject_phone": PhoneField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

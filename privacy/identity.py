@@ -3,26 +3,83 @@
 import ipaddress
 import re
 
+import phonenumbers
 from django.conf import settings
 from django.http import HttpRequest
 
-_NON_DIGITS = re.compile(r"\D+")
+# Numbers typed without a country code are Kazakh: "8 701 …" and "701 …" mean +7 701 ….
+PHONE_DEFAULT_REGION = "KZ"
+# What people type around the digits. Letters are refused rather than read as a keypad
+# ("abc7011234567" is not a phone number), and so are extensions: they do not identify anyone.
+_PHONE_TYPED = re.compile(r"[\d\s()+\-./]+")
+_INTERNATIONAL_ZEROS = re.compile(r"^00")
 
 
 def normalise_email(email: str | None) -> str:
+    """The one form of an e-mail address that identities are compared in: trimmed, lower-case."""
     return (email or "").strip().lower()
 
 
 def normalise_phone(phone: str | None) -> str:
-    """``8 (701) 123-45-67`` and ``+7 701 123 4567`` both become ``+77011234567``."""
-    digits = _NON_DIGITS.sub("", phone or "")
-    if not digits:
+    """The one form of a phone number that identities are compared in: E.164, or ``""``.
+
+    ``8 701 123 45 67``, ``+7 (701) 123-45-67``, ``7011234567`` and ``87011234567`` all become
+    ``+77011234567``; a foreign number typed with ``+`` (or ``00``, or Kazakhstan's ``8 10``
+    dialling prefix) keeps its country. Anything that is not a valid number, or is only a
+    fragment of one, gives ``""``: it identifies nobody. Forms use ``PhoneField`` to say so.
+    """
+    raw = (phone or "").strip()
+    if not raw or not _PHONE_TYPED.fullmatch(raw):
         return ""
-    if len(digits) == 11 and digits.startswith("8"):
-        digits = "7" + digits[1:]
-    elif len(digits) == 10 and digits.startswith("7"):
-        digits = "7" + digits
-    return "+" + digits
+    raw = _INTERNATIONAL_ZEROS.sub("+", raw)
+    try:
+        number = phonenumbers.parse(raw, PHONE_DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_valid_number(number):
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_stored_forms(phone: str | None) -> set[str]:
+    """Every string an append-only trail may hold for this number: the E.164 form, and the
+    forms the earlier digits-only normaliser wrote for it.
+
+    The consent ledger and the disclosure log are never rewritten (PostgreSQL refuses), so their
+    rows keep what was stored before numbers were E.164. That normaliser put ``+`` before the
+    digits as typed, so an international call typed ``8 10 44 …`` or ``00 44 …`` was stored as
+    ``+81044…`` / ``+0044…``, and a ten-digit number of the +7 zone outside 7xx (``916 …``) as
+    ``+916…``; every other input it stored already in E.164. Empty when the number is invalid.
+    """
+    normal = normalise_phone(phone)
+    if not normal:
+        return set()
+    digits = normal[1:]
+    forms = {normal, f"+810{digits}", f"+00{digits}"}
+    number = phonenumbers.parse(normal)
+    national = str(number.national_number)
+    if number.country_code == 7 and not national.startswith("7"):
+        forms.add(f"+{national}")
+    return forms
+
+
+def phone_from_stored_form(stored: str | None) -> str:
+    """The E.164 form of a phone stored before numbers were E.164, or ``""`` if it names none.
+
+    The inverse of ``phone_stored_forms``, for the migrations that re-normalise stored rows:
+    ``+81044…`` and ``+0044…`` were international calls, ``+916…`` a number of the +7 zone.
+    """
+    value = (stored or "").strip()
+    normal = normalise_phone(value)
+    if normal or not value.startswith("+"):
+        return normal
+    digits = value[1:]
+    for dialling_prefix in ("810", "00"):
+        if digits.startswith(dialling_prefix):
+            normal = normalise_phone("+" + digits[len(dialling_prefix) :])
+            if normal:
+                return normal
+    return normalise_phone("8" + digits) if len(digits) == 10 else ""
 
 
 def request_client_ip(request: HttpRequest) -> str:

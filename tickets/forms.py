@@ -8,9 +8,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from privacy.forms import PhoneField
 from tickets.attachments import ALLOWED_NAMES, sniff_content_type
 from tickets.models import Question
-from tickets.phone import phone_normalise
 from tickets.services.orders import AnswerInput, BuyerDetails
 
 PROCESSING_CONSENT_TEXT = _(
@@ -27,12 +27,7 @@ class PromoCodeForm(forms.Form):
 class CheckoutForm(forms.Form):
     surname = forms.CharField(label=_("Surname"), max_length=100)
     name = forms.CharField(label=_("Name"), max_length=100)
-    phone = forms.CharField(
-        label=_("Phone"),
-        max_length=30,
-        help_text=_("+7 and 10 digits"),
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-    )
+    phone = PhoneField(label=_("Phone"))
     email = forms.EmailField(
         label=_("E-mail"),
         help_text=_("Your tickets will be sent here."),
@@ -57,9 +52,6 @@ class CheckoutForm(forms.Form):
             self.initial.setdefault("idempotency_key", secrets.token_urlsafe(24))
         for question in self.questions:
             self.fields[f"q_{question.pk}"] = _question_field(question)
-
-    def clean_phone(self) -> str:
-        return phone_normalise(self.cleaned_data["phone"])
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()

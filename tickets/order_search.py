@@ -9,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Session, TicketType
+from privacy.identity import normalise_phone
 from privacy.services import restricted_subject_q
 from tickets.models import Order, OrderItem
 
@@ -120,9 +121,9 @@ def _personal_condition(query: str) -> Q:
     condition = Q(email__icontains=query)
     digits = _DIGITS.sub("", query)
     if _PHONE_LIKE.match(query) and len(digits) >= 4:
-        if len(digits) == 11 and digits.startswith("8"):
-            digits = "7" + digits[1:]
-        condition |= Q(phone__contains=digits)
+        # A whole number is found in the form orders store it in; a fragment as typed.
+        whole = normalise_phone(query)
+        condition |= Q(phone=whole) if whole else Q(phone__contains=digits)
     words = query.split()
     if words:
         name = Q()

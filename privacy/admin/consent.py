@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy.admin.base import ReadOnlyAdmin
 from privacy.documents import document_check
+from privacy.forms import PhoneField
 from privacy.models import ConsentRecord, ConsentWithdrawal, WithdrawalAnswer
 from privacy.services import consent_withdrawal_record, withdrawal_answer_record
 
@@ -49,6 +50,7 @@ class ConsentWithdrawalForm(forms.ModelForm):
             "subject_user",
             "note",
         ]
+        field_classes = {"subject_phone": PhoneField}
 
     def clean_scan(self):
         scan = self.cleaned_data.get("scan")

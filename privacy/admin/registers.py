@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpRequest
@@ -10,6 +11,8 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from privacy.admin.base import DeadlineStylesMixin, ReadOnlyAdmin, deadline_badge
+from privacy.forms import PhoneField
+from privacy.identity import normalise_email
 from privacy.models import Claim, ClaimAttachment, Disclosure, Incident
 
 SUBJECTS_SHOWN = 200
@@ -52,8 +55,21 @@ class ClaimStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ClaimAdminForm(forms.ModelForm):
+    """The claimant's e-mail and phone are stored normalised, so a subject access finds them."""
+
+    class Meta:
+        model = Claim
+        exclude: tuple[str, ...] = ()
+        field_classes = {"claimant_phone": PhoneField}
+
+    def clean_claimant_email(self) -> str:
+        return normalise_email(self.cleaned_data.get("claimant_email"))
+
+
 @admin.register(Claim)
 class ClaimAdmin(DeadlineStylesMixin, admin.ModelAdmin):
+    form = ClaimAdminForm
     list_display = ("pk", "received_on", "claimant_name", "topic", "due", "answered_on")
     list_display_links = ("pk", "claimant_name")
     list_filter = (ClaimStateFilter, "channel", "received_on")

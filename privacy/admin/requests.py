@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from privacy.admin.base import DeadlineStylesMixin, OverdueFilter, deadline_badge
 from privacy.documents import document_check
+from privacy.forms import PhoneField
 from privacy.models import BlockingRequest, SubjectAccessRequest
 from privacy.services import (
     BlockingTransitionError,
@@ -97,12 +98,14 @@ class SubjectAccessRequestAdminForm(SubjectRequiredForm):
     class Meta:
         model = SubjectAccessRequest
         exclude: tuple[str, ...] = ()
+        field_classes = {"requester_phone": PhoneField, "subject_phone": PhoneField}
 
 
 class BlockingRequestAdminForm(SubjectRequiredForm):
     class Meta:
         model = BlockingRequest
         exclude: tuple[str, ...] = ()
+        field_classes = {"requester_phone": PhoneField, "subject_phone": PhoneField}
 
     def clean_authority_document(self):
         upload = self.cleaned_data.get("authority_document")

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from privacy.identity import normalise_email, normalise_phone
+from privacy.identity import normalise_email, normalise_phone, phone_stored_forms
 from privacy.models import (
     BlockingRequest,
     Claim,
@@ -251,8 +251,11 @@ def _subject_conditions(*, user, email: str, phone: str) -> tuple[Q, Q]:
     if email:
         consent_q |= Q(email=email)
         subject_q |= Q(subject_email=email)
+    # The consent ledger and the disclosure log are append-only: their rows from before phones
+    # were E.164 keep the old form, so they are matched in every form they may hold.
+    phone_forms = phone_stored_forms(phone)
     if phone:
-        consent_q |= Q(phone=phone)
+        consent_q |= Q(phone__in=sorted(phone_forms))
         subject_q |= Q(subject_phone=phone)
     return consent_q, subject_q
 
@@ -288,7 +291,7 @@ def subject_data_collect(
         SubjectDataSection(
             "disclosures",
             _("Transfers to third parties"),
-            _disclosures({i for i in (email, phone) if i}),
+            _disclosures({email} - {""} | phone_stored_forms(phone)),
         ),
         SubjectDataSection("ip_log", _("Visits (IP log)"), _ip_log(user)),
         SubjectDataSection(

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from privacy.identity import normalise_email, normalise_phone
+from privacy.identity import normalise_email, normalise_phone, phone_stored_forms
 from privacy.models import ConsentRecord, ConsentWithdrawal, PolicyVersion, WithdrawalAnswer
 from privacy.services.policy import policy_current
 
@@ -95,7 +95,9 @@ def _subject_filter(
     if email:
         condition |= Q(email=email)
     if phone:
-        condition |= Q(phone=phone)
+        # The ledger is append-only (rows are evidence; PostgreSQL refuses UPDATE), so rows
+        # written before phones were E.164 keep their old form: match every form it may hold.
+        condition |= Q(phone__in=sorted(phone_stored_forms(phone)))
     return condition or None
 
 

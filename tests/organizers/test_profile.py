@@ -67,7 +67,9 @@ def test_wrong_bin_is_refused_with_a_clear_message_in_the_current_language(
     ("field", "value"),
     [
         ("iban", "KZ87125KZT5004100100"),
-        ("phone", "+1 202 555 0100"),
+        ("phone", "12345"),
+        ("phone", "+7 701 123 45"),
+        ("phone", "8 701 ABC 45 67"),
         ("bik", "123"),
         ("bin_iin", "850315300158"),  # an ИИН for an LLP
         ("email", "not-an-email"),
@@ -79,6 +81,38 @@ def test_invalid_values_get_a_form_error(user_client, valid_profile, field, valu
     response = user_client.post(reverse("organizers:organizer_create"), valid_profile)
     assert response.status_code == 200
     assert field in response.context["form"].errors
+    assert not Organizer.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("+7 (701) 123-45-67", "+77011234567"),
+        ("7011234567", "+77011234567"),
+        ("+1 202 555 0100", "+12025550100"),
+    ],
+)
+def test_contact_phone_is_stored_in_the_one_normal_form(user_client, valid_profile, typed, stored):
+    valid_profile["phone"] = typed
+    response = user_client.post(reverse("organizers:organizer_create"), valid_profile)
+    assert response.status_code == 302
+    assert Organizer.objects.get().phone == stored
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("ru", "не похоже на номер телефона"), ("kk", "телефон нөміріне ұқсамайды")],
+)
+def test_invalid_contact_phone_gets_a_translated_error(
+    user_client, valid_profile, language, expected
+):
+    valid_profile["phone"] = "8 701 123"
+    with translation.override(language):
+        url = reverse("organizers:organizer_create")
+    response = user_client.post(url, valid_profile)
+    assert response.status_code == 200
+    assert expected in response.context["form"].errors["phone"][0]
+    assert expected in response.content.decode()
     assert not Organizer.objects.exists()
 
 

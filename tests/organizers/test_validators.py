@@ -1,4 +1,4 @@
-"""БИН/ИИН check digits, KZ IBAN checksum, БИК and +7 phones."""
+"""БИН/ИИН check digits, KZ IBAN checksum and БИК (phones: tests/privacy/test_identity.py)."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -6,12 +6,10 @@ from django.utils import translation
 
 from organizers.validators import (
     bin_iin_check_digit,
-    normalize_phone,
     validate_bic,
     validate_bin_iin,
     validate_bin_iin_for_kind,
     validate_iban_kz,
-    validate_phone_kz,
 )
 
 VALID_BIN = "180240021341"  # LLP registered 02.2018
@@ -81,20 +79,6 @@ def test_bic_format():
     validate_bic("HSBKKZKXXXX")
     with pytest.raises(ValidationError):
         validate_bic("KCJBRUMM")
-
-
-@pytest.mark.parametrize(
-    "raw", ["+7 701 123 45 67", "8 (701) 123-45-67", "77011234567", "7011234567"]
-)
-def test_phones_are_normalised_to_plus_seven(raw):
-    validate_phone_kz(raw)
-    assert normalize_phone(raw) == "+77011234567"
-
-
-@pytest.mark.parametrize("raw", ["+1 202 555 0100", "12345", "+7 701 123 45"])
-def test_other_phones_are_refused(raw):
-    with pytest.raises(ValidationError):
-        validate_phone_kz(raw)
 
 
 def test_messages_are_translated():
