@@ -224,9 +224,14 @@ class BlockingRequestAdmin(DeadlineStylesMixin, admin.ModelAdmin):
     def due(self, obj: BlockingRequest) -> str:
         return deadline_badge(due=obj.due_at, overdue=obj.is_overdue, done=not obj.is_open)
 
-    @admin.display(description=_("blocked now"), boolean=True)
-    def currently_blocked(self, obj: BlockingRequest) -> bool:
-        return obj.status == BlockingRequest.Status.BLOCKED
+    @admin.display(description=_("blocked now"))
+    def currently_blocked(self, obj: BlockingRequest) -> str:
+        """The policy blocks from the moment of the request: open requests block provisionally."""
+        if obj.is_provisional_block:
+            return str(_("Yes, provisionally (until reviewed)"))
+        if obj.blocks_now:
+            return str(_("Yes"))
+        return "—"
 
     @admin.display(description=_("subject"))
     def subject_label(self, obj: BlockingRequest) -> str:

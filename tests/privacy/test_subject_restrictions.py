@@ -206,3 +206,18 @@ def test_promotional_letters_ask_again_right_before_sending(django_capture_on_co
     assert [m.to for m in mail.outbox] == [["fan0@example.kz"]]
     skipped = MessageDelivery.objects.get(email="fan1@example.kz")
     assert skipped.status == MessageDelivery.Status.SKIPPED_BLOCKED
+
+
+def test_the_admin_shows_that_a_provisional_block_is_in_force(admin_client, admin_user):
+    from privacy.services import blocking_block, blocking_reject
+
+    received = _received(subject_email="shown@example.kz")
+    other = _received(subject_email="other@example.kz")
+    blocking_block(request=other, by=admin_user)
+    url = reverse("admin:privacy_blockingrequest_changelist")
+    html = admin_client.get(url).content.decode()
+    assert "Да, временно (до рассмотрения)" in html
+    blocking_reject(request=received, by=admin_user, reason="Не подтверждена личность")
+    html = admin_client.get(url).content.decode()
+    assert "Да, временно (до рассмотрения)" not in html
+    assert not subject_is_restricted(email="shown@example.kz")

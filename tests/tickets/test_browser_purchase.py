@@ -99,3 +99,36 @@ def test_a_second_browser_cannot_buy_the_last_ticket_the_first_holds(live_server
     finally:
         other.context.close()
     assert TicketType.objects.get(pk=last.pk).quantity_taken == 1
+
+
+def test_checkout_with_a_blocked_email_is_refused_with_what_to_do(live_server, page, artifacts_dir):
+    from privacy.models import BlockingRequest
+    from privacy.services import blocking_request_create
+
+    stalls = TicketTypeFactory(price=Decimal("5000"))
+    event = stalls.session.event
+    # Only received: staff have not acted on it yet, and it blocks already.
+    blocking_request_create(
+        request=BlockingRequest(
+            requester_kind=BlockingRequest.RequesterKind.SUBJECT,
+            requester_name="Айгерим Иванова",
+            grounds=BlockingRequest.Grounds.UNLAWFUL,
+            subject_email="blocked-buyer@example.kz",
+        )
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + event.get_absolute_url())
+    page.fill(f"#qty-{stalls.pk}", "1")
+    page.get_by_role("button", name="Выбрать билеты").first.click()
+    page.wait_for_url("**/orders/checkout/")
+    page.fill("#id_surname", "Иванова")
+    page.fill("#id_name", "Айгерим")
+    page.fill("#id_phone", "+7 701 123 45 67")
+    page.fill("#id_email", "Blocked-Buyer@example.kz")
+    page.check("#id_consent_processing")
+    page.get_by_role("button", name="Перейти к оплате").click()
+    page.wait_for_url("**/orders/checkout/")
+    text = page.locator("main").inner_text()
+    page.screenshot(path=str(artifacts_dir / "tickets-blocked-checkout.png"), full_page=True)
+    assert "заблокированы по запросу" in text and "info@eventum.one" in text
+    assert not Order.objects.exists()
