@@ -26,8 +26,8 @@ from tickets.models import Order
 from tickets.services.cart import cart_set_quantities
 from tickets.services.orders import ConsentInput, order_create
 
-PRIVACY_MIGRATION = importlib.import_module("privacy.migrations.0006_renormalise_identities")
-TICKETS_MIGRATION = importlib.import_module("tickets.migrations.0006_renormalise_buyer_identities")
+PRIVACY_MIGRATION = importlib.import_module("privacy.migrations.0009_renormalise_identities")
+TICKETS_MIGRATION = importlib.import_module("tickets.migrations.0007_renormalise_buyer_identities")
 ORGANIZERS_MIGRATION = importlib.import_module("organizers.migrations.0004_renormalise_contacts")
 
 
