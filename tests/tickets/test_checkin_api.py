@@ -52,6 +52,33 @@ def test_device_checks_a_ticket_in_once(client, order, device):
     assert ScannerDevice.objects.get().last_used_at is not None
 
 
+def test_the_holder_is_shown_and_recorded_or_masked_while_the_buyer_is_blocked(
+    client, order, device
+):
+    from privacy.models import BlockingRequest, Disclosure
+    from privacy.services import blocking_request_create
+
+    payload = {"code": qr_payload(order.items.get()), "event": order.event.slug}
+    shown = _post(client, payload, device.token).json()["ticket"]
+    assert shown["holder"] == order.full_name and shown["holder_masked"] is False
+    disclosure = Disclosure.objects.get(channel="checkin")
+    assert disclosure.fields == ["name"] and disclosure.actor_label.startswith("scanner device")
+
+    blocking_request_create(  # received only: blocks already
+        request=BlockingRequest(
+            requester_kind=BlockingRequest.RequesterKind.SUBJECT,
+            requester_name="—",
+            grounds=BlockingRequest.Grounds.OTHER,
+            subject_email=order.email,
+        )
+    )
+    answer = _post(client, payload, device.token).json()
+    assert answer["result"] == "used"  # the ticket still works at the door (it was used)
+    assert answer["ticket"]["holder_masked"] is True
+    assert order.surname not in answer["ticket"]["holder"]
+    assert Disclosure.objects.filter(channel="checkin").count() == 1  # nothing more disclosed
+
+
 def test_token_is_stored_only_hashed(device):
     stored = ScannerDevice.objects.get()
 

@@ -203,6 +203,13 @@ def test_starting_a_payment_creates_a_cloudpayments_order(client, order, api):
     assert payload["SuccessRedirectUrl"].endswith(order.get_absolute_url())
     assert auth == ("pk_test_eventum", SECRET)
     assert SECRET not in response.content.decode()
+    # what was sent, to whom and to which country is in the disclosure log
+    from privacy.models import Disclosure
+
+    disclosure = Disclosure.objects.get(channel="payment")
+    assert disclosure.recipient == "CloudPayments Kazakhstan (KZ)"
+    assert disclosure.fields == ["email"] and payload["Email"] == order.email
+    assert list(disclosure.subjects.values_list("subject", flat=True)) == [order.email]
 
 
 def test_organizer_refund_calls_the_api_and_its_notification_is_not_applied_twice(
