@@ -221,3 +221,22 @@ def test_the_admin_shows_that_a_provisional_block_is_in_force(admin_client, admi
     html = admin_client.get(url).content.decode()
     assert "Да, временно (до рассмотрения)" not in html
     assert not subject_is_restricted(email="shown@example.kz")
+
+
+def test_staff_shortcuts_show_a_blocked_buyer_masked_and_record_the_access(client):
+    import io
+
+    from pypdf import PdfReader
+
+    from tests.tickets.delivery_helpers import paid_order
+
+    order = paid_order(quantity=1, email="staffview@example.kz")
+    _received(subject_email="staffview@example.kz")
+    client.force_login(UserFactory(is_staff=True))  # the suite's staff pass the second factor
+    page = client.get(reverse("tickets:order_detail", args=[order.code])).content.decode()
+    assert "staffview@example.kz" not in page and 'data-testid="data-blocked-mark"' in page
+    pdf = client.get(reverse("tickets:order_tickets_pdf", args=[order.code]))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert order.surname not in text and order.code in text.replace(" ", "")
+    # masked views hand over no personal data, so they write no disclosure rows
+    assert not Disclosure.objects.filter(channel="staff").exists()
