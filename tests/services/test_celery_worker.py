@@ -28,7 +28,7 @@ def test_password_reset_mail_is_delivered_by_the_worker(
 def test_healthz_sees_the_broker(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json()["checks"] == {"database": "ok", "broker": "ok"}
+    assert response.json()["checks"] == {"database": "ok", "cache": "ok", "broker": "ok"}
 
 
 def test_database_is_postgresql():
