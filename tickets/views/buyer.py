@@ -12,10 +12,11 @@ from tickets.access import is_buyer, is_staff_view, may_see_order
 from tickets.buyer_privacy import buyers_disclosed, order_shown_to_buyer, orders_shown_to_others
 from tickets.errors import InvalidTransition, TicketsError
 from tickets.models import Answer, Order, Payment
-from tickets.payments import providers_enabled
+from tickets.payments.providers import providers_enabled
+from tickets.payments.services import payment_complete, payment_start
 from tickets.selectors import order_for_page, orders_of_user
-from tickets.services.orders import Actor, order_cancel
-from tickets.services.payments import payment_complete, payment_start
+from tickets.services.order_lifecycle import order_cancel
+from tickets.services.order_states import Actor
 
 PAID_MESSAGE = _("Payment received. Thank you! Your order is paid.")
 DECLINED_MESSAGE = _("The payment was declined. You can try again.")
