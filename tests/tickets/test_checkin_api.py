@@ -174,7 +174,7 @@ def test_stats_for_the_device(client, order, device):
 
 
 def test_device_rate_limit_is_429(client, order, device, monkeypatch):
-    monkeypatch.setattr("tickets.checkin.services._current_second", lambda: 2_000_000)
+    monkeypatch.setattr("eventum.ratelimit._now", lambda: 2_000_000.0)
     payload = {"code": "EVT1:nothing", "event": order.event.slug}
 
     codes = [_post(client, payload, device.token).status_code for _n in range(11)]

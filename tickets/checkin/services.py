@@ -5,15 +5,12 @@ so two scanners presenting the same ticket at the same moment get exactly one "v
 ``CheckIn`` row's one-to-one key on the ticket backs that up in the database.
 """
 
-import hashlib
 import logging
 import secrets
-import time
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -22,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from events.models import Event, Session
 from eventum.cache import CACHE_ERRORS
+from eventum.ratelimit import window_count
 from organizers.models import Organizer
 from tickets.buyer_privacy import buyers_disclosed, orders_shown_to_others, organizer_recipient
 from tickets.checkin.models import scanner_token_hash
@@ -99,20 +97,10 @@ class RateLimited(Exception):
     """More scans per second than a person at a door can make."""
 
 
-def _current_second() -> int:
-    return int(time.time())
-
-
 def scan_rate_check(*, who: str, limit: int = SCANS_PER_SECOND) -> None:
     """Count the scanner's requests in the current second; raise ``RateLimited`` past ``limit``."""
-    key = "checkin-rate:" + hashlib.sha256(f"{who}:{_current_second()}".encode()).hexdigest()[:32]
     try:
-        cache.add(key, 0, timeout=2)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=2)
-            count = 1
+        count = window_count("checkin-scan", "scanner", who, 1)
     except CACHE_ERRORS as error:
         # Fails open: the door must keep admitting while the cache is down; scanners are
         # signed-in staff or registered devices, and the limit only stops a runaway one.

@@ -48,11 +48,11 @@ from tickets.errors import (
 )
 from tickets.forms import CheckoutForm, PromoCodeForm
 from tickets.models import Order, Payment
+from tickets.payments.provider_test import provider_test_decide, provider_test_payment
 from tickets.payments.providers import providers_enabled
-from tickets.payments.services import payment_complete, payment_start
+from tickets.payments.services import payment_start
 from tickets.selectors import cart_hold_expired, cart_quantities, cart_view, event_questions
 from tickets.services.cart import cart_clear, cart_promo_apply, cart_set_quantities, cart_token_new
-from tickets.services.order_states import Actor
 from tickets.views.purchase import order_from_checkout, order_repeated, quantities_from_post
 from tickets.widget.tokens import PARAM, WidgetState, WidgetTokenInvalid, widget_state_load
 
@@ -367,23 +367,13 @@ def test_payment(
     request: HttpRequest, state: WidgetState, organizer: Organizer, public_id
 ) -> HttpResponse:
     """The test provider's approve/decline page, inside the widget."""
-    payment = (
-        Payment.objects.select_related("order__event")
-        .filter(public_id=public_id, provider="test", order__event__organizer=organizer)
-        .first()
-    )
-    if payment is None or "test" not in settings.TICKETS_PAYMENT_PROVIDERS:
+    payment = provider_test_payment(public_id=public_id, organizer=organizer)
+    if payment is None:
         raise WidgetRefused(NOT_FOUND, 404, organizer)
     order = _order_of(request, organizer, payment.order.code)
     if request.method == "POST" and payment.status == Payment.Status.CREATED:
-        approved = request.POST.get("decision") == "approve"
         try:
-            payment_complete(
-                payment_id=payment.pk,
-                succeeded=approved,
-                transaction_id=f"test-{payment.public_id}" if approved else None,
-                actor=Actor(label="test provider"),
-            )
+            approved = provider_test_decide(payment=payment, decision=request.POST.get("decision"))
         except TicketsError as exc:
             context = {
                 "message": exc.message,
