@@ -81,9 +81,9 @@ def _setup() -> None:
 
 
 def _paid_order(ticket_type_id: int, tickets: int, n: int) -> int:
-    from tickets.services.callbacks import cloudpayments_notification_handle
+    from tickets.payments.callbacks import cloudpayments_notification_handle
     from tickets.services.cart import cart_set_quantities
-    from tickets.services.orders import BuyerDetails, ConsentInput, order_create
+    from tickets.services.order_creation import BuyerDetails, ConsentInput, order_create
 
     token = uuid.uuid4().hex
     cart_set_quantities(cart_token=token, quantities={ticket_type_id: tickets})
@@ -137,8 +137,8 @@ def render(one: int, ten: int, repeats: int) -> dict:
     from weasyprint import HTML
     from weasyprint.text.ffi import harfbuzz_subset
 
+    from tickets.delivery.services import render_order_pdf
     from tickets.models import Order
-    from tickets.services.delivery import render_order_pdf
 
     orders = {"one": Order.objects.get(pk=one), "ten": Order.objects.get(pk=ten)}
     renders = {

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from events import admin_seating  # noqa: F401  (registers the seating models)
 from events.models import Category, City, Event, Session, TicketType, Venue
+from events.seating import admin as seating_admin  # noqa: F401  (registers the seating models)
 
 
 @admin.register(Category)

@@ -7,8 +7,11 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
+        # Imported here, not at the top: models may only be imported once the app registry is
+        # ready.
         from django.db.models.signals import post_delete, post_save
 
+        from events import checks  # noqa: F401  (registers the system checks)
         from events.models import Session
         from events.upcoming import session_changed
 

@@ -24,12 +24,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from events.hooks import EventCancelFigures, hook_call
 from events.models import Event, Session, TicketType
-from events.signals import (
-    EventCancelFigures,
-    availability_read,
-    event_cancel_figures_requested,
-)
 from events.upcoming import upcoming_refresh_stale
 from organizers.models import Organizer
 
@@ -162,11 +158,12 @@ def catalogue(
 
 
 def events_fresh(qs: QuerySet[Event], ids: list[int] | None = None) -> list[Event]:
-    """The rows of ``qs`` (or those of ``ids``, in that order) with availability read *after*
-    ``availability_read`` is sent for their ticket types: ids, signal, then the rows."""
+    """The rows of ``qs`` (or those of ``ids``, in that order), read in one query by id.
+
+    A read only: expired cart holds are returned to sale by the next purchase of their ticket
+    type and by the periodic task, never by a page view."""
     if ids is None:
         ids = list(qs.values_list("pk", flat=True))
-    notify_availability_read(ids)
     if not ids:
         return []
     rows = {event.pk: event for event in _unsliced(qs).filter(pk__in=ids)}
@@ -181,7 +178,7 @@ def _unsliced(qs: QuerySet[Event]) -> QuerySet[Event]:
 
 
 def catalogue_page(*, filters: dict, page_number: str | int | None, per_page: int = 12) -> Page:
-    """One page of the catalogue: a count, the page's ids, ``availability_read``, the rows."""
+    """One page of the catalogue: a count, the page's ids, then the rows."""
     qs = catalogue(**filters)
     paginator = Paginator(qs, per_page)
     page = paginator.get_page(page_number)
@@ -197,35 +194,13 @@ def events_upcoming(*, limit: int | None = None) -> QuerySet[Event]:
     return qs[:limit] if limit else qs
 
 
-def notify_availability_read(event_ids: list[int]) -> None:
-    """Tell listeners (the tickets app releases expired holds) which ticket types are about to
-    be shown with their availability. One query for any number of events."""
-    if not event_ids:
-        return
-    ids = list(
-        TicketType.objects.filter(
-            session__event_id__in=event_ids, session__starts_at__gte=timezone.now()
-        ).values_list("pk", flat=True)
-    )
-    if ids:
-        availability_read.send(sender=TicketType, ticket_type_ids=ids)
-
-
 def event_for_public_page(*, slug: str) -> Event:
-    """A published (or cancelled/finished) event with its sessions and ticket types.
-
-    ``availability_read`` is sent first, so the ticket counts read here are fresh.
-    """
+    """A published (or cancelled/finished) event with its sessions and ticket types."""
     event = (
         Event.objects.exclude(status=Event.Status.DRAFT)
         .select_related("organizer", "category", "venue__city")
         .get(slug=slug)
     )
-    ticket_type_ids = list(
-        TicketType.objects.filter(session__event=event).values_list("pk", flat=True)
-    )
-    if ticket_type_ids:
-        availability_read.send(sender=TicketType, ticket_type_ids=ticket_type_ids)
     ticket_types = TicketType.objects.order_by("position", "price", "id")
     sessions = Session.objects.order_by("starts_at", "id").prefetch_related(
         Prefetch("ticket_types", queryset=ticket_types)
@@ -284,12 +259,9 @@ def event_for_cabinet(*, organizer: Organizer, pk: int) -> Event:
 
 def event_cancel_figures(*, event: Event) -> EventCancelFigures:
     """What cancelling ``event`` would do: the orders, tickets and money, as counted by the app
-    that holds the orders (``event_cancel_figures_requested``). Writes nothing."""
-    figures = EventCancelFigures()
-    for _receiver, answer in event_cancel_figures_requested.send(sender=Event, event=event):
-        if isinstance(answer, EventCancelFigures):
-            figures += answer
-    return figures
+    that holds the orders (the ``event_cancel_figures`` hook). Writes nothing."""
+    figures = hook_call("event_cancel_figures", event=event)
+    return figures if isinstance(figures, EventCancelFigures) else EventCancelFigures()
 
 
 def session_delete_figures(*, session: Session) -> dict[str, int]:

@@ -8,10 +8,10 @@ from django.db.models import ProtectedError, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.hooks import hook_call
 from events.images import cover_copy, cover_process
 from events.models import Event, Session, SessionSeatPrice, TicketType, Venue
-from events.seating_services import session_seating_copy
-from events.signals import event_cancelled
+from events.seating.services import session_seating_copy
 from organizers.models import Organizer
 from organizers.slugs import unique_slug
 
@@ -159,15 +159,15 @@ def event_unpublish(*, event: Event) -> Event:
 
 @transaction.atomic
 def event_cancel(*, event: Event) -> Event:
-    """Cancel the event. ``event_cancelled`` is sent inside this transaction: the tickets app
-    cancels the orders and refunds in the same commit."""
+    """Cancel the event. The ``event_cancelled`` hook runs inside this transaction: the tickets
+    app cancels the orders and refunds in the same commit (or nothing is cancelled)."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     if event.status not in (Event.Status.DRAFT, Event.Status.PUBLISHED):
         raise EventError(_("This event cannot be cancelled any more."))
     event.status = Event.Status.CANCELLED
     event.cancelled_at = timezone.now()
     event.save(update_fields=["status", "cancelled_at", "updated_at"])
-    event_cancelled.send(sender=Event, event=event)
+    hook_call("event_cancelled", event=event)
     return event
 
 

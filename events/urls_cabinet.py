@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from events.views import cabinet, seatmaps
+from events.seating.urls import urlpatterns as seating_urlpatterns
+from events.views import cabinet
 
 app_name = "events_cabinet"
 
@@ -25,9 +26,5 @@ urlpatterns = [
     ),
     path("ticket-types/<int:pk>/edit/", cabinet.ticket_type_edit, name="ticket_type_edit"),
     path("ticket-types/<int:pk>/delete/", cabinet.ticket_type_delete, name="ticket_type_delete"),
-    # Reserved seating
-    path("seat-maps/", seatmaps.seat_map_list, name="seat_map_list"),
-    path("seat-maps/<int:pk>/", seatmaps.seat_map_detail, name="seat_map_detail"),
-    path("seat-maps/<int:pk>/delete/", seatmaps.seat_map_remove, name="seat_map_delete"),
-    path("sessions/<int:pk>/seating/", seatmaps.session_seating, name="session_seating"),
+    *seating_urlpatterns,  # reserved seating: seat maps and a session's seating
 ]

@@ -11,6 +11,8 @@ from typing import Any
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives, get_connection
 
+from eventum.outbox import outbox_enqueue
+
 
 def email_to_data(message: EmailMultiAlternatives) -> dict[str, Any]:
     """A JSON-serialisable copy of a rendered message (attachments excluded)."""
@@ -47,8 +49,6 @@ def email_from_data(data: dict[str, Any]) -> EmailMultiAlternatives:
 
 def email_enqueue(message: EmailMultiAlternatives) -> None:
     """Send ``message`` from a Celery worker once the current transaction has committed."""
-    from eventum.outbox import outbox_enqueue
-
     outbox_enqueue(send_email_task, email_to_data(message))
 
 

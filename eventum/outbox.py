@@ -30,21 +30,25 @@ RELAY_BATCH_SIZE = 100
 KEEP_DISPATCHED_DAYS = 7
 
 
-def outbox_enqueue(task: Task, *args: Any, **kwargs: Any) -> OutboxMessage:
+def outbox_enqueue(task: Task | str, *args: Any, **kwargs: Any) -> OutboxMessage:
     """Record ``task(*args, **kwargs)`` in the current transaction; publish it after commit.
 
-    Arguments must be JSON-serialisable (they are stored and sent as JSON).
+    ``task`` is a task or its registered name: services enqueue by name, so they never import
+    the tasks module that imports them. Arguments must be JSON-serialisable (they are stored
+    and sent as JSON).
     """
     return outbox_enqueue_many([(task, args, kwargs)])[0]
 
 
 def outbox_enqueue_many(
-    calls: list[tuple[Task, tuple[Any, ...], dict[str, Any]]],
+    calls: list[tuple[Task | str, tuple[Any, ...], dict[str, Any]]],
 ) -> list[OutboxMessage]:
     """``outbox_enqueue`` for several tasks at once: after the commit they are published
     together, in one database transaction."""
     messages = [
-        OutboxMessage.objects.create(task_name=task.name, args=list(args), kwargs=kwargs)
+        OutboxMessage.objects.create(
+            task_name=task if isinstance(task, str) else task.name, args=list(args), kwargs=kwargs
+        )
         for task, args, kwargs in calls
     ]
     ids = [message.pk for message in messages]

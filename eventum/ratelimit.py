@@ -128,6 +128,13 @@ def _count(key: str, timeout: int) -> int:
         return 1
 
 
+def window_count(scope: str, kind: str, value: str, window_seconds: int) -> int:
+    """Count one more attempt of ``value`` in the current fixed window; returns the count so
+    far. The one counter of every limit (cache errors propagate: the caller decides whether
+    to fail open)."""
+    return _count(_window_key(scope, kind, value, window_seconds), timeout=window_seconds + 1)
+
+
 def email_key(address: str) -> str:
     """One key for the ways of writing one mailbox: case and a ``+tag`` do not make another."""
     local, at, domain = address.strip().casefold().rpartition("@")
@@ -158,8 +165,7 @@ def attempt_allowed(
     retry_after = 0
     try:
         for kind, value, most, window in checks:
-            key = _window_key(limit.scope, kind, value, window)
-            if _count(key, timeout=window + 1) > most:
+            if window_count(limit.scope, kind, value, window) > most:
                 retry_after = max(retry_after, window)
     except CACHE_ERRORS as error:
         outcome = "allowed uncounted" if limit.fail_open else "refused"

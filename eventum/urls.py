@@ -27,7 +27,7 @@ urlpatterns += i18n_patterns(
     path("cabinet/", include("organizers.urls")),
     path("privacy/", include("privacy.urls")),
     path("orders/", include("tickets.urls")),
-    path("widget/", include("tickets.urls_widget")),
+    path("widget/", include("tickets.widget.urls")),
     path("", include("events.urls")),
     prefix_default_language=False,
 )

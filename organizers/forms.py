@@ -5,6 +5,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from organizers.models import Membership, Organizer
+from organizers.origins import origins_parse
 from organizers.validators import (
     normalize_bic,
     normalize_bin_iin,
@@ -117,6 +118,4 @@ class WidgetOriginsForm(forms.Form):
     )
 
     def clean_widget_origins(self) -> list[str]:
-        from organizers.origins import origins_parse
-
         return origins_parse(self.cleaned_data["widget_origins"])

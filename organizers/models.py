@@ -4,12 +4,14 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizers import roles
+from organizers.origins import origin_normalise
 
 INVITATION_VALID_FOR = timedelta(days=14)
 
@@ -80,10 +82,6 @@ class Organizer(models.Model):
     @property
     def widget_origin_list(self) -> list[str]:
         """The registered widget origins, normalised (invalid lines are skipped)."""
-        from django.core.exceptions import ValidationError
-
-        from organizers.origins import origin_normalise
-
         result = []
         for line in self.widget_origins.splitlines():
             try:

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from eventum.mail import email_enqueue
 from organizers.models import Invitation, Membership, Organizer
+from organizers.origins import origins_parse
 from organizers.roles import OWNER
 from organizers.slugs import unique_slug
 
@@ -240,8 +241,6 @@ def membership_remove(*, membership: Membership) -> None:
 @transaction.atomic
 def organizer_set_widget_origins(*, organizer: Organizer, origins: list[str]) -> Organizer:
     """Register the sites that may frame the ticket widget (normalised origins, one a line)."""
-    from organizers.origins import origins_parse
-
     locked = Organizer.objects.select_for_update().get(pk=organizer.pk)
     locked.widget_origins = "\n".join(origins_parse("\n".join(origins)))
     locked.save(update_fields=["widget_origins", "updated_at"])

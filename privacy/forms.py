@@ -94,6 +94,8 @@ class SignupConsentForm(forms.Form):
     )
 
     def clean(self) -> dict:
+        # In the method: allauth imports this form (ACCOUNT_SIGNUP_FORM_CLASS) while the app
+        # registry may not be ready, and the services import models.
         from privacy.services import subject_is_blocked
 
         data = super().clean()
@@ -102,6 +104,7 @@ class SignupConsentForm(forms.Form):
         return data
 
     def signup(self, request, user) -> None:
+        # In the method, as in ``clean``: services import models.
         from privacy.services.signup import signup_consents_record
 
         signup_consents_record(

@@ -5,6 +5,7 @@ from typing import Any
 from celery import shared_task
 
 from privacy.services.iplog import iplog_aggregate, iplog_flush, iplog_write
+from privacy.services.reminders import privacy_reminders_send
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -28,6 +29,4 @@ def iplog_aggregate_task() -> int:
 @shared_task(acks_late=True)
 def privacy_reminders_task() -> int:
     """Beat, daily: e-mail staff about claims and requests due soon or overdue."""
-    from privacy.services.reminders import privacy_reminders_send
-
     return privacy_reminders_send()

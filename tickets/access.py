@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from eventum.admin_security import staff_privileged
 from tickets.models import Order
+from tickets.services.cart import cart_token_new
 
 CART_SESSION_KEY = "tickets_cart_token"
 ORDERS_SESSION_KEY = "tickets_order_secrets"
@@ -18,8 +19,6 @@ ORDERS_SESSION_KEY = "tickets_order_secrets"
 
 def cart_token_for(request: HttpRequest, *, create: bool = False) -> str | None:
     """The portal keeps the cart token in the session (an embed may pass it signed instead)."""
-    from tickets.services.cart import cart_token_new
-
     token = request.session.get(CART_SESSION_KEY)
     if token is None and create:
         token = cart_token_new()

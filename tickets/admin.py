@@ -5,7 +5,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from tickets import admin_seats  # noqa: F401  (registers seat claims)
 from tickets.models import (
     Answer,
     AttendeeExport,
@@ -24,6 +23,7 @@ from tickets.models import (
     Reservation,
     ScannerDevice,
 )
+from tickets.seating import admin as seating_admin  # noqa: F401  (registers seat claims)
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -7,35 +7,19 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets and orders")
 
     def ready(self) -> None:
+        # Imported here, not at the top: models and services may only be imported once the
+        # app registry is ready.
         from allauth.account.signals import email_confirmed
         from django.contrib.auth.signals import user_logged_in
 
-        from events.signals import (
-            availability_read,
-            event_cancel_figures_requested,
-            event_cancelled,
-            seats_blocked,
-            seats_unblocked,
-        )
         from privacy.signals import (
             order_subject_lookup,
             subject_data_requested,
             subject_references_requested,
         )
-        from tickets import receivers, subject_data
+        from tickets import hooks, receivers, subject_data
 
-        availability_read.connect(
-            receivers.release_expired_on_availability_read,
-            dispatch_uid="tickets.release_expired_on_availability_read",
-        )
-        event_cancelled.connect(
-            receivers.cancel_orders_on_event_cancelled,
-            dispatch_uid="tickets.cancel_orders_on_event_cancelled",
-        )
-        event_cancel_figures_requested.connect(
-            receivers.cancel_figures_for_event,
-            dispatch_uid="tickets.cancel_figures_for_event",
-        )
+        hooks.hooks_register()
         email_confirmed.connect(
             receivers.claim_orders_on_email_confirmed,
             dispatch_uid="tickets.claim_orders_on_email_confirmed",
@@ -53,12 +37,4 @@ class TicketsConfig(AppConfig):
         subject_references_requested.connect(
             subject_data.subject_references_for_privacy,
             dispatch_uid="tickets.subject_references_for_privacy",
-        )
-        seats_blocked.connect(
-            receivers.claim_seats_on_seats_blocked,
-            dispatch_uid="tickets.claim_seats_on_seats_blocked",
-        )
-        seats_unblocked.connect(
-            receivers.release_seats_on_seats_unblocked,
-            dispatch_uid="tickets.release_seats_on_seats_unblocked",
         )

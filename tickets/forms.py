@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from privacy.forms import PhoneField
 from tickets.attachments import ALLOWED_NAMES, sniff_content_type
 from tickets.models import Question
-from tickets.services.orders import AnswerInput, BuyerDetails
+from tickets.services.order_creation import AnswerInput, BuyerDetails
 
 PROCESSING_CONSENT_TEXT = _(
     "I agree to the processing of my personal data and to its transfer to the organizer of "

@@ -7,10 +7,9 @@ from decimal import Decimal
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from events.signals import EventCancelFigures
-from tickets.models import Cart, Order, OrderItem, Question, Reservation
+from events.hooks import EventCancelFigures
+from tickets.models import Answer, Cart, Order, OrderItem, Question, Reservation
 from tickets.pricing import Quote, quote
-from tickets.services.inventory import reservations_release
 
 
 @dataclass
@@ -31,7 +30,8 @@ class CartView:
 
 
 def cart_view(*, cart_token: str | None) -> CartView | None:
-    """The cart's live holds priced with its promo code; expired holds are released first."""
+    """The cart's live holds priced with its promo code. A read: holds past their time are
+    left out (they go back on sale at the next write or from the periodic task)."""
     if not cart_token:
         return None
     cart = (
@@ -41,9 +41,10 @@ def cart_view(*, cart_token: str | None) -> CartView | None:
     )
     if cart is None:
         return None
-    reservations_release(cart_id=cart.pk, only_expired=True)
     live = list(
-        Reservation.objects.filter(cart=cart, released_at__isnull=True, order__isnull=True)
+        Reservation.objects.filter(
+            cart=cart, released_at__isnull=True, order__isnull=True, expires_at__gt=timezone.now()
+        )
         .select_related("ticket_type__session")
         .order_by("ticket_type__session__starts_at", "ticket_type__position", "ticket_type_id")
     )
@@ -68,15 +69,15 @@ def cart_event_id(*, cart_token: str | None) -> int | None:
 
 
 def cart_hold_expired(*, cart_token: str | None, within_minutes: int = 60) -> bool:
-    """Did this cart lose tickets to expiry lately (released at or after their hold time)?"""
+    """Did this cart lose tickets to expiry lately: released at or after their hold time, or
+    past it and not released yet (pages only read; the release comes at the next write)?"""
     if not cart_token:
         return False
-    since = timezone.now() - timedelta(minutes=within_minutes)
+    now = timezone.now()
+    since = now - timedelta(minutes=within_minutes)
+    expired = Q(released_at__gte=F("expires_at")) | Q(released_at__isnull=True, expires_at__lte=now)
     return Reservation.objects.filter(
-        cart__token=cart_token,
-        order__isnull=True,
-        released_at__gte=F("expires_at"),
-        expires_at__gte=since,
+        expired, cart__token=cart_token, order__isnull=True, expires_at__gte=since
     ).exists()
 
 
@@ -112,8 +113,6 @@ def _order_detail_qs() -> QuerySet[Order]:
 
 
 def _answers_qs():
-    from tickets.models import Answer
-
     return Answer.objects.select_related("question").order_by("question__position", "id")
 
 

@@ -4,13 +4,23 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
+from tickets.delivery.services import (
+    ORDER_PDF_TASK,
+    TICKETS_EMAIL_TASK,
+    email_delivery_fail,
+    email_delivery_note_error,
+    email_delivery_send,
+    order_pdf_generate,
+)
 from tickets.services.inventory import reservations_release
-from tickets.services.orders import orders_expire_overdue
+from tickets.services.order_lifecycle import orders_expire_overdue
 
 
 @shared_task(acks_late=True)
 def reservations_release_expired_task() -> int:
-    """Return expired cart holds to sale (pages also do this before showing availability)."""
+    """Return expired cart holds to sale. Pages only read, so this (every minute) and the
+    next purchase of a ticket type, which releases that type's expired holds first, are what
+    give expired holds back."""
     return reservations_release(only_expired=True)
 
 
@@ -24,6 +34,7 @@ EMAIL_MAX_RETRIES = 6
 
 
 @shared_task(
+    name=ORDER_PDF_TASK,
     acks_late=True,
     autoretry_for=(OSError,),
     retry_backoff=True,
@@ -32,20 +43,12 @@ EMAIL_MAX_RETRIES = 6
 )
 def order_pdf_task(order_id: int) -> bool:
     """Store the paid order's PDF tickets; nothing to do when the stored file is current."""
-    from tickets.services.delivery import order_pdf_generate
-
     return order_pdf_generate(order_id=order_id) is not None
 
 
-@shared_task(bind=True, acks_late=True, max_retries=EMAIL_MAX_RETRIES)
+@shared_task(name=TICKETS_EMAIL_TASK, bind=True, acks_late=True, max_retries=EMAIL_MAX_RETRIES)
 def tickets_email_task(self, delivery_id: int) -> str:
     """Send one e-mail with the tickets; retried with backoff, recorded failed at the end."""
-    from tickets.services.delivery import (
-        email_delivery_fail,
-        email_delivery_note_error,
-        email_delivery_send,
-    )
-
     attempt = self.request.retries
     while True:
         try:
@@ -61,9 +64,9 @@ def tickets_email_task(self, delivery_id: int) -> str:
             attempt += 1
 
 
-# Reports (exports, messages to buyers) keep their tasks in their own module; import them so
-# workers register them.
-from tickets.tasks_reports import (  # noqa: E402, F401
+# Reports (exports, messages to buyers) keep their tasks in their own package; import them so
+# workers register them (Celery discovers ``tickets.tasks`` only).
+from tickets.reports.tasks import (  # noqa: E402, F401
     attendee_export_task,
     attendee_message_send_task,
 )

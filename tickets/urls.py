@@ -1,18 +1,19 @@
+"""Routes under ``/orders/``: the sale itself here, each concept's own routes from its package.
+
+Order matters: the concept routes come before ``cabinet/<organizer>/<str:code>/`` and
+``<str:code>/``, which would otherwise take ``checkin``, ``dashboard`` or ``seats`` for an
+order code."""
+
 from django.urls import path
 
-from tickets.urls_checkin import urlpatterns as checkin_urlpatterns
-from tickets.views import (
-    buyer,
-    cabinet,
-    callbacks,
-    dashboard,
-    embed,
-    exports,
-    messages,
-    public,
-    seats,
-    setup,
-)
+from tickets.checkin.urls import urlpatterns as checkin_urlpatterns
+from tickets.delivery.urls import urlpatterns as delivery_urlpatterns
+from tickets.payments.urls import urlpatterns as payments_urlpatterns
+from tickets.reports.urls import urlpatterns as reports_urlpatterns
+from tickets.seating.urls import urlpatterns as seating_urlpatterns
+from tickets.setup.urls import urlpatterns as setup_urlpatterns
+from tickets.views import buyer, cabinet, public
+from tickets.widget import embed
 
 app_name = "tickets"
 
@@ -22,72 +23,14 @@ urlpatterns = [
     path("cart/empty/", public.cart_empty, name="cart_empty"),
     path("cart/promo/", public.promo_apply, name="promo_apply"),
     path("checkout/", public.checkout, name="checkout"),
-    path("seats/<int:session_id>/", seats.availability, name="seat_availability"),
-    path("seats/<int:session_id>/hold/", seats.hold, name="seat_hold"),
-    path("seats/<int:session_id>/release/", seats.release, name="seat_release"),
-    path("seats/<int:session_id>/best/", seats.best, name="seat_best"),
-    path("pay/test/<uuid:public_id>/", buyer.test_payment, name="test_payment"),
-    path(
-        "callbacks/cloudpayments/<slug:kind>/",
-        callbacks.cloudpayments_notification,
-        name="cloudpayments_notification",
-    ),
-    *checkin_urlpatterns,  # before the order-code routes below
+    *seating_urlpatterns,
+    *payments_urlpatterns,
+    *checkin_urlpatterns,
+    *delivery_urlpatterns,
     path("cabinet/<slug:organizer_slug>/", cabinet.order_list, name="cabinet_orders"),
-    path(
-        "cabinet/<slug:organizer_slug>/promo-codes/",
-        setup.promo_codes,
-        name="cabinet_promo_codes",
-    ),
-    path(
-        "cabinet/<slug:organizer_slug>/promo-codes/<int:promo_id>/toggle/",
-        setup.promo_code_toggle,
-        name="cabinet_promo_code_toggle",
-    ),
+    *setup_urlpatterns,
     path("cabinet/<slug:organizer_slug>/embed/", embed.embed, name="cabinet_embed"),
-    path(
-        "cabinet/<slug:organizer_slug>/events/<slug:event_slug>/questions/",
-        setup.questions,
-        name="cabinet_questions",
-    ),
-    path(
-        "cabinet/<slug:organizer_slug>/events/<slug:event_slug>/questions/<int:question_id>/delete/",
-        setup.question_remove,
-        name="cabinet_question_delete",
-    ),
-    # Reports (issue 8): before the order-code route, which would swallow these words.
-    path(
-        "cabinet/<slug:organizer_slug>/dashboard/",
-        dashboard.organizer_dashboard,
-        name="cabinet_dashboard",
-    ),
-    path(
-        "cabinet/<slug:organizer_slug>/events/<slug:event_slug>/dashboard/",
-        dashboard.event_dashboard,
-        name="cabinet_event_dashboard",
-    ),
-    path("cabinet/<slug:organizer_slug>/payout/", dashboard.payout_report, name="cabinet_payout"),
-    path(
-        "cabinet/<slug:organizer_slug>/events/<slug:event_slug>/export/",
-        exports.attendee_export,
-        name="cabinet_attendee_export",
-    ),
-    path("cabinet/<slug:organizer_slug>/exports/", exports.export_list, name="cabinet_exports"),
-    path(
-        "cabinet/<slug:organizer_slug>/events/<slug:event_slug>/messages/",
-        messages.message_list,
-        name="cabinet_messages",
-    ),
-    path(
-        "cabinet/<slug:organizer_slug>/messages/<int:message_id>/",
-        messages.message_report,
-        name="cabinet_message",
-    ),
-    path(
-        "cabinet/<slug:organizer_slug>/exports/<int:export_id>/download/",
-        exports.export_download,
-        name="cabinet_export_download",
-    ),
+    *reports_urlpatterns,
     path(
         "cabinet/<slug:organizer_slug>/<str:code>/",
         cabinet.order_detail,

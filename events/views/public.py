@@ -1,16 +1,16 @@
 """Pages buyers land on: home, catalogue, event page, organizer page. Cacheable for anonymous
-visitors (``events.caching.public_cache``); the event page, where an on-sale crowd lands, is
-also kept a few seconds on the server (``events.page_cache``)."""
+visitors (``events.caching.headers.public_cache``); the event page, where an on-sale crowd lands, is
+also kept a few seconds on the server (``events.caching.pages``)."""
 
 from django.contrib.sitemaps.views import sitemap
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
-from events.caching import public_cache
+from events.caching.headers import public_cache
+from events.caching.pages import anonymous_page_cache
 from events.forms import CatalogueFilterForm
 from events.models import Event
-from events.page_cache import anonymous_page_cache
 from events.selectors import (
     catalogue_page,
     event_for_public_page,

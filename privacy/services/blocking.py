@@ -20,9 +20,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from privacy.errors import SubjectBlockedError
 from privacy.identity import normalise_email, normalise_phone
 from privacy.models import BlockingRequest
-from privacy.services.consent import SubjectBlockedError
 from privacy.services.workdays import working_days_deadline
 from privacy.signals import order_subject_lookup
 

@@ -8,8 +8,10 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from privacy.errors import SubjectBlockedError
 from privacy.identity import normalise_email, normalise_phone, phone_stored_forms
 from privacy.models import ConsentRecord, ConsentWithdrawal, PolicyVersion, WithdrawalAnswer
+from privacy.services.blocking import subject_is_blocked
 from privacy.services.policy import policy_current
 
 # The exact sentences shown next to each checkbox; the one shown is stored in every ledger row.
@@ -142,8 +144,6 @@ def may_process(
 
     No while the subject is blocked; otherwise yes when the latest consent for it is given.
     """
-    from privacy.services.blocking import subject_is_blocked
-
     if subject_is_blocked(email=email, phone=phone, user=user):
         return False
     return consent_is_live(purpose=purpose, email=email, user=user, phone=phone)
@@ -159,10 +159,6 @@ def consent_history(*, user: AbstractBaseUser) -> list[ConsentRecord]:
         .select_related("policy_version")
         .order_by("-created_at", "-id")
     )
-
-
-class SubjectBlockedError(Exception):
-    """The subject's data is blocked: it may not be processed (e.g. a marketing opt-in)."""
 
 
 def marketing_consent_set(
@@ -181,8 +177,6 @@ def marketing_consent_set(
 
     Opting in is refused while the subject is blocked (``SubjectBlockedError``).
     """
-    from privacy.services.blocking import subject_is_blocked
-
     purpose = ConsentRecord.Purpose.MARKETING
     if give and subject_is_blocked(email=email, phone=phone, user=user):
         raise SubjectBlockedError(email or getattr(user, "email", ""))

@@ -127,6 +127,7 @@ def iplog_memory_take() -> list[dict[str, Any]]:
 
 
 def _hand_over(batch: list[dict[str, Any]]) -> None:
+    # In the function: ``privacy.tasks`` imports this module (its tasks call these services).
     from privacy.tasks import iplog_write_task
 
     # After the request's transaction (if any): the log must not ride on a rolled-back one.

@@ -3,8 +3,8 @@
 from decimal import Decimal
 
 from events.models import Seat, SeatMap, Session
-from events.seating import Layout, generate_block
-from events.seating_services import seat_map_create, session_seating_set
+from events.seating.layouts import Layout, generate_block
+from events.seating.services import seat_map_create, session_seating_set
 from tests.factories import SessionFactory
 
 

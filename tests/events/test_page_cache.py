@@ -9,8 +9,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
+from events.caching.pages import page_key
 from events.models import Event, TicketType
-from events.page_cache import page_key
 from tests.factories import SessionFactory, TicketTypeFactory
 from tickets.models import Reservation
 

@@ -12,7 +12,7 @@ from organizers.models import Membership
 from tests.events.seatmap_factories import seat, seated_session
 from tests.factories import MembershipFactory, SessionFactory
 from tests.tickets.factories import new_token
-from tickets.services.seats import seats_hold
+from tickets.seating.services import seats_hold
 
 pytestmark = pytest.mark.django_db
 
@@ -181,7 +181,7 @@ def test_a_held_seat_cannot_be_blocked(owner):
 
 
 def test_unblocking_in_the_cabinet_puts_the_seat_back_on_sale(owner):
-    from events.seating_services import session_seats_block
+    from events.seating.services import session_seats_block
     from tickets.models import SeatClaim
 
     session, seat_map = seated_session(rows=3, seats_per_row=5)
@@ -242,7 +242,7 @@ def test_staff_see_seat_maps_seats_and_claims_in_the_admin(client):
 def test_a_duplicated_event_is_sold_by_the_same_seats():
     from events import services
     from events.models import SessionSeating
-    from events.seating_services import session_seats_block
+    from events.seating.services import session_seats_block
 
     session, seat_map = seated_session(rows=3, seats_per_row=5)
     guest_seat = seat(seat_map, 3, 1)

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.utils import translation
 
-from events.seating import (
+from events.seating.layouts import (
     MAX_SEATS,
     LayoutError,
     generate_block,

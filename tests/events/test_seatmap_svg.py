@@ -2,7 +2,7 @@
 
 import re
 
-from events.seat_svg import SEAT_RADIUS, SeatDot, seat_map_svg
+from events.seating.svg import SEAT_RADIUS, SeatDot, seat_map_svg
 
 
 def _dot(pk: int, section: str, x: int, y: int) -> SeatDot:

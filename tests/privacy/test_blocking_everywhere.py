@@ -22,9 +22,9 @@ from organizers.roles import OWNER
 from privacy.models import BlockingRequest
 from privacy.services import blocking_block, blocking_request_create
 from tests.security.test_access_matrix import MATRIX, _build
+from tickets.checkin.services import scanner_device_create
 from tickets.models import Order
-from tickets.services import exports as export_service
-from tickets.services.checkin import scanner_device_create
+from tickets.reports.services import exports as export_service
 
 SURNAME = "Жаксыбекова"
 PHONE = "+77019998877"

@@ -24,7 +24,7 @@ from tests.tickets.factories import new_token
 from tickets.forms import CheckoutForm
 from tickets.models import Order
 from tickets.services.cart import cart_set_quantities
-from tickets.services.orders import ConsentInput, order_create
+from tickets.services.order_creation import ConsentInput, order_create
 
 PRIVACY_MIGRATION = importlib.import_module("privacy.migrations.0009_renormalise_identities")
 TICKETS_MIGRATION = importlib.import_module("tickets.migrations.0007_renormalise_buyer_identities")

@@ -178,7 +178,7 @@ def test_staff_without_a_second_factor_are_ordinary_users_outside_the_admin(clie
 def test_promotional_letters_ask_again_right_before_sending(django_capture_on_commit_callbacks):
     from privacy.services import consent_record
     from tickets.models import AttendeeMessage, MessageDelivery
-    from tickets.services.messages import message_deliver_batch, message_send
+    from tickets.reports.services.messages import message_deliver_batch, message_send
 
     tt = TicketTypeFactory()
     orders = [place_order({tt: 1}, email=f"fan{n}@example.kz") for n in range(2)]

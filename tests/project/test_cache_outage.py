@@ -24,8 +24,8 @@ from tests.tickets.delivery_helpers import paid_order, staff_of
 from tests.tickets.factories import PromoCodeFactory
 from tests.tickets.helpers import buyer_data, choose, idempotency_key
 from tickets.models import Cart, CheckIn, Order
-from tickets.services.checkin import qr_payload
-from tickets.views.seats import SEAT_HOLDS
+from tickets.qr import qr_payload
+from tickets.seating.views import SEAT_HOLDS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("cache_down")]
 

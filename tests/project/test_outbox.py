@@ -134,8 +134,8 @@ def test_without_a_broker_the_task_runs_in_process_after_commit(settings):
 def test_paying_an_order_records_its_pdf_and_email_in_the_outbox(broker):
     from tests.tickets.flows import place_order
     from tickets.models import Payment
-    from tickets.services.orders import Actor
-    from tickets.services.payments import payment_complete
+    from tickets.payments.services import payment_complete
+    from tickets.services.order_states import Actor
 
     broker.up = False
     order = place_order()
@@ -194,7 +194,8 @@ def test_the_tasks_of_a_paid_order_are_published_together(broker):
     from django.test.utils import CaptureQueriesContext
 
     from tests.tickets.flows import place_order
-    from tickets.services.orders import Actor, order_mark_paid
+    from tickets.services.order_lifecycle import order_mark_paid
+    from tickets.services.order_states import Actor
 
     order = place_order()
     with CaptureQueriesContext(connection) as queries, transaction.atomic():

@@ -59,10 +59,10 @@ from tests.factories import (
 )
 from tests.tickets.factories import PromoCodeFactory, QuestionFactory
 from tests.tickets.flows import place_order
+from tickets.checkin.services import scanner_device_create
 from tickets.models import Answer, AttendeeExport, AttendeeMessage, Payment, Question
-from tickets.services.checkin import scanner_device_create
-from tickets.services.orders import Actor
-from tickets.services.payments import payment_complete, payment_start
+from tickets.payments.services import payment_complete, payment_start
+from tickets.services.order_states import Actor
 
 ROLES = (OWNER, MANAGER, CHECKIN, ACCOUNTANT)
 ACTORS = (

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
     "url",
     [
         "/orders/AB%00CD/",
-        "/orders/AB%00CD/tickets.pdf",
+        "/orders/AB%00CD/tickets.delivery.pdf",
         "/privacy/versions/a%00/",
         "/privacy/unsubscribe/a%00/",
         "/cabinet/invitations/a%00/",

@@ -32,7 +32,7 @@ def main() -> None:
             "unacked_restore_throttle": 1,
         }
     if args.gate is not None:
-        from tickets.services import delivery
+        from tickets.delivery import services as delivery
 
         def render_and_hang(*_args, **_kwargs) -> bytes:
             args.gate.write_text(str(os.getpid()))

@@ -21,7 +21,7 @@ from tests.services.faults_processes import (
 )
 from tests.tickets.flows import place_order
 from tickets.models import EmailDelivery, Order, TicketPdf
-from tickets.services.payments import payment_start
+from tickets.payments.services import payment_start
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

@@ -13,7 +13,7 @@ from tests.fixtures_services import _database_url_for_test_db, wait_for
 from tests.services.faults_processes import Buyer, RedisServer, WebServer, Worker, app_env
 from tests.tickets.flows import place_order
 from tickets.models import EmailDelivery, Order, TicketPdf
-from tickets.services.payments import payment_start
+from tickets.payments.services import payment_start
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

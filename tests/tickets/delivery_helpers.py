@@ -5,8 +5,8 @@ from decimal import Decimal
 from organizers.models import Membership
 from tests.factories import MembershipFactory, TicketTypeFactory
 from tests.tickets.flows import place_order
-from tickets.services.orders import Actor
-from tickets.services.payments import payment_complete, payment_start
+from tickets.payments.services import payment_complete, payment_start
+from tickets.services.order_states import Actor
 
 
 def paid_order(tt=None, quantity: int = 2, email: str = "buyer@example.kz", user=None):

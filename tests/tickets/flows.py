@@ -5,7 +5,7 @@ from decimal import Decimal
 from tests.factories import TicketTypeFactory
 from tests.tickets.factories import new_token
 from tickets.services.cart import cart_promo_apply, cart_set_quantities
-from tickets.services.orders import BuyerDetails, ConsentInput, order_create
+from tickets.services.order_creation import BuyerDetails, ConsentInput, order_create
 
 
 def place_order(

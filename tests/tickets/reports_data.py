@@ -11,8 +11,9 @@ from tests.factories import MembershipFactory, SessionFactory, TicketTypeFactory
 from tests.tickets.factories import PromoCodeFactory
 from tests.tickets.flows import place_order
 from tickets.models import CheckIn, Order
-from tickets.services.orders import Actor, order_refund
-from tickets.services.payments import payment_complete, payment_start
+from tickets.payments.services import payment_complete, payment_start
+from tickets.services.order_refunds import order_refund
+from tickets.services.order_states import Actor
 
 
 def pay(order: Order) -> Order:

@@ -3,14 +3,14 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from events.hooks import hook_call
 from events.models import Event, TicketType
-from events.signals import event_cancelled
 from organizers.models import Membership
 from tests.factories import MembershipFactory, TicketTypeFactory
 from tests.tickets.flows import place_order
 from tickets.models import Order, OrderItem, Refund
-from tickets.services.orders import Actor
-from tickets.services.payments import payment_complete, payment_start
+from tickets.payments.services import payment_complete, payment_start
+from tickets.services.order_states import Actor
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +140,7 @@ def test_cancelling_the_event_cancels_and_refunds_its_orders_and_tells_buyers(
     event = tt.session.event
     with django_capture_on_commit_callbacks(execute=True):
         Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
-        event_cancelled.send(sender=Event, event=event)
+        hook_call("event_cancelled", event=event)
     pending.refresh_from_db()
     paid.refresh_from_db()
     assert pending.status == Order.Status.CANCELLED

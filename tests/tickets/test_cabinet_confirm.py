@@ -11,11 +11,12 @@ from events.models import Event, TicketType
 from organizers.models import Membership
 from tests.factories import EventFactory, MembershipFactory, TicketTypeFactory
 from tests.tickets.flows import place_order
+from tickets.checkin.services import scanner_device_create
 from tickets.models import Order, OrderItem, Refund, ScannerDevice
+from tickets.payments.services import payment_complete, payment_start
 from tickets.selectors import event_cancel_figures, order_refund_figures
-from tickets.services.checkin import scanner_device_create
-from tickets.services.orders import Actor, order_refund
-from tickets.services.payments import payment_complete, payment_start
+from tickets.services.order_refunds import order_refund
+from tickets.services.order_states import Actor
 
 pytestmark = pytest.mark.django_db
 

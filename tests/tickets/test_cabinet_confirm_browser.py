@@ -10,8 +10,8 @@ from events.models import Event
 from tests.factories import PASSWORD, MembershipFactory, TicketTypeFactory
 from tests.tickets.flows import place_order
 from tickets.models import Order
-from tickets.services.orders import Actor
-from tickets.services.payments import payment_complete, payment_start
+from tickets.payments.services import payment_complete, payment_start
+from tickets.services.order_states import Actor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,8 +5,9 @@ from django.db import connection
 
 from tests.tickets.delivery_helpers import paid_order
 from tests.tickets.race import race
+from tickets.checkin.services import CheckInResult, checkin_scan
 from tickets.models import CheckIn, OrderItem
-from tickets.services.checkin import CheckInResult, checkin_scan, qr_payload
+from tickets.qr import qr_payload
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

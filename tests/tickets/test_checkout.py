@@ -55,6 +55,22 @@ def test_choice_form_posts_to_cart_and_checkout_shows_the_hold(client, session, 
     assert (_taken(stalls), _taken(balcony)) == (2, 1)
 
 
+def test_portal_and_widget_share_one_checkout_form_naming_the_policy_version(
+    client, session, stalls
+):
+    """One template (``tickets/_checkout_form.html``): the portal shows the policy version in
+    force as the widget does, and keeps its CSRF token where the widget sends its state."""
+    choose(client, session, {stalls: 1})
+    page = client.get(reverse("tickets:checkout"))
+    assert "tickets/_checkout_form.html" in [t.name for t in page.templates]
+    html = page.content.decode()
+    version = policy_current().version
+    assert f'href="{reverse("privacy:policy")}"' in html
+    assert f"версия {version}" in html
+    assert 'name="csrfmiddlewaretoken"' in html.split('class="checkout-form"')[1]
+    assert 'name="w"' not in html
+
+
 def test_checkout_creates_a_pending_order_with_tickets_answers_and_consent(
     client, session, stalls, balcony, settings
 ):

@@ -16,8 +16,9 @@ from tests.tickets.flows import place_order
 from tickets.errors import RefundError
 from tickets.models import Order, Payment, PaymentNotification, Refund
 from tickets.payments import cloudpayments
-from tickets.services.orders import Actor, order_refund
-from tickets.services.payments import payment_start
+from tickets.payments.services import payment_start
+from tickets.services.order_refunds import order_refund
+from tickets.services.order_states import Actor
 
 pytestmark = pytest.mark.django_db
 
@@ -284,7 +285,7 @@ def _expire(order) -> None:
 
     from django.utils import timezone
 
-    from tickets.services.orders import order_expire
+    from tickets.services.order_lifecycle import order_expire
 
     Order.objects.filter(pk=order.pk).update(payment_due_at=timezone.now() - timedelta(seconds=1))
     assert order_expire(order_id=order.pk) is True
@@ -439,7 +440,7 @@ def test_late_pay_whose_refund_is_refused_is_flagged_and_nothing_sold(
 
 
 def test_pay_for_an_order_the_buyer_cancelled_is_refunded(client, order, api, ticket_type):
-    from tickets.services.orders import order_cancel
+    from tickets.services.order_lifecycle import order_cancel
 
     payment_start(order_id=order.pk, provider_name="cloudpayments")
     order_cancel(order_id=order.pk, actor=Actor(label="buyer"))

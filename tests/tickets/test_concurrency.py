@@ -17,7 +17,7 @@ from tests.tickets.race import race
 from tickets.errors import OrderLimitExceeded, PromoCodeUsedUp, SoldOut, TicketsError
 from tickets.models import Order, PromoCode, Reservation
 from tickets.services.cart import cart_add, cart_promo_apply, cart_set_quantities
-from tickets.services.orders import BuyerDetails, ConsentInput, order_create
+from tickets.services.order_creation import BuyerDetails, ConsentInput, order_create
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

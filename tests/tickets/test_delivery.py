@@ -15,9 +15,9 @@ from organizers.models import Membership
 from tests.factories import TicketTypeFactory, UserFactory
 from tests.tickets.delivery_helpers import paid_order, staff_of
 from tests.tickets.flows import place_order
+from tickets.delivery.services import order_pdf_generate
 from tickets.models import EmailDelivery, Order, TicketPdf
-from tickets.services.checkin import qr_payload
-from tickets.services.delivery import order_pdf_generate
+from tickets.qr import qr_payload
 from tickets.tasks import EMAIL_MAX_RETRIES, order_pdf_task, tickets_email_task
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,8 @@ def test_confirmation_carries_the_pdf_in_the_buyers_language(
 ):
     order = place_order({kazakh_tt: 1})
     Order.objects.filter(pk=order.pk).update(language="kk")
-    from tickets.services.orders import Actor, order_mark_paid
+    from tickets.services.order_lifecycle import order_mark_paid
+    from tickets.services.order_states import Actor
 
     with django_capture_on_commit_callbacks(execute=True):
         order_mark_paid(order_id=order.pk, actor=Actor())
@@ -317,7 +318,8 @@ def test_pdf_is_only_for_the_buyer_team_and_staff(
 def test_partial_refund_prints_the_pdf_again_without_the_refunded_ticket(
     kazakh_tt, django_capture_on_commit_callbacks
 ):
-    from tickets.services.orders import Actor, order_refund
+    from tickets.services.order_refunds import order_refund
+    from tickets.services.order_states import Actor
 
     order = _paid(kazakh_tt, quantity=2, capture=django_capture_on_commit_callbacks)
     refunded, kept = order.items.order_by("id")

@@ -11,7 +11,7 @@ from tests.privacy.conftest import make_blocked
 from tests.tickets.factories import QuestionFactory
 from tests.tickets.reports_data import ROLES, build_sales, member, paid_order
 from tickets.models import Answer, AttendeeExport
-from tickets.services import exports as export_service
+from tickets.reports.services import exports as export_service
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +147,7 @@ def test_large_export_is_built_by_a_task_and_downloaded_by_the_team(
     assert "p***@e***.kz" in {r[1] for r in rows}
     assert Disclosure.objects.filter(channel="export").count() == 1
     # running the task again changes nothing (no second file, no second disclosure)
-    from tickets.tasks_reports import attendee_export_task
+    from tickets.reports.tasks import attendee_export_task
 
     attendee_export_task.delay(export.pk)
     assert Disclosure.objects.filter(channel="export").count() == 1

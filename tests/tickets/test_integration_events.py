@@ -13,20 +13,23 @@ from tests.tickets.factories import new_token
 from tests.tickets.flows import place_order
 from tickets.models import Order, Reservation
 from tickets.services.cart import cart_set_quantities
+from tickets.tasks import reservations_release_expired_task
 
 pytestmark = pytest.mark.django_db
 
 
-def test_event_page_returns_expired_holds_to_sale_before_showing_availability(client):
+def test_expired_holds_come_back_on_sale_from_the_periodic_task_not_from_a_page_view(client):
     tt = TicketTypeFactory(quantity=1, name_ru="Единственный")
     cart_set_quantities(cart_token=new_token(), quantities={tt.pk: 1})
     page = client.get(tt.session.event.get_absolute_url())
     assert f'id="qty-{tt.pk}"' in page.content.decode()
     assert TicketType.objects.get(pk=tt.pk).quantity_taken == 1
     Reservation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    page = client.get(tt.session.event.get_absolute_url())
+    client.get(tt.session.event.get_absolute_url())
+    assert TicketType.objects.get(pk=tt.pk).quantity_taken == 1  # a GET writes nothing
+    assert reservations_release_expired_task.delay().get() == 1  # beat, every minute
     assert TicketType.objects.get(pk=tt.pk).quantity_taken == 0
-    html = page.content.decode()
+    html = client.get(tt.session.event.get_absolute_url()).content.decode()
     assert f'name="qty_{tt.pk}" min="0" max="10" value="0">' in html  # enabled again
 
 

@@ -11,8 +11,8 @@ from events.models import TicketType
 from tests.factories import TicketTypeFactory
 from tests.tickets.flows import place_order
 from tickets.models import Order, Payment, Refund
-from tickets.services.orders import order_expire
-from tickets.services.payments import payment_start
+from tickets.payments.services import payment_start
+from tickets.services.order_lifecycle import order_expire
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from tests.factories import UserFactory
 from tests.privacy.conftest import make_blocked
 from tests.tickets.reports_data import ROLES, build_sales, member
 from tickets.models import AttendeeMessage, MessageDelivery
-from tickets.services import messages as message_service
-from tickets.tasks_reports import attendee_message_send_task
+from tickets.reports.services import messages as message_service
+from tickets.reports.tasks import attendee_message_send_task
 
 pytestmark = pytest.mark.django_db
 DS = MessageDelivery.Status

@@ -8,7 +8,7 @@ from privacy.services import consent_record
 from tests.fixtures_services import wait_for
 from tests.tickets.reports_data import ROLES, build_sales, member
 from tickets.models import AttendeeExport, AttendeeMessage
-from tickets.services import exports as export_service
+from tickets.reports.services import exports as export_service
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

@@ -10,8 +10,9 @@ from tests.factories import TicketTypeFactory
 from tests.tickets.flows import place_order
 from tickets.errors import InvalidTransition
 from tickets.models import Order, OrderItem, Payment
-from tickets.services.orders import Actor, order_cancel, order_expire, order_mark_paid
-from tickets.services.payments import payment_complete, payment_start
+from tickets.payments.services import payment_complete, payment_start
+from tickets.services.order_lifecycle import order_cancel, order_expire, order_mark_paid
+from tickets.services.order_states import Actor
 from tickets.tasks import orders_expire_overdue_task
 
 pytestmark = pytest.mark.django_db
@@ -241,7 +242,7 @@ def test_checkout_after_expiry_says_the_reservation_expired():
     from tickets.errors import ReservationExpired
     from tickets.models import Reservation
     from tickets.services.cart import cart_set_quantities
-    from tickets.services.orders import BuyerDetails, ConsentInput, order_create
+    from tickets.services.order_creation import BuyerDetails, ConsentInput, order_create
 
     tt = TicketTypeFactory(quantity=3)
     token = new_token()

@@ -15,7 +15,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 from pypdf import PdfReader
 
-from tickets.pdf import TicketPrint, qr_png_data_uri, render_tickets_pdf
+from tickets.delivery.pdf import TicketPrint, qr_png_data_uri, render_tickets_pdf
 
 NBSP = "\u00a0"
 KAZAKH_LETTERS = "әғқңөұүһі"

@@ -85,7 +85,7 @@ def test_a_blocked_subject_cannot_place_an_order_and_nothing_is_written(blocked_
     from tickets.errors import BuyerDataBlocked
     from tickets.models import Order, Reservation
     from tickets.services.cart import cart_set_quantities
-    from tickets.services.orders import BuyerDetails, ConsentInput, order_create
+    from tickets.services.order_creation import BuyerDetails, ConsentInput, order_create
 
     account = UserFactory(email="someone@example.kz")
     # only received, not yet acted on by staff: it blocks already

@@ -12,7 +12,8 @@ from tests.tickets.helpers import buyer_data, choose, idempotency_key
 from tickets.errors import PromoCodeInvalid, PromoCodeUsedUp
 from tickets.models import Order, PromoCode
 from tickets.services.cart import cart_promo_apply, cart_set_quantities
-from tickets.services.orders import Actor, order_cancel, order_expire
+from tickets.services.order_lifecycle import order_cancel, order_expire
+from tickets.services.order_states import Actor
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,6 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from events.models import TicketType
-from events.signals import availability_read
 from tests.factories import SessionFactory, TicketTypeFactory
 from tests.tickets.factories import new_token
 from tickets.errors import NotOnSale, OrderLimitExceeded, SoldOut
@@ -108,25 +107,28 @@ def test_cart_holds_one_event_at_a_time():
     assert _taken(second) == 1
 
 
-def test_expired_holds_return_on_availability_read():
+def test_a_purchase_gives_back_other_carts_expired_holds_of_its_type_first():
     tt = TicketTypeFactory(quantity=3)
-    token = new_token()
-    cart_set_quantities(cart_token=token, quantities={tt.pk: 3})
+    other = TicketTypeFactory(quantity=3)
+    stale = new_token()
+    cart_set_quantities(cart_token=stale, quantities={tt.pk: 3})
+    cart_set_quantities(cart_token=new_token(), quantities={other.pk: 1})
     Reservation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    assert _taken(tt) == 3  # nothing happens by itself
-    availability_read.send(sender=None, ticket_type_ids=[tt.pk])
-    assert _taken(tt) == 0
-    assert Reservation.objects.get().released_at is not None
-    # a second read (or a concurrent release) does not return the same hold twice
-    availability_read.send(sender=None, ticket_type_ids=[tt.pk])
+    assert _taken(tt) == 3  # nothing happens by itself (pages only read)
+    cart_set_quantities(cart_token=new_token(), quantities={tt.pk: 2})
+    assert _taken(tt) == 2
+    assert Reservation.objects.get(cart__token=stale).released_at is not None
+    assert _taken(other) == 1  # only the type being bought is released
+    # a second release (or a concurrent one) does not return the same hold twice
     assert reservations_release(ticket_type_ids=[tt.pk]) == 0
-    assert _taken(tt) == 0
+    assert _taken(tt) == 2
 
 
-def test_availability_read_leaves_live_holds_alone():
+def test_a_purchase_never_takes_live_holds_of_others():
     tt = TicketTypeFactory(quantity=3)
     cart_set_quantities(cart_token=new_token(), quantities={tt.pk: 2})
-    availability_read.send(sender=None, ticket_type_ids=[tt.pk])
+    with pytest.raises(SoldOut):
+        cart_set_quantities(cart_token=new_token(), quantities={tt.pk: 2})
     assert _taken(tt) == 2
 
 

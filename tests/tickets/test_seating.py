@@ -6,23 +6,17 @@ import pytest
 from django.utils import timezone
 
 from events.models import TicketType
-from events.seating_services import session_seats_block
+from events.seating.services import session_seats_block
 from tests.events.seatmap_factories import seat, seated_session
 from tests.tickets.factories import new_token
 from tickets.errors import NotOnSale, OrderLimitExceeded, SoldOut
 from tickets.models import Order, OrderItem, Reservation, SeatClaim
+from tickets.payments.services import payment_complete, payment_start
+from tickets.seating.services import SeatUnavailable, seats_hold, seats_release
 from tickets.services.cart import cart_set_quantities
-from tickets.services.orders import (
-    Actor,
-    BuyerDetails,
-    ConsentInput,
-    order_cancel,
-    order_create,
-    order_expire,
-    order_mark_paid,
-)
-from tickets.services.payments import payment_complete, payment_start
-from tickets.services.seats import SeatUnavailable, seats_hold, seats_release
+from tickets.services.order_creation import BuyerDetails, ConsentInput, order_create
+from tickets.services.order_lifecycle import order_cancel, order_expire, order_mark_paid
+from tickets.services.order_states import Actor
 
 pytestmark = pytest.mark.django_db
 
@@ -187,7 +181,7 @@ def _paid_seats(session, seat_map, *places) -> Order:
 
 
 def test_the_attendee_export_has_a_seat_column(hall):
-    from tickets.services.exports import DEFAULT_COLUMNS, ExportSpec, attendee_table
+    from tickets.reports.services.exports import DEFAULT_COLUMNS, ExportSpec, attendee_table
 
     session, seat_map = hall
     _paid_seats(session, seat_map, (4, 7))
@@ -207,7 +201,7 @@ def test_the_attendee_export_has_a_seat_column(hall):
 
 
 def test_the_check_in_answer_names_the_seat(hall):
-    from tickets.services.checkin import checkin_scan
+    from tickets.checkin.services import checkin_scan
 
     session, seat_map = hall
     order = _paid_seats(session, seat_map, (1, 9))
@@ -222,7 +216,7 @@ def test_the_check_in_answer_names_the_seat(hall):
 def test_the_pdf_ticket_prints_the_seat(hall):
     import pypdfium2
 
-    from tickets.services.delivery import render_order_pdf
+    from tickets.delivery.services import render_order_pdf
 
     session, seat_map = hall
     order = _paid_seats(session, seat_map, (2, 3))

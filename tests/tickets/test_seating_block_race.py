@@ -11,13 +11,13 @@ import pytest
 from django.db import connection
 
 from events.models import SessionSeatBlock, TicketType
-from events.seating import LayoutError
-from events.seating_services import session_seats_block
+from events.seating.layouts import LayoutError
+from events.seating.services import session_seats_block
 from tests.events.seatmap_factories import seat, seated_session
 from tests.tickets.factories import new_token
 from tests.tickets.race import race
 from tickets.models import Reservation, SeatClaim
-from tickets.services.seats import SeatUnavailable, seats_hold
+from tickets.seating.services import SeatUnavailable, seats_hold
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

@@ -6,13 +6,13 @@ import pytest
 from django.utils import timezone
 
 from events.models import SessionSeatBlock, TicketType
-from events.seating import LayoutError
-from events.seating_services import session_seating_set, session_seats_block
+from events.seating.layouts import LayoutError
+from events.seating.services import session_seating_set, session_seats_block
 from tests.events.seatmap_factories import seat, seated_session
 from tests.tickets.factories import new_token
 from tests.tickets.test_seating import _checkout, _pay
 from tickets.models import Reservation, SeatClaim
-from tickets.services.seats import SeatUnavailable, seats_hold
+from tickets.seating.services import SeatUnavailable, seats_hold
 
 pytestmark = pytest.mark.django_db
 

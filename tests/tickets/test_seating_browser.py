@@ -14,7 +14,7 @@ from organizers.models import Membership
 from tests.factories import PASSWORD, MembershipFactory, TicketTypeFactory
 from tests.tickets.factories import new_token
 from tickets.models import Order, SeatClaim
-from tickets.services.seats import SeatUnavailable, seats_hold
+from tickets.seating.services import SeatUnavailable, seats_hold
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

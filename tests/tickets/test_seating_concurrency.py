@@ -14,9 +14,10 @@ from tests.events.seatmap_factories import seated_session
 from tests.tickets.factories import new_token
 from tests.tickets.race import race
 from tickets.models import Order, OrderItem, SeatClaim
-from tickets.services.orders import Actor, BuyerDetails, ConsentInput, order_create
-from tickets.services.payments import payment_complete, payment_start
-from tickets.services.seats import SeatUnavailable, seats_hold
+from tickets.payments.services import payment_complete, payment_start
+from tickets.seating.services import SeatUnavailable, seats_hold
+from tickets.services.order_creation import BuyerDetails, ConsentInput, order_create
+from tickets.services.order_states import Actor
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

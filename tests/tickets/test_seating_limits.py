@@ -7,7 +7,7 @@ from django.urls import reverse
 from eventum.ratelimit import attempt_allowed
 from tests.events.seatmap_factories import seat, seated_session
 from tickets.models import SeatClaim
-from tickets.views.seats import SEAT_HOLDS
+from tickets.seating.views import SEAT_HOLDS
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from tests.events.seatmap_factories import seat, seated_session
 from tests.tickets.factories import new_token
 from tickets.models import SeatClaim
-from tickets.services.seats import seats_hold
+from tickets.seating.services import seats_hold
 
 pytestmark = pytest.mark.django_db
 

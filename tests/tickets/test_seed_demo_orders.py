@@ -9,7 +9,7 @@ from django.urls import reverse
 from events.models import Event, TicketType
 from privacy.services import marketing_allowed_emails
 from tickets.models import AttendeeMessage, MessageDelivery, Order, OrderItem
-from tickets.reports import SOLD
+from tickets.reports.selectors import SOLD
 
 pytestmark = pytest.mark.django_db
 

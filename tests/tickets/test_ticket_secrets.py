@@ -5,8 +5,9 @@ from django.urls import reverse
 
 from organizers.models import Membership
 from tests.tickets.delivery_helpers import paid_order, staff_of
+from tickets.checkin.services import CheckInResult, checkin_scan
 from tickets.models import OrderItem, OrderLog
-from tickets.services.checkin import CheckInResult, checkin_scan, qr_payload
+from tickets.qr import qr_payload
 
 pytestmark = pytest.mark.django_db
 

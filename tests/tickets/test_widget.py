@@ -14,7 +14,7 @@ from django.urls import reverse
 from organizers.origins import origin_allowed, origin_normalise, origins_parse
 from tests.factories import EventFactory, TicketTypeFactory
 from tickets.models import Cart, Order, Payment
-from tickets.widget_tokens import SALT, WidgetState, widget_state_load
+from tickets.widget.tokens import SALT, WidgetState, widget_state_load
 
 pytestmark = pytest.mark.django_db
 
@@ -170,6 +170,8 @@ def test_checkout_without_consent_shows_the_error_and_the_policy_link():
     assert "Без этого согласия" in html
     assert 'href="http://testserver/privacy/"' in html
     assert policy_current().version in html
+    assert "tickets/_checkout_form.html" in [t.name for t in response.templates]
+    assert 'name="csrfmiddlewaretoken"' not in html  # no cookies, no CSRF: the signed state
     assert not Order.objects.exists()
 
 

@@ -7,7 +7,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import tickets.models.delivery
+import tickets.delivery.models
 import tickets.models.orders
 import tickets.models.questions
 
@@ -175,7 +175,7 @@ class Migration(migrations.Migration):
                     models.FileField(
                         max_length=200,
                         storage=tickets.models.questions.private_storage,
-                        upload_to=tickets.models.delivery.ticket_pdf_upload_to,
+                        upload_to=tickets.delivery.models.ticket_pdf_upload_to,
                     ),
                 ),
                 ("fingerprint", models.CharField(max_length=64)),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import tickets.models.questions
-import tickets.models.reports
+import tickets.reports.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         max_length=200,
                         storage=tickets.models.questions.private_storage,
-                        upload_to=tickets.models.reports.export_upload_to,
+                        upload_to=tickets.reports.models.export_upload_to,
                         verbose_name="file",
                     ),
                 ),

@@ -16,10 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from events.models import Event, TicketType
+from events.models import Event, SessionSeatPrice, TicketType
 from tickets.errors import NotOnSale, OrderLimitExceeded, PromoCodeInvalid, SoldOut
 from tickets.models import Cart, PromoCode, Reservation
-from tickets.services.inventory import inventory_return, inventory_take, reservations_release
+from tickets.pricing import promo_find
+from tickets.services.inventory import (
+    inventory_return,
+    inventory_take_or_release_expired,
+    reservations_release,
+)
 
 
 def cart_token_new() -> str:
@@ -102,7 +107,9 @@ def _hold_set(
     if delta > 0:
         _check_can_sell(ticket_type, quantity, now)
         try:
-            inventory_take(ticket_type_id=ticket_type.pk, quantity=delta)
+            inventory_take_or_release_expired(
+                ticket_type_id=ticket_type.pk, quantity=delta, now=now
+            )
         except SoldOut as exc:
             raise _sold_out(ticket_type) from exc
     elif delta < 0:
@@ -125,9 +132,7 @@ def _hold_set(
 
 
 def _refuse_seated(ticket_type_ids) -> None:
-    """Seats are chosen on the map (``tickets.services.seats``), never as a bare count."""
-    from events.models import SessionSeatPrice
-
+    """Seats are chosen on the map (``tickets.seating.services``), never as a bare count."""
     if SessionSeatPrice.objects.filter(ticket_type_id__in=list(ticket_type_ids)).exists():
         raise NotOnSale(_("Choose your seats on the hall map."))
 
@@ -216,8 +221,6 @@ def cart_clear(*, cart_token: str) -> None:
 @transaction.atomic
 def cart_promo_apply(*, cart_token: str, code: str) -> PromoCode | None:
     """Attach a promo code to the cart (an empty code removes it). Raises ``PromoCodeInvalid``."""
-    from tickets.pricing import promo_find
-
     cart = Cart.objects.select_for_update().filter(token=cart_token).first()
     if cart is None or cart.event_id is None:
         raise PromoCodeInvalid()

@@ -29,6 +29,20 @@ def inventory_take(*, ticket_type_id: int, quantity: int) -> None:
         raise SoldOut()
 
 
+def inventory_take_or_release_expired(
+    *, ticket_type_id: int, quantity: int, now: datetime | None = None
+) -> None:
+    """``inventory_take``; when too few tickets are free, the type's expired cart holds go back
+    on sale first and it is tried once more. Pages never release holds (a GET writes
+    nothing), so the purchase that needs the tickets does it, besides the periodic task."""
+    try:
+        inventory_take(ticket_type_id=ticket_type_id, quantity=quantity)
+    except SoldOut:
+        if not reservations_release(ticket_type_ids=[ticket_type_id], only_expired=True, now=now):
+            raise
+        inventory_take(ticket_type_id=ticket_type_id, quantity=quantity)
+
+
 def inventory_return(*, ticket_type_id: int, quantity: int) -> None:
     """Put ``quantity`` tickets back on sale (never below zero)."""
     if quantity <= 0:

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django import template
 from django.utils import timezone
 
+from tickets.delivery.services import order_pdf_current
 from tickets.models import Order, TicketPdf
 
 register = template.Library()
@@ -26,8 +27,6 @@ class TicketsState:
 @register.simple_tag
 def order_tickets_state(order: Order) -> TicketsState:
     """Whether the paid order's PDF tickets are stored (and current) or still being prepared."""
-    from tickets.services.delivery import order_pdf_current
-
     if order.status != Order.Status.PAID:
         return TicketsState(ready=False, pdf=None)
     pdf = order_pdf_current(order)

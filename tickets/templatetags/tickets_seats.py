@@ -6,9 +6,9 @@ The event page asks once which of its sessions are seated; only those read their
 
 from django import template
 
-from events.seat_svg import seat_map_svg
+from events.seating.svg import seat_map_svg
 from tickets.models import SeatClaim
-from tickets.selectors_seats import seated_session_ids, session_plan
+from tickets.seating.selectors import seated_session_ids, session_plan
 
 register = template.Library()
 

@@ -1,6 +1,5 @@
 """The buyer's side of an order: its page, paying it, the account list, attachments."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -12,10 +11,12 @@ from tickets.access import is_buyer, is_staff_view, may_see_order
 from tickets.buyer_privacy import buyers_disclosed, order_shown_to_buyer, orders_shown_to_others
 from tickets.errors import InvalidTransition, TicketsError
 from tickets.models import Answer, Order, Payment
-from tickets.payments import providers_enabled
+from tickets.payments.provider_test import provider_test_decide, provider_test_payment
+from tickets.payments.providers import providers_enabled
+from tickets.payments.services import payment_start
 from tickets.selectors import order_for_page, orders_of_user
-from tickets.services.orders import Actor, order_cancel
-from tickets.services.payments import payment_complete, payment_start
+from tickets.services.order_lifecycle import order_cancel
+from tickets.services.order_states import Actor
 
 PAID_MESSAGE = _("Payment received. Thank you! Your order is paid.")
 DECLINED_MESSAGE = _("The payment was declined. You can try again.")
@@ -83,21 +84,13 @@ def order_pay(request: HttpRequest, code: str) -> HttpResponse:
 
 def test_payment(request: HttpRequest, public_id: str) -> HttpResponse:
     """The built-in test provider's page: approve or decline, no real money moves."""
-    if "test" not in settings.TICKETS_PAYMENT_PROVIDERS:
+    payment = provider_test_payment(public_id=public_id)
+    if payment is None:
         raise Http404
-    payment = get_object_or_404(
-        Payment.objects.select_related("order__event"), public_id=public_id, provider="test"
-    )
     order = payment.order
     if request.method == "POST" and payment.status == Payment.Status.CREATED:
-        approved = request.POST.get("decision") == "approve"
         try:
-            payment_complete(
-                payment_id=payment.pk,
-                succeeded=approved,
-                transaction_id=f"test-{payment.public_id}" if approved else None,
-                actor=Actor(label="test provider"),
-            )
+            approved = provider_test_decide(payment=payment, decision=request.POST.get("decision"))
         except TicketsError as exc:
             messages.error(request, exc.message)
         else:

@@ -13,7 +13,9 @@ from tickets.errors import InvalidTransition, TicketsError
 from tickets.models import Order
 from tickets.order_search import OrderSearchForm, orders_search
 from tickets.selectors import OrderRefundFigures, order_for_cabinet, order_refund_figures
-from tickets.services.orders import Actor, order_cancel, order_refund
+from tickets.services.order_lifecycle import order_cancel
+from tickets.services.order_refunds import order_refund
+from tickets.services.order_states import Actor
 
 REFUNDED = _("The refund is recorded and the tickets are back on sale.")
 CANCELLED = _("The order is cancelled and its tickets are back on sale.")

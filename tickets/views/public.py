@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from events.models import Session
 from eventum.ratelimit import CHECKOUT, PROMO_CODE, rate_limited
+from privacy.services import policy_current
 from tickets.access import cart_token_for, order_remember
 from tickets.errors import CartEmpty, ReservationExpired, TicketsError
 from tickets.forms import CheckoutForm, PromoCodeForm
@@ -133,7 +134,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tickets/checkout.html",
-        {"cart": cart, "form": form, "promo_form": promo_form},
+        {"cart": cart, "form": form, "promo_form": promo_form, "policy": policy_current()},
         status=status,
     )
 

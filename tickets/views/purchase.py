@@ -15,7 +15,7 @@ from tickets.errors import CartEmpty, TicketsError
 from tickets.forms import MARKETING_CONSENT_TEXT, PROCESSING_CONSENT_TEXT, CheckoutForm
 from tickets.models import Order
 from tickets.selectors import order_for_idempotency_key
-from tickets.services.orders import ConsentInput, order_create
+from tickets.services.order_creation import ConsentInput, order_create
 
 BAD_QUANTITY = _("Enter the number of tickets as a whole number from 0.")
 

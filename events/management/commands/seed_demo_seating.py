@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from events.models import Category, City, Event, Session, Venue
-from events.seating import ROW_STEP, SEAT_STEP, Layout, generate_block, generate_rows
-from events.seating_services import seat_map_create, session_seating_set, session_seats_block
+from events.seating.layouts import ROW_STEP, SEAT_STEP, Layout, generate_block, generate_rows
+from events.seating.services import seat_map_create, session_seating_set, session_seats_block
 from organizers.models import Organizer
 
 EVENT_SLUG = "symphony-evening-almaty"

@@ -1,0 +1,364 @@
+"""Check-in at the door: one atomic decision per scan, and the organizer's QR re-issue.
+
+The decision is a conditional ``UPDATE`` (``checked_in_at IS NULL`` → now) on the ticket row,
+so two scanners presenting the same ticket at the same moment get exactly one "valid"; the
+``CheckIn`` row's one-to-one key on the ticket backs that up in the database.
+"""
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from events.models import Event, Session
+from eventum.cache import CACHE_ERRORS
+from eventum.ratelimit import window_count
+from organizers.models import Organizer
+from tickets.buyer_privacy import buyers_disclosed, orders_shown_to_others, organizer_recipient
+from tickets.checkin.models import scanner_token_hash
+from tickets.delivery.services import order_pdf_enqueue, order_pdf_forget
+from tickets.models import CheckIn, Order, OrderItem, OrderLog, ScannerDevice
+from tickets.models.orders import ticket_secret_new
+from tickets.qr import code_to_secret
+
+logger = logging.getLogger(__name__)
+
+SCANS_PER_SECOND = 10
+
+
+class CheckInResult:
+    VALID = "valid"
+    USED = "used"
+    CANCELLED = "cancelled"
+    WRONG_EVENT = "wrong_event"
+    UNKNOWN = "unknown"
+
+
+HEADLINES = {
+    CheckInResult.VALID: gettext_lazy("Valid — let in"),
+    CheckInResult.USED: gettext_lazy("Already used"),
+    CheckInResult.CANCELLED: gettext_lazy("Not valid: cancelled or refunded"),
+    CheckInResult.WRONG_EVENT: gettext_lazy("Wrong event or session"),
+    CheckInResult.UNKNOWN: gettext_lazy("Unknown ticket"),
+}
+
+
+@dataclass
+class CheckInAnswer:
+    result: str
+    message: str
+    item: OrderItem | None = None
+    checked_in_at: datetime | None = None
+    checked_in_by: str = ""
+    holder: str = ""  # as the door may see it: masked while the buyer is restricted
+    holder_masked: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.result == CheckInResult.VALID
+
+    def as_json(self) -> dict:
+        """What the scanner page and the API answer; a stranger's ticket reveals nothing."""
+        data: dict = {
+            "result": self.result,
+            "ok": self.ok,
+            "headline": str(HEADLINES[self.result]),
+            "message": self.message,
+        }
+        if self.item is not None and self.result in (
+            CheckInResult.VALID,
+            CheckInResult.USED,
+            CheckInResult.CANCELLED,
+        ):
+            session = self.item.ticket_type.session
+            data["ticket"] = {
+                "number": f"{self.item.order.code}-{self.item.pk}",
+                "order": self.item.order.code,
+                "type": self.item.ticket_type.name,
+                "holder": self.holder,
+                "holder_masked": self.holder_masked,
+                "session_starts_at": session.starts_at.isoformat(),
+                "seat": self.item.seat_label,
+            }
+        if self.checked_in_at is not None:
+            data["checked_in_at"] = self.checked_in_at.isoformat()
+            data["checked_in_by"] = self.checked_in_by
+        return data
+
+
+class RateLimited(Exception):
+    """More scans per second than a person at a door can make."""
+
+
+def scan_rate_check(*, who: str, limit: int = SCANS_PER_SECOND) -> None:
+    """Count the scanner's requests in the current second; raise ``RateLimited`` past ``limit``."""
+    try:
+        count = window_count("checkin-scan", "scanner", who, 1)
+    except CACHE_ERRORS as error:
+        # Fails open: the door must keep admitting while the cache is down; scanners are
+        # signed-in staff or registered devices, and the limit only stops a runaway one.
+        logger.warning("Rate limit checkin-scan: cache unavailable, scan allowed (%s)", error)
+        return
+    if count > limit:
+        raise RateLimited()
+
+
+def _scanner_label(user: AbstractBaseUser | None, device: ScannerDevice | None) -> str:
+    if device is not None:
+        return device.label
+    if user is not None and user.is_authenticated:
+        return user.get_full_name() or user.email or user.get_username()
+    return _("scanner")
+
+
+def _used_answer(item: OrderItem) -> CheckInAnswer:
+    previous = CheckIn.objects.filter(item=item).first()
+    at = previous.checked_in_at if previous else item.checked_in_at
+    by = previous.scanner_label if previous else ""
+    when = timezone.localtime(at).strftime("%d.%m.%Y %H:%M:%S") if at else ""
+    return CheckInAnswer(
+        result=CheckInResult.USED,
+        message=_("This ticket was already used at %(when)s by %(by)s.") % {"when": when, "by": by},
+        item=item,
+        checked_in_at=at,
+        checked_in_by=by,
+    )
+
+
+def _with_holder(
+    answer: CheckInAnswer,
+    *,
+    organizer: Organizer,
+    user: AbstractBaseUser | None,
+    device: ScannerDevice | None,
+) -> CheckInAnswer:
+    """Put the holder's name on the answer through privacy's guard and record the hand-over."""
+    if answer.item is None:
+        return answer
+    order = orders_shown_to_others([answer.item.order])[0]
+    answer.holder, answer.holder_masked = order.shown.name, order.shown.masked
+    actor: AbstractBaseUser | str | None = user
+    if device is not None:
+        actor = f"scanner device {device.pk}: {device.label}"
+    buyers_disclosed(
+        actor=actor,
+        recipient=organizer_recipient(organizer),
+        orders=[order],
+        purpose=str(gettext_lazy("Check-in answer at the door")),
+        channel="checkin",
+        fields=("name",),
+    )
+    return answer
+
+
+def checkin_scan(
+    *,
+    organizer: Organizer,
+    event: Event,
+    code: str,
+    session: Session | None = None,
+    user: AbstractBaseUser | None = None,
+    device: ScannerDevice | None = None,
+) -> CheckInAnswer:
+    """Decide whether the ticket behind ``code`` may enter ``event`` (``session``) now.
+
+    Exactly one concurrent call for a ticket answers ``valid`` and records a ``CheckIn``.
+    A ticket of another organizer answers ``unknown`` (its data is never shown); the holder's
+    name comes through privacy's guard (masked while the buyer is restricted).
+    """
+    answer = _checkin_decide(
+        organizer=organizer, event=event, code=code, session=session, user=user, device=device
+    )
+    return _with_holder(answer, organizer=organizer, user=user, device=device)
+
+
+def _checkin_decide(
+    *,
+    organizer: Organizer,
+    event: Event,
+    code: str,
+    session: Session | None = None,
+    user: AbstractBaseUser | None = None,
+    device: ScannerDevice | None = None,
+) -> CheckInAnswer:
+    """``checkin_scan`` without the holder: the atomic decision itself."""
+    secret = code_to_secret(code)
+    item = None
+    if secret:
+        item = (
+            OrderItem.objects.select_related("order__event", "ticket_type__session")
+            .filter(secret=secret)
+            .first()
+        )
+    if (
+        item is None
+        or not secrets.compare_digest(item.secret, secret)
+        or item.order.event.organizer_id != organizer.pk
+    ):
+        return CheckInAnswer(
+            result=CheckInResult.UNKNOWN, message=_("No ticket has this code. Do not let in.")
+        )
+    ticket_session = item.ticket_type.session
+    if item.order.event_id != event.pk or (session is not None and ticket_session.pk != session.pk):
+        starts = timezone.localtime(ticket_session.starts_at).strftime("%d.%m.%Y %H:%M")
+        return CheckInAnswer(
+            result=CheckInResult.WRONG_EVENT,
+            message=_("This ticket is for “%(event)s”, %(starts)s.")
+            % {"event": item.order.event.title, "starts": starts},
+        )
+    if item.status != OrderItem.Status.VALID or item.order.status != Order.Status.PAID:
+        return CheckInAnswer(
+            result=CheckInResult.CANCELLED,
+            message=_("The ticket is %(status)s (order: %(order)s). Do not let in.")
+            % {
+                "status": item.get_status_display().lower(),
+                "order": item.order.get_status_display().lower(),
+            },
+            item=item,
+        )
+    now = timezone.now()
+    label = _scanner_label(user, device)[:150]
+    try:
+        with transaction.atomic():
+            won = OrderItem.objects.filter(
+                pk=item.pk,
+                checked_in_at__isnull=True,
+                status=OrderItem.Status.VALID,
+                order__status=Order.Status.PAID,
+            ).update(checked_in_at=now)
+            if won:
+                CheckIn.objects.create(
+                    item=item,
+                    session=ticket_session,
+                    checked_in_at=now,
+                    by_user=user if user is not None and user.is_authenticated else None,
+                    device=device,
+                    scanner_label=label,
+                )
+    except IntegrityError:
+        won = 0
+    if won:
+        item.checked_in_at = now
+        welcome = _("Welcome! %(type)s, order %(order)s.")
+        if item.seat_label:
+            welcome = _("Welcome! %(type)s, %(seat)s, order %(order)s.")
+        return CheckInAnswer(
+            result=CheckInResult.VALID,
+            message=welcome
+            % {"type": item.ticket_type.name, "order": item.order.code, "seat": item.seat_label},
+            item=item,
+            checked_in_at=now,
+            checked_in_by=label,
+        )
+    item.refresh_from_db(fields=["status", "checked_in_at"])
+    if item.checked_in_at is not None:
+        return _used_answer(item)
+    return CheckInAnswer(
+        result=CheckInResult.CANCELLED,
+        message=_("The ticket is no longer valid. Do not let in."),
+        item=item,
+    )
+
+
+@dataclass
+class SessionCounter:
+    session: Session
+    sold: int
+    checked_in: int
+
+
+def checkin_counters(*, event: Event) -> list[SessionCounter]:
+    """Checked in / sold (valid tickets of paid orders) for each session of the event."""
+    counts = {
+        row["ticket_type__session"]: row
+        for row in OrderItem.objects.filter(
+            order__event=event, status=OrderItem.Status.VALID, order__status=Order.Status.PAID
+        )
+        .values("ticket_type__session")
+        .annotate(sold=Count("id"), checked_in=Count("id", filter=Q(checked_in_at__isnull=False)))
+        .order_by()
+    }
+    return [
+        SessionCounter(
+            session=session,
+            sold=counts.get(session.pk, {}).get("sold", 0),
+            checked_in=counts.get(session.pk, {}).get("checked_in", 0),
+        )
+        for session in Session.objects.filter(event=event).order_by("starts_at")
+    ]
+
+
+@transaction.atomic
+def ticket_secret_reissue(*, item_id: int, actor_user: AbstractBaseUser | None) -> OrderItem:
+    """Give the ticket a new QR secret; the old one answers "unknown" from now on.
+
+    The order's stored PDF is dropped and made again (after commit) with the new code.
+    """
+    item = OrderItem.objects.select_for_update().select_related("order").get(pk=item_id)
+    item.secret = ticket_secret_new()
+    item.secret_issued_at = timezone.now()
+    item.save(update_fields=["secret", "secret_issued_at"])
+    OrderLog.objects.create(
+        order=item.order,
+        from_status=item.order.status,
+        to_status=item.order.status,
+        actor=actor_user if actor_user is not None and actor_user.is_authenticated else None,
+        actor_label="organizer",
+        note=f"QR code of ticket {item.order.code}-{item.pk} re-issued",
+    )
+    order_pdf_forget(order_id=item.order_id)
+    order_pdf_enqueue(order_id=item.order_id)
+    return item
+
+
+@dataclass
+class NewScanner:
+    device: ScannerDevice
+    token: str
+
+
+@transaction.atomic
+def scanner_device_create(
+    *, organizer: Organizer, label: str, created_by: AbstractBaseUser | None
+) -> NewScanner:
+    """A device for the check-in API; its token is shown once and only its hash is kept."""
+    token = secrets.token_urlsafe(32)
+    device = ScannerDevice.objects.create(
+        organizer=organizer,
+        label=label.strip()[:100],
+        token_hash=scanner_token_hash(token),
+        token_hint=token[:6],
+        created_by=created_by if created_by is not None and created_by.is_authenticated else None,
+    )
+    return NewScanner(device=device, token=token)
+
+
+@transaction.atomic
+def scanner_device_revoke(*, device_id: int, organizer: Organizer) -> ScannerDevice:
+    """The device's token stops working at once."""
+    device = ScannerDevice.objects.select_for_update().get(pk=device_id, organizer=organizer)
+    if device.revoked_at is None:
+        device.revoked_at = timezone.now()
+        device.save(update_fields=["revoked_at"])
+    return device
+
+
+def scanner_device_for_token(token: str) -> ScannerDevice | None:
+    """The active device holding ``token`` (looked up by its hash), or ``None``."""
+    if not token:
+        return None
+    device = (
+        ScannerDevice.objects.select_related("organizer")
+        .filter(token_hash=scanner_token_hash(token), revoked_at__isnull=True)
+        .first()
+    )
+    if device is not None:
+        ScannerDevice.objects.filter(pk=device.pk).update(last_used_at=timezone.now())
+    return device

@@ -1,0 +1,170 @@
+"""Payments: start one with a provider, record its outcome exactly once.
+
+A payment that arrives after its order expired takes the tickets again when they are still
+free; when they are gone, the money is recorded and at once refunded through the provider,
+and the buyer is told why (``payment_refund_late``).
+"""
+
+import logging
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from privacy.services import disclosure_record, ip_event_record
+from tickets.delivery.emails import email_late_payment_refunded
+from tickets.errors import InvalidTransition, PaymentError, RefundError, SoldOut
+from tickets.models import Order, OrderLog, Payment, Refund
+from tickets.payments.providers import provider_for
+from tickets.services.order_lifecycle import order_mark_paid
+from tickets.services.order_states import Actor, order_risk_check
+
+logger = logging.getLogger(__name__)
+
+LATE_REFUND_REASON = "paid after the order expired; its tickets were sold meanwhile"
+
+
+@transaction.atomic
+def payment_start(*, order_id: int, provider_name: str, return_url: str = "") -> Payment:
+    """Create a payment of the order's total with ``provider_name``; ``redirect_url`` is set."""
+    order = Order.objects.select_for_update().get(pk=order_id)
+    if order.status != Order.Status.PENDING or order.total <= 0:
+        raise InvalidTransition()
+    if order.payment_due_at and order.payment_due_at <= timezone.now():
+        raise InvalidTransition()
+    try:
+        provider = provider_for(provider_name)
+    except KeyError as exc:
+        raise PaymentError() from exc
+    # A second click on "Pay" reuses the payment already started with this provider.
+    started = (
+        order.payments.filter(
+            provider=provider.name, status=Payment.Status.CREATED, amount=order.total
+        )
+        .exclude(redirect_url="")
+        .order_by("-created_at")
+        .first()
+    )
+    if started is not None:
+        return started
+    payment = Payment.objects.create(
+        order=order, provider=provider.name, amount=order.total, currency=order.currency
+    )
+    payment.redirect_url = provider.start(payment=payment, return_url=return_url)
+    payment.save(update_fields=["redirect_url"])
+    _provider_disclosed(provider, order)
+    return payment
+
+
+def _provider_disclosed(provider, order: Order) -> None:
+    """The buyer's data sent to the payment provider, to whom and to which country."""
+    if not provider.personal_fields:
+        return
+    disclosure_record(
+        actor=f"payment:{provider.name}",
+        recipient=f"{provider.recipient} ({provider.recipient_country})",
+        subjects=[order.email],
+        fields=list(provider.personal_fields),
+        purpose=f"Payment of order {order.code}",
+        channel="payment",
+    )
+
+
+@transaction.atomic
+def payment_complete(
+    *,
+    payment_id: int,
+    succeeded: bool,
+    actor: Actor,
+    transaction_id: str | None = None,
+    note: str = "",
+) -> Payment:
+    """Record the provider's answer. The same answer twice changes nothing the second time.
+
+    A success marks the order paid. A late payment of an expired order whose tickets are gone
+    is kept on record and refunded at once (``payment_refund_late``); the order stays expired.
+    """
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    if payment.status == Payment.Status.SUCCEEDED:
+        return payment
+    if not succeeded:
+        if payment.status == Payment.Status.CREATED:
+            payment.status = Payment.Status.FAILED
+            payment.completed_at = timezone.now()
+            payment.save(update_fields=["status", "completed_at"])
+            order_risk_check(payment.order, event_kind="payment_failed")
+        return payment
+    if payment.order.payments.filter(status=Payment.Status.SUCCEEDED).exists():
+        # Money arrived twice for one order: keep both on record and ask staff to refund one.
+        Order.objects.filter(pk=payment.order_id).update(
+            needs_review=True, review_reason="paid twice: refund one payment"
+        )
+    payment.status = Payment.Status.SUCCEEDED
+    payment.completed_at = timezone.now()
+    if transaction_id:
+        payment.provider_transaction_id = transaction_id
+    payment.save(update_fields=["status", "completed_at", "provider_transaction_id"])
+    try:
+        order = order_mark_paid(
+            order_id=payment.order_id, actor=actor, note=note or f"{payment.provider}"
+        )
+    except (SoldOut, InvalidTransition):
+        # Expired with its tickets gone, or cancelled: order_mark_paid rolled its savepoint
+        # back, nothing was taken; the money goes back.
+        payment_refund_late(payment=payment, actor=actor)
+        return payment
+    _ip_event(order, "payment_succeeded")
+    return payment
+
+
+def payment_refund_late(*, payment: Payment, actor: Actor) -> Refund | None:
+    """Give back a payment for an expired order whose tickets were sold meanwhile (or for
+    an order cancelled before the money arrived).
+
+    Runs inside ``payment_complete``'s transaction. The refund goes through the payment's
+    provider; the buyer gets an e-mail (after commit) saying the money is on its way back.
+    If the provider refuses, the order is flagged for staff to refund by hand instead.
+    Returns the refund, or ``None`` when it could not be made.
+    """
+    order = Order.objects.select_for_update(of=("self",)).get(pk=payment.order_id)
+    if Refund.objects.filter(payment=payment).exists():
+        return None
+    try:
+        provider_refund_id = provider_for(payment.provider).refund(
+            payment=payment, amount=payment.amount
+        )
+    except (RefundError, KeyError) as exc:
+        reason = getattr(exc, "message", exc)
+        Order.objects.filter(pk=order.pk).update(
+            needs_review=True,
+            review_reason=f"paid after expiry, tickets sold out; refund failed: {reason}"[:300],
+        )
+        logger.warning("Late payment %s of order %s not refunded: %s", payment.pk, order, reason)
+        return None
+    refund = Refund.objects.create(
+        order=order,
+        payment=payment,
+        amount=payment.amount,
+        reason=LATE_REFUND_REASON,
+        provider_refund_id=provider_refund_id or None,
+    )
+    order.refunded_amount = min(order.total, order.refunded_amount + payment.amount)
+    order.save(update_fields=["refunded_amount", "updated_at"])
+    OrderLog.objects.create(
+        order=order,
+        from_status=order.status,
+        to_status=order.status,
+        actor=actor.user if actor.user is not None and actor.user.is_authenticated else None,
+        actor_label=actor.label,
+        note=f"late payment of {payment.amount} refunded: {order.status}, no tickets"[:300],
+    )
+    email_late_payment_refunded(
+        order, amount=Decimal(payment.amount), expired=order.status == Order.Status.EXPIRED
+    )
+    return refund
+
+
+def _ip_event(order: Order, kind: str) -> None:
+    """Note a successful payment in privacy's per-IP log (it only flags on failures)."""
+    if order.ip_address:
+        ip_event_record(ip=order.ip_address, kind=kind, reference=order.code)

@@ -1,0 +1,1 @@
+"""Writes of the reports: attendee exports and messages to buyers."""

@@ -1,0 +1,1 @@
+"""Cabinet pages of the reports: dashboard and payout, exports, messages to buyers."""

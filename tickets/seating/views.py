@@ -1,0 +1,193 @@
+"""Choosing seats on the hall map: availability JSON, hold and release a seat, best available.
+
+Called by ``seatmap.js`` with ``fetch`` (JSON answers); the best-available form also works as
+a plain form without JavaScript (it redirects to checkout or back to the map with a message).
+"""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from events.models import Session
+from eventum.ratelimit import Limit, rate_limited
+from tickets.access import cart_token_for
+from tickets.errors import TicketsError
+from tickets.seating.selectors import best_available, seat_availability, session_plan
+from tickets.seating.services import (
+    MAX_SEATS_PER_ORDER,
+    SeatUnavailable,
+    seats_hold,
+    seats_release,
+)
+
+BEST_TRIES = 3
+
+# Holding seats (one by one or best available) is limited so that a bot with many carts cannot
+# hold a whole hall: per cart it is generous for a buyer changing their mind; per address it
+# leaves room for many buyers behind one mobile carrier's address. Without the cache it fails
+# open: refusing would stop every seated sale, and a hold is bounded by the seats per order and
+# expires with its timer, while each seat is still taken by one cart only (database).
+SEAT_HOLDS = Limit(
+    "seats",
+    per_ip=60,
+    per_cart=30,
+    window_seconds=600,
+    fail_open=True,
+    message=gettext_lazy(
+        "Too many seats chosen in a short time. Please wait a few minutes and try again; "
+        "the seats you already hold stay yours until the timer runs out."
+    ),
+)
+
+
+def _public_session(session_id: int) -> Session:
+    session = Session.objects.select_related("event").filter(pk=session_id).first()
+    if session is None or not session.event.is_public:
+        raise Http404
+    return session
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _answer(request: HttpRequest, session: Session, *, error: TicketsError | None = None):
+    availability = seat_availability(
+        session_id=session.pk, cart_token=cart_token_for(request)
+    ).as_json()
+    if error is not None:
+        availability["error"] = str(error.message)
+    if _wants_json(request):
+        status = 200 if error is None else (409 if isinstance(error, SeatUnavailable) else 400)
+        response = JsonResponse(availability, status=status)
+        add_never_cache_headers(response)
+        return response
+    if error is not None:
+        messages.error(request, error.message)
+        return redirect(session.event.get_absolute_url() + f"#session-block-{session.pk}")
+    return redirect("tickets:checkout")
+
+
+def _seat_ids(request: HttpRequest) -> list[int]:
+    raw = request.POST.getlist("seat")
+    if (
+        not raw
+        or not all(value.isascii() and value.isdigit() for value in raw)
+        or len(raw) > MAX_SEATS_PER_ORDER
+    ):
+        raise TicketsError(_("Choose a seat on the map."))
+    return [int(value) for value in raw]
+
+
+def _too_many_holds(request: HttpRequest, limit: Limit, session_id: int) -> HttpResponse:
+    """Past ``SEAT_HOLDS``: a JSON 429 for the map, the 429 page back to the event otherwise."""
+    if _wants_json(request):
+        response = JsonResponse({"error": str(limit.message)}, status=429)
+        add_never_cache_headers(response)
+    else:
+        session = Session.objects.select_related("event").filter(pk=session_id).first()
+        back_url = session.event.get_absolute_url() if session and session.event.is_public else ""
+        response = render(
+            request,
+            "429.html",
+            {
+                "message": limit.message,
+                "back_url": back_url,
+                "back_label": _("Back to the seat map"),
+            },
+            status=429,
+        )
+    response["Retry-After"] = str(limit.window_seconds)
+    return response
+
+
+def _seat_cart(request: HttpRequest, *args, **kwargs) -> str | None:
+    return cart_token_for(request)
+
+
+@require_GET
+def availability(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Seats not free now (taken, held, blocked) and the visitor's own; polled by the map."""
+    session = _public_session(session_id)
+    response = JsonResponse(
+        seat_availability(session_id=session.pk, cart_token=cart_token_for(request)).as_json()
+    )
+    add_never_cache_headers(response)
+    return response
+
+
+@require_POST
+@rate_limited(SEAT_HOLDS, cart_token=_seat_cart, refused=_too_many_holds)
+def hold(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _public_session(session_id)
+    try:
+        seats_hold(
+            cart_token=cart_token_for(request, create=True),
+            session_id=session.pk,
+            seat_ids=_seat_ids(request),
+            user=request.user,
+        )
+    except TicketsError as exc:
+        return _answer(request, session, error=exc)
+    return _answer(request, session)
+
+
+@require_POST
+def release(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _public_session(session_id)
+    token = cart_token_for(request)
+    try:
+        if token:
+            seats_release(cart_token=token, session_id=session.pk, seat_ids=_seat_ids(request))
+    except TicketsError as exc:
+        return _answer(request, session, error=exc)
+    return _answer(request, session)
+
+
+@require_POST
+@rate_limited(SEAT_HOLDS, cart_token=_seat_cart, refused=_too_many_holds)
+def best(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Hold the best ``count`` adjacent seats (of ``category`` when given)."""
+    session = _public_session(session_id)
+    plan = session_plan(session_id=session.pk)
+    count_raw = request.POST.get("count", "")
+    category_raw = request.POST.get("category", "")
+    if (
+        plan is None
+        or not (count_raw.isascii() and count_raw.isdigit())
+        or not 1 <= int(count_raw) <= MAX_SEATS_PER_ORDER
+    ):
+        error = TicketsError(
+            _("Choose from 1 to %(count)d seats.") % {"count": MAX_SEATS_PER_ORDER}
+        )
+        return _answer(request, session, error=error)
+    category_id = int(category_raw) if category_raw.isascii() and category_raw.isdigit() else None
+    token = cart_token_for(request, create=True)
+    error: TicketsError | None = None
+    for _attempt in range(BEST_TRIES):  # another buyer may take the chosen seats meanwhile
+        chosen = best_available(
+            plan=plan,
+            availability=seat_availability(session_id=session.pk, cart_token=token),
+            count=int(count_raw),
+            category_id=category_id,
+        )
+        if not chosen:
+            error = TicketsError(
+                _("There are no %(count)s free seats side by side.") % {"count": count_raw}
+            )
+            break
+        try:
+            seats_hold(cart_token=token, session_id=session.pk, seat_ids=chosen, user=request.user)
+        except SeatUnavailable as exc:
+            error = exc
+            continue
+        except TicketsError as exc:
+            error = exc
+            break
+        error = None
+        break
+    return _answer(request, session, error=error)

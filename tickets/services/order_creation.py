@@ -1,0 +1,323 @@
+"""Checkout: the cart's live holds become a pending order (paid at once when it is free)."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from events.models import Event
+from privacy.services import consent_record, policy_current, subject_is_blocked
+from tickets.errors import (
+    BuyerDataBlocked,
+    CartEmpty,
+    NotOnSale,
+    PromoCodeInvalid,
+    PromoCodeUsedUp,
+    ReservationExpired,
+)
+from tickets.models import (
+    Answer,
+    Cart,
+    Order,
+    OrderItem,
+    OrderLog,
+    PromoCode,
+    Question,
+    Reservation,
+)
+from tickets.pricing import Quote, promo_find, quote
+from tickets.seating.services import seats_attach_to_order
+from tickets.selectors import order_for_idempotency_key
+from tickets.services.inventory import reservations_release
+from tickets.services.order_states import (
+    Actor,
+    S,
+    order_paid_deliver,
+    order_risk_check,
+    order_transition,
+)
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+CODE_LENGTH = 8
+
+
+@dataclass
+class BuyerDetails:
+    surname: str
+    name: str
+    phone: str
+    email: str
+    postal_address: str = ""
+
+
+@dataclass
+class AnswerInput:
+    question: Question
+    value: str = ""
+    file: UploadedFile | None = None
+    file_content_type: str = ""
+
+
+@dataclass
+class ConsentInput:
+    processing_wording: str
+    marketing: bool = False
+    marketing_wording: str = ""
+    ip_address: str | None = None
+    user_agent: str = ""
+
+
+def order_code_new() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _n in range(CODE_LENGTH))
+
+
+def _promo_consume(promo: PromoCode) -> None:
+    used = PromoCode.objects.filter(
+        Q(usage_limit__isnull=True) | Q(times_used__lt=F("usage_limit")), pk=promo.pk
+    ).update(times_used=F("times_used") + 1)
+    if used != 1:
+        raise PromoCodeUsedUp()
+
+
+def _save_new_order(order: Order) -> None:
+    for _attempt in range(6):
+        order.code = order_code_new()
+        try:
+            with transaction.atomic():
+                order.save()
+            return
+        except IntegrityError:
+            if Order.objects.filter(idempotency_key=order.idempotency_key).exists():
+                raise
+    raise IntegrityError("Could not find a free order code.")
+
+
+def _save_answers(order: Order, answers: list[AnswerInput]) -> None:
+    for answer in answers:
+        row = Answer(order=order, question=answer.question, value=answer.value)
+        if answer.file is not None:
+            row.file_name = answer.file.name[:200]
+            row.file_size = answer.file.size
+            row.file_content_type = answer.file_content_type
+            row.file.save(answer.file.name, answer.file, save=False)
+        row.save()
+
+
+def _record_consents(order: Order, consent: ConsentInput, user) -> None:
+    common = {
+        "action": "given",
+        "channel": "site",
+        "user": user if user is not None and user.is_authenticated else None,
+        "email": order.email,
+        "phone": order.phone,
+        "policy_version": policy_current(),
+        "ip_address": consent.ip_address,
+        "user_agent": consent.user_agent,
+        "source": f"order:{order.code}",
+    }
+    consent_record(purpose="processing_and_transfer", wording=consent.processing_wording, **common)
+    # A blocked subject never gets here: ``order_create`` refuses them before any write.
+    if consent.marketing:
+        consent_record(purpose="marketing", wording=consent.marketing_wording, **common)
+    elif order.marketing_consent:
+        order.marketing_consent = False
+        order.save(update_fields=["marketing_consent", "updated_at"])
+
+
+def order_create(
+    *,
+    cart_token: str,
+    idempotency_key: str,
+    buyer: BuyerDetails,
+    consent: ConsentInput,
+    answers: list[AnswerInput] | None = None,
+    user: AbstractBaseUser | None = None,
+    language: str = "ru",
+) -> Order:
+    """Turn the cart's live holds into a pending order (paid at once when it is free).
+
+    Submitting the same ``idempotency_key`` again returns the first order. Raises
+    ``CartEmpty``, ``ReservationExpired``, ``NotOnSale``, ``PromoCodeUsedUp`` or
+    ``BuyerDataBlocked`` (the e-mail, phone or account is blocked: privacy refuses further
+    processing); then no order is written. Expired holds are returned to sale first in their
+    own transaction, so a checkout refused because its hold expired still gives the tickets
+    back at once.
+    """
+    if subject_is_blocked(email=buyer.email, phone=buyer.phone, user=user):
+        raise BuyerDataBlocked()
+    for cart_id in Cart.objects.filter(token=cart_token).values_list("pk", flat=True):
+        reservations_release(cart_id=cart_id, only_expired=True)
+    return _order_create(
+        cart_token=cart_token,
+        idempotency_key=idempotency_key,
+        buyer=buyer,
+        consent=consent,
+        answers=answers,
+        user=user,
+        language=language,
+    )
+
+
+def _checkout_cart_locked(cart_token: str) -> Cart:
+    cart = (
+        Cart.objects.select_for_update(of=("self",))
+        .select_related("event")
+        .filter(token=cart_token)
+        .first()
+    )
+    if cart is None or cart.event is None:
+        raise CartEmpty()
+    return cart
+
+
+def _live_holds_on_sale(cart: Cart, now: datetime) -> list[Reservation]:
+    """The cart's live holds, locked; ``ReservationExpired``/``CartEmpty``/``NotOnSale``."""
+    reservations_release(cart_id=cart.pk, only_expired=True, now=now)
+    live = list(
+        Reservation.objects.select_for_update(of=("self",))
+        .filter(cart=cart, released_at__isnull=True, order__isnull=True)
+        .select_related("ticket_type__session__event")
+        .order_by("ticket_type_id")
+    )
+    if not live:
+        expired = Reservation.objects.filter(
+            cart=cart, order__isnull=True, released_at__gte=F("expires_at")
+        )
+        if expired.exists():
+            raise ReservationExpired()
+        raise CartEmpty()
+    for hold in live:
+        session = hold.ticket_type.session
+        if session.event.status != Event.Status.PUBLISHED or session.starts_at <= now:
+            raise NotOnSale()
+    return live
+
+
+def _priced(cart: Cart, live: list[Reservation]) -> tuple[Quote, PromoCode | None]:
+    """The holds priced with the cart's promo code, if it still gives a discount (then one
+    use of the code is consumed)."""
+    promo = None
+    if cart.promo_code_id:
+        try:
+            promo = promo_find(code=cart.promo_code.code, event=cart.event, check_usage=False)
+        except PromoCodeInvalid:
+            promo = None
+    priced = quote(items=[(r.ticket_type, r.quantity) for r in live], promo_code=promo)
+    if promo is not None and priced.discount == 0:
+        promo = None
+    if promo is not None:
+        _promo_consume(promo)
+    return priced, promo
+
+
+def _order_new(
+    *,
+    cart: Cart,
+    idempotency_key: str,
+    buyer: BuyerDetails,
+    consent: ConsentInput,
+    user: AbstractBaseUser | None,
+    language: str,
+    priced: Quote,
+    promo: PromoCode | None,
+    now: datetime,
+) -> Order:
+    order = Order(
+        secret=secrets.token_urlsafe(24),
+        idempotency_key=idempotency_key,
+        event=cart.event,
+        user=user if user is not None and user.is_authenticated else None,
+        surname=buyer.surname,
+        name=buyer.name,
+        phone=buyer.phone,
+        email=buyer.email.strip().lower(),
+        postal_address=buyer.postal_address,
+        language=language,
+        subtotal=priced.subtotal,
+        discount=priced.discount,
+        total=priced.total,
+        promo_code=promo,
+        marketing_consent=consent.marketing,
+        ip_address=consent.ip_address or None,
+        user_agent=(consent.user_agent or "")[:500],
+        payment_due_at=now + timedelta(minutes=settings.TICKETS_PAYMENT_MINUTES),
+    )
+    _save_new_order(order)
+    return order
+
+
+def _holds_to_items(order: Order, cart: Cart, live: list[Reservation], priced: Quote) -> None:
+    """One ticket row per priced ticket; the holds (and their seats) now belong to the order."""
+    created = OrderItem.objects.bulk_create(
+        OrderItem(
+            order=order,
+            ticket_type=t.ticket_type,
+            price=t.price,
+            discount=t.discount,
+            amount=t.amount,
+        )
+        for t in priced.tickets
+    )
+    seats_attach_to_order(items=created, reservations=live)
+    Reservation.objects.filter(pk__in=[r.pk for r in live]).update(order=order)
+    if cart.promo_code_id is not None:  # the code is spent with this order
+        cart.promo_code = None
+        cart.save(update_fields=["promo_code", "updated_at"])
+
+
+@transaction.atomic
+def _order_create(
+    *,
+    cart_token: str,
+    idempotency_key: str,
+    buyer: BuyerDetails,
+    consent: ConsentInput,
+    answers: list[AnswerInput] | None = None,
+    user: AbstractBaseUser | None = None,
+    language: str = "ru",
+) -> Order:
+    """``order_create`` in one transaction, under the cart's row lock."""
+    existing = order_for_idempotency_key(idempotency_key)
+    if existing is not None:
+        return existing
+    cart = _checkout_cart_locked(cart_token)
+    existing = order_for_idempotency_key(idempotency_key)
+    if existing is not None:  # the twin request got the cart lock first
+        return existing
+    now = timezone.now()
+    live = _live_holds_on_sale(cart, now)
+    priced, promo = _priced(cart, live)
+    order = _order_new(
+        cart=cart,
+        idempotency_key=idempotency_key,
+        buyer=buyer,
+        consent=consent,
+        user=user,
+        language=language,
+        priced=priced,
+        promo=promo,
+        now=now,
+    )
+    _holds_to_items(order, cart, live, priced)
+    _save_answers(order, answers or [])
+    buyer_actor = Actor(user=user, label="buyer")
+    OrderLog.objects.create(
+        order=order,
+        from_status="",
+        to_status=S.PENDING,
+        actor=buyer_actor.user if user is not None and user.is_authenticated else None,
+        actor_label=buyer_actor.label,
+        note="checkout",
+    )
+    _record_consents(order, consent, user)
+    order_risk_check(order, event_kind="order_created")
+    if order.total == 0:
+        order_transition(order, S.PAID, actor=buyer_actor, note="free order")
+        order_paid_deliver(order)
+    return order

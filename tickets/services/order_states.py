@@ -1,0 +1,108 @@
+"""The order's state machine and what every move of an order shares.
+
+pending → paid → refunded (or cancelled when nothing was paid), pending → cancelled,
+pending → expired. Every move is one service call in one transaction, on a locked order row
+(``order_lock``), and leaves an ``OrderLog`` entry (who, when, from → to): ``order_transition``.
+The moves themselves are in ``order_creation`` (checkout), ``order_lifecycle`` (paid, expired,
+cancelled, claimed) and ``order_refunds``.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import F
+from django.utils import timezone
+
+from privacy.services import ip_event_record, ip_risk_assess
+from tickets.delivery.emails import email_order_changed
+from tickets.delivery.services import tickets_deliver_after_paid
+from tickets.errors import InvalidTransition
+from tickets.models import Order, OrderLog, PromoCode
+from tickets.seating.services import seats_release_for_items
+from tickets.services.inventory import inventory_return
+
+S = Order.Status
+TRANSITIONS: dict[str, set[str]] = {
+    S.PENDING: {S.PAID, S.CANCELLED, S.EXPIRED},
+    S.PAID: {S.REFUNDED, S.CANCELLED},
+    S.EXPIRED: {S.PAID},  # a late payment for tickets that could be taken again
+    S.CANCELLED: set(),
+    S.REFUNDED: set(),
+}
+
+
+@dataclass
+class Actor:
+    """Who does something to an order: a user, or a label such as ``system``."""
+
+    user: AbstractBaseUser | None = None
+    label: str = "system"
+    extra: dict = field(default_factory=dict)
+
+
+def order_transition(order: Order, to: str, *, actor: Actor, note: str = "") -> None:
+    """Move a locked order to ``to`` and log it; raises ``InvalidTransition``."""
+    if to not in TRANSITIONS[order.status]:
+        raise InvalidTransition()
+    previous = order.status
+    order.status = to
+    update = ["status", "updated_at"]
+    if to == S.PAID:
+        order.paid_at = timezone.now()
+        update.append("paid_at")
+    order.save(update_fields=update)
+    OrderLog.objects.create(
+        order=order,
+        from_status=previous,
+        to_status=to,
+        actor=actor.user if actor.user is not None and actor.user.is_authenticated else None,
+        actor_label=actor.label,
+        note=note[:300],
+    )
+
+
+def order_lock(order_id: int) -> Order:
+    """The order row, locked for this transaction."""
+    return Order.objects.select_for_update(of=("self",)).select_related("event").get(pk=order_id)
+
+
+def promo_give_back(order: Order) -> None:
+    """The order no longer uses its promo code: one use goes back to the code."""
+    if order.promo_code_id:
+        PromoCode.objects.filter(pk=order.promo_code_id, times_used__gt=0).update(
+            times_used=F("times_used") - 1
+        )
+
+
+def tickets_return(items) -> None:
+    """Put the tickets of ``items`` (and their seats) back on sale."""
+    items = list(items)
+    seats_release_for_items(item_ids=[item.pk for item in items])
+    per_type: dict[int, int] = {}
+    for item in items:
+        per_type[item.ticket_type_id] = per_type.get(item.ticket_type_id, 0) + 1
+    for ticket_type_id in sorted(per_type):
+        inventory_return(ticket_type_id=ticket_type_id, quantity=per_type[ticket_type_id])
+
+
+def order_risk_check(order: Order, *, event_kind: str) -> None:
+    """Tell privacy about this order-flow event from the buyer's IP; flag the order if risky."""
+    if not order.ip_address:
+        return
+    ip_event_record(ip=order.ip_address, kind=event_kind, reference=order.code)
+    risk = ip_risk_assess(ip=order.ip_address)
+    if risk.flagged and not order.needs_review:
+        order.needs_review = True
+        order.review_reason = "; ".join(risk.reasons)[:300]
+        order.save(update_fields=["needs_review", "review_reason", "updated_at"])
+
+
+def order_paid_deliver(order: Order) -> None:
+    """After commit: make the PDF tickets and e-mail the confirmation with them attached."""
+    tickets_deliver_after_paid(order)
+
+
+def order_change_notify(order: Order, amount: Decimal | None = None) -> None:
+    """E-mail the buyer (after commit) what happened to the order."""
+    email_order_changed(order, refunded=amount)

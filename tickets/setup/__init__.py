@@ -1,0 +1,1 @@
+"""What the organizer sets up for selling an event: promo codes and checkout questions."""
