@@ -25,6 +25,7 @@ from events.seating.services import (
     session_seats_block,
 )
 from events.seating.svg import SeatDot, seat_map_svg
+from eventum.numbers import whole_number
 from organizers.permissions import ROLES_EVENTS, organizer_object_or_404, organizer_role_required
 
 
@@ -151,14 +152,9 @@ def session_seating(request: HttpRequest, organizer_slug: str, pk: int) -> HttpR
         for p in SessionSeatPrice.objects.filter(session=session).select_related("ticket_type")
     }
     action = request.POST.get("action") if request.method == "POST" else None
-    if (
-        action == "seating"
-        and request.POST.get("seat_map", "").isascii()
-        and request.POST["seat_map"].isdigit()
-    ):
-        chosen = SeatMap.objects.filter(
-            organizer=request.organizer, pk=int(request.POST["seat_map"])
-        ).first()
+    seat_map_id = whole_number(request.POST.get("seat_map")) if action == "seating" else None
+    if seat_map_id is not None:
+        chosen = SeatMap.objects.filter(organizer=request.organizer, pk=seat_map_id).first()
         seat_map = chosen or seat_map
     form = SessionSeatingForm(
         request.POST if action == "seating" else None,

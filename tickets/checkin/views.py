@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events.models import Event, Session
+from eventum.numbers import whole_number
 from organizers.models import Organizer
 from organizers.permissions import ROLES_CHECKIN, ROLES_ORDERS, organizer_role_required
 from tickets.checkin.services import (
@@ -31,9 +32,10 @@ def _event_or_404(organizer: Organizer, event_slug: str) -> Event:
 
 
 def _session_or_none(event: Event, value: str | None) -> Session | None:
-    if not value or not (str(value).isascii() and str(value).isdigit()):
+    session_id = whole_number(value)
+    if session_id is None:
         return None
-    return Session.objects.filter(event=event, pk=int(value)).first()
+    return Session.objects.filter(event=event, pk=session_id).first()
 
 
 def counters_json(event: Event) -> dict:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from events.models import Session
+from eventum.numbers import whole_number
 from eventum.ratelimit import Limit, rate_limited
 from tickets.access import cart_token_for
 from tickets.errors import TicketsError
@@ -74,13 +75,10 @@ def _answer(request: HttpRequest, session: Session, *, error: TicketsError | Non
 
 def _seat_ids(request: HttpRequest) -> list[int]:
     raw = request.POST.getlist("seat")
-    if (
-        not raw
-        or not all(value.isascii() and value.isdigit() for value in raw)
-        or len(raw) > MAX_SEATS_PER_ORDER
-    ):
+    seat_ids = [whole_number(value) for value in raw]
+    if not raw or None in seat_ids or len(raw) > MAX_SEATS_PER_ORDER:
         raise TicketsError(_("Choose a seat on the map."))
-    return [int(value) for value in raw]
+    return [seat_id for seat_id in seat_ids if seat_id is not None]
 
 
 def _too_many_holds(request: HttpRequest, limit: Limit, session_id: int) -> HttpResponse:
@@ -154,30 +152,25 @@ def best(request: HttpRequest, session_id: int) -> HttpResponse:
     """Hold the best ``count`` adjacent seats (of ``category`` when given)."""
     session = _public_session(session_id)
     plan = session_plan(session_id=session.pk)
-    count_raw = request.POST.get("count", "")
-    category_raw = request.POST.get("category", "")
-    if (
-        plan is None
-        or not (count_raw.isascii() and count_raw.isdigit())
-        or not 1 <= int(count_raw) <= MAX_SEATS_PER_ORDER
-    ):
+    count = whole_number(request.POST.get("count", ""), max_digits=3)
+    if plan is None or count is None or not 1 <= count <= MAX_SEATS_PER_ORDER:
         error = TicketsError(
             _("Choose from 1 to %(count)d seats.") % {"count": MAX_SEATS_PER_ORDER}
         )
         return _answer(request, session, error=error)
-    category_id = int(category_raw) if category_raw.isascii() and category_raw.isdigit() else None
+    category_id = whole_number(request.POST.get("category", ""))
     token = cart_token_for(request, create=True)
     error: TicketsError | None = None
     for _attempt in range(BEST_TRIES):  # another buyer may take the chosen seats meanwhile
         chosen = best_available(
             plan=plan,
             availability=seat_availability(session_id=session.pk, cart_token=token),
-            count=int(count_raw),
+            count=count,
             category_id=category_id,
         )
         if not chosen:
             error = TicketsError(
-                _("There are no %(count)s free seats side by side.") % {"count": count_raw}
+                _("There are no %(count)s free seats side by side.") % {"count": count}
             )
             break
         try:

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from eventum.numbers import whole_number
 from organizers.permissions import ROLES_ORDERS, organizer_role_required
 from tickets.buyer_privacy import buyers_disclosed, orders_shown_to_others, organizer_recipient
 from tickets.errors import InvalidTransition, TicketsError
@@ -118,7 +119,8 @@ def order_refund_view(request: HttpRequest, organizer_slug: str, code: str) -> H
 
 
 def _chosen_item_ids(data) -> list[int]:
-    return [int(v) for v in data.getlist("item") if v.isascii() and v.isdigit()]
+    numbers = (whole_number(v) for v in data.getlist("item"))
+    return [n for n in numbers if n is not None]
 
 
 def _order_refund_perform(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from events.models import Session
+from eventum.numbers import whole_number
 from eventum.ratelimit import CHECKOUT, PROMO_CODE, rate_limited
 from privacy.services import policy_current
 from tickets.access import cart_token_for, order_remember
@@ -30,10 +31,10 @@ def _back_to_event(session: Session | None) -> HttpResponse:
 @require_POST
 def cart_update(request: HttpRequest) -> HttpResponse:
     """The ticket choice of one session (``qty_<ticket type id>`` fields)."""
+    session_id = whole_number(request.POST.get("session"))
     session = (
-        Session.objects.select_related("event").filter(pk=request.POST.get("session") or 0).first()
-        if str(request.POST.get("session", "")).isascii()
-        and str(request.POST.get("session", "")).isdigit()
+        Session.objects.select_related("event").filter(pk=session_id).first()
+        if session_id is not None
         else None
     )
     if session is None:

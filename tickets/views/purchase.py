@@ -10,6 +10,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Session
+from eventum.numbers import whole_number
 from privacy.identity import request_client_ip
 from tickets.errors import CartEmpty, TicketsError
 from tickets.forms import MARKETING_CONSENT_TEXT, PROCESSING_CONSENT_TEXT, CheckoutForm
@@ -30,10 +31,10 @@ def quantities_from_post(post: QueryDict, session: Session) -> dict[int, int]:
         field = f"qty_{ticket_type_id}"
         if field not in post:
             continue
-        raw = post[field].strip() or "0"
-        if not (raw.isascii() and raw.isdigit()):  # not "²" or "٣"
+        quantity = whole_number(post[field].strip() or "0", max_digits=6)
+        if quantity is None:  # not "²", "٣" or a number of a million digits
             raise TicketsError(BAD_QUANTITY)
-        quantities[ticket_type_id] = int(raw)
+        quantities[ticket_type_id] = quantity
     if not any(quantities.values()):
         raise CartEmpty()
     return quantities

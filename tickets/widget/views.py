@@ -35,6 +35,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from events.models import Event, Session
+from eventum.numbers import whole_number
 from eventum.ratelimit import CHECKOUT, PROMO_CODE, Limit, rate_limited
 from organizers.models import Organizer
 from organizers.origins import origin_allowed, origin_normalise
@@ -229,9 +230,10 @@ def event_choose(
 
 
 def _session_of(event: Event, raw: str) -> Session | None:
-    if not (str(raw).isascii() and str(raw).isdigit()):
+    session_id = whole_number(raw)
+    if session_id is None:
         return None
-    return event.sessions.filter(pk=int(raw)).first()
+    return event.sessions.filter(pk=session_id).first()
 
 
 def _too_many(request, limit: Limit, state: WidgetState, organizer: Organizer) -> HttpResponse:
