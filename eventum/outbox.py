@@ -19,6 +19,7 @@ from typing import Any
 
 from celery import Task, shared_task
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from eventum.celery import app as celery_app
@@ -30,7 +31,7 @@ RELAY_BATCH_SIZE = 100
 KEEP_DISPATCHED_DAYS = 7
 
 
-def outbox_enqueue(task: Task, *args: Any, **kwargs: Any) -> OutboxMessage:
+def outbox_enqueue(task: "Task[Any, Any]", *args: Any, **kwargs: Any) -> OutboxMessage:
     """Record ``task(*args, **kwargs)`` in the current transaction; publish it after commit.
 
     Arguments must be JSON-serialisable (they are stored and sent as JSON).
@@ -39,7 +40,7 @@ def outbox_enqueue(task: Task, *args: Any, **kwargs: Any) -> OutboxMessage:
 
 
 def outbox_enqueue_many(
-    calls: list[tuple[Task, tuple[Any, ...], dict[str, Any]]],
+    calls: list[tuple["Task[Any, Any]", tuple[Any, ...], dict[str, Any]]],
 ) -> list[OutboxMessage]:
     """``outbox_enqueue`` for several tasks at once: after the commit they are published
     together, in one database transaction."""
@@ -52,7 +53,7 @@ def outbox_enqueue_many(
     return messages
 
 
-def _locked(queryset):
+def _locked(queryset: QuerySet[OutboxMessage]) -> QuerySet[OutboxMessage]:
     if connection.features.has_select_for_update_skip_locked:
         return queryset.select_for_update(skip_locked=True)
     return queryset.select_for_update()

@@ -1,5 +1,7 @@
 """Forms of the privacy pages: cookie choice, marketing opt-in, sign-up consent, requests."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -93,10 +95,10 @@ class SignupConsentForm(forms.Form):
         label=_("Send me news and offers about events (optional, you can withdraw at any time)"),
     )
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         from privacy.services import subject_is_blocked
 
-        data = super().clean()
+        data = super().clean() or {}
         if subject_is_blocked(email=data.get("email", "")):
             raise ValidationError(BLOCKED_ACCOUNT_EDIT, code="blocked")
         return data
