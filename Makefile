@@ -5,13 +5,18 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format messages syscheck bench clean
+.PHONY: install run test lint format lock messages syscheck bench clean
 
-$(STAMP): pyproject.toml constraints.txt
+# Dependencies come from the lock files only, every download checked against its hash
+# (requirements/dev.txt holds the production pins of requirements/base.txt plus the tools);
+# the project itself adds no dependency of its own (--no-deps), and `pip check` proves the
+# lock satisfies everything pyproject.toml asks for.
+$(STAMP): pyproject.toml requirements/dev.txt
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "eventum needs Python 3.11")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -c constraints.txt ".[dev]"
+	$(BIN)/python -m pip install -q --require-hashes -r requirements/dev.txt
+	$(BIN)/python -m pip install -q --no-deps .
+	$(BIN)/python -m pip check
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -39,6 +44,18 @@ bench: syscheck
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# Regenerate the hashed lock files from pyproject.toml (Python 3.11, every wheel and sdist of
+# each pinned release hashed, so any platform's pip finds its file). Pins already in the files
+# are kept; LOCK_ARGS=--upgrade (or --upgrade-package NAME) moves them. Commit both files.
+LOCK_ARGS ?=
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+lock: install
+	$(PIP_COMPILE) --output-file=requirements/base.txt pyproject.toml
+	$(PIP_COMPILE) --extra=dev --constraint=requirements/base.txt \
+		--output-file=requirements/dev.txt pyproject.toml
 
 format: install
 	$(BIN)/ruff format .

@@ -1,4 +1,4 @@
-"""Audit the pinned dependencies (constraints.txt) for known vulnerabilities with pip-audit.
+"""Audit the locked dependencies (requirements/dev.txt) for known vulnerabilities with pip-audit.
 
 Exit status: 0 when every pin was audited and none is known to be vulnerable, 1 when some pin
 is, 2 when pip-audit could not run for another reason. When no advisory source can be reached,
@@ -90,7 +90,7 @@ def pip_audit_command(requirements: Path, service: str, osv_url: str = "") -> li
         "pip_audit",
         "--requirement",
         str(requirements),
-        "--no-deps",  # constraints.txt pins the whole tree already
+        "--no-deps",  # the lock pins the whole tree already
         "--disable-pip",
         "--vulnerability-service",
         service,
@@ -174,7 +174,7 @@ def _verdict(report: Report, requirements: Path, service: str, out: Callable[[st
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    requirements = Path(args[0] if args else "constraints.txt")
+    requirements = Path(args[0] if args else "requirements/dev.txt")
     services = [
         s.strip()
         for s in os.environ.get("DEPENDENCY_AUDIT_SERVICES", "osv,pypi").split(",")

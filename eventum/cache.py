@@ -22,6 +22,7 @@ import functools
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
@@ -104,6 +105,11 @@ def _guarded(operation: Any) -> Any:
 
 
 class ReusedRedisCacheClient(RedisCacheClient):
+    # Django's private attributes that this client builds on (not in the type stubs).
+    _servers: list[str]
+    _client: Callable[..., Any]
+    _get_connection_pool: Callable[[bool], Any]
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._clients: dict[int, Any] = {}
@@ -130,6 +136,8 @@ class ReusedClientRedisCache(RedisCache):
     ``OPTIONS`` may set ``socket_timeout`` and ``socket_connect_timeout`` (seconds); both
     default to ``SOCKET_TIMEOUT_SECONDS``.
     """
+
+    _options: dict[str, Any]  # Django's private attribute (not in the type stubs)
 
     def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
         super().__init__(server, params)

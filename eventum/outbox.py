@@ -19,6 +19,7 @@ from typing import Any
 
 from celery import Task, shared_task
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from eventum.celery import app as celery_app
@@ -30,7 +31,7 @@ RELAY_BATCH_SIZE = 100
 KEEP_DISPATCHED_DAYS = 7
 
 
-def outbox_enqueue(task: Task | str, *args: Any, **kwargs: Any) -> OutboxMessage:
+def outbox_enqueue(task: "Task[Any, Any] | str", *args: Any, **kwargs: Any) -> OutboxMessage:
     """Record ``task(*args, **kwargs)`` in the current transaction; publish it after commit.
 
     ``task`` is a task or its registered name: services enqueue by name, so they never import
@@ -41,7 +42,7 @@ def outbox_enqueue(task: Task | str, *args: Any, **kwargs: Any) -> OutboxMessage
 
 
 def outbox_enqueue_many(
-    calls: list[tuple[Task | str, tuple[Any, ...], dict[str, Any]]],
+    calls: list[tuple["Task[Any, Any] | str", tuple[Any, ...], dict[str, Any]]],
 ) -> list[OutboxMessage]:
     """``outbox_enqueue`` for several tasks at once: after the commit they are published
     together, in one database transaction."""
@@ -56,7 +57,7 @@ def outbox_enqueue_many(
     return messages
 
 
-def _locked(queryset):
+def _locked(queryset: QuerySet[OutboxMessage]) -> QuerySet[OutboxMessage]:
     if connection.features.has_select_for_update_skip_locked:
         return queryset.select_for_update(skip_locked=True)
     return queryset.select_for_update()

@@ -41,4 +41,6 @@ def picture_header(upload: UploadedFile, *, max_pixels: int) -> tuple[str, int, 
         raise DamagedPicture from None
     finally:
         upload.seek(0)
+    if image_format is None:  # Pillow read the header but cannot name the format
+        raise NotAPicture
     return image_format, width, height

@@ -18,6 +18,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -27,6 +28,9 @@ from django.utils.translation import gettext_lazy as _
 
 from eventum.cache import CACHE_ERRORS
 from privacy.identity import request_client_ip
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +62,7 @@ class Limit:
     scope: str
     per_ip: int
     window_seconds: int
-    message: str
+    message: "_StrOrPromise"
     per_cart: int = 0
     per_email: int = 0
     email_window_seconds: int = 0
@@ -181,7 +185,7 @@ def too_many_requests(
     limit: Limit,
     back_url: str = "",
     *,
-    back_label: str = "",
+    back_label: "_StrOrPromise" = "",
     retry_after: int = 0,
 ) -> HttpResponse:
     """The translated 429 page, with ``Retry-After`` (by default the length of the window)."""
@@ -192,7 +196,7 @@ def too_many_requests(
 
 
 def limit_unavailable(
-    request: HttpRequest, back_url: str = "", *, back_label: str = ""
+    request: HttpRequest, back_url: str = "", *, back_label: "_StrOrPromise" = ""
 ) -> HttpResponse:
     """The translated 503 page of a limit that cannot count while the cache is down."""
     context = {"message": LIMIT_UNAVAILABLE, "back_url": back_url, "back_label": back_label}
@@ -209,7 +213,7 @@ def rate_limited(
     emails: Callable[..., Iterable[str]] | None = None,
     refused: Callable[..., HttpResponse] | None = None,
     back_to: str = "",
-    back_label: str = "",
+    back_label: "_StrOrPromise" = "",
     methods: tuple[str, ...] = ("POST",),
 ):
     """Decorate a view so that its ``methods`` requests count against ``limit``.

@@ -151,8 +151,38 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
 }
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+# Every periodic duty of the portal, in one place; the beat container runs exactly these.
+# Times of day are Asia/Almaty (CELERY_TIMEZONE).
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Tasks enqueued while the broker was down (eventum/outbox.py).
     "eventum-outbox-relay": {"task": "eventum.outbox.outbox_relay_task", "schedule": 30.0},
+    # Published events whose sessions are all over become "finished".
+    "events-mark-finished": {
+        "task": "events.tasks.events_mark_finished_task",
+        "schedule": 15 * 60.0,
+    },
+    # Cart holds past TICKETS_RESERVATION_MINUTES go back on sale.
+    "tickets-release-expired-holds": {
+        "task": "tickets.tasks.reservations_release_expired_task",
+        "schedule": 60.0,
+    },
+    # Pending orders unpaid after TICKETS_PAYMENT_MINUTES expire and free their tickets.
+    "tickets-expire-unpaid-orders": {
+        "task": "tickets.tasks.orders_expire_overdue_task",
+        "schedule": 60.0,
+    },
+    # The IP log's Redis buffer is written to the database in batches.
+    "privacy-iplog-flush": {"task": "privacy.tasks.iplog_flush_task", "schedule": 60.0},
+    # Raw IP log rows past IP_LOG_RETENTION_DAYS fold into daily counts, at night.
+    "privacy-iplog-aggregate": {
+        "task": "privacy.tasks.iplog_aggregate_task",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    # Staff's morning e-mail: claims, blocking and access requests due soon or overdue.
+    "privacy-daily-reminders": {
+        "task": "privacy.tasks.privacy_reminders_task",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -323,18 +353,6 @@ if PRODUCTION and "test" in TICKETS_PAYMENT_PROVIDERS:
 CLOUDPAYMENTS_PUBLIC_ID = env.str("CLOUDPAYMENTS_PUBLIC_ID", default="")
 CLOUDPAYMENTS_API_SECRET = env.str("CLOUDPAYMENTS_API_SECRET", default="")
 CLOUDPAYMENTS_API_URL = env.str("CLOUDPAYMENTS_API_URL", default="https://api.cloudpayments.ru")
-CELERY_BEAT_SCHEDULE["events-mark-finished"] = {
-    "task": "events.tasks.events_mark_finished_task",
-    "schedule": 15 * 60.0,
-}
-CELERY_BEAT_SCHEDULE["tickets-release-expired-holds"] = {
-    "task": "tickets.tasks.reservations_release_expired_task",
-    "schedule": 60.0,
-}
-CELERY_BEAT_SCHEDULE["tickets-expire-unpaid-orders"] = {
-    "task": "tickets.tasks.orders_expire_overdue_task",
-    "schedule": 60.0,
-}
 
 # Privacy (privacy/): IP log, payment risk signal, legal deadlines, reminders.
 IP_LOG_ENABLED = env.bool("IP_LOG_ENABLED", default=True)
@@ -356,18 +374,6 @@ _KURBAN_AIT = ["2026-05-27", "2027-05-16"]  # moves every year: add the next (of
 PRIVACY_HOLIDAYS = env.list("PRIVACY_HOLIDAYS", default=_KZ_HOLIDAYS + _KURBAN_AIT)
 # A holiday on a weekend gives the next working day off (Labour Code art. 85), except these.
 PRIVACY_HOLIDAYS_NOT_MOVED = ["01-07", *_KURBAN_AIT]
-CELERY_BEAT_SCHEDULE["privacy-iplog-flush"] = {
-    "task": "privacy.tasks.iplog_flush_task",
-    "schedule": 60.0,
-}
-CELERY_BEAT_SCHEDULE["privacy-iplog-aggregate"] = {
-    "task": "privacy.tasks.iplog_aggregate_task",
-    "schedule": crontab(hour=3, minute=30),
-}
-CELERY_BEAT_SCHEDULE["privacy-daily-reminders"] = {
-    "task": "privacy.tasks.privacy_reminders_task",
-    "schedule": crontab(hour=9, minute=0),
-}
 
 LOGGING = {
     "version": 1,

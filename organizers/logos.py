@@ -20,7 +20,7 @@ def validate_logo(upload: UploadedFile) -> None:
     """Refuse what is too big, too many pixels or not a picture; give the file a new name."""
     if not hasattr(upload, "content_type"):  # the stored logo, not a new upload
         return
-    if upload.size > LOGO_MAX_BYTES:
+    if (upload.size or 0) > LOGO_MAX_BYTES:
         raise ValidationError(_("The logo is larger than 2 MB."), code="logo_too_large")
     try:
         image_format, _width, _height = picture_header(upload, max_pixels=LOGO_MAX_PIXELS)

@@ -1,7 +1,8 @@
 """Organizers: the legal profile behind the events, and the team that runs them."""
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,10 +14,17 @@ from django.utils.translation import gettext_lazy as _
 from organizers import roles
 from organizers.origins import origin_normalise
 
+if TYPE_CHECKING:
+    from django.db.models.fields.related_descriptors import RelatedManager
+
+    from events.models import Event
+
 INVITATION_VALID_FOR = timedelta(days=14)
 
 
-class Organizer(models.Model):
+# modeltranslation builds Event's manager class at start-up, which the Django plugin cannot find;
+# ``events`` below is declared by hand instead.
+class Organizer(models.Model):  # type: ignore[django-manager-missing]
     class Kind(models.TextChoices):
         TOO = "too", _("LLP (ТОО)")
         IP = "ip", _("Sole proprietor (ИП)")
@@ -65,6 +73,9 @@ class Organizer(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # For the type checker (see above): the organizer's events.
+    events: "RelatedManager[Event]"
 
     class Meta:
         verbose_name = _("organizer")
@@ -184,7 +195,7 @@ def _invitation_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def _invitation_expiry():
+def _invitation_expiry() -> datetime:
     return timezone.now() + INVITATION_VALID_FOR
 
 

@@ -24,7 +24,7 @@ Objects reached through the URL must then be looked up *through* ``request.organ
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -33,6 +33,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from eventum.accounts import AuthenticatedHttpRequest
 from organizers.models import Membership, Organizer
 from organizers.roles import (
     ACCOUNTANT,
@@ -61,6 +62,7 @@ __all__ = [
     "ROLES_PROFILE",
     "ROLES_REPORTS",
     "ROLES_TEAM",
+    "OrganizerRequest",
     "OrganizerRoleRequiredMixin",
     "organizer_membership_or_404",
     "organizer_object_or_404",
@@ -69,6 +71,13 @@ __all__ = [
 
 DEFAULT_URL_KWARG = "organizer_slug"
 M = TypeVar("M", bound=Model)
+
+
+class OrganizerRequest(AuthenticatedHttpRequest):
+    """The request of a cabinet view behind ``organizer_role_required``."""
+
+    organizer: Organizer
+    membership: Membership
 
 
 def organizer_membership_or_404(
@@ -86,8 +95,9 @@ def organizer_membership_or_404(
         raise Http404(_("No such organizer in your cabinet."))
     if membership.role not in roles:
         raise PermissionDenied(_("Your role in this team does not give access to this page."))
-    request.organizer = membership.organizer
-    request.membership = membership
+    cabinet = cast(OrganizerRequest, request)
+    cabinet.organizer = membership.organizer
+    cabinet.membership = membership
     return membership
 
 
@@ -123,11 +133,11 @@ class OrganizerRoleRequiredMixin:
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        organizer_membership_or_404(
+        membership = organizer_membership_or_404(
             request, kwargs[self.organizer_url_kwarg], tuple(self.organizer_roles)
         )
-        self.organizer = request.organizer
-        self.membership = request.membership
+        self.organizer = membership.organizer
+        self.membership = membership
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 

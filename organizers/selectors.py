@@ -1,15 +1,13 @@
 """Reads about organizers and their teams, shared by the cabinet views and other apps."""
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
+from eventum.accounts import Visitor
 from organizers.models import Invitation, Membership, Organizer
 
 
-def membership_for(
-    *, user: AbstractBaseUser | AnonymousUser | None, organizer: Organizer | int
-) -> Membership | None:
+def membership_for(*, user: Visitor | None, organizer: Organizer | int) -> Membership | None:
     """The user's membership in the organizer's team, or ``None`` (anonymous or not a member).
 
     ``organizer`` may be an ``Organizer`` or its primary key. The returned membership has its
@@ -26,7 +24,7 @@ def membership_for(
     return membership
 
 
-def memberships_of(*, user: AbstractBaseUser) -> QuerySet[Membership]:
+def memberships_of(*, user: User) -> QuerySet[Membership]:
     """Every team the user belongs to, with the organizer, by organizer name."""
     return (
         Membership.objects.filter(user_id=user.pk)

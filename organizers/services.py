@@ -3,13 +3,14 @@
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from eventum.accounts import Visitor
 from eventum.mail import email_enqueue
 from organizers.models import Invitation, Membership, Organizer
 from organizers.origins import origins_parse
@@ -51,7 +52,7 @@ def _send(
 
 
 @transaction.atomic
-def organizer_create(*, user: AbstractBaseUser, data: dict[str, Any]) -> Organizer:
+def organizer_create(*, user: User, data: dict[str, Any]) -> Organizer:
     """A new organizer, pending review, with ``user`` as its owner; staff are told."""
     organizer = Organizer(**data)
     organizer.slug = unique_slug(
@@ -94,13 +95,13 @@ def _owner_emails(organizer: Organizer) -> list[str]:
 
 
 @transaction.atomic
-def organizer_verify(*, organizer: Organizer, reviewer: AbstractBaseUser | None) -> Organizer:
+def organizer_verify(*, organizer: Organizer, reviewer: Visitor | None) -> Organizer:
     """Staff confirm the legal profile: the organizer may now publish paid events."""
     organizer = Organizer.objects.select_for_update().get(pk=organizer.pk)
     organizer.status = Organizer.Status.VERIFIED
     organizer.rejection_reason = ""
     organizer.reviewed_at = timezone.now()
-    organizer.reviewed_by = reviewer
+    organizer.reviewed_by = reviewer if isinstance(reviewer, User) else None
     organizer.save(update_fields=["status", "rejection_reason", "reviewed_at", "reviewed_by"])
     with translation.override(settings.LANGUAGE_CODE):
         _send(
@@ -113,9 +114,7 @@ def organizer_verify(*, organizer: Organizer, reviewer: AbstractBaseUser | None)
 
 
 @transaction.atomic
-def organizer_reject(
-    *, organizer: Organizer, reviewer: AbstractBaseUser | None, reason: str
-) -> Organizer:
+def organizer_reject(*, organizer: Organizer, reviewer: Visitor | None, reason: str) -> Organizer:
     """Staff refuse the legal profile with a reason the organizer reads in the e-mail."""
     reason = (reason or "").strip()
     if not reason:
@@ -126,7 +125,7 @@ def organizer_reject(
     organizer.status = Organizer.Status.REJECTED
     organizer.rejection_reason = reason
     organizer.reviewed_at = timezone.now()
-    organizer.reviewed_by = reviewer
+    organizer.reviewed_by = reviewer if isinstance(reviewer, User) else None
     organizer.save(update_fields=["status", "rejection_reason", "reviewed_at", "reviewed_by"])
     with translation.override(settings.LANGUAGE_CODE):
         _send(
@@ -144,7 +143,7 @@ def invitation_create(
     organizer: Organizer,
     email: str,
     role: str,
-    invited_by: AbstractBaseUser,
+    invited_by: User,
     base_url: str,
 ) -> Invitation:
     """Invite ``email`` to the team (replacing an open invitation to the same address)."""
@@ -169,7 +168,7 @@ def invitation_create(
     return invitation
 
 
-def _user_emails(user: AbstractBaseUser) -> set[str]:
+def _user_emails(user: User) -> set[str]:
     from allauth.account.models import EmailAddress
 
     verified = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
@@ -177,7 +176,7 @@ def _user_emails(user: AbstractBaseUser) -> set[str]:
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser) -> Membership:
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """The invited person joins the team; only an account with the invited e-mail, verified."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open:

@@ -2,17 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from eventum.accounts import AuthenticatedHttpRequest
 from organizers import services
 from organizers.forms import InvitationForm, MembershipRoleForm, OrganizerProfileForm
 from organizers.models import Invitation, Membership
 from organizers.permissions import (
     ROLES_PROFILE,
     ROLES_TEAM,
+    OrganizerRequest,
     organizer_object_or_404,
     organizer_role_required,
 )
@@ -25,7 +27,7 @@ from organizers.selectors import (
 
 
 @login_required
-def cabinet_index(request: HttpRequest) -> HttpResponse:
+def cabinet_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = list(memberships_of(user=request.user))
     if len(memberships) == 1 and "all" not in request.GET:
         return redirect("organizers:dashboard", organizer_slug=memberships[0].organizer.slug)
@@ -33,7 +35,7 @@ def cabinet_index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organizer_create(request: HttpRequest) -> HttpResponse:
+def organizer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OrganizerProfileForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         organizer = services.organizer_create(user=request.user, data=form.cleaned_data)
@@ -46,12 +48,12 @@ def organizer_create(request: HttpRequest) -> HttpResponse:
 
 
 @organizer_role_required()
-def dashboard(request: HttpRequest, organizer_slug: str) -> HttpResponse:
+def dashboard(request: OrganizerRequest, organizer_slug: str) -> HttpResponse:
     return render(request, "organizers/dashboard.html", {})
 
 
 @organizer_role_required(*ROLES_PROFILE)
-def profile_edit(request: HttpRequest, organizer_slug: str) -> HttpResponse:
+def profile_edit(request: OrganizerRequest, organizer_slug: str) -> HttpResponse:
     form = OrganizerProfileForm(request.POST or None, instance=request.organizer)
     if request.method == "POST" and form.is_valid():
         was_pending = request.organizer.status == request.organizer.Status.PENDING
@@ -70,7 +72,7 @@ def profile_edit(request: HttpRequest, organizer_slug: str) -> HttpResponse:
 
 
 @organizer_role_required(*ROLES_TEAM)
-def team(request: HttpRequest, organizer_slug: str) -> HttpResponse:
+def team(request: OrganizerRequest, organizer_slug: str) -> HttpResponse:
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.invitation_create(
@@ -95,7 +97,7 @@ def team(request: HttpRequest, organizer_slug: str) -> HttpResponse:
 
 @require_POST
 @organizer_role_required(*ROLES_TEAM)
-def member_role(request: HttpRequest, organizer_slug: str, pk: int) -> HttpResponse:
+def member_role(request: OrganizerRequest, organizer_slug: str, pk: int) -> HttpResponse:
     membership = organizer_object_or_404(Membership, organizer=request.organizer, pk=pk)
     form = MembershipRoleForm(request.POST)
     if form.is_valid():
@@ -109,7 +111,7 @@ def member_role(request: HttpRequest, organizer_slug: str, pk: int) -> HttpRespo
 
 @require_http_methods(["GET", "POST"])
 @organizer_role_required(*ROLES_TEAM)
-def member_remove(request: HttpRequest, organizer_slug: str, pk: int) -> HttpResponse:
+def member_remove(request: OrganizerRequest, organizer_slug: str, pk: int) -> HttpResponse:
     """Two steps: a GET, or a POST without ``confirm``, asks first; the confirming POST removes."""
     membership = organizer_object_or_404(
         Membership.objects.select_related("user"), organizer=request.organizer, pk=pk
@@ -126,7 +128,7 @@ def member_remove(request: HttpRequest, organizer_slug: str, pk: int) -> HttpRes
 
 @require_POST
 @organizer_role_required(*ROLES_TEAM)
-def invitation_revoke(request: HttpRequest, organizer_slug: str, pk: int) -> HttpResponse:
+def invitation_revoke(request: OrganizerRequest, organizer_slug: str, pk: int) -> HttpResponse:
     invitation = organizer_object_or_404(
         Invitation, organizer=request.organizer, pk=pk, accepted_at__isnull=True
     )
@@ -136,7 +138,7 @@ def invitation_revoke(request: HttpRequest, organizer_slug: str, pk: int) -> Htt
 
 
 @login_required
-def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+def invitation_accept(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     invitation = invitation_by_token(token=token)
     if invitation is None:
         return render(request, "organizers/invitation.html", {"invitation": None}, status=404)

@@ -46,7 +46,7 @@ def document_check(upload: UploadedFile | None, *, prefix: str = "document") -> 
     """Refuse what is not a PDF, JPEG or PNG of at most 10 MB; name the file for storage."""
     if upload is None or not hasattr(upload, "content_type"):  # nothing new was uploaded
         return
-    if upload.size > MAX_DOCUMENT_BYTES:
+    if (upload.size or 0) > MAX_DOCUMENT_BYTES:
         raise ValidationError(TOO_LARGE, code="too_large")
     kind = document_kind(upload)
     if kind is None:

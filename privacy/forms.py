@@ -1,5 +1,7 @@
 """Forms of the privacy pages: cookie choice, marketing opt-in, sign-up consent, requests."""
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -93,12 +95,12 @@ class SignupConsentForm(forms.Form):
         label=_("Send me news and offers about events (optional, you can withdraw at any time)"),
     )
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         # In the method: allauth imports this form (ACCOUNT_SIGNUP_FORM_CLASS) while the app
         # registry may not be ready, and the services import models.
         from privacy.services import subject_is_blocked
 
-        data = super().clean()
+        data = super().clean() or {}
         if subject_is_blocked(email=data.get("email", "")):
             raise ValidationError(BLOCKED_ACCOUNT_EDIT, code="blocked")
         return data

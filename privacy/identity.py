@@ -2,6 +2,7 @@
 
 import ipaddress
 import re
+from typing import TypedDict
 
 import phonenumbers
 from django.conf import settings
@@ -106,7 +107,14 @@ def request_client_ip(request: HttpRequest) -> str:
         return "0.0.0.0"
 
 
-def request_meta(request: HttpRequest) -> dict[str, str]:
+class RequestMeta(TypedDict):
+    """Where a consent or request came from: the client's address and browser."""
+
+    ip_address: str
+    user_agent: str
+
+
+def request_meta(request: HttpRequest) -> RequestMeta:
     """``ip_address`` and ``user_agent`` of a request, ready for ``consent_record(**...)``."""
     return {
         "ip_address": request_client_ip(request),

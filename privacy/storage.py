@@ -23,7 +23,7 @@ class PrivateStorage(FileSystemStorage):
         return os.path.abspath(self.base_location)
 
     @property
-    def base_url(self) -> None:
+    def base_url(self) -> None:  # type: ignore[override]  # private files have no public URL
         return None
 
     def url(self, name: str | None) -> str:

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -110,10 +111,11 @@ class ClaimAdmin(DeadlineStylesMixin, admin.ModelAdmin):
         )
 
     def save_model(self, request: HttpRequest, obj: Claim, form, change) -> None:
+        staff = request.user if isinstance(request.user, User) else None
         if not change:
-            obj.created_by = request.user
+            obj.created_by = staff
         if obj.answered_on and obj.answered_by_id is None:
-            obj.answered_by = request.user
+            obj.answered_by = staff
         super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Mark: answer sent today"))
@@ -196,7 +198,7 @@ class IncidentAdmin(DeadlineStylesMixin, admin.ModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Incident, form, change) -> None:
-        if not change:
+        if not change and isinstance(request.user, User):
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
 

@@ -1,5 +1,7 @@
 """Requests to block a subject's personal data, and their life in the staff's hands."""
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -7,8 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from privacy.models.subjects import DeadlineMixin, SubjectIdentity
 from privacy.storage import private_storage
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.utils.functional import _StrPromise
 
-def _staff_fk(verbose_name) -> models.ForeignKey:
+
+def _staff_fk(verbose_name: "_StrPromise") -> "models.ForeignKey[User | None, User | None]":
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=verbose_name,

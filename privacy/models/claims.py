@@ -1,6 +1,7 @@
 """The claims register (претензии): written claims answered within 30 calendar days."""
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -71,7 +72,7 @@ class Claim(models.Model):
     def __str__(self) -> str:
         return f"№ {self.pk} — {self.claimant_name}: {self.topic}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.due_on = claim_due_on(self.received_on)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "received_on" in update_fields:
@@ -109,4 +110,4 @@ class ClaimAttachment(models.Model):
         verbose_name_plural = _("attachments")
 
     def __str__(self) -> str:
-        return self.description or self.file.name
+        return self.description or self.file.name or ""

@@ -1,5 +1,7 @@
 """The consent ledger (append-only) and staff-recorded withdrawals that arrived by letter."""
 
+from typing import Any, TypeVar
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -8,14 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from privacy.models.policy import PolicyVersion
 from privacy.storage import private_storage
 
+_Row = TypeVar("_Row", bound=models.Model)
 
-class AppendOnlyQuerySet(models.QuerySet):
+
+class AppendOnlyQuerySet(models.QuerySet[_Row]):
     """Rows of a trail: created once, never updated or deleted (also refused by PostgreSQL)."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         raise PermissionError(f"{self.model._meta.verbose_name_plural} are append-only.")
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         raise PermissionError(f"{self.model._meta.verbose_name_plural} are append-only.")
 
 
@@ -25,12 +29,12 @@ class AppendOnlyModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise PermissionError(f"{self._meta.verbose_name_plural} are append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError(f"{self._meta.verbose_name_plural} are append-only.")
 
 

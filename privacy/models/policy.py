@@ -1,24 +1,30 @@
 """Privacy-policy versions: the text buyers agreed to, frozen once published."""
 
 import hashlib
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class PolicyQuerySet(models.QuerySet):
+class PolicyQuerySet(models.QuerySet["PolicyVersion"]):
     """Bulk writes may only touch drafts: published versions are frozen."""
 
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         if self.filter(published_at__isnull=False).exists():
             raise PermissionError("A published policy version cannot be changed.")
         return super().update(**kwargs)
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         if self.filter(published_at__isnull=False).exists():
             raise PermissionError("A published policy version cannot be deleted.")
         return super().delete()
+
+
+# modeltranslation swaps in a subclass of this manager at start-up; the type checker is told
+# the manager that the code below relies on.
+PolicyManager = models.Manager.from_queryset(PolicyQuerySet)
 
 
 class PolicyVersion(models.Model):
@@ -30,7 +36,7 @@ class PolicyVersion(models.Model):
     content_hash = models.CharField(_("SHA-256 of the text"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = PolicyQuerySet.as_manager()
+    objects: ClassVar[PolicyManager["PolicyVersion"]] = PolicyManager()
 
     class Meta:
         verbose_name = _("privacy policy version")
@@ -40,14 +46,14 @@ class PolicyVersion(models.Model):
     def __str__(self) -> str:
         return self.version
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and (
             PolicyVersion.objects.filter(pk=self.pk, published_at__isnull=False).exists()
         ):
             raise PermissionError("A published policy version cannot be changed.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         if self.is_published:
             raise PermissionError("A published policy version cannot be deleted.")
         return super().delete(*args, **kwargs)

@@ -1,5 +1,7 @@
 """Fields that identify a data subject in requests staff work on (blocking, access, claims)."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -25,10 +27,10 @@ class SubjectIdentity(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.subject_email = normalise_email(self.subject_email)
         self.subject_phone = normalise_phone(self.subject_phone)
-        if self.subject_user_id and not self.subject_email:
+        if not self.subject_email and self.subject_user is not None:
             self.subject_email = normalise_email(self.subject_user.email)
         super().save(*args, **kwargs)
 
@@ -44,6 +46,7 @@ class DeadlineMixin(models.Model):
     due_at = models.DateTimeField(_("answer due by"), db_index=True)
 
     OPEN_STATUSES: tuple[str, ...] = ()
+    status: str  # each concrete request declares the field with its own choices
 
     class Meta:
         abstract = True

@@ -3,6 +3,7 @@
 Everything public is importable from ``privacy.services``; the modules hold one concept each.
 """
 
+from privacy.errors import SubjectBlockedError
 from privacy.identity import normalise_email, normalise_phone, request_client_ip, request_meta
 from privacy.services.blocking import (
     BlockedIndex,
@@ -20,7 +21,6 @@ from privacy.services.blocking import (
 )
 from privacy.services.consent import (
     CONSENT_WORDINGS,
-    SubjectBlockedError,
     consent_history,
     consent_is_live,
     consent_live_emails,

@@ -11,13 +11,14 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from eventum.accounts import Visitor
 from privacy.identity import normalise_email, normalise_phone, phone_stored_forms
 from privacy.models import (
     BlockingRequest,
@@ -56,7 +57,7 @@ def _when(value: datetime | None) -> str | None:
     return timezone.localtime(value).isoformat() if value else None
 
 
-def _profile(user: AbstractBaseUser) -> dict[str, Any]:
+def _profile(user: User) -> dict[str, Any]:
     from allauth.account.models import EmailAddress
 
     return {
@@ -72,7 +73,9 @@ def _profile(user: AbstractBaseUser) -> dict[str, Any]:
     }
 
 
-def _consent_rows(rows, *, with_browser: bool = False) -> list[dict[str, Any]]:
+def _consent_rows(
+    rows: QuerySet[ConsentRecord], *, with_browser: bool = False
+) -> list[dict[str, Any]]:
     data = []
     for row in rows.select_related("policy_version").order_by("-created_at", "-id"):
         item = {
@@ -105,7 +108,7 @@ def _cookie_choices(condition: Q) -> list[dict[str, Any]]:
     )
 
 
-def _blocking(condition: Q, *, email: str, phone: str, user) -> dict[str, Any]:
+def _blocking(condition: Q, *, email: str, phone: str, user: User | None) -> dict[str, Any]:
     requests = BlockingRequest.objects.filter(condition).order_by("-received_at")
     return {
         "is_blocked": subject_is_blocked(email=email, phone=phone, user=user),
@@ -150,7 +153,7 @@ def _claims(email: str) -> list[dict[str, Any]]:
     ]
 
 
-def _ip_log(user) -> dict[str, Any]:
+def _ip_log(user: User | None) -> dict[str, Any]:
     if user is None:
         return {"total": 0, "rows": []}
     rows = IpLogEntry.objects.filter(user=user).order_by("-created_at")
@@ -163,12 +166,13 @@ def _ip_log(user) -> dict[str, Any]:
     }
 
 
-def _references(*, user, email: str, phone: str) -> SubjectReferences:
+def _references(*, user: User | None, email: str, phone: str) -> SubjectReferences:
     """The subject's order codes and order IP addresses, as other apps name them."""
     found = SubjectReferences()
-    for _receiver, answer in subject_references_requested.send(
+    answers: list[tuple[Any, Any]] = subject_references_requested.send(
         sender=SubjectAccessRequest, user=user, email=email, phone=phone
-    ):
+    )
+    for _receiver, answer in answers:
         if answer is not None:
             found.order_codes += answer.order_codes
             found.ip_addresses += answer.ip_addresses
@@ -191,7 +195,7 @@ def _ip_events(order_codes: list[str]) -> list[dict[str, Any]]:
     ]
 
 
-def _subject_ips(*, user, references: SubjectReferences) -> set[str]:
+def _subject_ips(*, user: User | None, references: SubjectReferences) -> set[str]:
     """IP addresses tied to the subject: their orders, those orders' events, their visits."""
     ips = set(references.ip_addresses)
     if references.order_codes:
@@ -240,7 +244,7 @@ def _purposes() -> list[dict[str, str]]:
     ]
 
 
-def _subject_conditions(*, user, email: str, phone: str) -> tuple[Q, Q]:
+def _subject_conditions(*, user: User | None, email: str, phone: str) -> tuple[Q, Q]:
     """Filters for the consent ledger (``user``/``email``/``phone``) and for requests
     (``subject_user``/``subject_email``/``subject_phone``)."""
     consent_q = Q(pk__in=[])
@@ -261,7 +265,7 @@ def _subject_conditions(*, user, email: str, phone: str) -> tuple[Q, Q]:
 
 
 def subject_data_collect(
-    *, user: AbstractBaseUser | None = None, email: str = "", phone: str = ""
+    *, user: Visitor | None = None, email: str = "", phone: str = ""
 ) -> dict[str, Any]:
     """Everything held about a subject, as JSON-serialisable data, section by section.
 
@@ -270,8 +274,10 @@ def subject_data_collect(
     addresses, purposes and retention) and every section other apps return from
     ``subject_data_requested``.
     """
-    if user is not None and not user.is_authenticated:
-        user = None
+    return _subject_data(user=user if isinstance(user, User) else None, email=email, phone=phone)
+
+
+def _subject_data(*, user: User | None, email: str, phone: str) -> dict[str, Any]:
     email = normalise_email(email or getattr(user, "email", ""))
     phone = normalise_phone(phone)
     consent_q, subject_q = _subject_conditions(user=user, email=email, phone=phone)
@@ -305,9 +311,10 @@ def subject_data_collect(
             _ip_daily(_subject_ips(user=user, references=references)),
         ),
     ]
-    for _receiver, answer in subject_data_requested.send(
+    answers: list[tuple[Any, Any]] = subject_data_requested.send(
         sender=SubjectAccessRequest, user=user, email=email, phone=phone
-    ):
+    )
+    for _receiver, answer in answers:
         if answer is None:
             continue
         sections.extend(answer if isinstance(answer, list | tuple) else [answer])
@@ -335,7 +342,7 @@ def subject_data_collect(
 
 @transaction.atomic
 def subject_access_request_create(
-    *, request: SubjectAccessRequest, created_by: AbstractBaseUser | None = None
+    *, request: SubjectAccessRequest, created_by: Visitor | None = None
 ) -> SubjectAccessRequest:
     """Register an access request; the answer is due in ``SUBJECT_ACCESS_DAYS`` working days."""
     if request.subject_order_code and not (request.subject_email or request.subject_phone):
@@ -354,7 +361,7 @@ def subject_access_request_create(
     if request.received_at is None:
         request.received_at = timezone.now()
     request.due_at = access_due_at(request.received_at)
-    if created_by is not None and created_by.is_authenticated:
+    if isinstance(created_by, User):
         request.created_by = created_by
     request.save()
     return request
@@ -362,7 +369,7 @@ def subject_access_request_create(
 
 @transaction.atomic
 def subject_access_answer(
-    *, request: SubjectAccessRequest, by: AbstractBaseUser | None, answer_text: str = ""
+    *, request: SubjectAccessRequest, by: Visitor | None, answer_text: str = ""
 ) -> SubjectAccessRequest:
     """Mark the request answered now (the answer and any file are stored on the request)."""
     request = SubjectAccessRequest.objects.select_for_update().get(pk=request.pk)
@@ -370,14 +377,14 @@ def subject_access_answer(
         return request
     request.status = SubjectAccessRequest.Status.ANSWERED
     request.answered_at = timezone.now()
-    request.answered_by = by if by is not None and by.is_authenticated else None
+    request.answered_by = by if isinstance(by, User) else None
     if answer_text:
         request.answer_text = answer_text
     request.save()
     return request
 
 
-def subject_access_self_service(*, user: AbstractBaseUser, fmt: str) -> SubjectAccessRequest:
+def subject_access_self_service(*, user: User, fmt: str) -> SubjectAccessRequest:
     """A signed-in buyer downloaded their data: noted as an access request answered at once."""
     now = timezone.now()
     return SubjectAccessRequest.objects.create(

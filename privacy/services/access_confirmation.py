@@ -14,9 +14,10 @@ from datetime import timedelta
 from typing import Any
 
 from allauth.utils import build_absolute_uri
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -67,7 +68,7 @@ def access_token_hash(token: str) -> str:
 
 
 def _confirmation_url(token: str) -> str:
-    return build_absolute_uri(None, reverse("privacy:access_confirm", kwargs={"token": token}))
+    return str(build_absolute_uri(None, reverse("privacy:access_confirm", kwargs={"token": token})))
 
 
 def _confirmation_mail(request: SubjectAccessRequest, token: str) -> EmailMultiAlternatives:
@@ -121,7 +122,7 @@ def _check(request: SubjectAccessRequest | None) -> SubjectAccessRequest:
     return request
 
 
-def _by_token(token: str):
+def _by_token(token: str) -> QuerySet[SubjectAccessRequest]:
     if not token or len(token) > 100:
         return SubjectAccessRequest.objects.none()
     return SubjectAccessRequest.objects.filter(
@@ -147,7 +148,7 @@ def subject_access_confirm(*, token: str) -> SubjectAccessRequest:
     return request
 
 
-def _account_of(email: str) -> AbstractBaseUser | None:
+def _account_of(email: str) -> User | None:
     """The account whose verified address is ``email``: proving the address proves it too."""
     from allauth.account.models import EmailAddress
 

@@ -8,18 +8,20 @@ transfer to third parties, no new orders, no edits. Tickets already bought stay 
 door, and refunds go on.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from eventum.accounts import Visitor
 from privacy.errors import SubjectBlockedError
 from privacy.identity import normalise_email, normalise_phone
 from privacy.models import BlockingRequest
@@ -33,20 +35,18 @@ IN_FORCE = BlockingRequest.IN_FORCE_STATUSES
 
 
 def _identifiers(
-    *, email: str = "", phone: str = "", user: AbstractBaseUser | None = None
+    *, email: str = "", phone: str = "", user: Visitor | None = None
 ) -> tuple[set[str], set[str], set[int]]:
     emails = {normalise_email(email)}
     phones = {normalise_phone(phone)}
     user_ids: set[int] = set()
-    if user is not None and getattr(user, "is_authenticated", False) and user.pk:
+    if isinstance(user, User) and user.pk:
         user_ids.add(user.pk)
-        emails.add(normalise_email(getattr(user, "email", "")))
+        emails.add(normalise_email(user.email))
     return emails - {""}, phones - {""}, user_ids
 
 
-def subject_is_blocked(
-    *, email: str = "", phone: str = "", user: AbstractBaseUser | None = None
-) -> bool:
+def subject_is_blocked(*, email: str = "", phone: str = "", user: Visitor | None = None) -> bool:
     """Is this subject's personal data blocked now? The one blocking question.
 
     True when a blocking request in force (received, under review or blocked) names the e-mail,
@@ -66,7 +66,7 @@ def subject_is_blocked(
 
 
 def subject_ensure_not_blocked(
-    *, email: str = "", phone: str = "", user: AbstractBaseUser | None = None
+    *, email: str = "", phone: str = "", user: Visitor | None = None
 ) -> None:
     """Raise ``SubjectBlockedError`` if the subject is blocked: call before editing their data."""
     if subject_is_blocked(email=email, phone=phone, user=user):
@@ -92,7 +92,7 @@ class BlockedIndex:
         return bool(self.emails or self.phones or self.user_ids)
 
 
-def chunked_conditions(*columns: tuple[str, list], size: int = _CHUNK) -> Iterable[Q]:
+def chunked_conditions(*columns: tuple[str, Sequence[Any]], size: int = _CHUNK) -> Iterable[Q]:
     """``column IN (...)`` conditions OR-ed across columns, at most ``size`` values of each per
     condition: one query per 500 identifiers of each kind, however many kinds."""
     longest = max((len(values) for _column, values in columns), default=0)
@@ -166,11 +166,12 @@ def blocking_due_at(received_at: datetime) -> datetime:
     return working_days_deadline(received_at, getattr(settings, "BLOCKING_REQUEST_WORKING_DAYS", 1))
 
 
-def subject_from_order_code(code: str) -> dict:
+def subject_from_order_code(code: str) -> dict[str, Any]:
     """Ask other apps (``order_subject_lookup``) who placed the order with this code."""
     if not code:
         return {}
-    for _receiver, answer in order_subject_lookup.send(sender=BlockingRequest, code=code):
+    answers: list[tuple[Any, Any]] = order_subject_lookup.send(sender=BlockingRequest, code=code)
+    for _receiver, answer in answers:
         if answer:
             return dict(answer)
     return {}
@@ -186,7 +187,7 @@ def _fill_subject_from_order(request: BlockingRequest) -> None:
             request.subject_user = found["user"]
 
 
-def _account_for_email(email: str) -> AbstractBaseUser | None:
+def _account_for_email(email: str) -> User | None:
     """The account that uses this e-mail (primary or a confirmed extra address), if any."""
     if not email:
         return None
@@ -235,7 +236,7 @@ def blocking_request_validate(request: BlockingRequest) -> None:
 
 @transaction.atomic
 def blocking_request_create(
-    *, request: BlockingRequest, created_by: AbstractBaseUser | None = None
+    *, request: BlockingRequest, created_by: Visitor | None = None
 ) -> BlockingRequest:
     """Register a new blocking request (from the public form or entered by staff).
 
@@ -249,7 +250,7 @@ def blocking_request_create(
         request.received_at = timezone.now()
     request.due_at = blocking_due_at(request.received_at)
     request.status = Status.RECEIVED
-    if created_by is not None and created_by.is_authenticated:
+    if isinstance(created_by, User):
         request.created_by = created_by
     request.save()
     return request
@@ -269,7 +270,7 @@ def _transition(
 
 
 @transaction.atomic
-def blocking_review_start(*, request: BlockingRequest, by: AbstractBaseUser) -> BlockingRequest:
+def blocking_review_start(*, request: BlockingRequest, by: User) -> BlockingRequest:
     """received → under review."""
     locked = _transition(request, allowed_from=(Status.RECEIVED,), to=Status.UNDER_REVIEW)
     locked.review_started_at, locked.review_started_by = timezone.now(), by
@@ -278,7 +279,7 @@ def blocking_review_start(*, request: BlockingRequest, by: AbstractBaseUser) -> 
 
 
 @transaction.atomic
-def blocking_block(*, request: BlockingRequest, by: AbstractBaseUser) -> BlockingRequest:
+def blocking_block(*, request: BlockingRequest, by: User) -> BlockingRequest:
     """received / under review → blocked: from now on the subject's data is not processed."""
     locked = _transition(
         request, allowed_from=(Status.RECEIVED, Status.UNDER_REVIEW), to=Status.BLOCKED
@@ -294,9 +295,7 @@ def blocking_block(*, request: BlockingRequest, by: AbstractBaseUser) -> Blockin
 
 
 @transaction.atomic
-def blocking_reject(
-    *, request: BlockingRequest, by: AbstractBaseUser, reason: str
-) -> BlockingRequest:
+def blocking_reject(*, request: BlockingRequest, by: User, reason: str) -> BlockingRequest:
     """received / under review → rejected, with the reason given to the requester."""
     if not reason.strip():
         raise BlockingTransitionError(_("Give the reason for rejecting the request."))
@@ -309,9 +308,7 @@ def blocking_reject(
 
 
 @transaction.atomic
-def blocking_unblock(
-    *, request: BlockingRequest, by: AbstractBaseUser, reason: str = ""
-) -> BlockingRequest:
+def blocking_unblock(*, request: BlockingRequest, by: User, reason: str = "") -> BlockingRequest:
     """blocked → unblocked (the data was corrected, or the processing is lawful again)."""
     locked = _transition(request, allowed_from=(Status.BLOCKED,), to=Status.UNBLOCKED)
     locked.unblocked_at, locked.unblocked_by, locked.unblock_reason = timezone.now(), by, reason

@@ -1,21 +1,26 @@
 """The consent ledger: appending consents given or withdrawn, and asking whether one is live."""
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from eventum.accounts import Visitor
 from privacy.errors import SubjectBlockedError
 from privacy.identity import normalise_email, normalise_phone, phone_stored_forms
 from privacy.models import ConsentRecord, ConsentWithdrawal, PolicyVersion, WithdrawalAnswer
 from privacy.services.blocking import subject_is_blocked
 from privacy.services.policy import policy_current
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
 # The exact sentences shown next to each checkbox; the one shown is stored in every ledger row.
-CONSENT_WORDINGS = {
+CONSENT_WORDINGS: "dict[str, _StrPromise]" = {
     ConsentRecord.Purpose.PROCESSING_AND_TRANSFER: _(
         "I agree to the processing of my personal data and to its transfer to third parties "
         "(the organizer of the event and the platform's partners) under the privacy policy, "
@@ -39,8 +44,9 @@ def consent_wording(purpose: str, *, policy: PolicyVersion | None = None) -> str
     return str(CONSENT_WORDINGS[purpose]) % {"version": version}
 
 
-def _user_or_none(user: AbstractBaseUser | None) -> AbstractBaseUser | None:
-    return user if user is not None and user.is_authenticated else None
+def _user_or_none(user: Visitor | None) -> User | None:
+    """The account behind ``user``; ``None`` for nobody or the anonymous visitor."""
+    return user if isinstance(user, User) else None
 
 
 @transaction.atomic
@@ -50,14 +56,14 @@ def consent_record(
     action: str,
     wording: str,
     channel: str,
-    user: AbstractBaseUser | None = None,
+    user: Visitor | None = None,
     email: str = "",
     phone: str = "",
     policy_version: PolicyVersion | None = None,
     ip_address: str | None = None,
     user_agent: str = "",
     source: str = "",
-    recorded_by: AbstractBaseUser | None = None,
+    recorded_by: Visitor | None = None,
     browser_id: str = "",
 ) -> ConsentRecord:
     """Append one row to the consent ledger (given or withdrawn).
@@ -85,9 +91,7 @@ def consent_record(
     )
 
 
-def _subject_filter(
-    *, email: str = "", phone: str = "", user: AbstractBaseUser | None = None
-) -> Q | None:
+def _subject_filter(*, email: str = "", phone: str = "", user: Visitor | None = None) -> Q | None:
     user = _user_or_none(user)
     email = normalise_email(email or getattr(user, "email", ""))
     phone = normalise_phone(phone)
@@ -104,7 +108,7 @@ def _subject_filter(
 
 
 def consent_is_live(
-    *, purpose: str, email: str = "", user: AbstractBaseUser | None = None, phone: str = ""
+    *, purpose: str, email: str = "", user: Visitor | None = None, phone: str = ""
 ) -> bool:
     """Is the latest ledger row for this subject and purpose a consent given?"""
     condition = _subject_filter(email=email, phone=phone, user=user)
@@ -138,7 +142,7 @@ def consent_live_emails(*, purpose: str, emails: Iterable[str]) -> set[str]:
 
 
 def may_process(
-    *, purpose: str, email: str = "", user: AbstractBaseUser | None = None, phone: str = ""
+    *, purpose: str, email: str = "", user: Visitor | None = None, phone: str = ""
 ) -> bool:
     """May we do ``purpose`` for this subject now? The one question every sender asks.
 
@@ -149,7 +153,7 @@ def may_process(
     return consent_is_live(purpose=purpose, email=email, user=user, phone=phone)
 
 
-def consent_history(*, user: AbstractBaseUser) -> list[ConsentRecord]:
+def consent_history(*, user: User) -> list[ConsentRecord]:
     """Every ledger row about a signed-in user (by account or by their e-mail), newest first."""
     condition = _subject_filter(user=user)
     if condition is None:
@@ -165,13 +169,13 @@ def marketing_consent_set(
     *,
     give: bool,
     channel: str,
-    user: AbstractBaseUser | None = None,
+    user: Visitor | None = None,
     email: str = "",
     phone: str = "",
     ip_address: str | None = None,
     user_agent: str = "",
     source: str = "",
-    recorded_by: AbstractBaseUser | None = None,
+    recorded_by: Visitor | None = None,
 ) -> ConsentRecord | None:
     """Opt in to or out of marketing; returns the new ledger row, or ``None`` if unchanged.
 
@@ -200,14 +204,14 @@ def marketing_consent_set(
 
 @transaction.atomic
 def consent_withdrawal_record(
-    *, withdrawal: ConsentWithdrawal, recorded_by: AbstractBaseUser | None
+    *, withdrawal: ConsentWithdrawal, recorded_by: Visitor | None
 ) -> list[ConsentRecord]:
     """Save a withdrawal that staff received (e.g. by registered letter); effective at once.
 
     Appends a ``withdrawn`` ledger row per purpose (marketing; with scope ``all`` also
     processing and transfer), naming the letter as the source.
     """
-    if withdrawal.subject_user_id and not withdrawal.subject_email:
+    if not withdrawal.subject_email and withdrawal.subject_user is not None:
         withdrawal.subject_email = withdrawal.subject_user.email
     withdrawal.subject_email = normalise_email(withdrawal.subject_email)
     withdrawal.subject_phone = normalise_phone(withdrawal.subject_phone)
@@ -216,10 +220,11 @@ def consent_withdrawal_record(
     purposes = [ConsentRecord.Purpose.MARKETING]
     if withdrawal.scope == ConsentWithdrawal.Scope.ALL:
         purposes.append(ConsentRecord.Purpose.PROCESSING_AND_TRANSFER)
-    channel = {
+    channels: dict[str, str] = {
         ConsentWithdrawal.Channel.LETTER: ConsentRecord.Channel.LETTER,
         ConsentWithdrawal.Channel.SITE: ConsentRecord.Channel.SITE,
-    }.get(withdrawal.channel, ConsentRecord.Channel.ADMIN)
+    }
+    channel = channels.get(withdrawal.channel, ConsentRecord.Channel.ADMIN)
     number = f" № {withdrawal.letter_number}" if withdrawal.letter_number else ""
     wording = gettext("Withdrawal received %(date)s%(number)s: %(scope)s") % {
         "date": withdrawal.received_on.strftime("%d.%m.%Y"),
@@ -243,7 +248,7 @@ def consent_withdrawal_record(
 
 
 def processing_consent_withdraw(
-    *, user: AbstractBaseUser, ip_address: str | None = None, user_agent: str = ""
+    *, user: User, ip_address: str | None = None, user_agent: str = ""
 ) -> ConsentWithdrawal:
     """The signed-in buyer withdraws consent to processing and transfer (and marketing).
 
@@ -270,7 +275,7 @@ def withdrawal_answer_record(
     withdrawal: ConsentWithdrawal,
     continued_processing: str,
     legal_ground: str,
-    by: AbstractBaseUser,
+    by: Visitor,
 ) -> WithdrawalAnswer:
     """Staff's reasoned answer to a withdrawal; the buyer sees it in their account."""
     if not continued_processing.strip() or not legal_ground.strip():
@@ -283,7 +288,7 @@ def withdrawal_answer_record(
     )
 
 
-def withdrawals_of_user(*, user: AbstractBaseUser) -> list[ConsentWithdrawal]:
+def withdrawals_of_user(*, user: User) -> list[ConsentWithdrawal]:
     """The buyer's withdrawals (by account or e-mail), newest first, with staff's answers."""
     email = normalise_email(getattr(user, "email", ""))
     condition = Q(subject_user=user)

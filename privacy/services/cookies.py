@@ -11,11 +11,11 @@ templates check ``cookie_consent.analytics`` / ``cookie_consent.marketing`` (con
 import uuid
 from dataclasses import dataclass
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 
+from eventum.accounts import Visitor
 from privacy.identity import request_meta
 from privacy.models import ConsentRecord
 from privacy.services.consent import consent_record
@@ -93,7 +93,7 @@ def cookie_choice_record(
     request: HttpRequest,
     analytics: bool,
     marketing: bool,
-    user: AbstractBaseUser | None = None,
+    user: Visitor | None = None,
 ) -> CookieChoice:
     """Record the visitor's choice in the ledger (one row per category) and return it.
 

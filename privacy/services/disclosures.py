@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from privacy.identity import normalise_email, normalise_phone
@@ -21,7 +21,7 @@ def _normalise_subject(subject: str) -> str:
 @transaction.atomic
 def disclosure_record(
     *,
-    actor: AbstractBaseUser | str | None,
+    actor: User | str | None,
     recipient: str,
     subjects: Iterable[str],
     fields: Iterable[str],
@@ -36,7 +36,7 @@ def disclosure_record(
     the people whose data it was; ``channel`` is one of ``Disclosure.Channel`` (``export``,
     ``list_view``, ``api``, ``partner``, ``subject``, ``other``). Two queries in all.
     """
-    user = actor if isinstance(actor, AbstractBaseUser) else None
+    user = actor if isinstance(actor, User) else None
     label = str(actor) if actor is not None else ""
     if user is not None:
         label = getattr(user, "email", "") or str(user)

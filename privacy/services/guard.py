@@ -18,10 +18,12 @@ silently dropped, so organizers can still check tickets in and refund.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, TypeVar
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Exists, OuterRef, Q
 
+from eventum.accounts import Visitor
 from privacy.identity import normalise_email, normalise_phone
 from privacy.models import BlockingRequest, ConsentRecord
 from privacy.services.blocking import IN_FORCE, BlockedIndex, blocked_index, chunked_conditions
@@ -97,19 +99,24 @@ class SubjectGuard:
 
     def row(
         self,
-        row: dict,
+        row: dict[str, Any],
         *,
         email: str = "",
         phone: str = "",
         user_id: int | None = None,
         keep: tuple[str, ...] = (),
-    ) -> dict:
+    ) -> dict[str, Any]:
         """An export row, every personal value masked when the subject is restricted."""
         restricted = self.is_restricted(email=email, phone=phone, user_id=user_id)
         return mask_row(row, blocked=restricted, keep=keep)
 
 
-def _keep_latest(found: dict, key, at: datetime, row_id: int, action: str) -> None:
+_Key = TypeVar("_Key", str, int)
+
+
+def _keep_latest(
+    found: dict[_Key, _Latest], key: _Key | None, at: datetime, row_id: int, action: str
+) -> None:
     if not key:
         return
     current = found.get(key)
@@ -133,7 +140,7 @@ def subjects_guard(subjects: Iterable[Subject]) -> SubjectGuard:
     # query per 500 identifiers), then read the whole processing history of those few.
     rows = ConsentRecord.objects.filter(purpose=PROCESSING)
     columns = (("email", emails), ("phone", phones), ("user_id", user_ids))
-    withdrawn: dict[str, set] = {"email": set(), "phone": set(), "user_id": set()}
+    withdrawn: dict[str, set[Any]] = {"email": set(), "phone": set(), "user_id": set()}
     for condition in chunked_conditions(*columns):
         for email, phone, user_id in rows.filter(condition, action=WITHDRAWN).values_list(
             "email", "phone", "user_id"
@@ -163,14 +170,14 @@ def subjects_guard(subjects: Iterable[Subject]) -> SubjectGuard:
     )
 
 
-def _user_id(user: AbstractBaseUser | int | None) -> int | None:
+def _user_id(user: Visitor | int | None) -> int | None:
     if user is None or isinstance(user, int):
         return user
-    return user.pk if getattr(user, "is_authenticated", False) else None
+    return user.pk if isinstance(user, User) else None
 
 
 def subject_is_restricted(
-    *, email: str = "", phone: str = "", user: AbstractBaseUser | int | None = None
+    *, email: str = "", phone: str = "", user: Visitor | int | None = None
 ) -> bool:
     """Is this one subject restricted now (blocked, provisionally or not, or withdrawn)?"""
     user_id = _user_id(user)
@@ -183,7 +190,7 @@ def subject_shown(
     name: str = "",
     email: str = "",
     phone: str = "",
-    user: AbstractBaseUser | int | None = None,
+    user: Visitor | int | None = None,
 ) -> SubjectDisplay:
     """One subject as someone other than them may see it (masked when restricted)."""
     user_id = _user_id(user)

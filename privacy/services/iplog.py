@@ -18,6 +18,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -29,6 +30,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from redis import Redis
 from redis.exceptions import RedisError
 
 from eventum.cache import breaker
@@ -46,13 +48,11 @@ _memory_lock = threading.Lock()
 
 
 @lru_cache(maxsize=4)
-def _redis_client(url: str):
-    import redis
-
-    return redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+def _redis_client(url: str) -> Redis:
+    return Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
 
 
-def _redis():
+def _redis() -> Redis | None:
     url = getattr(settings, "REDIS_URL", "")
     return _redis_client(url) if url else None
 
@@ -221,7 +221,7 @@ def iplog_aggregate(*, now: datetime | None = None) -> int:
     return folded
 
 
-def _fold_into_daily_stats(groups: list[dict[str, Any]]) -> int:
+def _fold_into_daily_stats(groups: Sequence[Mapping[str, Any]]) -> int:
     existing = {
         (stat.day, stat.ip): stat
         for stat in IpDailyStat.objects.select_for_update().filter(

@@ -13,7 +13,7 @@ not ask.
 from collections.abc import Iterable
 
 from allauth.utils import build_absolute_uri
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core import signing
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -31,9 +31,7 @@ class InvalidUnsubscribeLink(Exception):
     """The link was altered or was not made by us."""
 
 
-def marketing_may_send(
-    *, email: str = "", user: AbstractBaseUser | None = None, phone: str = ""
-) -> bool:
+def marketing_may_send(*, email: str = "", user: User | None = None, phone: str = "") -> bool:
     """May we send marketing to this subject now? Live marketing consent and not blocked."""
     if subject_is_blocked(email=email, phone=phone, user=user):
         return False
@@ -64,7 +62,7 @@ def marketing_unsubscribe_email(token: str) -> str:
 def marketing_unsubscribe_url(email: str) -> str:
     """Absolute, signed one-click unsubscribe link for ``email`` (no login, never expires)."""
     path = reverse("privacy:unsubscribe", kwargs={"token": marketing_unsubscribe_token(email)})
-    return build_absolute_uri(None, path)
+    return str(build_absolute_uri(None, path))
 
 
 def marketing_email_headers(email: str) -> dict[str, str]:

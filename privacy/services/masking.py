@@ -12,6 +12,7 @@ Typical use in an attendee list or export (one query for the whole page)::
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 MASK = "***"
 
@@ -63,7 +64,7 @@ def subject_display(
     )
 
 
-def mask_row(row: dict, *, blocked: bool, keep: tuple[str, ...] = ()) -> dict:
+def mask_row(row: dict[str, Any], *, blocked: bool, keep: tuple[str, ...] = ()) -> dict[str, Any]:
     """An export row with every personal value masked when the subject is blocked.
 
     Known keys (``email``, ``phone``, ``name`` and names containing them) are masked by kind;
@@ -72,7 +73,7 @@ def mask_row(row: dict, *, blocked: bool, keep: tuple[str, ...] = ()) -> dict:
     """
     if not blocked:
         return dict(row)
-    masked: dict = {}
+    masked: dict[str, Any] = {}
     for key, value in row.items():
         lowered = key.lower()
         if key in keep or value in (None, ""):

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from allauth.utils import build_absolute_uri
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,7 +26,7 @@ class PrivacyReminders:
     access_open: list[SubjectAccessRequest] = field(default_factory=list)
     incidents_unnotified: list[Incident] = field(default_factory=list)
 
-    def items(self) -> list:
+    def items(self) -> list[Claim | BlockingRequest | SubjectAccessRequest | Incident]:
         return [
             *self.claims_overdue,
             *self.claims_due_soon,
@@ -71,9 +72,9 @@ def privacy_reminders_collect(*, today: date | None = None) -> PrivacyReminders:
     )
 
 
-def _admin_url(obj) -> str:
+def _admin_url(obj: Model) -> str:
     path = reverse(f"admin:privacy_{obj._meta.model_name}_change", args=[obj.pk])
-    return build_absolute_uri(None, path)
+    return str(build_absolute_uri(None, path))
 
 
 def privacy_reminders_send(*, today: date | None = None) -> int:
@@ -85,7 +86,8 @@ def privacy_reminders_send(*, today: date | None = None) -> int:
     if not reminders.count or not settings.STAFF_NOTIFICATION_EMAILS:
         return 0
     for item in reminders.items():
-        item.admin_link = _admin_url(item)
+        # The e-mail template links every item to its admin page.
+        item.admin_link = _admin_url(item)  # type: ignore[union-attr]
     with translation.override(settings.LANGUAGE_CODE):
         context = {"r": reminders}
         subject = render_to_string("privacy/email/reminders_subject.txt", context).strip()

@@ -1,6 +1,6 @@
 """Consents given when an account is created."""
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -12,7 +12,7 @@ from privacy.services.policy import policy_current
 
 @transaction.atomic
 def signup_consents_record(
-    *, request: HttpRequest, user: AbstractBaseUser, marketing: bool
+    *, request: HttpRequest, user: User, marketing: bool
 ) -> list[ConsentRecord]:
     """Ledger rows for a new account: the policy accepted, and marketing if the box was ticked."""
     policy = policy_current()

@@ -8,6 +8,7 @@ working day; the religious holidays named in ``PRIVACY_HOLIDAYS_NOT_MOVED`` do n
 
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -44,7 +45,7 @@ def days_off(year: int) -> frozenset[date]:
 
 
 @receiver(setting_changed)
-def _forget_days_off(*, setting: str, **kwargs) -> None:
+def _forget_days_off(*, setting: str, **kwargs: Any) -> None:
     if setting in ("PRIVACY_HOLIDAYS", "PRIVACY_HOLIDAYS_NOT_MOVED"):
         days_off.cache_clear()
 

@@ -3,11 +3,12 @@
 from allauth.account.views import email as allauth_email_view
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from eventum.accounts import AuthenticatedHttpRequest
 from privacy.forms import BLOCKED_ACCOUNT_EDIT, MarketingChoiceForm
 from privacy.identity import request_meta
 from privacy.models import ConsentRecord
@@ -26,7 +27,7 @@ from privacy.views.access import DATA_FORMATS, subject_data_response
 
 @login_required
 @require_http_methods(["GET"])
-def account_privacy_view(request: HttpRequest) -> HttpResponse:
+def account_privacy_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     live = consent_is_live(purpose=ConsentRecord.Purpose.MARKETING, user=request.user)
     return render(
         request,
@@ -46,7 +47,7 @@ def account_privacy_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def account_withdraw_view(request: HttpRequest) -> HttpResponse:
+def account_withdraw_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The buyer withdraws consent to processing and transfer; effective at once."""
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Tick the box to confirm the withdrawal."))
@@ -67,7 +68,7 @@ def account_withdraw_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def account_marketing_view(request: HttpRequest) -> HttpResponse:
+def account_marketing_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = MarketingChoiceForm(request.POST)
     form.is_valid()
     give = bool(form.cleaned_data.get("marketing"))
@@ -91,7 +92,7 @@ def account_marketing_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET"])
-def account_data_view(request: HttpRequest, fmt: str) -> HttpResponse:
+def account_data_view(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     """Everything held about the signed-in buyer: ``json``, ``html`` (readable) or ``pdf``."""
     if fmt not in DATA_FORMATS:
         raise Http404
@@ -101,7 +102,7 @@ def account_data_view(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @login_required
-def account_email_view(request: HttpRequest) -> HttpResponse:
+def account_email_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """allauth's e-mail page, except that a blocked subject cannot add, remove or switch
     addresses (the block names the account, so it also follows any address change)."""
     if request.method == "POST" and subject_is_blocked(user=request.user):

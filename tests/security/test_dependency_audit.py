@@ -52,7 +52,7 @@ class FakePipAudit:
 
 def _audit(fake, tmp_path, **kwargs):
     lines: list[str] = []
-    requirements = tmp_path / "constraints.txt"
+    requirements = tmp_path / "dev.txt"
     requirements.write_text("Django==5.2.19\nrequests==2.0.0\n")
     status = dependency_audit.audit(
         requirements,
@@ -97,7 +97,7 @@ def test_clean_pins_pass_and_say_what_was_audited(tmp_path):
     status, lines = _audit(fake, tmp_path)
     assert status == 0
     assert lines == [
-        "dependency audit: 2 pins in constraints.txt audited against osv: no known vulnerabilities"
+        "dependency audit: 2 pins in dev.txt audited against osv: no known vulnerabilities"
     ]
 
 
@@ -184,7 +184,7 @@ def test_the_ci_step_exits_non_zero_on_a_vulnerable_pin(tmp_path):
     fake_package.mkdir(parents=True)
     (fake_package / "__init__.py").write_text("")
     (fake_package / "__main__.py").write_text(FAKE_PIP_AUDIT)
-    requirements = tmp_path / "constraints.txt"
+    requirements = tmp_path / "dev.txt"
     requirements.write_text("Pillow==10.0.0\n")
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "fake"), "DEPENDENCY_AUDIT_SERVICES": "osv"}
     done = subprocess.run(
@@ -198,5 +198,7 @@ def test_the_ci_step_exits_non_zero_on_a_vulnerable_pin(tmp_path):
     assert "VULNERABLE pillow 10.0.0: PYSEC-0000-1 (fixed in 9.9)" in done.stdout
 
 
-def test_ci_runs_the_audit_on_the_pins():
-    assert ".ci/dependency_audit.py constraints.txt" in (ROOT / ".ci" / "run").read_text()
+def test_ci_runs_the_audit_on_the_lock():
+    """The development lock holds every production pin too, so auditing it covers both."""
+    assert ".ci/dependency_audit.py requirements/dev.txt" in (ROOT / ".ci" / "run").read_text()
+    assert (ROOT / "requirements" / "dev.txt").exists()
