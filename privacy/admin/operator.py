@@ -1,8 +1,7 @@
 """The operator of personal data: one record, edited by staff, shown to everyone."""
 
 from django.contrib import admin, messages
-from django.http import HttpRequest, HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
@@ -30,13 +29,6 @@ class OperatorAdmin(TranslationAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Operator | None = None) -> bool:
         return False  # the operator is always shown: correct it, never remove it
-
-    def changelist_view(self, request: HttpRequest, extra_context=None):
-        """There is one record: go straight to it (or to the form that creates it)."""
-        operator = Operator.objects.first()
-        if operator is None:
-            return HttpResponseRedirect(reverse("admin:privacy_operator_add"))
-        return HttpResponseRedirect(reverse("admin:privacy_operator_change", args=[operator.pk]))
 
     def save_model(self, request: HttpRequest, obj: Operator, form, change: bool) -> None:
         operator_save(operator=obj, by=request.user)

@@ -31,7 +31,7 @@ from tests.privacy.conftest import scanned
 
 pytestmark = pytest.mark.django_db
 PRIVACY_MODELS = [m for m in admin.site._registry if m._meta.app_label == "privacy"]
-# The operator is one record: its list opens that record (tests/privacy/test_operator.py).
+# The operator is one record, nothing to filter or search (tests/privacy/test_operator.py).
 PRIVACY_LIST_MODELS = [m for m in PRIVACY_MODELS if m is not Operator]
 
 
