@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "privacy.middleware.PolicyReconsentMiddleware",  # a material policy change: accept it
     "eventum.admin_security.StaffMfaMiddleware",  # staff need a second factor for /admin/
     "eventum.database_outage.DatabaseUnavailableMiddleware",  # database down: 503, not 500
     "eventum.cache_outage.CacheUnavailableMiddleware",  # cache down under a view: 503, not 500
@@ -366,6 +367,14 @@ IP_RISK_MAX_FAILED_PAYMENTS = env.int("IP_RISK_MAX_FAILED_PAYMENTS", default=3)
 BLOCKING_REQUEST_WORKING_DAYS = 1  # Law of RK No. 94-V: block within one working day
 SUBJECT_ACCESS_DAYS = env.int("SUBJECT_ACCESS_DAYS", default=3)  # working days to answer
 CLAIM_REMINDER_DAYS = 5  # remind staff of claims due within this many days
+# The operator of personal data, shown on the policy page, in the footer and in e-mails. Staff
+# keep it in the admin ("Operator of personal data"); these values stand in until it is saved.
+OPERATOR_NAME = env.str("OPERATOR_NAME", default="eventum")
+OPERATOR_BIN = env.str("OPERATOR_BIN", default="")
+OPERATOR_LEGAL_ADDRESS = env.str("OPERATOR_LEGAL_ADDRESS", default="")
+OPERATOR_POSTAL_ADDRESS = env.str("OPERATOR_POSTAL_ADDRESS", default="")
+OPERATOR_PRIVACY_EMAIL = env.str("OPERATOR_PRIVACY_EMAIL", default="info@eventum.one")
+OPERATOR_RESPONSIBLE_PERSON = env.str("OPERATOR_RESPONSIBLE_PERSON", default="")
 # Kazakhstan public holidays for working-day deadlines: "MM-DD" every year, "YYYY-MM-DD" once.
 # Kurban Ait moves every year: add its date (and any government transfer of days off) here.
 _KZ_HOLIDAYS = ["01-01", "01-02", "01-07", "03-08", "03-21", "03-22", "03-23", "05-01"]

@@ -1,4 +1,4 @@
-"""Template context for every page: the visitor's cookie choice (no database queries)."""
+"""Template context for every page: the visitor's cookie choice (cached policy state only)."""
 
 from django.http import HttpRequest
 

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from privacy.views import access, account, public, staff
+from privacy.views import access, account, public, reconsent, staff
 
 app_name = "privacy"
 
 urlpatterns = [
     path("", public.policy_current_view, name="policy"),
     path("versions/<str:version>/", public.policy_version_view, name="policy_version"),
+    path("accept/", reconsent.policy_accept_view, name="policy_accept"),
     path("unsubscribe/<str:token>/", public.unsubscribe_view, name="unsubscribe"),
     path("cookies/", public.cookie_settings_view, name="cookie_settings"),
     path("blocking-request/", public.blocking_request_view, name="blocking_request"),

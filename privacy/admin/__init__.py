@@ -1,3 +1,3 @@
 """Staff tools for personal data, one module per concept."""
 
-from privacy.admin import consent, iplog, policy, registers, requests  # noqa: F401
+from privacy.admin import consent, iplog, operator, policy, registers, requests  # noqa: F401

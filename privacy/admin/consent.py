@@ -21,6 +21,7 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
         "action",
         "channel",
         "policy_version",
+        "policy_language",
         "source",
     )
     list_filter = ("purpose", "action", "channel", "policy_version", "created_at")

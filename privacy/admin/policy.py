@@ -1,5 +1,6 @@
 """Policy versions: drafts are edited, then published; published ones are frozen."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +25,15 @@ class PublishedFilter(admin.SimpleListFilter):
 
 @admin.register(PolicyVersion)
 class PolicyVersionAdmin(TranslationAdmin):
-    list_display = ("version", "published_at", "is_current", "short_hash", "created_at")
+    list_display = (
+        "version",
+        "published_at",
+        "is_current",
+        "material",
+        "languages",
+        "short_hash",
+        "created_at",
+    )
     list_filter = (PublishedFilter,)
     search_fields = ("version", "text_ru")
     readonly_fields = ("published_at", "content_hash", "created_at")
@@ -34,6 +43,36 @@ class PolicyVersionAdmin(TranslationAdmin):
     def is_current(self, obj: PolicyVersion) -> bool:
         current = getattr(self, "_current", None)
         return current is not None and current.pk == obj.pk
+
+    @admin.display(description=_("texts"))
+    def languages(self, obj: PolicyVersion) -> str:
+        missing = obj.missing_languages()
+        present = [code for code, _name in settings.LANGUAGES if code not in missing]
+        text = " ".join(present)
+        if missing:
+            text += " — " + _("missing: %(languages)s") % {"languages": " ".join(missing)}
+        return text
+
+    def save_model(self, request: HttpRequest, obj: PolicyVersion, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        self._warn_missing_languages(request, obj)
+
+    def _warn_missing_languages(self, request: HttpRequest, policy: PolicyVersion) -> None:
+        missing = policy.missing_languages()
+        if missing:
+            names = dict(settings.LANGUAGES)
+            self.message_user(
+                request,
+                _(
+                    "Version %(version)s has no text in: %(languages)s. Add it before "
+                    "publishing: until then readers of that language see the Russian text."
+                )
+                % {
+                    "version": policy.version,
+                    "languages": ", ".join(str(names[code]) for code in missing),
+                },
+                messages.WARNING,
+            )
 
     @admin.display(description=_("SHA-256 of the text"))
     def short_hash(self, obj: PolicyVersion) -> str:
@@ -73,10 +112,19 @@ class PolicyVersionAdmin(TranslationAdmin):
             else:
                 self.message_user(
                     request,
-                    _("Version %(version)s is published and in force.")
+                    (
+                        _(
+                            "Version %(version)s is published and in force. It is a material "
+                            "change: signed-in buyers will be asked to accept it and the "
+                            "cookie banner shows again."
+                        )
+                        if policy.material
+                        else _("Version %(version)s is published and in force.")
+                    )
                     % {"version": policy.version},
                     messages.SUCCESS,
                 )
+                self._warn_missing_languages(request, policy)
 
     @admin.action(description=_("Copy into a new draft (to supersede it)"))
     def copy_to_draft(self, request: HttpRequest, queryset) -> None:

@@ -13,6 +13,7 @@ from privacy.models.consent import (
 from privacy.models.disclosures import Disclosure, DisclosureSubject
 from privacy.models.incidents import Incident
 from privacy.models.iplog import IpDailyStat, IpEvent, IpLogEntry
+from privacy.models.operator import Operator, bin_is_valid, validate_bin
 from privacy.models.policy import PolicyVersion
 
 __all__ = [
@@ -29,8 +30,11 @@ __all__ = [
     "IpDailyStat",
     "IpEvent",
     "IpLogEntry",
+    "Operator",
     "PolicyVersion",
     "SubjectAccessRequest",
     "WithdrawalAnswer",
+    "bin_is_valid",
     "claim_due_on",
+    "validate_bin",
 ]

@@ -85,6 +85,12 @@ class ConsentRecord(AppendOnlyModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    policy_language = models.CharField(
+        _("language of the policy text"),
+        max_length=8,
+        blank=True,
+        help_text=_("Which language's text of the policy version was shown and accepted"),
+    )
     wording = models.TextField(_("wording shown"))
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)

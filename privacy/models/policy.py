@@ -32,6 +32,20 @@ class PolicyVersion(models.Model):
 
     version = models.CharField(_("version"), max_length=20, unique=True)
     text = models.TextField(_("text"))
+    material = models.BooleanField(
+        _("material change"),
+        default=False,
+        help_text=_(
+            "Signed-in buyers must accept it again at their next visit and the cookie banner "
+            "is shown to everyone again. Leave it unticked for corrections that change no one's "
+            "rights: such a version takes effect on publication."
+        ),
+    )
+    changes = models.TextField(
+        _("what changed"),
+        blank=True,
+        help_text=_("A few plain sentences shown to buyers asked to accept a material change"),
+    )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
     content_hash = models.CharField(_("SHA-256 of the text"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -61,6 +75,24 @@ class PolicyVersion(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    def missing_languages(self) -> list[str]:
+        """Codes of the site's languages this version has no text in (ru is required)."""
+        return [
+            code
+            for code, _name in settings.LANGUAGES
+            if not (getattr(self, f"text_{code}", "") or "").strip()
+        ]
+
+    def text_language(self, language: str) -> str:
+        """The language whose text a reader of ``language`` is shown: their own, or Russian."""
+        code = (language or "").split("-")[0]
+        if code and (getattr(self, f"text_{code}", "") or "").strip():
+            return code
+        return settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+
+    def text_in(self, language: str) -> str:
+        return getattr(self, f"text_{self.text_language(language)}") or ""
 
     def compute_hash(self) -> str:
         texts = [getattr(self, f"text_{code}", "") or "" for code, _name in settings.LANGUAGES]

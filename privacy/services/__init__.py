@@ -58,7 +58,19 @@ from privacy.services.masking import (
     mask_row,
     subject_display,
 )
-from privacy.services.policy import PolicyAlreadyPublished, policy_current, policy_publish
+from privacy.services.operator import operator_current, operator_save
+from privacy.services.policy import (
+    PolicyAlreadyPublished,
+    PolicyState,
+    policy_current,
+    policy_publish,
+    policy_state,
+)
+from privacy.services.reconsent import (
+    PolicyChangedAgain,
+    policy_reconsent_accept,
+    policy_reconsent_due,
+)
 from privacy.services.risk import IpRisk, ip_event_record, ip_risk_assess, ip_risk_flag
 from privacy.services.workdays import is_working_day, working_days_deadline
 
@@ -69,6 +81,8 @@ __all__ = [
     "InvalidUnsubscribeLink",
     "IpRisk",
     "PolicyAlreadyPublished",
+    "PolicyChangedAgain",
+    "PolicyState",
     "Subject",
     "SubjectBlockedError",
     "SubjectDisplay",
@@ -106,8 +120,13 @@ __all__ = [
     "may_process",
     "normalise_email",
     "normalise_phone",
+    "operator_current",
+    "operator_save",
     "policy_current",
     "policy_publish",
+    "policy_reconsent_accept",
+    "policy_reconsent_due",
+    "policy_state",
     "processing_consent_withdraw",
     "request_client_ip",
     "request_meta",

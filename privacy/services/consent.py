@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from eventum.accounts import Visitor
@@ -65,15 +65,25 @@ def consent_record(
     source: str = "",
     recorded_by: Visitor | None = None,
     browser_id: str = "",
+    policy_language: str | None = None,
 ) -> ConsentRecord:
     """Append one row to the consent ledger (given or withdrawn).
 
     ``user`` and/or ``email``/``phone`` identify the subject (the user's e-mail is used when no
-    e-mail is given); ``source`` names the order or form, e.g. ``"order:AB12CD"``.
+    e-mail is given); ``source`` names the order or form, e.g. ``"order:AB12CD"``. A consent
+    given records which language's text of the policy the subject was shown: by default the
+    active language's, or Russian where the version has no text in it.
     """
     user = _user_or_none(user)
     if user is not None and not email:
         email = getattr(user, "email", "")
+    policy_version = policy_version if policy_version is not None else policy_current()
+    if policy_language is None:
+        policy_language = (
+            policy_version.text_language(get_language() or "")
+            if policy_version is not None and action == ConsentRecord.Action.GIVEN
+            else ""
+        )
     return ConsentRecord.objects.create(
         purpose=purpose,
         action=action,
@@ -83,7 +93,8 @@ def consent_record(
         email=normalise_email(email),
         phone=normalise_phone(phone),
         browser_id=browser_id,
-        policy_version=policy_version if policy_version is not None else policy_current(),
+        policy_version=policy_version,
+        policy_language=policy_language,
         ip_address=ip_address or None,
         user_agent=(user_agent or "")[:500],
         source=source[:200],

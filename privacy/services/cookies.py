@@ -6,6 +6,9 @@ templates check ``cookie_consent.analytics`` / ``cookie_consent.marketing`` (con
 ``privacy.context_processors.cookie_consent``), and scripts written as
 ``<script type="text/plain" data-cookie-category="analytics" data-src="...">`` are started by
 ``privacy/cookie-consent.js`` only once that category is accepted.
+
+A choice made under a version older than the latest *material* policy version no longer
+stands: the banner shows again to everyone and optional cookies stay off until they choose.
 """
 
 import uuid
@@ -19,7 +22,7 @@ from eventum.accounts import Visitor
 from privacy.identity import request_meta
 from privacy.models import ConsentRecord
 from privacy.services.consent import consent_record
-from privacy.services.policy import policy_current
+from privacy.services.policy import policy_current, policy_state
 
 COOKIE_NAME = "eventum_cookie_consent"
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -76,7 +79,12 @@ def cookie_choice_parse(value: str | None) -> CookieChoice:
 
 
 def cookie_choice_read(request: HttpRequest) -> CookieChoice:
-    return cookie_choice_parse(request.COOKIES.get(COOKIE_NAME))
+    """The visitor's choice in force: none while it was made under a policy version that a
+    material change has since superseded (the browser's id is kept for the next rows)."""
+    choice = cookie_choice_parse(request.COOKIES.get(COOKIE_NAME))
+    if choice.decided and not policy_state().accepted(choice.policy_version):
+        return CookieChoice(policy_version=choice.policy_version, browser_id=choice.browser_id)
+    return choice
 
 
 def cookie_choice_wording(*, analytics: bool, marketing: bool) -> str:

@@ -13,8 +13,8 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -26,6 +26,7 @@ from privacy.services import (
     InvalidUnsubscribeLink,
     blocking_request_create,
     marketing_unsubscribe,
+    operator_current,
     policy_current,
 )
 from privacy.services.access_confirmation import (
@@ -53,13 +54,19 @@ def _render_policy(
     versions = PolicyVersion.objects.filter(published_at__isnull=False).only(
         "version", "published_at"
     )
+    language = get_language() or settings.LANGUAGE_CODE
+    text_language = policy.text_language(language)
     return render(
         request,
         "privacy/policy.html",
         {
             "policy": policy,
+            "policy_text": policy.text_in(language),
+            "text_language": text_language,
+            "text_in_other_language": text_language != language.split("-")[0],
             "is_current": current is not None and current.pk == policy.pk,
             "versions": versions,
+            "operator": operator_current(),
         },
     )
 

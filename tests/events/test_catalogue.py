@@ -129,6 +129,7 @@ def test_list_pages_make_the_same_number_of_queries_whatever_the_data(
     from django.test.utils import CaptureQueriesContext
 
     _make_events(2, sessions=1, ticket_types=1)
+    client.get(reverse(url_name))  # the footer's operator is read once, then cached
     with CaptureQueriesContext(connection) as few:
         client.get(reverse(url_name))
     _make_events(10, sessions=3, ticket_types=4)
@@ -145,6 +146,7 @@ def test_event_page_makes_the_same_number_of_queries_whatever_the_data(
     from django.test.utils import CaptureQueriesContext
 
     small = _event()
+    client.get(small.get_absolute_url())  # the footer's operator is read once, then cached
     with CaptureQueriesContext(connection) as few:
         client.get(small.get_absolute_url())
     big = EventFactory()

@@ -250,7 +250,7 @@ def _flash(response) -> str:
 def test_the_team_resends_tickets_to_the_buyer_without_seeing_the_address(
     client, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from tickets.services import delivery
+    from tickets.delivery import services as delivery
 
     monkeypatch.setattr(delivery, "RESEND_PAUSE_SECONDS", 0)
     from organizers.models import Membership

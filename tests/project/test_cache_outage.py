@@ -125,7 +125,9 @@ def test_the_door_keeps_scanning_without_the_cache(caplog):
 
 def test_requests_are_served_while_the_ip_log_buffer_is_down(stalls, caplog):
     assert Client().get(_event_url(stalls)).status_code == 200
-    assert "IP log: Redis unavailable" in caplog.text
+    # The first caller to meet the dead Redis logs it (the footer's cached operator, read before
+    # the IP log); the IP log then drops its row at once instead of waiting for a timeout.
+    assert "unreachable" in caplog.text
     assert cache_backend.breaker.paused(DEAD_REDIS_URL)
     assert not IpLogEntry.objects.exists()
 

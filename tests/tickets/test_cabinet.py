@@ -55,7 +55,7 @@ def test_order_list_shows_only_this_organizers_orders_with_few_queries(
     mine = [place_order({tt: 1}) for _n in range(5)]
     theirs = place_order({TicketTypeFactory(): 1})
     url = reverse("tickets:cabinet_orders", args=[organizer.slug])
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):  # with one cold read of privacy state, then cached
         response = manager_client.get(url)
     html = response.content.decode()
     assert all(o.code in html for o in mine)

@@ -102,7 +102,7 @@ def test_paginated_list_keeps_filters_and_bounded_queries(
     manager_client, sales, django_assert_max_num_queries
 ):
     url = _url(sales)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):  # with one cold read of privacy state, then cached
         assert manager_client.get(url, {"status": "paid"}).status_code == 200
     tt = TicketTypeFactory(session__event__organizer=sales.organizer, quantity=100)
     for _n in range(52):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -162,6 +163,8 @@ class Command(BaseCommand):
             )
             self._sessions(event, days, ticket_types)
             created += 1
+        # The operator's details and the policy in ru/kk/en (privacy/policy_texts/).
+        call_command("seed_demo_privacy", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new events)."))
 
     def _user(self, role: str, email: str):

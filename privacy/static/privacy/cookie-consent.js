@@ -31,7 +31,9 @@
 
   function init() {
     var banner = document.getElementById("cookie-banner");
-    activate(readChoice());
+    // A banner shown by the server means no choice is in force (none yet, or one made under
+    // a policy version a material change superseded): the old cookie starts nothing.
+    activate(banner && !banner.hidden ? null : readChoice());
     if (!banner) { return; }
     var form = banner.querySelector("form");
     var choose = banner.querySelector("#cookie-choose");

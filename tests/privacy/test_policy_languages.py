@@ -1,0 +1,181 @@
+"""The policy in ru, kk and en: each reader gets their language's text, the ledger records which
+one was accepted, and staff are warned about a version missing a language."""
+
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
+
+from privacy.models import ConsentRecord, PolicyVersion
+from privacy.services import consent_record, policy_current, policy_publish
+
+pytestmark = pytest.mark.django_db
+
+TEXTS = Path(__file__).resolve().parents[2] / "privacy" / "policy_texts"
+
+
+def _paragraphs(language: str) -> list[str]:
+    text = (TEXTS / f"1.0.{language}.txt").read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _policy_text_of(html: str) -> str:
+    block = html.split('data-testid="policy-text">')[1].split("</div>")[0]
+    return unescape(re.sub(r"<[^>]+>", "\n", block))
+
+
+def _shown_paragraphs(html: str) -> list[str]:
+    return [line.strip() for line in _policy_text_of(html).splitlines() if line.strip()]
+
+
+def test_the_translations_are_whole_the_same_paragraphs_as_the_russian_text():
+    russian, kazakh, english = _paragraphs("ru"), _paragraphs("kk"), _paragraphs("en")
+    assert len(russian) == len(kazakh) == len(english) == 40
+    cyrillic = re.compile("[А-Яа-яЁё]")
+    kazakh_letters = re.compile("[ӘәҒғҚқҢңӨөҰұҮүҺһІі]")
+    assert not any(cyrillic.search(p) for p in english)
+    # Every Kazakh paragraph but the short term definitions' headings carries Kazakh letters.
+    assert sum(bool(kazakh_letters.search(p)) for p in kazakh) >= 38
+    for ru, kk, en in zip(russian, kazakh, english, strict=True):
+        # The same structure: a definition stays a definition, and the e-mail stays.
+        assert ("\t" in ru) == ("\t" in kk) == ("\t" in en)
+        email = "info@eventum.one"
+        assert (email in ru) == (email in kk) == (email in en)
+        assert ("30" in ru) == ("30" in kk) == ("30" in en)
+
+
+def test_the_demo_seed_publishes_the_policy_in_three_languages_without_asking_again():
+    call_command("seed_demo_privacy")
+    call_command("seed_demo_privacy")  # idempotent
+    policy = policy_current()
+    assert policy.version == "1.1" and not policy.material
+    assert policy.missing_languages() == []
+    assert policy.text_ru == PolicyVersion.objects.get(version="1.0").text_ru
+    assert PolicyVersion.objects.filter(version="1.1").count() == 1
+
+
+@pytest.mark.parametrize("prefix,language", [("/kk", "kk"), ("/en", "en")])
+def test_the_policy_page_shows_its_language_and_no_russian_paragraph(client, prefix, language):
+    call_command("seed_demo_privacy")
+    html = client.get(f"{prefix}/privacy/").content.decode()
+    assert f'lang="{language}" data-testid="policy-text"' in html
+    shown = _shown_paragraphs(html)
+    assert shown == _paragraphs(language)
+    page_text = unescape(html)
+    for paragraph in _paragraphs("ru"):
+        assert paragraph not in page_text, paragraph[:60]
+    assert 'data-testid="language-note"' not in html
+
+
+def test_the_russian_page_shows_the_russian_text(client):
+    call_command("seed_demo_privacy")
+    html = client.get(reverse("privacy:policy")).content.decode()
+    assert _shown_paragraphs(html) == _paragraphs("ru")
+
+
+def test_a_version_without_a_kazakh_text_shows_the_russian_one_and_says_so(client):
+    policy_publish(
+        policy=PolicyVersion.objects.create(
+            version="2.0", text_ru="Русский текст политики.", text_en="The English text."
+        )
+    )
+    kazakh = client.get("/kk/privacy/").content.decode()
+    assert 'lang="ru" data-testid="policy-text"' in kazakh
+    assert "Русский текст политики." in kazakh
+    assert 'data-testid="language-note"' in kazakh
+    english = client.get("/en/privacy/").content.decode()
+    assert "The English text." in english and "Русский текст политики." not in english
+
+
+def test_the_ledger_records_the_language_of_the_text_accepted():
+    policy = policy_publish(
+        policy=PolicyVersion.objects.create(version="2.0", text_ru="Текст.", text_kk="Мәтін.")
+    )
+    common = {
+        "purpose": ConsentRecord.Purpose.PROCESSING_AND_TRANSFER,
+        "action": ConsentRecord.Action.GIVEN,
+        "wording": "…",
+        "channel": ConsentRecord.Channel.SITE,
+        "email": "aigerim@example.kz",
+    }
+    with translation.override("kk"):
+        assert consent_record(**common).policy_language == "kk"
+    with translation.override("en"):  # no English text: the Russian one was shown
+        assert consent_record(**common).policy_language == "ru"
+    assert consent_record(**common, policy_version=policy).policy_language == "ru"
+    withdrawn = consent_record(**{**common, "action": ConsentRecord.Action.WITHDRAWN})
+    assert withdrawn.policy_language == ""
+
+
+def test_signing_up_in_kazakh_records_the_kazakh_text(client):
+    call_command("seed_demo_privacy")
+    response = client.post(
+        "/kk/accounts/signup/",
+        {
+            "email": "jana@example.kz",
+            "password1": "a-long-signup-pass-31",
+            "password2": "a-long-signup-pass-31",
+        },
+    )
+    assert response.status_code == 302
+    row = ConsentRecord.objects.get(
+        email="jana@example.kz", purpose=ConsentRecord.Purpose.PROCESSING_AND_TRANSFER
+    )
+    assert (row.policy_version.version, row.policy_language) == ("1.1", "kk")
+
+
+def test_staff_are_warned_when_a_draft_lacks_the_kazakh_or_english_text(admin_client):
+    response = admin_client.post(
+        reverse("admin:privacy_policyversion_add"),
+        {"version": "2.0", "text_ru": "Новый текст.", "text_kk": "", "text_en": "New text."},
+        follow=True,
+    )
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert len(warnings) == 1 and "2.0" in warnings[0]
+    assert "Қазақша" in warnings[0] and "English" not in warnings[0]
+    draft = PolicyVersion.objects.get(version="2.0")
+    response = admin_client.post(
+        reverse("admin:privacy_policyversion_changelist"),
+        {"action": "publish_selected", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("Қазақша" in m and "2.0" in m for m in messages), messages
+    assert policy_current().version == "2.0"  # a warning, not a refusal: Russian is enough
+    listing = admin_client.get(reverse("admin:privacy_policyversion_changelist")).content.decode()
+    assert "ru en" in listing and "kk" in listing
+
+
+def test_a_complete_version_publishes_without_a_language_warning(admin_client):
+    draft = PolicyVersion.objects.create(
+        version="2.0", text_ru="Текст.", text_kk="Мәтін.", text_en="Text."
+    )
+    response = admin_client.post(
+        reverse("admin:privacy_policyversion_changelist"),
+        {"action": "publish_selected", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    messages = [str(m) for m in response.context["messages"]]
+    assert not any("Қазақша" in m or "English" in m for m in messages), messages
+
+
+def test_checkout_in_english_records_the_english_text(client):
+    from tests.factories import SessionFactory, TicketTypeFactory
+    from tests.tickets.helpers import buyer_data, choose, idempotency_key
+
+    call_command("seed_demo_privacy")
+    tt = TicketTypeFactory(session=SessionFactory(), quantity=5)
+    client.get("/en/")
+    choose(client, tt.session, {tt: 1})
+    with translation.override("en"):
+        key = idempotency_key(client)
+        response = client.post(reverse("tickets:checkout"), buyer_data(key))
+    assert response.status_code == 302
+    row = ConsentRecord.objects.get(
+        purpose=ConsentRecord.Purpose.PROCESSING_AND_TRANSFER, source__startswith="order:"
+    )
+    assert (row.policy_version.version, row.policy_language) == ("1.1", "en")
