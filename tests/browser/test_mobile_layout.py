@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.factories import PASSWORD
 from tests.security.test_access_matrix import MATRIX, _build
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -34,15 +35,16 @@ TAP_TARGETS = (
     ".site-header a, .site-header button, .cabinet-nav a, .pagination a"
 )
 
-MEASURE_JS = """([selector, width]) => {
+MEASURE_JS = """([selector, width, minTouch]) => {
   const doc = document.documentElement;
+  const label = (el) => `${el.tagName.toLowerCase()}.${el.className} «${
+    (el.innerText || el.value || el.name || "").trim().slice(0, 30)}»`;
   const small = [];
   for (const el of document.querySelectorAll(selector)) {
     const box = el.getBoundingClientRect();
-    const style = getComputedStyle(el);
-    if (!box.width || !box.height || style.visibility === "hidden") continue;
+    if (!box.width || !box.height || getComputedStyle(el).visibility === "hidden") continue;
     if (el.closest("[hidden], details:not([open]) > :not(summary)")) continue;
-    if (box.height < %d) small.push(`${el.tagName.toLowerCase()}.${el.className} «${(el.innerText || el.value || el.name || "").trim().slice(0, 30)}» ${Math.round(box.height)}px`);
+    if (box.height < minTouch) small.push(`${label(el)} ${Math.round(box.height)}px`);
   }
   const wide = [];
   if (doc.scrollWidth > width || window.innerWidth > width) {
@@ -52,12 +54,14 @@ MEASURE_JS = """([selector, width]) => {
       for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
         if (getComputedStyle(up).overflowX !== "visible") { clipped = true; break; }
       }
-      if (!clipped && box.right > width + 1 && box.width) wide.push(`${el.tagName.toLowerCase()}.${el.className} ${Math.round(box.right)}px`);
+      if (!clipped && box.right > width + 1 && box.width) {
+        wide.push(`${label(el)} ${Math.round(box.right)}px`);
+      }
       if (wide.length > 4) break;
     }
   }
   return {scrollWidth: doc.scrollWidth, innerWidth: window.innerWidth, small, wide};
-}""" % MIN_TOUCH_PX
+}"""
 
 
 @dataclass(frozen=True)
@@ -180,7 +184,7 @@ def test_no_page_scrolls_sideways_on_a_phone(live_server, browser, world):
             page.goto(live_server.url + visit.url)
             for width in PHONE_WIDTHS:
                 page.set_viewport_size({"width": width, "height": PHONE_HEIGHT})
-                got = page.evaluate(MEASURE_JS, [TAP_TARGETS, width])
+                got = page.evaluate(MEASURE_JS, [TAP_TARGETS, width, MIN_TOUCH_PX])
                 # a phone zooms a too-wide page out: the layout is wider than the screen
                 if max(got["scrollWidth"], got["innerWidth"]) > width:
                     sideways[f"{visit.actor} {visit.url} @{width}"] = (
@@ -246,8 +250,16 @@ def test_key_pages_in_three_languages_on_a_phone_and_a_desktop(
                     page = pages[actor]
                     page.set_viewport_size({"width": width, "height": height})
                     page.goto(live_server.url + prefix + url(world))
+                    if "/reauthenticate/" in page.url:  # allauth asks for the password first
+                        page.fill("input[name=password]", PASSWORD)
+                        page.locator("form button[type=submit]").last.click()
+                        page.wait_for_load_state()
                     assert page.locator("html").get_attribute("lang") == language
                     assert page.locator("h1").count() >= 1, f"{name}: no heading"
+                    if name == "totp":  # the whole 32-character secret is on the page
+                        secret = page.locator("#authenticator_secret")
+                        assert len(secret.inner_text().strip()) == 32
+                        assert secret.bounding_box()["width"] <= width
                     page.screenshot(
                         path=str(artifacts_dir / f"design-{name}-{language}-{width}.png"),
                         full_page=True,
