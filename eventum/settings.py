@@ -5,7 +5,11 @@ Celery tasks run eagerly in-process when no broker is configured, e-mail written
 ``EVENTUM_ENV=production`` turns on the production checks: the process refuses to start with
 the default ``SECRET_KEY`` or with ``DEBUG`` on. Any other value than ``embedded`` or
 ``production`` (exactly, lower case) stops start-up: a typo must never run a production host with
-the embedded defaults (DEBUG on, the test payment provider).
+the embedded defaults (the test payment provider, SQLite, no TLS).
+
+``DEBUG`` is off unless ``DEBUG=true`` is set, in the embedded default too: ``make run`` then shows
+the portal's own 404/403/500 pages, as production does, and errors are logged with their
+traceback on the console. Static files and media are served by the embedded default without it.
 """
 
 from decimal import Decimal
@@ -33,7 +37,8 @@ PRODUCTION = EVENTUM_ENV == "production"
 
 DEFAULT_SECRET_KEY = "embedded-insecure-key-change-me-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default=DEFAULT_SECRET_KEY)
-DEBUG = env.bool("DEBUG", default=not PRODUCTION)
+# Off by default everywhere (the styled error pages); DEBUG=true for Django's technical pages.
+DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -61,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django.forms",  # the widget templates, for the project-wide form renderer
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -105,10 +111,15 @@ TEMPLATES = [
                 "privacy.context_processors.cookie_consent",
             ],
             "builtins": ["eventum.templatetags.money"],
-            "libraries": {"language_links": "eventum.templatetags.language_links"},
+            "libraries": {
+                "language_links": "eventum.templatetags.language_links",
+                "form_fields": "eventum.templatetags.form_fields",
+            },
         },
     }
 ]
+# Every form and field renders through templates/forms/ (eventum/forms_rendering.py).
+FORM_RENDERER = "eventum.forms_rendering.FormRenderer"
 
 # Database: SQLite under var/ unless DATABASE_URL names another one.
 if not PRODUCTION:
@@ -247,7 +258,10 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 if not PRODUCTION:
     WHITENOISE_USE_FINDERS = True  # serve straight from the source folders, no collectstatic
+    WHITENOISE_AUTOREFRESH = True  # an edited style sheet is served at once, DEBUG or not
     Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+# Files served at the site's root (/favicon.ico), by WhiteNoise, in every setup.
+WHITENOISE_ROOT = BASE_DIR / "eventum" / "public_root"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 # Personal files (buyers' attachments, PDFs) live here and are never served by URL directly.

@@ -133,11 +133,32 @@ privacy_request_limited = rate_limited(
 )
 
 
+def _signed_in_subject(request: HttpRequest, *, blocking: bool) -> dict[str, str]:
+    """A signed-in person most often asks about themselves: their name and e-mail pre-filled as
+    both the requester and the subject (they can still change either)."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    name = user.get_full_name()
+    initial = {"requester_email": user.email, "subject_email": user.email}
+    if name:
+        initial["requester_name"] = name
+    if blocking:
+        initial["requester_kind"] = BlockingRequest.RequesterKind.SUBJECT
+        if name:
+            initial["subject_name"] = name
+    return initial
+
+
 @require_http_methods(["GET", "POST"])
 @privacy_request_limited
 def blocking_request_view(request: HttpRequest) -> HttpResponse:
     """Public form: ask to block personal data (the subject, a representative, the authority)."""
-    form = BlockingRequestForm(request.POST or None, request.FILES or None)
+    form = BlockingRequestForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=_signed_in_subject(request, blocking=True),
+    )
     if request.method == "POST" and form.is_valid():
         blocking = form.save(commit=False)
         blocking.channel = BlockingRequest.Channel.SITE
@@ -159,7 +180,9 @@ def access_request_view(request: HttpRequest) -> HttpResponse:
     Nothing about the subject is shown here: a confirmation link goes to the e-mail named, and
     the page says the same whether or not we know that e-mail.
     """
-    form = SubjectAccessRequestForm(request.POST or None)
+    form = SubjectAccessRequestForm(
+        request.POST or None, initial=_signed_in_subject(request, blocking=False)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             access = subject_access_request_submit(request=form.save(commit=False))
