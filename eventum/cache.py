@@ -109,6 +109,7 @@ class ReusedRedisCacheClient(RedisCacheClient):
     _servers: list[str]
     _client: Callable[..., Any]
     _get_connection_pool: Callable[[bool], Any]
+    _get_connection_pool_index: Callable[[bool], int]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -117,11 +118,16 @@ class ReusedRedisCacheClient(RedisCacheClient):
         self._breaker_key = ",".join(self._servers)
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
         if client is None:
+            # Django creates a server's pool on first use without a lock: two threads starting
+            # together would each make one (and a client on each), so both happen under ours.
             with self._clients_lock:
-                client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+                client = self._clients.get(index)
+                if client is None:
+                    pool = self._get_connection_pool(write)
+                    client = self._clients[index] = self._client(connection_pool=pool)
         return client
 
 
