@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format lock messages syscheck bench clean
+.PHONY: install run test lint format lock messages syscheck bench bench-cabinet clean
 
 # Dependencies come from the lock files only, every download checked against its hash
 # (requirements/dev.txt holds the production pins of requirements/base.txt plus the tools);
@@ -29,6 +29,7 @@ run: syscheck
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_demo_sales
 	$(BIN)/python manage.py seed_demo_seating
+	$(BIN)/python manage.py seed_demo_services
 	@echo "eventum: http://127.0.0.1:8000  (demo logins are in README.md)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
@@ -40,6 +41,13 @@ test: syscheck
 BENCH_ARGS ?=
 bench: syscheck
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# The cabinet of a small and a big organizer (README, Performance): on the bench database that
+# `make bench` makes (BENCH_DATABASE_URL), seeded once; BENCH_ARGS e.g. --large 10000:1000000.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/eventum_bench
+bench-cabinet: syscheck
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --verbosity 0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.cabinet $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -36,6 +36,7 @@ from bench.stack import (
     recreate_database,
 )
 from bench.targets import judge
+from bench.waitroom import measure_waitroom, print_waitroom
 
 RESULTS = ROOT / "bench" / "results"
 CLIENTS = (8, 32, 128)
@@ -199,6 +200,10 @@ def main() -> int:
         )
     report["rush"] = rush
 
+    step("waiting room", started, report)
+    report["waitroom"] = measure_waitroom(quick=args.quick, clients=args.clients, seconds=seconds)
+    flush_broker()
+
     step("PDF tickets", started, report)
     report["pdf"] = measure_pdf(batch_tickets=200 if args.quick else 1_000, repeats=15)
 
@@ -291,6 +296,7 @@ def print_rest(report: dict) -> None:
         f" {celery['seconds']} s = {celery['tickets_per_second']} tickets/s;"
         f" every file valid: {celery['all_valid']} {celery['problems']}"
     )
+    print_waitroom(report["waitroom"])
     print(f"\nPeak RSS of the largest worker during the rush (MB): {report['memory_during_rush']}")
     soak = report["soak"]
     print(

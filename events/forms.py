@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.images import validate_cover
-from events.models import Category, City, Event, Session, TicketType
+from events.models import Category, City, Event, Session, TicketType, Venue
+from events.selectors import cities_all, cities_with_upcoming_events, venues_of
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -22,11 +23,30 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 class EventForm(forms.ModelForm):
-    """An event with its venue typed in place (the organizer's venues are reused by name)."""
+    """An event and its venue: one of the organizer's venues, or a new one typed in place."""
 
-    venue_name = forms.CharField(label=_("Venue"), max_length=200)
-    venue_city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.all())
-    venue_address = forms.CharField(label=_("Address"), max_length=300)
+    venue = forms.ModelChoiceField(
+        label=_("Venue"),
+        queryset=Venue.objects.none(),
+        required=False,
+        empty_label=_("A new venue (fill in below)"),
+    )
+    venue_name = forms.CharField(label=_("Venue name (Russian)"), max_length=200, required=False)
+    venue_name_kk = forms.CharField(label=_("Venue name (Kazakh)"), max_length=200, required=False)
+    venue_name_en = forms.CharField(label=_("Venue name (English)"), max_length=200, required=False)
+    venue_city = forms.ModelChoiceField(
+        label=_("City"), queryset=City.objects.all(), required=False
+    )
+    venue_address = forms.CharField(label=_("Address (Russian)"), max_length=300, required=False)
+    venue_address_kk = forms.CharField(label=_("Address (Kazakh)"), max_length=300, required=False)
+    venue_address_en = forms.CharField(label=_("Address (English)"), max_length=300, required=False)
+    venue_map_url = forms.URLField(
+        label=_("Map link"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Optional: the venue on 2GIS, Yandex Maps or Google Maps."),
+    )
     venue_latitude = forms.DecimalField(
         label=_("Latitude"),
         required=False,
@@ -44,6 +64,7 @@ class EventForm(forms.ModelForm):
         min_value=Decimal("-180"),
         max_value=Decimal("180"),
     )
+    NEW_VENUE_REQUIRED = ("venue_name", "venue_city", "venue_address")
 
     class Meta:
         model = Event
@@ -54,9 +75,15 @@ class EventForm(forms.ModelForm):
             "description_ru",
             "description_kk",
             "description_en",
+            "kind",
             "category",
             "age_rating",
             "cover",
+            "asks_postal_address",
+            "allow_company_purchases",
+            "allow_bank_transfer",
+            "bank_transfer_min_tickets",
+            "bank_transfer_days",
         ]
         labels = {
             "category": _("Category"),
@@ -74,23 +101,53 @@ class EventForm(forms.ModelForm):
             "cover": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         }
         help_texts = {
+            "kind": _(
+                "A service (a museum, an excursion, a class) is booked by time slots of a "
+                "recurring schedule instead of one-off sessions."
+            ),
             "cover": _("JPEG, PNG or WebP, up to 5 MB; 16:9 looks best."),
+            "bank_transfer_min_tickets": _(
+                "Smaller orders pay by card: a transfer is worth it for larger ones."
+            ),
+            "bank_transfer_days": _(
+                "Unpaid after this many working days, the order expires and its tickets go back "
+                "on sale."
+            ),
         }
         error_messages = {
             "cover": {"invalid_image": _("Upload a picture in JPEG, PNG or WebP format.")},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organizer=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title_ru"].required = True
+        self.fields["kind"].required = False
+        # Left out by an older form or an API client: what it was, or the default.
+        self.fields["bank_transfer_min_tickets"].required = False
+        self.fields["bank_transfer_days"].required = False
         self.fields["category"].queryset = Category.objects.all()
+        self.fields["venue_city"].queryset = cities_all()
+        if organizer is not None:
+            self.fields["venue"].queryset = venues_of(organizer=organizer)
         venue = self.instance.venue if self.instance.pk else None
-        if venue is not None:
-            self.initial.setdefault("venue_name", venue.name)
-            self.initial.setdefault("venue_city", venue.city_id)
-            self.initial.setdefault("venue_address", venue.address)
-            self.initial.setdefault("venue_latitude", venue.latitude)
-            self.initial.setdefault("venue_longitude", venue.longitude)
+        if venue is not None and venue.organizer_id == getattr(organizer, "pk", None):
+            self.initial.setdefault("venue", venue.pk)
+
+    def clean_kind(self) -> str:
+        """Left out (an older form, an API client): a one-off event, or what it was."""
+        return self.cleaned_data.get("kind") or self.instance.kind or Event.Kind.EVENT
+
+    def _kept(self, name: str) -> int:
+        value = self.cleaned_data.get(name)
+        if value is not None:
+            return value
+        return getattr(self.instance, name) or Event._meta.get_field(name).get_default()
+
+    def clean_bank_transfer_min_tickets(self) -> int:
+        return self._kept("bank_transfer_min_tickets")
+
+    def clean_bank_transfer_days(self) -> int:
+        return self._kept("bank_transfer_days")
 
     def clean_cover(self):
         cover = self.cleaned_data.get("cover")
@@ -100,6 +157,15 @@ class EventForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("venue") is None:
+            for name in self.NEW_VENUE_REQUIRED:
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _("Choose a venue above or fill this in."))
+        if cleaned.get("allow_bank_transfer") and not cleaned.get("allow_company_purchases"):
+            self.add_error(
+                "allow_bank_transfer",
+                _("Bank transfer is for companies: allow company purchases as well."),
+            )
         latitude, longitude = cleaned.get("venue_latitude"), cleaned.get("venue_longitude")
         if (latitude is None) != (longitude is None):
             self.add_error("venue_longitude", _("Give both latitude and longitude, or neither."))
@@ -109,10 +175,23 @@ class EventForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
     def venue_data(self) -> dict:
+        """``{"venue": <Venue>}`` for a chosen venue, else the new venue's fields."""
+        if self.cleaned_data.get("venue") is not None:
+            return {"venue": self.cleaned_data["venue"]}
+        text = {
+            name: (self.cleaned_data.get(name) or "").strip()
+            for name in self.fields
+            if name.startswith("venue_") and isinstance(self.fields[name], forms.CharField)
+        }
         return {
-            "name": self.cleaned_data["venue_name"].strip(),
+            "name_ru": text["venue_name"],
+            "name_kk": text["venue_name_kk"],
+            "name_en": text["venue_name_en"],
             "city": self.cleaned_data["venue_city"],
-            "address": self.cleaned_data["venue_address"].strip(),
+            "address_ru": text["venue_address"],
+            "address_kk": text["venue_address_kk"],
+            "address_en": text["venue_address_en"],
+            "map_url": text["venue_map_url"],
             "latitude": self.cleaned_data.get("venue_latitude"),
             "longitude": self.cleaned_data.get("venue_longitude"),
         }
@@ -176,6 +255,7 @@ class TicketTypeForm(forms.ModelForm):
             "sale_ends_at",
             "max_per_order",
             "position",
+            "valid_days",
         ]
         labels = {
             "name_ru": _("Name (Russian)"),
@@ -199,6 +279,11 @@ class TicketTypeForm(forms.ModelForm):
         self.session = session
         self.fields["name_ru"].required = True
         self.fields["price"].min_value = Decimal("0")
+        if session.is_open_dated:
+            self.fields["valid_days"].required = True
+            self.fields["sale_ends_at"].help_text = _("Empty: on sale until you change it.")
+        else:  # only a service's open-dated tickets count days instead of a time
+            del self.fields["valid_days"]
         for name in ("sale_starts_at", "sale_ends_at"):
             self.fields[name].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
 
@@ -234,6 +319,10 @@ class TicketTypeForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         starts, ends = cleaned.get("sale_starts_at"), cleaned.get("sale_ends_at")
+        if self.session.is_open_dated:  # sold until the organizer says otherwise
+            if starts and ends and starts >= ends:
+                self.add_error("sale_starts_at", _("The sale must start before it ends."))
+            return cleaned
         session_start = self.session.starts_at
         if ends and ends > session_start:
             self.add_error("sale_ends_at", _("The sale must end before the session starts."))
@@ -246,6 +335,11 @@ class CatalogueFilterForm(forms.Form):
     """The catalogue's query string; invalid values are ignored rather than shown as errors."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label=_("What"),
+        required=False,
+        choices=[("", _("Events and services")), *Event.Kind.choices],
+    )
     city = forms.ModelChoiceField(
         label=_("City"),
         queryset=City.objects.all(),
@@ -274,6 +368,21 @@ class CatalogueFilterForm(forms.Form):
         widget=forms.NumberInput(attrs={"min": 0, "step": 500}),
     )
     free = forms.BooleanField(label=_("Free only"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offered: the cities with events ahead, read when the field is drawn (the home page's
+        # search box never draws it); any city's address still filters, and stays selected.
+        self.fields["city"].choices = self._city_choices
+
+    def _city_choices(self) -> list[tuple[str, str]]:
+        choices = cities_with_upcoming_events()
+        chosen = self.data.get("city") if self.is_bound else None
+        if chosen and chosen not in {slug for slug, _name in choices}:
+            city = City.objects.filter(slug=chosen).first()
+            if city is not None:
+                choices = [*choices, (city.slug, str(city.name))]
+        return [("", self.fields["city"].empty_label), *choices]
 
     def filters(self) -> dict:
         """The valid filters only, as keyword arguments for ``events.selectors.catalogue``."""

@@ -25,13 +25,26 @@ HOOKS: dict[str, str] = {
         "called with event= (a read: nothing may be written): an EventCancelFigures of the "
         "orders, tickets and money cancelling the event would concern"
     ),
+    "session_moved": (
+        "called with session= and old_starts_at= inside the transaction that moves it: tell "
+        "the holders of its valid tickets (new tickets, calendar entry) after commit"
+    ),
     "seats_blocked": (
         "called with session= and seat_ids= inside the transaction that blocks them: claim "
         "the seats for the block, or raise LayoutError naming seats held or sold"
     ),
+    "capacity_added": (
+        "called with ticket_type_ids= inside the transaction that put more of their tickets "
+        "on sale: offer them to the people on the waiting list after commit"
+    ),
     "seats_unblocked": (
         "called with session= and seat_ids= inside the transaction that unblocks them: "
         "release the seats' claims so they go back on sale"
+    ),
+    "sale_gate": (
+        "called with request=, event_slug= and serve= (a callable rendering the event page; "
+        "a read, no database query of its own when the event has no waiting room): the page, "
+        "or the response sending a visitor without an admission pass to the sale's queue"
     ),
 }
 

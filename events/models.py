@@ -5,18 +5,21 @@ Texts shown to buyers are translated with django-modeltranslation (``events/tran
 Russian, which is required.
 """
 
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from organizers.models import Organizer
 
 
-class Category(models.Model):
+class Category(models.Model):  # type: ignore[django-manager-missing]
     slug = models.SlugField(_("address on the site"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=100)
 
@@ -29,7 +32,7 @@ class Category(models.Model):
         return self.name
 
 
-class City(models.Model):
+class City(models.Model):  # type: ignore[django-manager-missing]
     slug = models.SlugField(_("address on the site"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=100)
 
@@ -42,7 +45,7 @@ class City(models.Model):
         return self.name
 
 
-class Venue(models.Model):
+class Venue(models.Model):  # type: ignore[django-manager-missing]
     organizer = models.ForeignKey(
         Organizer, on_delete=models.CASCADE, related_name="venues", null=True, blank=True
     )
@@ -55,6 +58,12 @@ class Venue(models.Model):
     longitude = models.DecimalField(
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
+    map_url = models.URLField(
+        _("map link"),
+        max_length=500,
+        blank=True,
+        help_text=_("A link to the venue on 2GIS, Yandex Maps or Google Maps."),
+    )
 
     class Meta:
         verbose_name = _("venue")
@@ -64,13 +73,33 @@ class Venue(models.Model):
     def __str__(self) -> str:
         return f"{self.name}, {self.city}"
 
+    @property
+    def map_link(self) -> str:
+        """The organizer's map link, else a Yandex Maps point from the coordinates, else ""."""
+        if self.map_url:
+            return self.map_url
+        if self.latitude is not None and self.longitude is not None:
+            point = f"{self.longitude},{self.latitude}"
+            return f"https://yandex.kz/maps/?pt={point}&z=16&l=map"
+        return ""
 
-class Event(models.Model):
+
+class Event(models.Model):  # type: ignore[django-manager-missing]
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
-        CANCELLED = "cancelled", _("Cancelled")
-        FINISHED = "finished", _("Finished")
+        # In a context of their own: "Published" of a policy version is feminine in Russian,
+        # of an event neuter, and catalogues of all apps share one namespace.
+        DRAFT = "draft", pgettext_lazy("event status", "Draft")
+        PUBLISHED = "published", pgettext_lazy("event status", "Published")
+        CANCELLED = "cancelled", pgettext_lazy("event status", "Cancelled")
+        FINISHED = "finished", pgettext_lazy("event status", "Finished")
+
+    if TYPE_CHECKING:  # attached by the selectors: the sessions listed, a service's open-dated one
+        listed: list["Session"]
+        open_dated: "Session | None"
+
+    class Kind(models.TextChoices):
+        EVENT = "event", _("Event")
+        SERVICE = "service", _("Service (booked by time slot)")
 
     class AgeRating(models.TextChoices):
         ALL = "0+", "0+"
@@ -83,6 +112,12 @@ class Event(models.Model):
     slug = models.SlugField(_("address on the site"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    if TYPE_CHECKING:  # the per-language columns events/translation.py adds
+        title_ru: str | None
+        title_kk: str | None
+        title_en: str | None
+    # A service (a museum, an excursion, a class) is sold by time slots of its schedules.
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.EVENT)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="events")
     venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="events")
     cover = models.ImageField(_("cover image"), upload_to="events/covers/", blank=True)
@@ -91,6 +126,9 @@ class Event(models.Model):
     cover_thumbnail = models.ImageField(
         upload_to="events/covers/thumb/", blank=True, editable=False
     )
+    # WebP and JPEG files of the cover at several widths, {"webp": {"400": name, …}, "jpeg": …},
+    # made once by ``cover_process`` (``events.images``).
+    cover_renditions = models.JSONField(default=dict, blank=True, editable=False)
     age_rating = models.CharField(
         _("age rating"), max_length=3, choices=AgeRating.choices, default=AgeRating.ALL
     )
@@ -98,6 +136,37 @@ class Event(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # Checkout asks only what the organizer needs: a postal address only when they send
+    # something by post (printed tickets, merchandise).
+    asks_postal_address = models.BooleanField(
+        _("ask buyers for a postal address"),
+        default=False,
+        help_text=_("Only if you send something by post, e.g. printed tickets or merchandise."),
+    )
+    # Companies (ТОО, АО, ИП, state bodies) buying for their staff or guests: checkout asks for
+    # the organisation, and may offer payment by bank transfer against an invoice.
+    allow_company_purchases = models.BooleanField(
+        _("companies may buy"),
+        default=False,
+        help_text=_(
+            "Checkout offers “I buy for an organisation”: its legal name, БИН/ИИН and address."
+        ),
+    )
+    allow_bank_transfer = models.BooleanField(
+        _("companies may pay by bank transfer"),
+        default=False,
+        help_text=_("The order waits with its tickets held until the invoice is paid."),
+    )
+    bank_transfer_min_tickets = models.PositiveSmallIntegerField(
+        _("fewest tickets for a bank transfer"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10000)],
+    )
+    bank_transfer_days = models.PositiveSmallIntegerField(
+        _("working days to pay an invoice"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -109,6 +178,16 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(bank_transfer_min_tickets__gte=1),
+                name="event_bank_transfer_min_tickets_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(bank_transfer_days__gte=1),
+                name="event_bank_transfer_days_positive",
+            ),
+        ]
         indexes = [
             models.Index(fields=["status", "organizer"]),
             models.Index(
@@ -135,14 +214,33 @@ class Event(models.Model):
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.PUBLISHED)
 
+    @property
+    def is_service(self) -> bool:
+        return self.kind == self.Kind.SERVICE
 
-class Session(models.Model):
+
+class Session(models.Model):  # type: ignore[django-manager-missing]
     """One date and time at which an event takes place."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     doors_open_at = models.DateTimeField(_("doors open at"), null=True, blank=True)
+    # A slot materialised from a schedule of a service (``events.schedules``).
+    schedule = models.ForeignKey(
+        "events.Schedule",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="slots",
+        verbose_name=_("schedule"),
+    )
+    # Holds a service's open-dated ticket types (valid any day within N days of purchase):
+    # no time of its own, never listed among slots or sessions; one per service.
+    is_open_dated = models.BooleanField(default=False, editable=False)
+
+    if TYPE_CHECKING:  # attached by the slot selectors of a service
+        places_left: int
 
     class Meta:
         verbose_name = _("session")
@@ -153,19 +251,45 @@ class Session(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
                 name="session_ends_after_start",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["schedule", "starts_at"],
+                condition=Q(schedule__isnull=False),
+                name="session_one_slot_per_schedule_start",
+            ),
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=Q(is_open_dated=True),
+                name="session_one_open_dated_per_event",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.is_open_dated:
+            return f"{self.event} — {_('open-dated tickets')}"
         local = timezone.localtime(self.starts_at)
         return f"{self.event} — {local:%d.%m.%Y %H:%M}"
 
+    def get_absolute_url(self) -> str:
+        """The event page showing this session's tickets (the page shows one at a time); a
+        service's slot opens on its day and time in the slot picker."""
+        if self.is_open_dated:
+            return f"{self.event.get_absolute_url()}#open-dated"
+        if self.schedule_id:
+            day = timezone.localdate(self.starts_at).isoformat()
+            return f"{self.event.get_absolute_url()}?day={day}&slot={self.pk}#session-{self.pk}"
+        return f"{self.event.get_absolute_url()}?session={self.pk}#session-block-{self.pk}"
 
-class TicketType(models.Model):
+
+class TicketType(models.Model):  # type: ignore[django-manager-missing]
     """What is sold for a session: a price in KZT (0 means free) and how many are on sale."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="ticket_types")
     name = models.CharField(_("name"), max_length=120)
+    if TYPE_CHECKING:  # the per-language columns events/translation.py adds
+        name_ru: str | None
+        name_kk: str | None
+        name_en: str | None
     price = models.DecimalField(
         _("price, KZT"),
         max_digits=12,
@@ -185,6 +309,18 @@ class TicketType(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # Also limited by shared places of its slot (``CapacityPool``): the inventory takes from
+    # those too. Set when the pools are made, so a plain event's sale never looks for them.
+    is_pooled = models.BooleanField(default=False, editable=False)
+    # An open-dated ticket of a service: one entry on any day within this many days from the
+    # day of purchase (``OrderItem.valid_from``/``valid_until`` keep each ticket's window).
+    valid_days = models.PositiveSmallIntegerField(
+        _("valid for, days"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(366)],
+        help_text=_("The ticket admits once on any day from the day of purchase within this."),
+    )
 
     class Meta:
         verbose_name = _("ticket type")
@@ -241,7 +377,14 @@ class TicketType(models.Model):
     def is_free(self) -> bool:
         return self.price == 0
 
-    def is_on_sale(self, at: "timezone.datetime | None" = None) -> bool:
+    def validity_window(self, bought_on: date) -> tuple[date, date] | None:
+        """The first and last day an open-dated ticket bought on ``bought_on`` admits;
+        ``None`` for a ticket of a session or slot."""
+        if not self.valid_days:
+            return None
+        return bought_on, bought_on + timedelta(days=self.valid_days - 1)
+
+    def is_on_sale(self, at: datetime | None = None) -> bool:
         now = at or timezone.now()
         if self.sale_starts_at and now < self.sale_starts_at:
             return False
@@ -251,7 +394,7 @@ class TicketType(models.Model):
 # Reserved seating (issue 10): a venue's seat map, and how one session sells it.
 
 
-class SeatMap(models.Model):
+class SeatMap(models.Model):  # type: ignore[django-manager-missing]
     """A hall plan of a venue: seats with labels, positions and price categories."""
 
     organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="seat_maps")
@@ -268,11 +411,15 @@ class SeatMap(models.Model):
         return f"{self.name} ({self.venue.name})"
 
 
-class SeatCategory(models.Model):
+class SeatCategory(models.Model):  # type: ignore[django-manager-missing]
     """A price category of a seat map (“Партер”, “VIP”); each session maps it to a ticket type."""
 
     seat_map = models.ForeignKey(SeatMap, on_delete=models.CASCADE, related_name="categories")
     name = models.CharField(_("name"), max_length=60)
+    if TYPE_CHECKING:  # the per-language columns events/translation.py adds
+        name_ru: str | None
+        name_kk: str | None
+        name_en: str | None
     color = models.CharField(_("colour"), max_length=7, default="#2b6cb0")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -372,3 +519,31 @@ class SessionSeatBlock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seat} ({self.get_reason_display()})"
+
+
+# Services sold by time slot (issue 23): the models live in their own package.
+from events.schedules.models import (  # noqa: E402
+    CapacityPool,
+    Schedule,
+    ScheduleException,
+    ScheduleTicketType,
+)
+
+__all__ = [
+    "CapacityPool",
+    "Category",
+    "City",
+    "Event",
+    "Schedule",
+    "ScheduleException",
+    "ScheduleTicketType",
+    "Seat",
+    "SeatCategory",
+    "SeatMap",
+    "Session",
+    "SessionSeatBlock",
+    "SessionSeatPrice",
+    "SessionSeating",
+    "TicketType",
+    "Venue",
+]

@@ -1,7 +1,8 @@
 """Writes of the events app: each service is one transaction and raises ``EventError``s whose
 message is shown to the organizer as is."""
 
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import ProtectedError, Q, Sum
@@ -23,17 +24,42 @@ class EventError(Exception):
 
 
 def _venue_for(*, organizer: Organizer, data: dict[str, Any]) -> Venue:
-    """The organizer's venue with that name and address in that city (created if new)."""
-    venue, _created = Venue.objects.get_or_create(
+    """The chosen venue of the organizer, or its venue with that Russian name and address in
+    that city (created if new; its translations, map link and coordinates updated)."""
+    if "venue" in data:
+        venue = data["venue"]
+        if venue.organizer_id != organizer.pk:
+            raise EventError(_("Choose one of your venues."))
+        return cast(Venue, venue)
+    details = {
+        "name_kk": data.get("name_kk") or None,
+        "name_en": data.get("name_en") or None,
+        "address_kk": data.get("address_kk") or None,
+        "address_en": data.get("address_en") or None,
+        "map_url": data.get("map_url") or "",
+        "latitude": data.get("latitude"),
+        "longitude": data.get("longitude"),
+    }
+    venue = Venue.objects.filter(
         organizer=organizer,
-        name=data["name"],
+        name_ru=data["name_ru"],
         city=data["city"],
-        address=data["address"],
-        defaults={"latitude": data.get("latitude"), "longitude": data.get("longitude")},
-    )
-    if (venue.latitude, venue.longitude) != (data.get("latitude"), data.get("longitude")):
-        venue.latitude, venue.longitude = data.get("latitude"), data.get("longitude")
-        venue.save(update_fields=["latitude", "longitude"])
+        address_ru=data["address_ru"],
+    ).first()
+    if venue is None:
+        venue = Venue(
+            organizer=organizer,
+            city=data["city"],
+            name=data["name_ru"],
+            name_ru=data["name_ru"],
+            address=data["address_ru"],
+            address_ru=data["address_ru"],
+        )
+    changed = [name for name, value in details.items() if getattr(venue, name) != value]
+    for name in changed:
+        setattr(venue, name, details[name])
+    if venue.pk is None or changed:
+        venue.save()
     return venue
 
 
@@ -86,6 +112,7 @@ def event_duplicate(*, event: Event) -> Event:
     copy.published_at = None
     copy.cancelled_at = None
     copy.cover = copy.cover_card = copy.cover_thumbnail = ""
+    copy.cover_renditions = {}
     copy.save()
     sessions = event.sessions.prefetch_related("ticket_types").order_by("starts_at", "id")
     for session in sessions:
@@ -172,11 +199,14 @@ def event_cancel(*, event: Event) -> Event:
 
 
 @transaction.atomic
-def events_mark_finished(*, now=None) -> int:
+def events_mark_finished(*, now: datetime | None = None) -> int:
     """Published events whose every session has started (or ended) become finished."""
     now = now or timezone.now()
-    still_running = Q(sessions__ends_at__gt=now) | Q(
-        sessions__ends_at__isnull=True, sessions__starts_at__gt=now
+    # A service selling open-dated tickets keeps running whatever its slots.
+    still_running = (
+        Q(sessions__ends_at__gt=now)
+        | Q(sessions__ends_at__isnull=True, sessions__starts_at__gt=now)
+        | Q(sessions__is_open_dated=True)
     )
     finished = (
         Event.objects.filter(status=Event.Status.PUBLISHED, sessions__isnull=False)
@@ -200,7 +230,8 @@ def session_create(*, event: Event, data: dict[str, Any]) -> Session:
 
 @transaction.atomic
 def session_update(*, session: Session, data: dict[str, Any]) -> Session:
-    """Move a session; ticket types whose sale ended at the old start move along with it."""
+    """Move a session; ticket types whose sale ended at the old start move along with it, and
+    the holders of its tickets are told (the ``session_moved`` hook)."""
     _ensure_editable(session.event)
     # A bound ModelForm has already copied the new values onto ``session``: read the old start.
     old_start = Session.objects.values_list("starts_at", flat=True).get(pk=session.pk)
@@ -209,6 +240,7 @@ def session_update(*, session: Session, data: dict[str, Any]) -> Session:
     session.save()
     if old_start != session.starts_at:
         session.ticket_types.filter(sale_ends_at=old_start).update(sale_ends_at=session.starts_at)
+        hook_call("session_moved", session=session, old_starts_at=old_start)
     return session
 
 
@@ -228,7 +260,7 @@ def ticket_type_create(*, session: Session, data: dict[str, Any]) -> TicketType:
     """A ticket type; without a sale end it is on sale until the session starts."""
     _ensure_editable(session.event)
     ticket_type = TicketType(session=session, **data)
-    if ticket_type.sale_ends_at is None:
+    if ticket_type.sale_ends_at is None and not session.is_open_dated:
         ticket_type.sale_ends_at = session.starts_at
     ticket_type.quantity_taken = 0
     ticket_type.save()
@@ -241,16 +273,20 @@ def ticket_type_update(*, ticket_type: TicketType, data: dict[str, Any]) -> Tick
     meanwhile can never leave it below what is taken."""
     _ensure_editable(ticket_type.session.event)
     data = dict(data)
-    if data.get("sale_ends_at") is None:
+    if data.get("sale_ends_at") is None and not ticket_type.session.is_open_dated:
         data["sale_ends_at"] = ticket_type.session.starts_at
     quantity = data.pop("quantity")
     if SessionSeatPrice.objects.filter(ticket_type=ticket_type).exists():
         quantity = ticket_type.quantity  # a seated type is on sale for its unblocked seats
+    before = TicketType.objects.select_for_update().values_list("quantity", flat=True)
+    was = before.get(pk=ticket_type.pk)
     updated = TicketType.objects.filter(pk=ticket_type.pk, quantity_taken__lte=quantity).update(
         quantity=quantity
     )
     if not updated:
         raise EventError(_("More tickets are already sold or reserved than this quantity."))
+    if quantity > was:  # more on sale: those waiting for this type hear first
+        hook_call("capacity_added", ticket_type_ids=[ticket_type.pk])
     ticket_type.refresh_from_db(fields=["quantity", "quantity_taken"])
     for name, value in data.items():
         setattr(ticket_type, name, value)

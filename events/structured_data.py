@@ -94,7 +94,10 @@ def _session_event(
 def event_json_ld(event: Event, request: HttpRequest) -> SafeString:
     """One schema.org ``Event`` per session, safe to place inside ``<script>``."""
     url = _absolute(request, event.get_absolute_url())
-    items = [_session_event(event, session, request, url) for session in event.sessions.all()]
+    sessions = getattr(event, "listed", None)
+    if sessions is None:
+        sessions = event.sessions.all()
+    items = [_session_event(event, session, request, url) for session in sessions]
     payload = items[0] if len(items) == 1 else items
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

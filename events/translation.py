@@ -2,7 +2,15 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from events.models import Category, City, Event, TicketType
+from events.models import (
+    Category,
+    City,
+    Event,
+    ScheduleTicketType,
+    SeatCategory,
+    TicketType,
+    Venue,
+)
 
 
 class _RussianRequired(TranslationOptions):
@@ -26,4 +34,19 @@ class EventTranslation(_RussianRequired):
 
 @register(TicketType)
 class TicketTypeTranslation(_RussianRequired):
+    fields = ("name",)
+
+
+@register(ScheduleTicketType)
+class ScheduleTicketTypeTranslation(_RussianRequired):
+    fields = ("name",)
+
+
+@register(Venue)
+class VenueTranslation(_RussianRequired):
+    fields = ("name", "address")
+
+
+@register(SeatCategory)
+class SeatCategoryTranslation(_RussianRequired):
     fields = ("name",)

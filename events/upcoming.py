@@ -4,8 +4,9 @@ The home page and the catalogue list events soonest first. Sorting thousands of 
 subquery costs a page more with every event in the database; a column with an index keeps it
 a short index scan. The column is set whenever a session is saved or deleted (signals, so the
 cabinet, the admin and fixtures all keep it) and moves on when a session starts:
-``upcoming_refresh_stale`` runs before the catalogue is read and touches only the rows whose
-stored start has passed, so it costs one index probe when nothing has changed.
+``upcoming_refresh_stale`` runs every minute (beat) and touches only the rows whose stored
+start has passed, so it costs one index probe when nothing has changed. Reading the catalogue
+never writes; it reads the next session itself for the few rows not yet moved on.
 Code that bulk-creates sessions (no signals) calls ``upcoming_refresh`` itself.
 """
 

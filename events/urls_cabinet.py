@@ -2,7 +2,9 @@
 
 from django.urls import path
 
+from events.schedules.urls import urlpatterns as schedules_urlpatterns
 from events.seating.urls import urlpatterns as seating_urlpatterns
+from events.venues.urls import urlpatterns as venues_urlpatterns
 from events.views import cabinet
 
 app_name = "events_cabinet"
@@ -27,4 +29,6 @@ urlpatterns = [
     path("ticket-types/<int:pk>/edit/", cabinet.ticket_type_edit, name="ticket_type_edit"),
     path("ticket-types/<int:pk>/delete/", cabinet.ticket_type_delete, name="ticket_type_delete"),
     *seating_urlpatterns,  # reserved seating: seat maps and a session's seating
+    *schedules_urlpatterns,  # services: recurring schedules of time slots
+    *venues_urlpatterns,  # the organizer's venues
 ]

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.headless",  # sign-up, sign-in and password reset for apps (/_allauth/app/v1/)
+    "ninja",  # the API's docs page serves its own Swagger UI files (no CDN)
     "eventum",
 ]
 
@@ -82,6 +84,8 @@ MIDDLEWARE = [
     "privacy.middleware.IpLogMiddleware",  # after WhiteNoise: sees status and user
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "eventum.api.language.ApiLanguageMiddleware",  # /api/: the language of Accept-Language
+    "eventum.api.cors.ApiCorsMiddleware",  # /api/: CORS for the organizers' registered sites
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -168,20 +172,56 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Tasks enqueued while the broker was down (eventum/outbox.py).
     "eventum-outbox-relay": {"task": "eventum.outbox.outbox_relay_task", "schedule": 30.0},
+    # Webhook deliveries whose back-off is over are sent again (organizers/webhooks).
+    "organizers-webhooks-retry": {
+        "task": "organizers.webhooks.tasks.webhooks_retry_due_task",
+        "schedule": 60.0,
+    },
     # Published events whose sessions are all over become "finished".
     "events-mark-finished": {
         "task": "events.tasks.events_mark_finished_task",
         "schedule": 15 * 60.0,
+    },
+    # Events whose next session has started move on to the one after (the catalogue's order).
+    "events-upcoming-refresh": {
+        "task": "events.tasks.events_upcoming_refresh_task",
+        "schedule": 60.0,
     },
     # Cart holds past TICKETS_RESERVATION_MINUTES go back on sale.
     "tickets-release-expired-holds": {
         "task": "tickets.tasks.reservations_release_expired_task",
         "schedule": 60.0,
     },
+    # Waiting lists: unused offers expire and pass on; free tickets go to those waiting.
+    "tickets-waitlist-tick": {
+        "task": "tickets.waitlist.tasks.waitlist_tick_task",
+        "schedule": 60.0,
+    },
+    # Waiting rooms: settings mirrored into Redis again, sold out re-checked (holds came back).
+    "tickets-waitrooms-refresh": {
+        "task": "tickets.waitroom.tasks.waitrooms_refresh_task",
+        "schedule": 30.0,
+    },
     # Pending orders unpaid after TICKETS_PAYMENT_MINUTES expire and free their tickets.
     "tickets-expire-unpaid-orders": {
         "task": "tickets.tasks.orders_expire_overdue_task",
         "schedule": 60.0,
+    },
+    # Acts of services rendered for company orders whose event is over (organizers who issue
+    # them after the event); hourly, so an act follows its evening event by the next morning.
+    "tickets-closing-acts-due": {
+        "task": "tickets.companies.tasks.closing_acts_due_task",
+        "schedule": 60 * 60.0,
+    },
+    # Bank transfers: the buyer's reminder a working day before the deadline, expiry after it.
+    "tickets-bank-transfers-tick": {
+        "task": "tickets.banktransfer.tasks.bank_transfers_tick_task",
+        "schedule": 15 * 60.0,
+    },
+    # Payments stuck in "created" are settled by asking their provider (a lost notification).
+    "payments-reconcile": {
+        "task": "tickets.payments.tasks.payments_reconcile_task",
+        "schedule": 5 * 60.0,
     },
     # The IP log's Redis buffer is written to the database in batches.
     "privacy-iplog-flush": {"task": "privacy.tasks.iplog_flush_task", "schedule": 60.0},
@@ -194,6 +234,26 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "privacy-daily-reminders": {
         "task": "privacy.tasks.privacy_reminders_task",
         "schedule": crontab(hour=9, minute=0),
+    },
+    # Services' schedules make their slots SCHEDULES_HORIZON_DAYS ahead, a day further each night.
+    "events-schedules-materialise": {
+        "task": "events.tasks.schedules_materialise_task",
+        "schedule": crontab(hour=2, minute=45),
+    },
+    # The retention schedule's nightly run: old orders anonymised, order IPs shortened.
+    "tickets-retention": {
+        "task": "tickets.tasks.tickets_retention_task",
+        "schedule": crontab(hour=3, minute=50),
+    },
+    # The retention schedule for the consent ledger: IP addresses past their period shortened.
+    "privacy-retention": {
+        "task": "privacy.tasks.privacy_retention_task",
+        "schedule": crontab(hour=3, minute=45),
+    },
+    # Walks the hash chains of the privacy trails; tells staff of the first broken link.
+    "privacy-ledger-verify": {
+        "task": "privacy.tasks.privacy_verify_task",
+        "schedule": crontab(hour=4, minute=15),
     },
 }
 
@@ -230,6 +290,10 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/h/ip",
     "reset_password": "5/h/ip,3/h/key",
 }
+# allauth's headless API for mobile apps (session tokens in X-Session-Token); the site keeps
+# its own pages, so e-mailed confirmation and reset links open those pages.
+HEADLESS_ONLY = False
+HEADLESS_CLIENTS = ("app",)
 # Two-factor authentication (allauth MFA): staff cannot open the admin without it
 # (eventum/admin_security.py). Always on; only the test suite switches it off.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -344,9 +408,27 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "frame-ancestors": [NONE],
         # Checkout forms redirect to the payment provider's hosted page.
-        "form-action": [SELF, "https://*.cloudpayments.ru", "https://*.cloudpayments.kz"],
+        "form-action": [
+            SELF,
+            "https://*.cloudpayments.ru",
+            "https://*.cloudpayments.kz",
+            "https://*.freedompay.kz",
+            "https://*.homebank.kz",
+            "https://*.epayment.kz",
+        ],
     }
 }
+
+# The public API (/api/v1/): requests per client address (anonymous) and per account or key.
+# Mobile carriers put many phones behind one address, hence the generous anonymous rate.
+API_RATE_ANONYMOUS = env.str("API_RATE_ANONYMOUS", default="300/m")
+API_RATE_AUTHENTICATED = env.str("API_RATE_AUTHENTICATED", default="600/m")
+# Organizers' webhooks: attempts per delivery (1, 2, 4, ... minutes apart), and how many failed
+# attempts in a row switch an endpoint off (its owner is e-mailed). http:// and the machine's
+# own addresses may receive webhooks only with WEBHOOKS_ALLOW_LOCAL, never in production.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=20)
+WEBHOOKS_ALLOW_LOCAL = env.bool("WEBHOOKS_ALLOW_LOCAL", default=DEBUG) and not PRODUCTION
 
 # Benchmarks only: routes a trivial view used as the framework's floor (see bench/).
 BENCH_ENDPOINTS = env.bool("EVENTUM_BENCH_ENDPOINTS", default=False)
@@ -354,12 +436,43 @@ BENCH_ENDPOINTS = env.bool("EVENTUM_BENCH_ENDPOINTS", default=False)
 # Money and business defaults.
 CURRENCY = "KZT"
 
+# Wallet passes (tickets/wallet/). Apple: the pass-type certificate, its key and Apple's WWDR
+# intermediate (PEM files from the Apple developer account); empty outside production = a
+# self-signed pair made under WALLET_DIR (a checkable signature no iPhone trusts). Google: the
+# issuer id, the service account and its private key (PEM); empty = no Google Wallet button.
+WALLET_DIR = env.path("WALLET_DIR", default=VAR_DIR / "wallet")
+WALLET_APPLE_PASS_TYPE_ID = env.str("WALLET_APPLE_PASS_TYPE_ID", default="pass.one.eventum.ticket")
+WALLET_APPLE_TEAM_ID = env.str("WALLET_APPLE_TEAM_ID", default="EVENTUM000")
+WALLET_APPLE_CERTIFICATE = env.str("WALLET_APPLE_CERTIFICATE", default="")
+WALLET_APPLE_KEY = env.str("WALLET_APPLE_KEY", default="")
+WALLET_APPLE_KEY_PASSWORD = env.str("WALLET_APPLE_KEY_PASSWORD", default="")
+WALLET_APPLE_WWDR = env.str("WALLET_APPLE_WWDR", default="")
+GOOGLE_WALLET_ISSUER_ID = env.str("GOOGLE_WALLET_ISSUER_ID", default="")
+GOOGLE_WALLET_SERVICE_ACCOUNT_EMAIL = env.str("GOOGLE_WALLET_SERVICE_ACCOUNT_EMAIL", default="")
+GOOGLE_WALLET_PRIVATE_KEY = env.str("GOOGLE_WALLET_PRIVATE_KEY", default="")
+
 # Ticket sales: how long a cart holds tickets and a pending order waits for its payment.
+# How many days ahead the slots of services' schedules exist (never an unbounded number).
+SCHEDULES_HORIZON_DAYS = env.int("SCHEDULES_HORIZON_DAYS", default=90)
 TICKETS_RESERVATION_MINUTES = env.int("TICKETS_RESERVATION_MINUTES", default=15)
+# How long a waiting list's offer holds its ticket for the person it went to.
+TICKETS_WAITLIST_OFFER_HOURS = env.int("TICKETS_WAITLIST_OFFER_HOURS", default=2)
+# The waiting room of big on-sales (tickets/waitroom): how long an admission pass lets a visitor
+# buy, how often the queue page asks for news, the checkout p95 admission aims to stay under,
+# the pace it starts at (visitors a minute), the default p95 past which a room switches on by
+# itself and how long it then stays on, and how many places one address may take in an hour.
+WAITROOM_PASS_MINUTES = env.int("WAITROOM_PASS_MINUTES", default=20)
+WAITROOM_POLL_SECONDS = env.int("WAITROOM_POLL_SECONDS", default=10)
+WAITROOM_TARGET_P95_MS = env.int("WAITROOM_TARGET_P95_MS", default=1000)
+WAITROOM_START_RATE = env.int("WAITROOM_START_RATE", default=60)
+WAITROOM_AUTO_THRESHOLD_MS = env.int("WAITROOM_AUTO_THRESHOLD_MS", default=2000)
+WAITROOM_AUTO_HOLD_SECONDS = env.int("WAITROOM_AUTO_HOLD_SECONDS", default=600)
+WAITROOM_PLACES_PER_ADDRESS = env.int("WAITROOM_PLACES_PER_ADDRESS", default=50)
 TICKETS_PAYMENT_MINUTES = env.int("TICKETS_PAYMENT_MINUTES", default=30)
 TICKETS_ATTACHMENT_MAX_BYTES = env.int("TICKETS_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
-# Payment providers offered to buyers: "test" (an approve/decline page, refused in production)
-# and "cloudpayments" (needs the two values below, from the CloudPayments back office).
+# Payment providers the portal offers (each organizer enables and orders them in the cabinet):
+# "test" (an approve/decline page, refused in production), "cloudpayments", "halyk" and
+# "freedompay" (each needs its values below; one without them is not offered).
 TICKETS_PAYMENT_PROVIDERS = env.list(
     "TICKETS_PAYMENT_PROVIDERS", default=["cloudpayments"] if PRODUCTION else ["test"]
 )
@@ -367,7 +480,44 @@ if PRODUCTION and "test" in TICKETS_PAYMENT_PROVIDERS:
     raise ImproperlyConfigured("The test payment provider cannot be enabled in production.")
 CLOUDPAYMENTS_PUBLIC_ID = env.str("CLOUDPAYMENTS_PUBLIC_ID", default="")
 CLOUDPAYMENTS_API_SECRET = env.str("CLOUDPAYMENTS_API_SECRET", default="")
-CLOUDPAYMENTS_API_URL = env.str("CLOUDPAYMENTS_API_URL", default="https://api.cloudpayments.ru")
+CLOUDPAYMENTS_API_URL = env.str("CLOUDPAYMENTS_API_URL", default="https://api.cloudpayments.kz")
+# Halyk Bank ePay ("halyk"): client id/secret and terminal from the ePay cabinet; test hosts
+# outside production (HALYK_EPAY_TEST), the real ones in it.
+HALYK_EPAY_CLIENT_ID = env.str("HALYK_EPAY_CLIENT_ID", default="")
+HALYK_EPAY_CLIENT_SECRET = env.str("HALYK_EPAY_CLIENT_SECRET", default="")
+HALYK_EPAY_TERMINAL_ID = env.str("HALYK_EPAY_TERMINAL_ID", default="")
+HALYK_EPAY_TEST = env.bool("HALYK_EPAY_TEST", default=not PRODUCTION)
+HALYK_EPAY_OAUTH_URL = env.str(
+    "HALYK_EPAY_OAUTH_URL",
+    default="https://test-epay-oauth.epayment.kz/oauth2/token"
+    if HALYK_EPAY_TEST
+    else "https://epay-oauth.homebank.kz/oauth2/token",
+)
+# The test API base as epayment.kz documents it (check-status, refund); newer SDKs use
+# https://test-epay-api.epayment.kz, which HALYK_EPAY_API_URL can name instead.
+HALYK_EPAY_API_URL = env.str(
+    "HALYK_EPAY_API_URL",
+    default="https://testepay.homebank.kz/api"
+    if HALYK_EPAY_TEST
+    else "https://epay-api.homebank.kz",
+)
+HALYK_EPAY_WIDGET_URL = env.str(
+    "HALYK_EPAY_WIDGET_URL",
+    default="https://test-epay.epayment.kz/payform/payment-api.js"
+    if HALYK_EPAY_TEST
+    else "https://epay.homebank.kz/payform/payment-api.js",
+)
+# Freedom Pay ("freedompay"): merchant id and the "payment password" (secret key) from its
+# cabinet; FREEDOMPAY_TESTING_MODE sends pg_testing_mode=1 (no money moves).
+FREEDOMPAY_MERCHANT_ID = env.str("FREEDOMPAY_MERCHANT_ID", default="")
+FREEDOMPAY_SECRET_KEY = env.str("FREEDOMPAY_SECRET_KEY", default="")
+FREEDOMPAY_API_URL = env.str("FREEDOMPAY_API_URL", default="https://api.freedompay.kz")
+FREEDOMPAY_TESTING_MODE = env.bool("FREEDOMPAY_TESTING_MODE", default=not PRODUCTION)
+# Payments still "created" this long are asked about at their provider (payments-reconcile),
+# up to this many hours old; still unknown after PAYMENTS_ABANDONED_AFTER_HOURS: failed.
+PAYMENTS_RECONCILE_AFTER_MINUTES = env.int("PAYMENTS_RECONCILE_AFTER_MINUTES", default=10)
+PAYMENTS_RECONCILE_WITHIN_HOURS = env.int("PAYMENTS_RECONCILE_WITHIN_HOURS", default=48)
+PAYMENTS_ABANDONED_AFTER_HOURS = env.int("PAYMENTS_ABANDONED_AFTER_HOURS", default=24)
 
 # Privacy (privacy/): IP log, payment risk signal, legal deadlines, reminders.
 IP_LOG_ENABLED = env.bool("IP_LOG_ENABLED", default=True)
@@ -375,6 +525,18 @@ IP_LOG_RETENTION_DAYS = env.int("IP_LOG_RETENTION_DAYS", default=90)  # then cou
 IP_LOG_BUFFER_SIZE = env.int("IP_LOG_BUFFER_SIZE", default=200)  # memory buffer: rows per batch
 IP_LOG_FLUSH_SECONDS = env.int("IP_LOG_FLUSH_SECONDS", default=30)  # ... or the oldest row's age
 IP_LOG_EXCLUDE_PATHS = ["/static/", "/media/", "/healthz", "/favicon.ico"]
+# Orders and payments are kept this long after the year of the order, then made anonymous
+# (fiscal fields stay): the Tax Code's limitation period for tax documents.
+RETENTION_ORDERS_YEARS = env.int("RETENTION_ORDERS_YEARS", default=5)
+# The rest of the retention schedule (privacy/retention.py lists what, how long and why):
+# the IP address of an order or a consent is shortened to its network (IPv4 /24, IPv6 /48)
+# after this many days, once fraud checks and chargebacks are over;
+RETENTION_ORDER_IP_DAYS = env.int("RETENTION_ORDER_IP_DAYS", default=365)
+# daily request counts per network (what IP_LOG_RETENTION_DAYS leaves) are deleted after this.
+RETENTION_IP_STATS_DAYS = env.int("RETENTION_IP_STATS_DAYS", default=730)
+# The registers (consent ledger, withdrawals, requests, claims, disclosures, destruction log) are
+# kept while the consent is in force and this long after it ends: the limitation period.
+RETENTION_REGISTERS_YEARS = env.int("RETENTION_REGISTERS_YEARS", default=3)
 IP_RISK_WINDOW_MINUTES = env.int("IP_RISK_WINDOW_MINUTES", default=60)
 IP_RISK_MAX_ORDERS = env.int("IP_RISK_MAX_ORDERS", default=10)
 IP_RISK_MAX_FAILED_PAYMENTS = env.int("IP_RISK_MAX_FAILED_PAYMENTS", default=3)
@@ -389,14 +551,9 @@ OPERATOR_LEGAL_ADDRESS = env.str("OPERATOR_LEGAL_ADDRESS", default="")
 OPERATOR_POSTAL_ADDRESS = env.str("OPERATOR_POSTAL_ADDRESS", default="")
 OPERATOR_PRIVACY_EMAIL = env.str("OPERATOR_PRIVACY_EMAIL", default="info@eventum.one")
 OPERATOR_RESPONSIBLE_PERSON = env.str("OPERATOR_RESPONSIBLE_PERSON", default="")
-# Kazakhstan public holidays for working-day deadlines: "MM-DD" every year, "YYYY-MM-DD" once.
-# Kurban Ait moves every year: add its date (and any government transfer of days off) here.
-_KZ_HOLIDAYS = ["01-01", "01-02", "01-07", "03-08", "03-21", "03-22", "03-23", "05-01"]
-_KZ_HOLIDAYS += ["05-07", "05-09", "07-06", "08-30", "10-25", "12-16"]
-_KURBAN_AIT = ["2026-05-27", "2027-05-16"]  # moves every year: add the next (official) date
-PRIVACY_HOLIDAYS = env.list("PRIVACY_HOLIDAYS", default=_KZ_HOLIDAYS + _KURBAN_AIT)
-# A holiday on a weekend gives the next working day off (Labour Code art. 85), except these.
-PRIVACY_HOLIDAYS_NOT_MOVED = ["01-07", *_KURBAN_AIT]
+INCIDENT_NOTICE_WORKING_DAYS = 1  # notify the authorised body of a breach within a working day
+# Working days: Kazakhstan's holidays come from the `holidays` package; the government's moved
+# days off are entered by staff (admin: "days moved by the government").
 
 LOGGING = {
     "version": 1,

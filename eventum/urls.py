@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve as serve_file
 
 from events.views.public import sitemap_xml
+from eventum.api.site import api
 from eventum.views import account_overview
 from privacy.views import account as privacy_account
 
@@ -16,6 +17,14 @@ admin.site.site_title = "eventum"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap_xml, name="sitemap"),
+    path("api/v1/", api.urls),
+    # Before allauth's own route, as for the site's page: a blocked subject's e-mails stay.
+    path(
+        "_allauth/app/v1/account/email",
+        privacy_account.app_account_email_view,
+        name="app_account_email",
+    ),
+    path("_allauth/", include("allauth.headless.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -26,7 +35,9 @@ urlpatterns += i18n_patterns(
     path("cabinet/<slug:organizer_slug>/events/", include("events.urls_cabinet")),
     path("cabinet/", include("organizers.urls")),
     path("privacy/", include("privacy.urls")),
-    path("orders/", include("tickets.urls")),
+    path(
+        "", include("tickets.urls")
+    ),  # /orders/… for buyers, /cabinet/<organizer>/… for organizers
     path("widget/", include("tickets.widget.urls")),
     path("", include("events.urls")),
     prefix_default_language=False,

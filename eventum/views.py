@@ -4,10 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from organizers.selectors import memberships_of
+
 
 @login_required
 def account_overview(request: HttpRequest) -> HttpResponse:
-    return render(request, "account/overview.html")
+    memberships = list(memberships_of(user=request.user))  # type: ignore[arg-type]
+    return render(request, "account/overview.html", {"memberships": memberships})
 
 
 def bench_trivial(request: HttpRequest) -> HttpResponse:

@@ -1,10 +1,12 @@
 """Cabinet forms: the legal profile and the team. Error messages are translated."""
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxLengthValidator
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from organizers.models import Membership, Organizer
+from organizers.models import ApiKey, Membership, Organizer
 from organizers.origins import origins_parse
 from organizers.validators import (
     normalize_bic,
@@ -16,6 +18,12 @@ from organizers.validators import (
     validate_iban_kz,
 )
 from privacy.forms import PhoneField
+
+
+def language_of_page() -> str:
+    """The current language if the portal speaks it, else the default."""
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    return current if current in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 class OrganizerProfileForm(forms.ModelForm):
@@ -33,11 +41,18 @@ class OrganizerProfileForm(forms.ModelForm):
             "iban",
             "bank_name",
             "bik",
+            "kbe",
+            "vat_payer",
+            "closing_act_on",
             "contact_person",
             "phone",
             "email",
+            "language",
         ]
         widgets = {
+            "kbe": forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "off", "maxlength": 2}
+            ),
             "description": forms.Textarea(attrs={"rows": 4}),
             "bin_iin": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "iban": forms.TextInput(attrs={"autocomplete": "off", "placeholder": "KZ…"}),
@@ -52,9 +67,14 @@ class OrganizerProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A new organizer writes in the language of the page by default; left out, it stays.
+        self.fields["language"].required = False
+        if self.instance.pk is None:
+            self.initial.setdefault("language", language_of_page())
         # People paste numbers with spaces and dashes: the model's length limits apply to the
         # normalised value (checked again by the model), not to what was typed.
         # The phone field (``PhoneField``) leaves room for typing by itself.
+        self.fields["closing_act_on"].required = False
         for name, typed_length in (("bin_iin", 20), ("iban", 34), ("bik", 14)):
             field = self.fields[name]
             field.max_length = typed_length
@@ -62,6 +82,19 @@ class OrganizerProfileForm(forms.ModelForm):
             field.validators = [
                 v for v in field.validators if not isinstance(v, MaxLengthValidator)
             ]
+
+    def clean_kbe(self) -> str:
+        return self.cleaned_data["kbe"].strip()
+
+    def clean_closing_act_on(self) -> str:
+        """Left out by an older form: what it was (the model's default for a new profile)."""
+        return self.cleaned_data.get("closing_act_on") or self.instance.closing_act_on
+
+    def clean_language(self) -> str:
+        chosen = self.cleaned_data.get("language")
+        if chosen:
+            return chosen
+        return self.instance.language if self.instance.pk else language_of_page()
 
     def clean_bin_iin(self) -> str:
         value = normalize_bin_iin(self.cleaned_data["bin_iin"])
@@ -119,3 +152,19 @@ class WidgetOriginsForm(forms.Form):
 
     def clean_widget_origins(self) -> list[str]:
         return origins_parse(self.cleaned_data["widget_origins"])
+
+
+class ApiKeyForm(forms.Form):
+    """A new API key: a name to recognise it by and what it may do."""
+
+    label = forms.CharField(
+        label=_("Key name"),
+        max_length=100,
+        help_text=_("Where the key is used, e.g. “CRM” or “Partner site”."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("What the key may do"),
+        choices=ApiKey.Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one thing the key may do.")},
+    )

@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizers import roles
 from organizers.origins import origin_normalise
+from organizers.validators import validate_kbe
 
 if TYPE_CHECKING:
     from django.db.models.fields.related_descriptors import RelatedManager
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
     from events.models import Event
 
 INVITATION_VALID_FOR = timedelta(days=14)
+# Kazakhstan's standard VAT rate (Tax Code, art. 422), applied when the organizer pays VAT.
+VAT_RATE_PERCENT = Decimal("12")
 
 
 # modeltranslation builds Event's manager class at start-up, which the Django plugin cannot find;
@@ -47,9 +51,41 @@ class Organizer(models.Model):  # type: ignore[django-manager-missing]
     iban = models.CharField(_("bank account (IBAN)"), max_length=20)
     bank_name = models.CharField(_("bank"), max_length=200)
     bik = models.CharField(_("bank BIC"), max_length=11)
+    # Кбе, the beneficiary code of payment orders: residence (1 resident, 2 non-resident) and
+    # economic sector (7 a private non-financial company, 9 an individual or sole proprietor).
+    # Empty on profiles saved before it was asked: ``beneficiary_code`` then derives it.
+    kbe = models.CharField(
+        _("beneficiary code (КБе)"),
+        max_length=2,
+        blank=True,
+        validators=[validate_kbe],
+        help_text=_("Two digits from your bank details: 17 for an LLP, 19 for a sole proprietor."),
+    )
+    vat_payer = models.BooleanField(
+        _("VAT (НДС) payer"),
+        default=False,
+        # xgettext:no-python-format
+        help_text=_("Invoices and acts then show VAT at 12% included in the price."),
+    )
+
+    class ClosingActOn(models.TextChoices):
+        AFTER_EVENT = "after_event", _("After the event")
+        ON_PAYMENT = "on_payment", _("When the order is paid")
+
+    # When a company buyer's act of services rendered is issued.
+    closing_act_on = models.CharField(
+        _("acts of services rendered for companies are issued"),
+        max_length=20,
+        choices=ClosingActOn.choices,
+        default=ClosingActOn.AFTER_EVENT,
+    )
     contact_person = models.CharField(_("contact person"), max_length=200)
     phone = models.CharField(_("phone"), max_length=16)
     email = models.EmailField(_("e-mail"))
+    # The language of the portal's e-mails to the organizer (refunds, review, reports).
+    language = models.CharField(
+        _("language of e-mails"), max_length=10, choices=settings.LANGUAGES, default="ru"
+    )
 
     # Sites that may frame the ticket widget, one origin a line (see ``organizers.origins``).
     widget_origins = models.TextField(
@@ -121,6 +157,18 @@ class Organizer(models.Model):  # type: ignore[django-manager-missing]
         "phone",
         "email",
     )
+
+    @property
+    def beneficiary_code(self) -> str:
+        """The КБе on payment documents: as given, else the usual code of a resident of its kind."""
+        if self.kbe:
+            return self.kbe
+        return "17" if self.kind == self.Kind.TOO else "19"
+
+    @property
+    def vat_rate_percent(self) -> Decimal | None:
+        """The VAT rate included in its prices, or ``None`` when the organizer does not pay VAT."""
+        return VAT_RATE_PERCENT if self.vat_payer else None
 
     @property
     def is_profile_complete(self) -> bool:
@@ -244,3 +292,69 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class ApiKey(models.Model):
+    """A key for the public API's organizer endpoints (a CRM, a partner's system).
+
+    The secret is shown once when the key is made; only its SHA-256 hash is kept. Each key
+    carries the scopes it was given and stops working at once when revoked."""
+
+    class Scope(models.TextChoices):
+        EVENTS_READ = "events:read", _("Read events")
+        EVENTS_WRITE = "events:write", _("Change events")
+        ORDERS_READ = "orders:read", _("Read orders and attendees")
+        ORDERS_REFUND = "orders:refund", _("Refund and cancel orders")
+        CHECKIN = "checkin", _("Check tickets in")
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="api_keys")
+    label = models.CharField(_("name"), max_length=100)
+    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    secret_hint = models.CharField(_("key starts with"), max_length=12, editable=False)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        # Rate limits count per key by this text: unique, and never the secret.
+        return f"api-key:{self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    def scope_labels(self) -> list[str]:
+        labels = dict(self.Scope.choices)
+        return [str(labels.get(scope, scope)) for scope in self.scopes]
+
+
+# The webhooks concept keeps its tables in its own package; they are models of this app.
+from organizers.webhooks.models import (  # noqa: E402
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEventType,
+)
+
+__all__ = [
+    "ApiKey",
+    "Invitation",
+    "Membership",
+    "Organizer",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEventType",
+]

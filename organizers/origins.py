@@ -79,3 +79,20 @@ def origin_allowed(origin: str, registered: list[str]) -> bool:
             if wanted_scheme == scheme and wanted_rest.endswith("." + rest):
                 return True
     return False
+
+
+def origin_matches(origin: str, registered: str) -> bool:
+    """Whether a browser's ``Origin`` is a registered origin (``https://*.example.kz`` takes
+    every subdomain of example.kz, not example.kz itself)."""
+    if origin == registered:
+        return True
+    scheme, _sep, rest = registered.partition("://")
+    if not rest.startswith("*."):
+        return False
+    host_and_port = rest[1:]  # ".example.kz[:port]"
+    origin_scheme, _sep, origin_rest = origin.partition("://")
+    return (
+        origin_scheme == scheme
+        and origin_rest.endswith(host_and_port)
+        and (len(origin_rest) > len(host_and_port))
+    )

@@ -19,6 +19,8 @@ ROLES_ORDERS = (OWNER, MANAGER)
 ROLES_CHECKIN = (OWNER, MANAGER, CHECKIN)
 # Sales reports and exports.
 ROLES_REPORTS = (OWNER, ACCOUNTANT)
+# Orders paid by bank transfer: money received, statements, returns.
+ROLES_BANK_TRANSFERS = (OWNER, ACCOUNTANT)
 # Invite, change and remove team members.
 ROLES_TEAM = (OWNER,)
 # Edit the legal profile (БИН/ИИН, bank account...).

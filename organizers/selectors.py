@@ -1,10 +1,14 @@
 """Reads about organizers and their teams, shared by the cabinet views and other apps."""
 
+from contextlib import suppress
+
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db.models import QuerySet
 
 from eventum.accounts import Visitor
-from organizers.models import Invitation, Membership, Organizer
+from eventum.cache import CACHE_ERRORS
+from organizers.models import ApiKey, Invitation, Membership, Organizer
 
 
 def membership_for(*, user: Visitor | None, organizer: Organizer | int) -> Membership | None:
@@ -51,6 +55,34 @@ def invitation_by_token(*, token: str) -> Invitation | None:
     return Invitation.objects.select_related("organizer").filter(token=token).first()
 
 
-def organizer_public(*, slug: str) -> Organizer | None:
-    """An organizer as buyers see it (any status: their past events stay visible)."""
-    return Organizer.objects.filter(slug=slug).first()
+def api_keys_of(*, organizer: Organizer) -> QuerySet[ApiKey]:
+    """The organizer's API keys, newest first (revoked ones too: the page shows when)."""
+    return ApiKey.objects.filter(organizer=organizer).select_related("created_by")
+
+
+API_ORIGINS_CACHE_KEY = "organizers:api-origins"
+API_ORIGINS_CACHE_SECONDS = 300
+
+
+def api_origins_registered() -> list[str]:
+    """Every origin an organizer (not rejected) registered for its widget: the sites whose
+    pages may call the public API from the browser (CORS). Cached for a few minutes; changed
+    origins drop the cache (``organizer_set_widget_origins``)."""
+    try:
+        cached = cache.get(API_ORIGINS_CACHE_KEY)
+    except CACHE_ERRORS:
+        cached = None
+    if cached is not None:
+        return list(cached)
+    origins = sorted(
+        {
+            origin
+            for organizer in Organizer.objects.exclude(status=Organizer.Status.REJECTED)
+            .exclude(widget_origins="")
+            .only("widget_origins")
+            for origin in organizer.widget_origin_list
+        }
+    )
+    with suppress(*CACHE_ERRORS):
+        cache.set(API_ORIGINS_CACHE_KEY, origins, API_ORIGINS_CACHE_SECONDS)
+    return origins

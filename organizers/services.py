@@ -1,9 +1,15 @@
 """Writes of the organizers app: legal profiles, staff review and the team."""
 
+import hashlib
+import secrets
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -11,10 +17,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from eventum.accounts import Visitor
+from eventum.cache import CACHE_ERRORS
 from eventum.mail import email_enqueue
-from organizers.models import Invitation, Membership, Organizer
+from organizers.models import ApiKey, Invitation, Membership, Organizer
 from organizers.origins import origins_parse
 from organizers.roles import OWNER
+from organizers.selectors import API_ORIGINS_CACHE_KEY
 from organizers.slugs import unique_slug
 
 # Paths under /cabinet/ that an organizer slug must not take.
@@ -103,7 +111,7 @@ def organizer_verify(*, organizer: Organizer, reviewer: Visitor | None) -> Organ
     organizer.reviewed_at = timezone.now()
     organizer.reviewed_by = reviewer if isinstance(reviewer, User) else None
     organizer.save(update_fields=["status", "rejection_reason", "reviewed_at", "reviewed_by"])
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(organizer.language or settings.LANGUAGE_CODE):
         _send(
             subject_template="organizers/email/verified_subject.txt",
             body_template="organizers/email/verified.txt",
@@ -127,7 +135,7 @@ def organizer_reject(*, organizer: Organizer, reviewer: Visitor | None, reason: 
     organizer.reviewed_at = timezone.now()
     organizer.reviewed_by = reviewer if isinstance(reviewer, User) else None
     organizer.save(update_fields=["status", "rejection_reason", "reviewed_at", "reviewed_by"])
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(organizer.language or settings.LANGUAGE_CODE):
         _send(
             subject_template="organizers/email/rejected_subject.txt",
             body_template="organizers/email/rejected.txt",
@@ -243,4 +251,83 @@ def organizer_set_widget_origins(*, organizer: Organizer, origins: list[str]) ->
     locked = Organizer.objects.select_for_update().get(pk=organizer.pk)
     locked.widget_origins = "\n".join(origins_parse("\n".join(origins)))
     locked.save(update_fields=["widget_origins", "updated_at"])
+    transaction.on_commit(_api_origins_forget)
     return locked
+
+
+def _api_origins_forget() -> None:
+    """The API's CORS answers read the new origins at once (``api_origins_registered``)."""
+    with suppress(*CACHE_ERRORS):
+        cache.delete(API_ORIGINS_CACHE_KEY)
+
+
+# API keys -------------------------------------------------------------------------------------
+
+API_KEY_PREFIX = "evk_"
+# A key's "last used" is written at most this often: a busy integration is not a write a call.
+API_KEY_TOUCH_EVERY = timedelta(minutes=1)
+
+
+class InvalidScopes(ValueError):
+    """No scope, or one that does not exist."""
+
+
+@dataclass(frozen=True)
+class NewApiKey:
+    key: ApiKey
+    secret: str  # shown once, never stored
+
+
+def api_key_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_key_create(
+    *, organizer: Organizer, label: str, scopes: list[str], created_by: Visitor | None
+) -> NewApiKey:
+    """A key for the organizer endpoints of the API; the secret is returned once, its hash kept.
+
+    Raises ``InvalidScopes`` without a scope or with an unknown one."""
+    known = set(ApiKey.Scope.values)
+    chosen = sorted(set(scopes))
+    if not chosen or not set(chosen) <= known:
+        raise InvalidScopes(chosen)
+    secret = API_KEY_PREFIX + secrets.token_urlsafe(32)
+    key = ApiKey.objects.create(
+        organizer=organizer,
+        label=label.strip()[:100],
+        secret_hash=api_key_hash(secret),
+        secret_hint=secret[:10],
+        scopes=chosen,
+        created_by=created_by if isinstance(created_by, User) else None,
+    )
+    return NewApiKey(key=key, secret=secret)
+
+
+@transaction.atomic
+def api_key_revoke(*, key_id: int, organizer: Organizer) -> ApiKey:
+    """The key stops working at once (``ApiKey.DoesNotExist`` for another organizer's key)."""
+    key = ApiKey.objects.select_for_update().get(pk=key_id, organizer=organizer)
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+    return key
+
+
+def api_key_for_secret(secret: str) -> ApiKey | None:
+    """The active key with this secret (looked up by its hash), its last use noted."""
+    if not secret.startswith(API_KEY_PREFIX) or len(secret) > 100:
+        return None
+    key = (
+        ApiKey.objects.select_related("organizer")
+        .filter(secret_hash=api_key_hash(secret), revoked_at__isnull=True)
+        .first()
+    )
+    if key is None:
+        return None
+    now = timezone.now()
+    if key.last_used_at is None or key.last_used_at < now - API_KEY_TOUCH_EVERY:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        key.last_used_at = now
+    return key

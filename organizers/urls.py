@@ -1,6 +1,7 @@
 from django.urls import path
 
 from organizers import views
+from organizers.webhooks.urls import urlpatterns as webhook_urlpatterns
 
 app_name = "organizers"
 
@@ -13,9 +14,16 @@ urlpatterns = [
     path("<slug:organizer_slug>/team/", views.team, name="team"),
     path("<slug:organizer_slug>/team/<int:pk>/role/", views.member_role, name="member_role"),
     path("<slug:organizer_slug>/team/<int:pk>/remove/", views.member_remove, name="member_remove"),
+    path("<slug:organizer_slug>/api-keys/", views.api_keys, name="api_keys"),
+    path(
+        "<slug:organizer_slug>/api-keys/<int:pk>/revoke/",
+        views.api_key_revoke,
+        name="api_key_revoke",
+    ),
     path(
         "<slug:organizer_slug>/invitations/<int:pk>/revoke/",
         views.invitation_revoke,
         name="invitation_revoke",
     ),
+    *webhook_urlpatterns,
 ]

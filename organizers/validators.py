@@ -136,3 +136,18 @@ def validate_bic(value: str) -> None:
             _("Enter the bank's БИК: 8 or 11 letters and digits, such as KCJBKZKX."),
             code="bic_format",
         )
+
+
+_KBE = re.compile(r"^[12][1-9]$")
+
+
+def validate_kbe(value: str) -> None:
+    """КБе: residence (1 resident, 2 non-resident) then the economic sector code 1-9."""
+    if value and not _KBE.match(value.strip()):
+        raise ValidationError(
+            _(
+                "The КБе is two digits: 1 for a resident or 2 for a non-resident, then the "
+                "sector code from 1 to 9 (such as 17)."
+            ),
+            code="kbe_format",
+        )

@@ -9,8 +9,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from eventum.accounts import AuthenticatedHttpRequest
 from organizers import services
-from organizers.forms import InvitationForm, MembershipRoleForm, OrganizerProfileForm
-from organizers.models import Invitation, Membership
+from organizers.cabinet import attention_items, overview_panels
+from organizers.forms import ApiKeyForm, InvitationForm, MembershipRoleForm, OrganizerProfileForm
+from organizers.models import ApiKey, Invitation, Membership
 from organizers.permissions import (
     ROLES_PROFILE,
     ROLES_TEAM,
@@ -19,6 +20,7 @@ from organizers.permissions import (
     organizer_role_required,
 )
 from organizers.selectors import (
+    api_keys_of,
     invitation_by_token,
     invitations_open,
     memberships_of,
@@ -49,7 +51,13 @@ def organizer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @organizer_role_required()
 def dashboard(request: OrganizerRequest, organizer_slug: str) -> HttpResponse:
-    return render(request, "organizers/dashboard.html", {})
+    """The cabinet's home: what waits for the member, today's sales and the coming sessions,
+    each part as the member's role allows (the parts come from the apps that own them)."""
+    context = {
+        "attention": attention_items(membership=request.membership),
+        "panels": overview_panels(membership=request.membership),
+    }
+    return render(request, "organizers/dashboard.html", context)
 
 
 @organizer_role_required(*ROLES_PROFILE)
@@ -153,3 +161,38 @@ def invitation_accept(request: AuthenticatedHttpRequest, token: str) -> HttpResp
             )
             return redirect("organizers:dashboard", organizer_slug=membership.organizer.slug)
     return render(request, "organizers/invitation.html", {"invitation": invitation})
+
+
+@organizer_role_required(*ROLES_TEAM)
+def api_keys(request: OrganizerRequest, organizer_slug: str) -> HttpResponse:
+    """Keys for the API's organizer endpoints; a new key's secret is shown once, right here."""
+    form = ApiKeyForm(request.POST or None)
+    new = None
+    if request.method == "POST" and form.is_valid():
+        new = services.api_key_create(
+            organizer=request.organizer,
+            label=form.cleaned_data["label"],
+            scopes=form.cleaned_data["scopes"],
+            created_by=request.user,
+        )
+        form = ApiKeyForm()
+    response = render(
+        request,
+        "organizers/api_keys.html",
+        {"form": form, "new": new, "keys": api_keys_of(organizer=request.organizer)},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@organizer_role_required(*ROLES_TEAM)
+def api_key_revoke(request: OrganizerRequest, organizer_slug: str, pk: int) -> HttpResponse:
+    """Two steps: a GET, or a POST without ``confirm``, asks first; the confirming POST revokes."""
+    key = organizer_object_or_404(ApiKey, organizer=request.organizer, pk=pk)
+    if request.POST.get("confirm") != "yes":
+        return render(request, "organizers/api_key_revoke.html", {"key": key})
+    services.api_key_revoke(key_id=key.pk, organizer=request.organizer)
+    messages.success(request, _("The key “%(label)s” no longer works.") % {"label": key.label})
+    return redirect("organizers:api_keys", organizer_slug=organizer_slug)

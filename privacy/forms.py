@@ -1,6 +1,6 @@
 """Forms of the privacy pages: cookie choice, marketing opt-in, sign-up consent, requests."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from privacy.documents import document_check
 from privacy.identity import normalise_phone
 from privacy.models import BlockingRequest, SubjectAccessRequest
+
+if TYPE_CHECKING:
+    from privacy.services.consent_notice import ConsentNotice
 
 
 class PhoneField(forms.CharField):
@@ -105,12 +108,26 @@ class SignupConsentForm(forms.Form):
             raise ValidationError(BLOCKED_ACCOUNT_EDIT, code="blocked")
         return data
 
+    @property
+    def consent_notice(self) -> "ConsentNotice":
+        """The consent text of this form (what it collects, no recipients), shown above the
+        button and stored with the consent; built from the form's own fields."""
+        if getattr(self, "_consent_notice", None) is None:
+            # In the method, as in ``clean``: services import models.
+            from privacy.services.signup import signup_consent_notice
+
+            self._consent_notice = signup_consent_notice(form=self)
+        return self._consent_notice
+
     def signup(self, request, user) -> None:
         # In the method, as in ``clean``: services import models.
         from privacy.services.signup import signup_consents_record
 
         signup_consents_record(
-            request=request, user=user, marketing=self.cleaned_data.get("marketing_opt_in", False)
+            request=request,
+            user=user,
+            marketing=self.cleaned_data.get("marketing_opt_in", False),
+            notice=self.consent_notice,
         )
 
 

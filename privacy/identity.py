@@ -120,3 +120,31 @@ def request_meta(request: HttpRequest) -> RequestMeta:
         "ip_address": request_client_ip(request),
         "user_agent": request.META.get("HTTP_USER_AGENT", "")[:500],
     }
+
+
+# Apps and partners call the public API and allauth's app endpoints; they name themselves in
+# this header ("Kassa iOS 2.3"), which the consent ledger keeps beside the channel.
+API_PATH_PREFIXES = ("/api/", "/_allauth/app/")
+APP_NAME_HEADER = "X-App-Name"
+APP_NAME_MAX = 80
+UNNAMED_APP = "unnamed app"
+
+
+def request_app_name(request: HttpRequest) -> str | None:
+    """The calling app's name for a request through the API, ``None`` for the site's pages."""
+    if not request.path_info.startswith(API_PATH_PREFIXES):
+        return None
+    name = " ".join(request.headers.get(APP_NAME_HEADER, "").split())
+    name = "".join(ch for ch in name if ch.isprintable())[:APP_NAME_MAX]
+    return name or UNNAMED_APP
+
+
+def ip_network(address: str | None) -> str:
+    """The network an address belongs to, as kept once the address itself is no longer needed:
+    IPv4 shortened to /24 (``203.0.113.77`` → ``203.0.113.0``), IPv6 to /48. ``""`` for junk."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return ""
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)

@@ -14,8 +14,8 @@ settings ("Privacy" block of ``eventum/settings.py``), so the answer says what r
 * "Последствием отключения cookies" — cookies: necessary ones always, analytics and marketing
   ones only after the visitor's choice, which the browser keeps for
   ``privacy.services.cookies.COOKIE_MAX_AGE``;
-* "Способы и сроки" — otherwise the period of processing is not limited; the registers the law
-  requires (consent ledger, requests, disclosures) are append-only.
+* "Способы и сроки" — the retention schedule (``privacy.retention``, policy 1.2): each
+  purpose's period below is its rule's period.
 """
 
 from dataclasses import dataclass
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from privacy.retention import retention_rule
 from privacy.services.cookies import COOKIE_MAX_AGE
 
 
@@ -39,7 +40,6 @@ class ProcessingPurpose:
 def processing_purposes() -> list[ProcessingPurpose]:
     """The purposes of processing with their data, recipients, grounds and retention periods,
     in the active language."""
-    not_limited = _("Not limited (the policy: the period of processing is not limited).")
     ip_days = settings.IP_LOG_RETENTION_DAYS
     return [
         ProcessingPurpose(
@@ -54,7 +54,7 @@ def processing_purposes() -> list[ProcessingPurpose]:
             ),
             recipients=_("Event organizers, advertising partners and other partners."),
             basis=_("Your consent to processing and transfer given with the order."),
-            retention=not_limited,
+            retention=retention_rule("orders").period,
         ),
         ProcessingPurpose(
             key="ip_statistics",
@@ -64,9 +64,10 @@ def processing_purposes() -> list[ProcessingPurpose]:
             basis=_("The privacy policy (statistics of the IP addresses of all visitors)."),
             retention=_(
                 "Each request: %(days)s days; payment events by IP address: %(days)s days; "
-                "then only the number of requests per IP address per day, not limited."
+                "then only the number of requests per network (IPv4 /24, IPv6 /48) per day, "
+                "for %(stats_days)s days."
             )
-            % {"days": ip_days},
+            % {"days": ip_days, "stats_days": settings.RETENTION_IP_STATS_DAYS},
         ),
         ProcessingPurpose(
             key="marketing",
@@ -100,6 +101,6 @@ def processing_purposes() -> list[ProcessingPurpose]:
             data=_("What each record names: e-mail, phone, account, time, IP address."),
             recipients=_("Not passed on."),
             basis=_("The law of the Republic of Kazakhstan on personal data."),
-            retention=not_limited,
+            retention=retention_rule("registers").period,
         ),
     ]

@@ -6,6 +6,7 @@ from celery import shared_task
 
 from privacy.services.iplog import iplog_aggregate, iplog_flush, iplog_write
 from privacy.services.reminders import privacy_reminders_send
+from privacy.services.retention import consent_ips_shorten
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -30,3 +31,20 @@ def iplog_aggregate_task() -> int:
 def privacy_reminders_task() -> int:
     """Beat, daily: e-mail staff about claims and requests due soon or overdue."""
     return privacy_reminders_send()
+
+
+@shared_task(acks_late=True)
+def privacy_verify_task() -> int:
+    """Beat, daily: verify the privacy trails' hash chains; e-mail staff if one is broken.
+
+    Returns the number of broken chains."""
+    # Imported when the task runs: the worker loads task modules before the apps' models.
+    from privacy.services.ledger import ledger_verify_and_notify
+
+    return len(ledger_verify_and_notify())
+
+
+@shared_task(acks_late=True)
+def privacy_retention_task() -> int:
+    """Beat, nightly: consent-ledger IP addresses past their period become their network."""
+    return consent_ips_shorten()

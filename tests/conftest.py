@@ -104,12 +104,48 @@ def _celery_mode(request: pytest.FixtureRequest):
     celery_app.conf.task_always_eager = previous
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    _own_redis_database_per_test_process()
+
+
+def _own_redis_database_per_test_process() -> None:
+    """Under pytest-xdist (``-n 2``) each test process gets its own Redis database for the cache
+    and the IP log: one process's ``cache.clear()`` must not empty the other's mid-test. The
+    broker is not moved: the tests that use a real Celery worker run in one process."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw") or not settings.REDIS_URL:
+        return
+    base, _slash, database = settings.REDIS_URL.rpartition("/")
+    url = f"{base}/{int(database or 0) + 2 + int(worker[2:])}"
+    settings.REDIS_URL = url
+    settings.CACHES["default"]["LOCATION"] = url
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request to /en/ or /kk/ in an earlier test
+    leaves its language active in the thread, and reverse() would then build /en/ URLs."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (rate limits, cached pages), Redis or memory."""
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_waiting_rooms():
+    """Each test starts with no waiting room in the store (Redis or this process's memory)."""
+    from tickets.waitroom.store import store_clear
+
+    store_clear()
 
 
 @pytest.fixture(autouse=True)
@@ -123,6 +159,7 @@ def _page_cache_off(settings):
 def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    settings.WALLET_DIR = tmp_path / "wallet"  # the self-signed wallet keys, made on first use
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ from tickets.models import (
     OrderItem,
     OrderLog,
     Payment,
+    PaymentMethodSetting,
     PaymentNotification,
     PromoCode,
     Question,
@@ -103,6 +104,17 @@ class QuestionAdmin(admin.ModelAdmin):
     list_display = ("label", "event", "kind", "required", "position")
     list_filter = ("kind",)
     raw_id_fields = ("event",)
+
+
+@admin.register(PaymentMethodSetting)
+class PaymentMethodSettingAdmin(admin.ModelAdmin):
+    """Staff can switch a method off for an organizer (or back on) as the cabinet page does."""
+
+    list_display = ("organizer", "provider", "enabled", "position")
+    list_filter = ("provider", "enabled")
+    list_editable = ("enabled", "position")
+    search_fields = ("organizer__public_name", "organizer__slug")
+    raw_id_fields = ("organizer",)
 
 
 @admin.register(PaymentNotification)

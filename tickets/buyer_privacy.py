@@ -10,7 +10,7 @@ shown unmasked.
 from collections.abc import Iterable
 from typing import TypeVar
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from privacy.services import (
     Subject,
@@ -63,7 +63,7 @@ def order_shown_to_buyer(order: T) -> T:
 
 def buyers_disclosed(
     *,
-    actor: AbstractBaseUser | str | None,
+    actor: User | str | None,
     recipient: str,
     orders: Iterable[Order | MessageDelivery],
     purpose: str,

@@ -1,14 +1,21 @@
 """Domain errors of the sales path. Each carries a message a buyer can read (translated)."""
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
 
 
 class TicketsError(Exception):
     """Base class: ``message`` is shown to the buyer or organizer as is."""
 
-    default_message = _("Something went wrong with your order. Please try again.")
+    default_message: "str | StrPromise" = _(
+        "Something went wrong with your order. Please try again."
+    )
 
-    def __init__(self, message: str | None = None) -> None:
+    def __init__(self, message: "str | StrPromise | None" = None) -> None:
         self.message = message or self.default_message
         super().__init__(str(self.message))
 
@@ -23,6 +30,13 @@ class OrderLimitExceeded(TicketsError):
 
 class NotOnSale(TicketsError):
     default_message = _("These tickets are not on sale now.")
+
+
+class ConsentTermsChanged(TicketsError):
+    default_message = _(
+        "The terms of consent changed while the page was open. Read them again below and "
+        "confirm your order."
+    )
 
 
 class CartEmpty(TicketsError):

@@ -4,11 +4,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.contrib.auth.models import User
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from events.hooks import EventCancelFigures
+from events.models import Event
+from organizers.models import Organizer
 from tickets.models import Answer, Cart, Order, OrderItem, Question, Reservation
+from tickets.order_status import last_payment_status
 from tickets.pricing import Quote, quote
 
 
@@ -95,8 +100,19 @@ def cart_quantities(*, cart_token: str | None) -> dict[int, int]:
     )
 
 
+def event_for_checkout(*, event_id: int) -> Event:
+    """The event of a cart with its organizer (named in the consent text) and whether it asks
+    for the buyers' postal address (the checkout then shows the field)."""
+    return Event.objects.select_related("organizer").get(pk=event_id)
+
+
 def event_questions(*, event_id: int) -> list[Question]:
-    return list(Question.objects.filter(event_id=event_id).order_by("position", "id"))
+    # The event and organizer are named in the consent to questions about special data.
+    return list(
+        Question.objects.filter(event_id=event_id)
+        .select_related("event__organizer")
+        .order_by("position", "id")
+    )
 
 
 def _order_detail_qs() -> QuerySet[Order]:
@@ -112,7 +128,7 @@ def _order_detail_qs() -> QuerySet[Order]:
     )
 
 
-def _answers_qs():
+def _answers_qs() -> QuerySet[Answer]:
     return Answer.objects.select_related("question").order_by("question__position", "id")
 
 
@@ -120,24 +136,39 @@ def order_for_page(*, code: str) -> Order | None:
     return _order_detail_qs().filter(code=code).first()
 
 
-def orders_of_user(*, user) -> QuerySet[Order]:
+def orders_of_user(*, user: User) -> QuerySet[Order]:
     """The buyer's orders, newest first, with what the list shows."""
     return (
         Order.objects.filter(user=user)
         .select_related("event__venue__city")
         .annotate(tickets=Count("items", filter=Q(items__status=OrderItem.Status.VALID)))
+        .annotate(last_payment_status=last_payment_status())
         .order_by("-created_at", "-id")
     )
 
 
+def valid_tickets_count() -> Coalesce:
+    """The order's valid tickets as a per-row subquery: a list annotated with it reads only
+    its page of orders, where a ``Count`` join would group every order before the limit."""
+    per_order = (
+        OrderItem.objects.filter(order=OuterRef("pk"), status=OrderItem.Status.VALID)
+        .order_by()
+        .values("order")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(per_order), 0)
+
+
 def orders_of_organizer(
-    *, organizer, status: str = "", query: str = "", event_slug: str = ""
+    *, organizer: Organizer, status: str = "", query: str = "", event_slug: str = ""
 ) -> QuerySet[Order]:
     """An organizer's orders for the cabinet list."""
     qs = (
-        Order.objects.filter(event__organizer=organizer)
+        Order.objects.filter(organizer=organizer)
         .select_related("event")
-        .annotate(tickets=Count("items", filter=Q(items__status=OrderItem.Status.VALID)))
+        .annotate(tickets=valid_tickets_count())
+        .annotate(last_payment_status=last_payment_status())
         .order_by("-created_at", "-id")
     )
     if status:
@@ -153,7 +184,7 @@ def orders_of_organizer(
     return qs
 
 
-def order_for_cabinet(*, organizer, code: str) -> Order | None:
+def order_for_cabinet(*, organizer: Organizer, code: str) -> Order | None:
     return _order_detail_qs().filter(event__organizer=organizer, code=code).first()
 
 
@@ -212,9 +243,24 @@ def order_refund_figures(*, order: Order, item_ids: list[int] | None) -> OrderRe
     cancels = whole and (order.status == S.PENDING or (order.status == S.PAID and order.total == 0))
     if not (order.status == S.PAID or cancels):
         return OrderRefundFigures(items=[], amount=Decimal("0.00"), whole=whole, cancels=False)
-    items = order.items.filter(status=OrderItem.Status.VALID)
-    if not whole:
-        items = items.filter(pk__in=item_ids)
-    items = list(items.select_related("ticket_type").order_by("id"))
+    valid = order.items.filter(status=OrderItem.Status.VALID)
+    if item_ids is not None:
+        valid = valid.filter(pk__in=item_ids)
+    items = list(valid.select_related("ticket_type").order_by("id"))
     amount = Decimal("0.00") if cancels else sum((i.amount for i in items), Decimal("0.00"))
     return OrderRefundFigures(items=items, amount=amount, whole=whole, cancels=cancels)
+
+
+def attendees_of_event(*, organizer: Organizer, event_id: int) -> QuerySet[OrderItem]:
+    """The valid tickets of the event's paid orders (the organizer's own event only), with
+    their order and session, in order of sale."""
+    return (
+        OrderItem.objects.filter(
+            order__event_id=event_id,
+            order__event__organizer=organizer,
+            order__status=Order.Status.PAID,
+            status=OrderItem.Status.VALID,
+        )
+        .select_related("order", "ticket_type__session")
+        .order_by("id")
+    )

@@ -4,8 +4,8 @@ Privacy gathers a subject's data (the buyer's download, an access request) and a
 through its signals; this module is the tickets app's answer, connected in ``TicketsConfig``:
 
 * ``subject_sections_for_privacy`` (``subject_data_requested``) — the orders with their tickets,
-  check-ins, form answers, payments, refunds and ticket e-mails, and the organizers' messages
-  the subject was sent;
+  check-ins, form answers, payments, refunds and ticket e-mails, the organisation of a company
+  order, the organizers' messages the subject was sent, and the saved organisations;
 * ``subject_references_for_privacy`` (``subject_references_requested``) — the order codes and
   the IP addresses the orders were placed from, so privacy can add its own rows about them
   (payment-flow events by IP, daily counts per IP).
@@ -21,7 +21,16 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from privacy.signals import SubjectDataSection, SubjectReferences
-from tickets.models import EmailDelivery, MessageDelivery, Order, OrderItem, Payment, Refund
+from tickets.models import (
+    EmailDelivery,
+    MessageDelivery,
+    Order,
+    OrderCompany,
+    OrderItem,
+    Payment,
+    Refund,
+    SavedOrganisation,
+)
 
 # Labels of the keys below, for the readable page (the JSON keeps the keys).
 LABELS = {
@@ -62,6 +71,11 @@ LABELS = {
     "sent_at": gettext_lazy("Sent at"),
     "subject": gettext_lazy("Subject"),
     "text": gettext_lazy("Text"),
+    "organisation": gettext_lazy("Organisation"),
+    "legal_name": gettext_lazy("Legal name"),
+    "bin_iin": gettext_lazy("БИН/ИИН"),
+    "legal_address": gettext_lazy("Legal address"),
+    "holder": gettext_lazy("Holder"),
 }
 
 
@@ -97,6 +111,7 @@ def _order_data(order: Order) -> dict[str, Any]:
         "ip_address": order.ip_address,
         "user_agent": order.user_agent,
         "marketing_consent": order.marketing_consent,
+        "organisation": _organisation_data(order),
         "tickets": [_ticket_data(item) for item in order.items.all()],
         "answers": [
             {"question": a.question.label, "value": a.value, "file": a.file_name}
@@ -133,10 +148,33 @@ def _order_data(order: Order) -> dict[str, Any]:
     }
 
 
+def _organisation_data(order: Order) -> dict[str, str] | None:
+    """The organisation a company order was bought for (``None`` for a personal order)."""
+    try:
+        company = order.company
+    except OrderCompany.DoesNotExist:
+        return None
+    return {
+        "legal_name": company.legal_name,
+        "bin_iin": company.bin_iin,
+        "legal_address": company.legal_address,
+    }
+
+
+def _saved_organisations(user: Any) -> list[dict[str, str]]:
+    if user is None or not getattr(user, "pk", None):
+        return []
+    return [
+        {"legal_name": o.legal_name, "bin_iin": o.bin_iin, "legal_address": o.legal_address}
+        for o in SavedOrganisation.objects.filter(user_id=user.pk)
+    ]
+
+
 def _ticket_data(item: OrderItem) -> dict[str, Any]:
     check_in = getattr(item, "check_in", None)
     return {
         "type": str(item.ticket_type),
+        "holder": item.holder_name,
         "seat": item.seat_label,
         "amount": str(item.amount),
         "status": item.get_status_display(),
@@ -184,7 +222,7 @@ def subject_sections_for_privacy(
     and the organizers' messages sent to the subject's addresses."""
     orders = list(
         _orders(user=user, email=email, phone=phone)
-        .select_related("event")
+        .select_related("event", "company")
         .prefetch_related(
             Prefetch(
                 "items",
@@ -212,6 +250,12 @@ def subject_sections_for_privacy(
             key="messages",
             title=gettext("Messages from organizers"),
             data=_messages(addresses),
+            labels=LABELS,
+        ),
+        SubjectDataSection(
+            key="organisations",
+            title=gettext("Saved organisations"),
+            data=_saved_organisations(user),
             labels=LABELS,
         ),
     ]

@@ -12,6 +12,7 @@ from tickets.delivery.services import (
     email_delivery_send,
     order_pdf_generate,
 )
+from tickets.retention.services import order_ips_shorten, orders_anonymise
 from tickets.services.inventory import reservations_release
 from tickets.services.order_lifecycle import orders_expire_overdue
 
@@ -64,9 +65,30 @@ def tickets_email_task(self, delivery_id: int) -> str:
             attempt += 1
 
 
+@shared_task(acks_late=True)
+def tickets_retention_task() -> dict[str, int]:
+    """Beat, nightly: the retention schedule for orders — IP addresses shortened, orders past
+    the tax law's period made anonymous (each run written to the destruction trail)."""
+    return {"order_ips": order_ips_shorten(), "orders": orders_anonymise()}
+
+
 # Reports (exports, messages to buyers) keep their tasks in their own package; import them so
 # workers register them (Celery discovers ``tickets.tasks`` only).
+from tickets.banktransfer.tasks import bank_transfers_tick_task  # noqa: E402, F401
+from tickets.companies.tasks import (  # noqa: E402, F401
+    closing_act_issue_task,
+    closing_acts_due_task,
+    invoice_issue_task,
+)
+from tickets.payments.tasks import payments_reconcile_task  # noqa: E402, F401
 from tickets.reports.tasks import (  # noqa: E402, F401
     attendee_export_task,
     attendee_message_send_task,
 )
+from tickets.transfers.tasks import ticket_transfer_email_task  # noqa: E402, F401
+from tickets.waitlist.tasks import (  # noqa: E402, F401
+    waitlist_offer_email_task,
+    waitlist_offer_for_types_task,
+    waitlist_tick_task,
+)
+from tickets.waitroom.tasks import waitrooms_refresh_task  # noqa: E402, F401

@@ -199,3 +199,35 @@ class SeatBlockForm(forms.Form):
         if not self.seat_ids:
             raise forms.ValidationError(_("There are no such seats on the map."))
         return data
+
+
+class SeatCategoryNamesForm(forms.Form):
+    """The names of the map's price categories in Russian (required), Kazakh and English."""
+
+    LANGUAGES = (("ru", _("Russian")), ("kk", _("Kazakh")), ("en", _("English")))
+
+    def __init__(self, *args, seat_map: SeatMap, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for category in seat_map.categories.all():
+            names = []
+            for code, language in self.LANGUAGES:
+                name = f"category_{category.pk}_{code}"
+                self.fields[name] = forms.CharField(
+                    label=language,
+                    max_length=60,
+                    required=code == "ru",
+                    initial=getattr(category, f"name_{code}") or "",
+                )
+                names.append(self[name])
+            self.rows.append((category, names))
+
+    def names(self) -> dict[int, dict[str, str]]:
+        """{category id: {"ru": …, "kk": …, "en": …}} as typed (blank: falls back to Russian)."""
+        return {
+            category.pk: {
+                code: (self.cleaned_data.get(f"category_{category.pk}_{code}") or "").strip()
+                for code, _language in self.LANGUAGES
+            }
+            for category, _fields in self.rows
+        }

@@ -69,8 +69,22 @@ class Layout:
 
 
 def seat_label(section: str, row: str, number: str) -> str:
-    """The label printed on tickets: “Партер, ряд 5, место 12” (Russian, as the map's data)."""
+    """The stored label: “Партер, ряд 5, место 12” (Russian, as the map's data); pages,
+    tickets and e-mails show it in the reader's language (``seat_label_shown``)."""
     return f"{section}, ряд {row}, место {number}"
+
+
+_STORED_LABEL = re.compile(r"^(?P<section>.+), ряд (?P<row>[^,]+), место (?P<number>[^,]+)$")
+
+
+def seat_label_shown(label: str) -> str:
+    """A stored seat label with the words “row” and “seat” in the current language. A label
+    the organizer wrote themselves (in an imported map) is shown as written; the section is
+    the organizer's own name of that part of the hall."""
+    found = _STORED_LABEL.match(label or "")
+    if found is None:
+        return label
+    return _("%(section)s, row %(row)s, seat %(number)s") % found.groupdict()
 
 
 def _text(value, what: str, line: int, max_length: int) -> str:

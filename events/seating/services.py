@@ -39,13 +39,38 @@ def _map_in_use(seat_map: SeatMap) -> bool:
 
 
 def _categories_for(seat_map: SeatMap, layout: Layout) -> dict[str, SeatCategory]:
-    existing = {c.name: c for c in seat_map.categories.all()}
+    # A layout names categories in Russian (the source language); kk/en names are added on
+    # the map's page (``seat_category_names_save``).
+    existing = {c.name_ru or c.name: c for c in seat_map.categories.all()}
     for position, name in enumerate(layout.category_names, start=len(existing)):
         if name not in existing:
             existing[name] = SeatCategory.objects.create(
-                seat_map=seat_map, name=name, color=layout.colors[name], position=position
+                seat_map=seat_map, name_ru=name, color=layout.colors[name], position=position
             )
     return existing
+
+
+@transaction.atomic
+def seat_category_names_save(*, seat_map: SeatMap, names: dict[int, dict[str, str]]) -> None:
+    """Name the map's categories in ru/kk/en (a blank Kazakh or English name shows the
+    Russian one). Two categories of a map cannot share a name in one language."""
+    categories = {c.pk: c for c in seat_map.categories.select_for_update()}
+    for code in ("ru", "kk", "en"):
+        named = [n[code] for pk, n in names.items() if pk in categories and n.get(code)]
+        if len(named) != len(set(named)):
+            raise LayoutError(_("Two categories of one map cannot have the same name."))
+    for pk, typed in names.items():
+        category = categories.get(pk)
+        if category is None or not typed.get("ru"):
+            continue
+        category.name_ru = typed["ru"]
+        category.name_kk = typed.get("kk") or None
+        category.name_en = typed.get("en") or None
+        category.save(update_fields=["name_ru", "name_kk", "name_en"])
+        # The sessions sell the category as a ticket type of the same name.
+        TicketType.objects.filter(seat_price__category=category).update(
+            name_ru=category.name_ru, name_kk=category.name_kk, name_en=category.name_en
+        )
 
 
 def _seats_add(seat_map: SeatMap, layout: Layout) -> int:
@@ -117,6 +142,12 @@ def seated_quantities_sync(*, session: Session) -> None:
         return
     counts = _seats_per_category(session, seating.seat_map)
     prices = SessionSeatPrice.objects.filter(session=session).order_by("ticket_type_id")
+    was = dict(
+        TicketType.objects.filter(pk__in=prices.values("ticket_type_id")).values_list(
+            "pk", "quantity"
+        )
+    )
+    grown = []
     for price in prices:  # ticket types locked in id order, like holds lock them
         wanted = counts.get(price.category_id, 0)
         updated = TicketType.objects.filter(
@@ -124,6 +155,10 @@ def seated_quantities_sync(*, session: Session) -> None:
         ).update(quantity=wanted)
         if not updated:
             raise LayoutError(_("Some of these seats are already held or sold."))
+        if wanted > was.get(price.ticket_type_id, 0):
+            grown.append(price.ticket_type_id)
+    if grown:  # seats back on sale: those waiting for their category hear first
+        hook_call("capacity_added", ticket_type_ids=grown)
 
 
 @transaction.atomic
@@ -159,7 +194,9 @@ def session_seating_set(
             continue
         ticket_type = TicketType.objects.create(
             session=session,
-            name_ru=category.name,
+            name_ru=category.name_ru,
+            name_kk=category.name_kk,
+            name_en=category.name_en,
             price=price,
             quantity=0,
             position=position,

@@ -13,6 +13,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from events.seating.layouts import seat_label_shown
+
 SEAT_RADIUS = 11
 MARGIN = 40
 STAGE_HEIGHT = 40
@@ -44,9 +46,18 @@ def _section_labels(seats: list[SeatDot]) -> list[str]:
 
 
 def seat_map_svg(
-    *, seats: list[SeatDot], colors: dict[int, str], blocked: set[int] = frozenset()
+    *,
+    seats: list[SeatDot],
+    colors: dict[int, str],
+    blocked: set[int] = frozenset(),
+    categories: dict[int, str] | None = None,
 ) -> SafeString:
-    """The plan of ``seats`` (colour per category id); ``blocked`` seats are drawn as blocked."""
+    """The plan of ``seats`` (colour per category id); ``blocked`` seats are drawn as blocked.
+
+    ``categories`` (category id → “VIP, 25 000 ₸”) completes each seat's name for screen
+    readers and the tooltip: section, row, seat, category and price, not a colour to decode.
+    """
+    categories = categories or {}
     if not seats:
         return mark_safe("")
     min_x = min(s.x for s in seats)
@@ -63,6 +74,10 @@ def seat_map_svg(
         f'<svg class="seatmap-svg" xmlns="http://www.w3.org/2000/svg" viewBox="{left} {top} '
         f'{width} {height}" data-viewbox="{left} {top} {width} {height}" role="group" '
         f'aria-label="{plan_label}">',
+        # The buyer's choice is striped and ringed: it differs from every category's plain colour.
+        '<defs><pattern id="seatmap-mine-pattern" patternUnits="userSpaceOnUse" width="6" '
+        'height="6" patternTransform="rotate(45)"><rect width="6" height="6" fill="#111827">'
+        '</rect><rect width="3" height="6" fill="#ffffff"></rect></pattern></defs>',
         f'<rect class="seatmap-stage" x="{min_x}" y="{top + 4}" width="{max(max_x - min_x, 60)}"'
         f' height="{STAGE_HEIGHT - 16}" rx="6"></rect>',
         f'<text class="seatmap-stage-label" x="{(min_x + max_x) // 2}" y="{top + 22}" '
@@ -80,12 +95,16 @@ def seat_map_svg(
         )
     for seat in seats:
         state = " seat--blocked" if seat.pk in blocked else ""
-        label = escape(seat.label)
+        shown = seat_label_shown(seat.label)
+        label = escape(shown)
+        about = categories.get(seat.category_id, "")
+        name = escape(f"{shown} — {about}" if about else shown)
         parts.append(
             f'<circle class="seat{state}" cx="{seat.x}" cy="{seat.y}" r="{SEAT_RADIUS}" '
             f'fill="{escape(colors.get(seat.category_id, "#888888"))}" data-seat="{seat.pk}" '
-            f'data-category="{seat.category_id}" data-label="{label}" tabindex="0" '
-            f'role="button" aria-label="{label}"></circle>'
+            f'data-category="{seat.category_id}" data-label="{label}" '
+            f'data-about="{escape(about)}" tabindex="0" role="button" aria-label="{name}">'
+            f"<title>{name}</title></circle>"
         )
     parts.extend(_section_labels(seats))  # on top of the seats, but clicks pass through
     parts.append("</svg>")

@@ -13,11 +13,13 @@ from events.seating.forms import (
     GeneratedMapForm,
     RowsGeneratorForm,
     SeatBlockForm,
+    SeatCategoryNamesForm,
     SeatMapImportForm,
     SessionSeatingForm,
 )
 from events.seating.layouts import Layout, LayoutError
 from events.seating.services import (
+    seat_category_names_save,
     seat_map_add_seats,
     seat_map_create,
     seat_map_delete,
@@ -97,8 +99,19 @@ def seat_map_detail(request: HttpRequest, organizer_slug: str, pk: int) -> HttpR
     action = request.POST.get("action") if request.method == "POST" else None
     block_form = BlockGeneratorForm(request.POST if action == "block" else None, prefix="block")
     rows_form = RowsGeneratorForm(request.POST if action == "rows" else None, prefix="rows")
-    form = {"block": block_form, "rows": rows_form}.get(action)
-    if form is not None and form.is_valid():
+    names_form = SeatCategoryNamesForm(
+        request.POST if action == "names" else None, seat_map=seat_map, prefix="names"
+    )
+    form = {"block": block_form, "rows": rows_form, "names": names_form}.get(action)
+    if form is names_form and form.is_valid():
+        try:
+            seat_category_names_save(seat_map=seat_map, names=names_form.names())
+        except LayoutError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The category names are saved."))
+            return _to_map(seat_map)
+    elif form is not None and form.is_valid():
         try:
             added = seat_map_add_seats(seat_map=seat_map, seats=form.seats())
         except LayoutError as exc:
@@ -115,6 +128,7 @@ def seat_map_detail(request: HttpRequest, organizer_slug: str, pk: int) -> HttpR
         "in_use": SessionSeating.objects.filter(seat_map=seat_map).exists(),
         "block_form": block_form,
         "rows_form": rows_form,
+        "names_form": names_form,
     }
     return render(
         request,

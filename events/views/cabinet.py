@@ -66,7 +66,7 @@ def event_list(request: HttpRequest, organizer_slug: str) -> HttpResponse:
 
 @organizer_role_required(*ROLES_EVENTS)
 def event_create(request: HttpRequest, organizer_slug: str) -> HttpResponse:
-    form = EventForm(request.POST or None, request.FILES or None)
+    form = EventForm(request.POST or None, request.FILES or None, organizer=request.organizer)
     if request.method == "POST" and form.is_valid():
         try:
             event = services.event_create(
@@ -92,7 +92,9 @@ def event_edit(request: HttpRequest, organizer_slug: str, pk: int) -> HttpRespon
     if not event.is_editable:
         messages.error(request, _("A cancelled or finished event cannot be changed."))
         return _to_event(event)
-    form = EventForm(request.POST or None, request.FILES or None, instance=event)
+    form = EventForm(
+        request.POST or None, request.FILES or None, instance=event, organizer=request.organizer
+    )
     if request.method == "POST" and form.is_valid():
         services.event_update(
             event=event,

@@ -2,6 +2,8 @@
 visitors (``events.caching.headers.public_cache``); the event page, where an on-sale crowd lands, is
 also kept a few seconds on the server (``events.caching.pages``)."""
 
+from functools import wraps
+
 from django.contrib.sitemaps.views import sitemap
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,7 +12,10 @@ from django.utils.cache import patch_cache_control
 from events.caching.headers import public_cache
 from events.caching.pages import anonymous_page_cache
 from events.forms import CatalogueFilterForm
+from events.hooks import hook_call
 from events.models import Event
+from events.schedules.forms import SlotPickerForm
+from events.schedules.selectors import open_dated_session, slot_picker
 from events.selectors import (
     catalogue_page,
     event_for_public_page,
@@ -18,20 +23,22 @@ from events.selectors import (
     events_upcoming,
     organizer_with_events,
 )
+from events.sessions import session_chosen
 from events.sitemaps import sitemaps_for_host
 from events.structured_data import event_json_ld, event_open_graph, event_summary
 from organizers.models import Organizer
 
 HOME_EVENTS = 12
+HOME_SERVICES = 6
 CATALOGUE_PAGE_SIZE = 12
 
 
 @public_cache
 def home(request: HttpRequest) -> HttpResponse:
-    events = events_fresh(events_upcoming(limit=HOME_EVENTS))
-    return render(
-        request, "events/home.html", {"events": events, "filter_form": CatalogueFilterForm()}
-    )
+    events = events_fresh(events_upcoming(limit=HOME_EVENTS, kind=Event.Kind.EVENT))
+    services = events_fresh(events_upcoming(limit=HOME_SERVICES, kind=Event.Kind.SERVICE))
+    context = {"events": events, "services": services, "filter_form": CatalogueFilterForm()}
+    return render(request, "events/home.html", context)
 
 
 @public_cache
@@ -48,10 +55,25 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "events": page.object_list,
         "query_string": query.urlencode(),
         "filtered": bool(form.is_bound and form.filters()),
+        "services_only": form.filters().get("kind") == Event.Kind.SERVICE,
     }
     return render(request, "events/catalogue.html", context)
 
 
+def sale_gated(view):
+    """While the event's sale has a waiting room, visitors without a pass go to its queue
+    (``events.hooks``: the app selling tickets decides); a page a pass let through is private."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, slug: str) -> HttpResponse:
+        return hook_call(
+            "sale_gate", request=request, event_slug=slug, serve=lambda: view(request, slug)
+        )
+
+    return wrapped
+
+
+@sale_gated
 @public_cache
 @anonymous_page_cache
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -60,9 +82,17 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     except Event.DoesNotExist as exc:
         raise Http404 from exc
     open_graph = event_open_graph(event, request)
+    picker = open_dated = None
+    if event.is_service and event.status == Event.Status.PUBLISHED:
+        picker = slot_picker(event=event, **SlotPickerForm(request.GET).choice())
+        open_dated = open_dated_session(event=event)
+    sessions = event.listed
     context = {
         "event": event,
-        "sessions": event.sessions.all(),
+        "sessions": sessions,
+        "chosen_session": session_chosen(sessions, request.GET.get("session")),
+        "picker": picker,
+        "open_dated": open_dated,
         "json_ld": event_json_ld(event, request),
         "open_graph": open_graph,
         "canonical_url": open_graph["og:url"],

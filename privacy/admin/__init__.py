@@ -1,3 +1,12 @@
 """Staff tools for personal data, one module per concept."""
 
-from privacy.admin import consent, iplog, operator, policy, registers, requests  # noqa: F401
+from privacy.admin import (  # noqa: F401
+    calendar,
+    consent,
+    iplog,
+    operator,
+    policy,
+    registers,
+    requests,
+    retention,
+)

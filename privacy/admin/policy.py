@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from privacy.models import PolicyVersion
+from privacy.retention import policy_periods_mismatch
 from privacy.services import PolicyAlreadyPublished, policy_current, policy_publish
 
 
@@ -56,6 +57,27 @@ class PolicyVersionAdmin(TranslationAdmin):
     def save_model(self, request: HttpRequest, obj: PolicyVersion, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
         self._warn_missing_languages(request, obj)
+        self._warn_retention_periods(request, obj)
+
+    def _warn_retention_periods(self, request: HttpRequest, policy: PolicyVersion) -> None:
+        """The periods the text states must be the ones the code enforces (the settings)."""
+        for code, name in settings.LANGUAGES:
+            problems = policy_periods_mismatch(getattr(policy, f"text_{code}", "") or "")
+            if problems:
+                self.message_user(
+                    request,
+                    _(
+                        "The %(language)s text of version %(version)s states other retention "
+                        "periods than the settings the site enforces: %(problems)s. Correct the "
+                        "text (or the settings) before publishing."
+                    )
+                    % {
+                        "language": name,
+                        "version": policy.version,
+                        "problems": "; ".join(problems),
+                    },
+                    messages.WARNING,
+                )
 
     def _warn_missing_languages(self, request: HttpRequest, policy: PolicyVersion) -> None:
         missing = policy.missing_languages()
@@ -125,6 +147,7 @@ class PolicyVersionAdmin(TranslationAdmin):
                     messages.SUCCESS,
                 )
                 self._warn_missing_languages(request, policy)
+                self._warn_retention_periods(request, policy)
 
     @admin.action(description=_("Copy into a new draft (to supersede it)"))
     def copy_to_draft(self, request: HttpRequest, queryset) -> None:

@@ -11,7 +11,12 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from privacy.admin.base import DeadlineStylesMixin, ReadOnlyAdmin, deadline_badge
+from privacy.admin.base import (
+    CorrectionAdminMixin,
+    DeadlineStylesMixin,
+    ReadOnlyAdmin,
+    deadline_badge,
+)
 from privacy.forms import PhoneField
 from privacy.identity import normalise_email
 from privacy.models import Claim, ClaimAttachment, Disclosure, Incident
@@ -69,7 +74,7 @@ class ClaimAdminForm(forms.ModelForm):
 
 
 @admin.register(Claim)
-class ClaimAdmin(DeadlineStylesMixin, admin.ModelAdmin):
+class ClaimAdmin(CorrectionAdminMixin, DeadlineStylesMixin, admin.ModelAdmin):
     form = ClaimAdminForm
     list_display = ("pk", "received_on", "claimant_name", "topic", "due", "answered_on")
     list_display_links = ("pk", "claimant_name")
@@ -79,7 +84,8 @@ class ClaimAdmin(DeadlineStylesMixin, admin.ModelAdmin):
     autocomplete_fields = ("claimant_user",)
     inlines = [ClaimAttachmentInline]
     readonly_fields = ("due_on", "answered_by", "created_by", "created_at", "updated_at")
-    actions = ["mark_answered_today"]
+    list_select_related = ("corrected_by",)
+    actions = ["mark_answered_today", "enter_correction"]
     fieldsets = (
         (
             _("Claim"),
@@ -93,11 +99,15 @@ class ClaimAdmin(DeadlineStylesMixin, admin.ModelAdmin):
                     "claimant_user",
                     "topic",
                     "text",
+                    "corrects",
                 )
             },
         ),
         (_("Answer"), {"fields": ("answered_on", "answer_text", "answer_file", "answered_by")}),
-        (_("Record"), {"fields": ("created_by", "created_at", "updated_at")}),
+        (
+            _("Record"),
+            {"fields": ("created_by", "created_at", "updated_at", "corrected_by_link")},
+        ),
     )
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
@@ -106,9 +116,8 @@ class ClaimAdmin(DeadlineStylesMixin, admin.ModelAdmin):
     @admin.display(description=_("answer due by"), ordering="due_on")
     def due(self, obj: Claim) -> str:
         soon = obj.days_left <= settings.CLAIM_REMINDER_DAYS
-        return deadline_badge(
-            due=obj.due_on, overdue=obj.is_overdue, done=obj.is_answered, soon=soon
-        )
+        done = obj.is_answered or obj.is_corrected
+        return deadline_badge(due=obj.due_on, overdue=obj.is_overdue, done=done, soon=soon)
 
     def save_model(self, request: HttpRequest, obj: Claim, form, change) -> None:
         staff = request.user if isinstance(request.user, User) else None
@@ -179,11 +188,12 @@ class IncidentNoticeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Incident)
-class IncidentAdmin(DeadlineStylesMixin, admin.ModelAdmin):
+class IncidentAdmin(CorrectionAdminMixin, DeadlineStylesMixin, admin.ModelAdmin):
     list_display = (
         "detected_at",
         "title",
         "subjects_count",
+        "notice_due",
         "authority_notified_at",
         "subjects_notified_at",
         "resolved_at",
@@ -191,11 +201,24 @@ class IncidentAdmin(DeadlineStylesMixin, admin.ModelAdmin):
     list_filter = (IncidentNoticeFilter, "detected_at")
     search_fields = ("title", "description", "data_affected", "subjects_affected")
     date_hierarchy = "detected_at"
-    readonly_fields = ("recorded_by", "created_at", "updated_at")
-    actions = ["mark_authority_notified", "mark_subjects_notified"]
+    readonly_fields = ("authority_notice_due_at", "recorded_by", "created_at", "updated_at")
+    list_select_related = ("corrected_by",)
+    actions = ["mark_authority_notified", "mark_subjects_notified", "enter_correction"]
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+    @admin.display(
+        description=_("notice to the authorised body due by"), ordering="authority_notice_due_at"
+    )
+    def notice_due(self, obj: Incident) -> str:
+        """Red when overdue, amber while due (it always is within a working day)."""
+        return deadline_badge(
+            due=obj.authority_notice_due_at,
+            overdue=obj.notice_overdue,
+            done=obj.notice_done,
+            soon=True,
+        )
 
     def save_model(self, request: HttpRequest, obj: Incident, form, change) -> None:
         if not change and isinstance(request.user, User):

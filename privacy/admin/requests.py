@@ -9,10 +9,15 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from privacy.admin.base import DeadlineStylesMixin, OverdueFilter, deadline_badge
+from privacy.admin.base import (
+    CorrectionAdminMixin,
+    DeadlineStylesMixin,
+    OverdueFilter,
+    deadline_badge,
+)
 from privacy.documents import document_check
 from privacy.forms import PhoneField
-from privacy.models import BlockingRequest, SubjectAccessRequest
+from privacy.models import BlockingRequest, BlockingTransition, SubjectAccessRequest
 from privacy.services import (
     BlockingTransitionError,
     blocking_block,
@@ -124,9 +129,30 @@ class BlockingRequestAdminForm(SubjectRequiredForm):
         return cleaned
 
 
+class BlockingTransitionInline(admin.TabularInline):
+    """The request's steps, from the chained, append-only log."""
+
+    model = BlockingTransition
+    extra = 0
+    fields = ("at", "from_status", "to_status", "by", "reason")
+    readonly_fields = fields
+    ordering = ("at", "id")
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 @admin.register(BlockingRequest)
-class BlockingRequestAdmin(DeadlineStylesMixin, admin.ModelAdmin):
+class BlockingRequestAdmin(CorrectionAdminMixin, DeadlineStylesMixin, admin.ModelAdmin):
     form = BlockingRequestAdminForm
+    inlines = [BlockingTransitionInline]
+    list_select_related = ("corrected_by",)
     list_display = (
         "pk",
         "received_at",
@@ -149,7 +175,7 @@ class BlockingRequestAdmin(DeadlineStylesMixin, admin.ModelAdmin):
     )
     date_hierarchy = "received_at"
     autocomplete_fields = ("subject_user",)
-    actions = ["start_review", "block", "reject", "unblock"]
+    actions = ["start_review", "block", "reject", "unblock", "enter_correction"]
     fieldsets = (
         (
             _("Who asks"),
@@ -163,6 +189,7 @@ class BlockingRequestAdmin(DeadlineStylesMixin, admin.ModelAdmin):
                     "document_reference",
                     "channel",
                     "received_at",
+                    "corrects",
                 )
             },
         ),
@@ -182,6 +209,7 @@ class BlockingRequestAdmin(DeadlineStylesMixin, admin.ModelAdmin):
                     "unblock_reason",
                     ("created_by", "created_at"),
                     "submitted_ip",
+                    "corrected_by_link",
                 )
             },
         ),
@@ -206,13 +234,25 @@ class BlockingRequestAdmin(DeadlineStylesMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: BlockingRequest | None = None):
         if obj is None:
-            return self.STEP_FIELDS
+            return (*self.STEP_FIELDS, "corrected_by_link")
         if obj.is_open:  # the subject may still be completed while the request is open
-            return (*self.STEP_FIELDS, "requester_kind", "received_at", "channel")
-        return [f.name for f in BlockingRequest._meta.fields if f.name != "id"]
+            return (
+                *self.STEP_FIELDS,
+                "requester_kind",
+                "received_at",
+                "channel",
+                "corrects",
+                "corrected_by_link",
+            )
+        return [f.name for f in BlockingRequest._meta.fields if f.name != "id"] + [
+            "corrected_by_link"
+        ]
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+    def get_inlines(self, request: HttpRequest, obj: BlockingRequest | None):
+        return self.inlines if obj is not None else []  # a new request has no steps yet
 
     def save_model(self, request: HttpRequest, obj: BlockingRequest, form, change) -> None:
         if change:
@@ -270,7 +310,7 @@ class BlockingRequestAdmin(DeadlineStylesMixin, admin.ModelAdmin):
 
 
 @admin.register(SubjectAccessRequest)
-class SubjectAccessRequestAdmin(DeadlineStylesMixin, admin.ModelAdmin):
+class SubjectAccessRequestAdmin(CorrectionAdminMixin, DeadlineStylesMixin, admin.ModelAdmin):
     form = SubjectAccessRequestAdminForm
     list_display = (
         "pk",
@@ -294,7 +334,8 @@ class SubjectAccessRequestAdmin(DeadlineStylesMixin, admin.ModelAdmin):
     )
     date_hierarchy = "received_at"
     autocomplete_fields = ("subject_user",)
-    actions = ["mark_answered", "export_subject_data"]
+    list_select_related = ("corrected_by",)
+    actions = ["mark_answered", "export_subject_data", "enter_correction"]
     readonly_fields = (
         "status",
         "due_at",

@@ -4,17 +4,19 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from privacy.models.corrections import CorrectableMixin
 from privacy.models.subjects import DeadlineMixin, SubjectIdentity
 from privacy.storage import private_storage
 
 
-class SubjectAccessRequest(SubjectIdentity, DeadlineMixin):
+class SubjectAccessRequest(CorrectableMixin, SubjectIdentity, DeadlineMixin):
     class Status(models.TextChoices):
         # A request from the site form waits until the e-mail's owner opens the link sent there.
         AWAITING_CONFIRMATION = "unconfirmed", _("Awaiting e-mail confirmation")
         RECEIVED = "received", _("Received")
         ANSWERED = "answered", _("Answered")
         REJECTED = "rejected", _("Rejected")
+        CORRECTED = "corrected", _("Replaced by a correction")
 
     class Channel(models.TextChoices):
         ACCOUNT = "account", _("Downloaded from the account")
@@ -24,6 +26,8 @@ class SubjectAccessRequest(SubjectIdentity, DeadlineMixin):
         ADMIN = "admin", _("Other (recorded by staff)")
 
     OPEN_STATUSES = (Status.RECEIVED,)
+    FIXED_DATES = ("received_at",)
+    ONCE_SET_DATES = ("answered_at",)
 
     requester_name = models.CharField(_("requester's name"), max_length=300, blank=True)
     requester_email = models.EmailField(_("requester's e-mail"), blank=True)

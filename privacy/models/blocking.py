@@ -4,8 +4,11 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from privacy.models.corrections import CorrectableMixin
+from privacy.models.ledger import ChainedModel
 from privacy.models.subjects import DeadlineMixin, SubjectIdentity
 from privacy.storage import private_storage
 
@@ -25,7 +28,7 @@ def _staff_fk(verbose_name: "_StrPromise") -> "models.ForeignKey[User | None, Us
     )
 
 
-class BlockingRequest(SubjectIdentity, DeadlineMixin):
+class BlockingRequest(CorrectableMixin, SubjectIdentity, DeadlineMixin):
     """A request to block personal data (Law of RK No. 94-V): due within one working day.
 
     From receipt (a provisional block) until it is rejected or lifted the subject's data is not
@@ -48,16 +51,23 @@ class BlockingRequest(SubjectIdentity, DeadlineMixin):
         BLOCKED = "blocked", _("Blocked")
         REJECTED = "rejected", _("Rejected")
         UNBLOCKED = "unblocked", _("Unblocked")
+        CORRECTED = "corrected", _("Replaced by a correction")
 
     class Channel(models.TextChoices):
         SITE = "site", _("Form on the site")
         LETTER = "letter", _("Letter")
         EMAIL = "email", _("E-mail")
         ADMIN = "admin", _("Other (recorded by staff)")
+        API = "api", _("API (mobile app or partner)")
 
     OPEN_STATUSES = (Status.RECEIVED, Status.UNDER_REVIEW)
+    # The status a staff step starts from, set by the services for the transition log (not a
+    # column: the log keeps it).
+    from_status: str = ""
     # The policy blocks from the moment of the request: open requests block provisionally.
     IN_FORCE_STATUSES = (Status.RECEIVED, Status.UNDER_REVIEW, Status.BLOCKED)
+    FIXED_DATES = ("received_at",)
+    ONCE_SET_DATES = ("review_started_at", "blocked_at", "rejected_at", "unblocked_at")
 
     requester_kind = models.CharField(
         _("request made by"), max_length=30, choices=RequesterKind.choices
@@ -117,3 +127,35 @@ class BlockingRequest(SubjectIdentity, DeadlineMixin):
     @property
     def is_provisional_block(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+
+class BlockingTransition(ChainedModel):
+    """One step in a blocking request's life, from receipt on: who moved it, when and why.
+
+    Written by the services in ``privacy.services.blocking`` in the step's transaction;
+    append-only and hash-chained like the consent ledger.
+    """
+
+    request = models.ForeignKey(
+        BlockingRequest,
+        verbose_name=_("blocking request"),
+        on_delete=models.PROTECT,
+        related_name="transitions",
+    )
+    from_status = models.CharField(
+        _("from status"), max_length=20, choices=BlockingRequest.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("to status"), max_length=20, choices=BlockingRequest.Status.choices
+    )
+    by = _staff_fk(_("by"))
+    at = models.DateTimeField(_("at"), default=timezone.now, editable=False, db_index=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("blocking request step")
+        verbose_name_plural = _("blocking request steps")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"№ {self.request_id}: {self.from_status or '—'} → {self.to_status}"

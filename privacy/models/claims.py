@@ -8,17 +8,21 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from privacy.models.corrections import CorrectableMixin
 from privacy.storage import private_storage
 
 CLAIM_ANSWER_DAYS = 30
 
 
-class Claim(models.Model):
+class Claim(CorrectableMixin, models.Model):
     class Channel(models.TextChoices):
         LETTER = "letter", _("Letter")
         EMAIL = "email", _("E-mail")
         IN_PERSON = "in_person", _("In person")
         OTHER = "other", _("Other")
+
+    FIXED_DATES = ("received_on",)
+    ONCE_SET_DATES = ("answered_on",)
 
     received_on = models.DateField(_("date received"), default=timezone.localdate, db_index=True)
     due_on = models.DateField(_("answer due by"), db_index=True, editable=False)

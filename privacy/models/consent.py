@@ -1,51 +1,30 @@
-"""The consent ledger (append-only) and staff-recorded withdrawals that arrived by letter."""
+"""The consent ledger and staff-recorded withdrawals: append-only, hash-chained rows."""
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from privacy.models.ledger import ChainedModel, ConsentLedgerQuerySet
 from privacy.models.policy import PolicyVersion
 from privacy.storage import private_storage
 
 _Row = TypeVar("_Row", bound=models.Model)
 
 
-class AppendOnlyQuerySet(models.QuerySet[_Row]):
-    """Rows of a trail: created once, never updated or deleted (also refused by PostgreSQL)."""
-
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError(f"{self.model._meta.verbose_name_plural} are append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError(f"{self.model._meta.verbose_name_plural} are append-only.")
-
-
-class AppendOnlyModel(models.Model):
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise PermissionError(f"{self._meta.verbose_name_plural} are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError(f"{self._meta.verbose_name_plural} are append-only.")
-
-
-class ConsentRecord(AppendOnlyModel):
-    """One consent given or withdrawn. Append-only: rows are never changed or deleted."""
+class ConsentRecord(ChainedModel):
+    """One consent given or withdrawn. Append-only: rows are never changed or deleted, except
+    that the IP address becomes its network after the retention period
+    (``ConsentRecord.objects.ip_addresses_shorten``)."""
 
     class Purpose(models.TextChoices):
         PROCESSING_AND_TRANSFER = "processing_and_transfer", _("Processing and transfer")
         MARKETING = "marketing", _("Advertising (marketing)")
         COOKIES_ANALYTICS = "cookies_analytics", _("Analytics cookies")
         COOKIES_MARKETING = "cookies_marketing", _("Marketing cookies")
+        SPECIAL_CATEGORY = "special_category", _("Special categories of data (written consent)")
 
     class Action(models.TextChoices):
         GIVEN = "given", _("Given")
@@ -57,6 +36,7 @@ class ConsentRecord(AppendOnlyModel):
         ADMIN = "admin", _("Admin")
         LETTER = "letter", _("Registered letter")
         EMAIL_LINK = "email_link", _("Unsubscribe link")
+        API = "api", _("API")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -92,8 +72,23 @@ class ConsentRecord(AppendOnlyModel):
         help_text=_("Which language's text of the policy version was shown and accepted"),
     )
     wording = models.TextField(_("wording shown"))
+    wording_language = models.CharField(
+        _("language of the wording"),
+        max_length=8,
+        blank=True,
+        help_text=_("The language the wording above was shown in"),
+    )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    # Sealed in the hash chain; ``ip_address`` is shortened to it after the retention period
+    # (``privacy.chain.REDACTABLE``). Rows written before it existed got it, with ``ip_seal``,
+    # from a migration (``privacy.chain.LATE_SEALS``).
+    ip_network = models.CharField(
+        _("network of the IP address"), max_length=45, blank=True, editable=False
+    )
+    ip_seal = models.CharField(
+        _("seal of the row without its IP address"), max_length=64, blank=True, editable=False
+    )
     user_agent = models.CharField(_("user agent"), max_length=500, blank=True)
     source = models.CharField(
         _("source"), max_length=200, blank=True, help_text=_("Order or form it came from")
@@ -106,7 +101,11 @@ class ConsentRecord(AppendOnlyModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(
+        _("recorded at"), default=timezone.now, editable=False, db_index=True
+    )
+
+    objects = ConsentLedgerQuerySet.as_manager()  # type: ignore[misc]  # a narrower manager
 
     class Meta:
         verbose_name = _("consent record")
@@ -124,7 +123,7 @@ class ConsentRecord(AppendOnlyModel):
         return f"{self.get_purpose_display()}: {self.get_action_display()} ({who})"
 
 
-class ConsentWithdrawal(AppendOnlyModel):
+class ConsentWithdrawal(ChainedModel):
     """A withdrawal of consent that reached staff on paper (a registered letter) or otherwise.
 
     Recording it appends the withdrawn rows to the ledger at once (``consent_withdrawal_record``).
@@ -173,7 +172,9 @@ class ConsentWithdrawal(AppendOnlyModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(
+        _("recorded at"), default=timezone.now, editable=False, db_index=True
+    )
 
     class Meta:
         verbose_name = _("consent withdrawal (letter)")
@@ -185,7 +186,7 @@ class ConsentWithdrawal(AppendOnlyModel):
         return f"{number}{self.received_on:%d.%m.%Y} — {self.subject_email or self.subject_phone}"
 
 
-class WithdrawalAnswer(AppendOnlyModel):
+class WithdrawalAnswer(ChainedModel):
     """Staff's reasoned answer to a withdrawal: which processing still goes on after it and on
     which legal ground (e.g. an unfinished paid order, accounting law). The buyer sees it in
     their account. Append-only: a correction is a new answer."""
@@ -212,7 +213,9 @@ class WithdrawalAnswer(AppendOnlyModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    answered_at = models.DateTimeField(_("answered at"), auto_now_add=True, db_index=True)
+    answered_at = models.DateTimeField(
+        _("answered at"), default=timezone.now, editable=False, db_index=True
+    )
 
     class Meta:
         verbose_name = _("answer to a withdrawal")

@@ -2,12 +2,13 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from privacy.models.consent import AppendOnlyModel
+from privacy.models.ledger import ChainedModel
 
 
-class Disclosure(AppendOnlyModel):
+class Disclosure(ChainedModel):
     class Channel(models.TextChoices):
         EXPORT = "export", _("Attendee export")
         LIST_VIEW = "list_view", _("Attendee list viewed")
@@ -21,7 +22,9 @@ class Disclosure(AppendOnlyModel):
         MESSAGE = "message", _("Message delivery report")
         OTHER = "other", _("Other")
 
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(
+        _("time"), default=timezone.now, editable=False, db_index=True
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("who"),
@@ -46,7 +49,7 @@ class Disclosure(AppendOnlyModel):
         return f"{self.created_at:%d.%m.%Y %H:%M} → {self.recipient} ({self.subject_count})"
 
 
-class DisclosureSubject(AppendOnlyModel):
+class DisclosureSubject(ChainedModel):
     """One subject (e-mail, phone or other identifier) whose data a disclosure carried."""
 
     disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="subjects")

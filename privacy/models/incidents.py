@@ -1,12 +1,33 @@
 """Register of personal-data security incidents, to show the notification duty was met."""
 
+from datetime import datetime
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from privacy.models.corrections import CorrectableMixin
 
-class Incident(models.Model):
+
+def incident_notice_due_at(detected_at: datetime) -> datetime:
+    """The authorised body is notified within ``INCIDENT_NOTICE_WORKING_DAYS`` (one) working
+    day of detection: by the end of the next working day in Almaty."""
+    # Imported on use: services import the models, so a module-level import would be a cycle.
+    from privacy.services.workdays import working_days_deadline
+
+    return working_days_deadline(detected_at, settings.INCIDENT_NOTICE_WORKING_DAYS)
+
+
+class Incident(CorrectableMixin, models.Model):
+    FIXED_DATES = ("detected_at",)
+    ONCE_SET_DATES = ("authority_notified_at", "subjects_notified_at", "resolved_at")
+
     detected_at = models.DateTimeField(_("detected at"), db_index=True)
+    authority_notice_due_at = models.DateTimeField(
+        _("notice to the authorised body due by"), db_index=True, editable=False
+    )
     title = models.CharField(_("short title"), max_length=300)
     description = models.TextField(_("what happened"))
     data_affected = models.TextField(_("what data"))
@@ -44,6 +65,22 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.detected_at:%d.%m.%Y} — {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.detected_at is not None and (
+            self._state.adding or self.authority_notice_due_at is None
+        ):
+            self.authority_notice_due_at = incident_notice_due_at(self.detected_at)
+        super().save(*args, **kwargs)
+
+    @property
+    def notice_done(self) -> bool:
+        """Nothing more to notify the authorised body of: notified, or replaced by a correction."""
+        return self.authority_notified_at is not None or self.is_corrected
+
+    @property
+    def notice_overdue(self) -> bool:
+        return not self.notice_done and timezone.now() > self.authority_notice_due_at
 
     @property
     def notifications_pending(self) -> bool:

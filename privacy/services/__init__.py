@@ -39,7 +39,6 @@ from privacy.services.guard import (
     SubjectGuard,
     restricted_subject_q,
     subject_is_restricted,
-    subject_shown,
     subjects_guard,
 )
 from privacy.services.marketing import (
@@ -135,7 +134,6 @@ __all__ = [
     "subject_ensure_not_blocked",
     "subject_is_blocked",
     "subject_is_restricted",
-    "subject_shown",
     "subjects_guard",
     "withdrawal_answer_record",
     "withdrawals_of_user",

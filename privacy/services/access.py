@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eventum.accounts import Visitor
-from privacy.identity import normalise_email, normalise_phone, phone_stored_forms
+from privacy.identity import ip_network, normalise_email, normalise_phone, phone_stored_forms
 from privacy.models import (
     BlockingRequest,
     Claim,
@@ -213,7 +213,9 @@ def _subject_ips(*, user: User | None, references: SubjectReferences) -> set[str
 
 def _ip_daily(ips: set[str]) -> dict[str, Any]:
     """Requests per day from the subject's IP addresses (kept after the raw rows are gone)."""
-    rows = IpDailyStat.objects.filter(ip__in=ips).order_by("-day", "ip") if ips else None
+    # Kept per network (IPv4 /24, IPv6 /48), not per address: the subject's networks' counts.
+    networks = {ip_network(ip) for ip in ips} - {""}
+    rows = IpDailyStat.objects.filter(ip__in=networks).order_by("-day", "ip") if networks else None
     if rows is None:
         return {"total": 0, "rows": []}
     return {
@@ -344,7 +346,11 @@ def _subject_data(*, user: User | None, email: str, phone: str) -> dict[str, Any
 def subject_access_request_create(
     *, request: SubjectAccessRequest, created_by: Visitor | None = None
 ) -> SubjectAccessRequest:
-    """Register an access request; the answer is due in ``SUBJECT_ACCESS_DAYS`` working days."""
+    """Register an access request; the answer is due in ``SUBJECT_ACCESS_DAYS`` working days.
+
+    A request that ``corrects`` an earlier one (its date was entered wrong) takes over that
+    one's status and answer; the earlier one is closed as corrected.
+    """
     if request.subject_order_code and not (request.subject_email or request.subject_phone):
         found = subject_from_order_code(request.subject_order_code)
         request.subject_email = found.get("email", "")
@@ -363,8 +369,24 @@ def subject_access_request_create(
     request.due_at = access_due_at(request.received_at)
     if isinstance(created_by, User):
         request.created_by = created_by
+    if request.corrects_id is not None:
+        _correction_take_over(request)
     request.save()
     return request
+
+
+def _correction_take_over(request: SubjectAccessRequest) -> None:
+    assert request.corrects_id is not None  # only called for a correction
+    original = SubjectAccessRequest.objects.select_for_update().get(pk=request.corrects_id)
+    if original.status == SubjectAccessRequest.Status.CORRECTED:
+        raise ValidationError(
+            {"corrects": _("Request № %(number)s was already corrected.") % {"number": original.pk}}
+        )
+    for name in ("status", "verified_at", "answered_at", "answered_by", "answer_text"):
+        setattr(request, name, getattr(original, name))
+    request.answer_file = original.answer_file.name
+    original.status = SubjectAccessRequest.Status.CORRECTED
+    original.save(update_fields=["status"])
 
 
 @transaction.atomic

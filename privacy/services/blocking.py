@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from eventum.accounts import Visitor
 from privacy.errors import SubjectBlockedError
 from privacy.identity import normalise_email, normalise_phone
-from privacy.models import BlockingRequest
+from privacy.models import BlockingRequest, BlockingTransition
 from privacy.services.workdays import working_days_deadline
 from privacy.signals import order_subject_lookup
 
@@ -234,6 +234,71 @@ def blocking_request_validate(request: BlockingRequest) -> None:
         raise ValidationError(errors)
 
 
+# What a correction takes over from the request it corrects: the state it had reached.
+_STEP_FIELDS = (
+    "status",
+    "review_started_at",
+    "review_started_by",
+    "blocked_at",
+    "blocked_by",
+    "rejected_at",
+    "rejected_by",
+    "rejection_reason",
+    "unblocked_at",
+    "unblocked_by",
+    "unblock_reason",
+)
+
+
+def _staff_or_none(user: Visitor | None) -> User | None:
+    return user if isinstance(user, User) else None
+
+
+def _transition_log(
+    request: BlockingRequest,
+    *,
+    from_status: str,
+    by: Visitor | None,
+    reason: str = "",
+) -> BlockingTransition:
+    """Append the step to the chained transition log, in the step's transaction."""
+    return BlockingTransition.objects.create(
+        request=request,
+        from_status=from_status,
+        to_status=request.status,
+        by=_staff_or_none(by),
+        reason=reason,
+    )
+
+
+def _correction_original(request: BlockingRequest) -> BlockingRequest:
+    """The request being corrected, locked; refused if it was corrected already."""
+    assert request.corrects_id is not None  # only called for a correction
+    original = BlockingRequest.objects.select_for_update().get(pk=request.corrects_id)
+    if original.status == Status.CORRECTED:
+        raise ValidationError(
+            {"corrects": _("Request № %(number)s was already corrected.") % {"number": original.pk}}
+        )
+    return original
+
+
+def _correction_take_over(
+    request: BlockingRequest, original: BlockingRequest, *, by: Visitor | None
+) -> None:
+    """The new request takes over the state of the one it corrects, which is closed."""
+    for name in _STEP_FIELDS:
+        setattr(request, name, getattr(original, name))
+    from_status = original.status
+    original.status = Status.CORRECTED
+    original.save(update_fields=["status"])
+    _transition_log(
+        original,
+        from_status=from_status,
+        by=by,
+        reason=_("Replaced by the correction № %(number)s.") % {"number": request.pk},
+    )
+
+
 @transaction.atomic
 def blocking_request_create(
     *, request: BlockingRequest, created_by: Visitor | None = None
@@ -241,7 +306,9 @@ def blocking_request_create(
     """Register a new blocking request (from the public form or entered by staff).
 
     Fills the subject from the order code when only the code is known, and computes the due
-    time (one working day after receipt).
+    time (one working day after receipt). A request that ``corrects`` an earlier one (its dates
+    were entered wrong) takes over that one's state, and the earlier one is closed as
+    corrected; both steps go to the transition log.
     """
     _fill_subject_from_order(request)
     _fill_subject_account(request)
@@ -252,7 +319,14 @@ def blocking_request_create(
     request.status = Status.RECEIVED
     if isinstance(created_by, User):
         request.created_by = created_by
+    original = _correction_original(request) if request.corrects_id is not None else None
     request.save()
+    reason = ""
+    if original is not None:
+        _correction_take_over(request, original, by=created_by)
+        request.save()
+        reason = _("Correction of request № %(number)s.") % {"number": request.corrects_id}
+    _transition_log(request, from_status="", by=created_by, reason=reason)
     return request
 
 
@@ -265,8 +339,14 @@ def _transition(
             _("A request in status “%(status)s” cannot be moved to “%(target)s”.")
             % {"status": locked.get_status_display(), "target": Status(to).label}
         )
+    locked.from_status = locked.status
     locked.status = to
     return locked
+
+
+def _step_save(locked: BlockingRequest, *, by: User, reason: str = "") -> None:
+    locked.save()
+    _transition_log(locked, from_status=locked.from_status, by=by, reason=reason)
 
 
 @transaction.atomic
@@ -274,7 +354,7 @@ def blocking_review_start(*, request: BlockingRequest, by: User) -> BlockingRequ
     """received → under review."""
     locked = _transition(request, allowed_from=(Status.RECEIVED,), to=Status.UNDER_REVIEW)
     locked.review_started_at, locked.review_started_by = timezone.now(), by
-    locked.save()
+    _step_save(locked, by=by)
     return locked
 
 
@@ -290,7 +370,7 @@ def blocking_block(*, request: BlockingRequest, by: User) -> BlockingRequest:
             _("Find the subject's e-mail, phone or account before blocking.")
         )
     locked.blocked_at, locked.blocked_by = timezone.now(), by
-    locked.save()
+    _step_save(locked, by=by)
     return locked
 
 
@@ -303,7 +383,7 @@ def blocking_reject(*, request: BlockingRequest, by: User, reason: str) -> Block
         request, allowed_from=(Status.RECEIVED, Status.UNDER_REVIEW), to=Status.REJECTED
     )
     locked.rejected_at, locked.rejected_by, locked.rejection_reason = timezone.now(), by, reason
-    locked.save()
+    _step_save(locked, by=by, reason=reason)
     return locked
 
 
@@ -312,7 +392,7 @@ def blocking_unblock(*, request: BlockingRequest, by: User, reason: str = "") ->
     """blocked → unblocked (the data was corrected, or the processing is lawful again)."""
     locked = _transition(request, allowed_from=(Status.BLOCKED,), to=Status.UNBLOCKED)
     locked.unblocked_at, locked.unblocked_by, locked.unblock_reason = timezone.now(), by, reason
-    locked.save()
+    _step_save(locked, by=by, reason=reason)
     return locked
 
 

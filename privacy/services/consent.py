@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eventum.accounts import Visitor
 from privacy.errors import SubjectBlockedError
-from privacy.identity import normalise_email, normalise_phone, phone_stored_forms
+from privacy.identity import ip_network, normalise_email, normalise_phone, phone_stored_forms
 from privacy.models import ConsentRecord, ConsentWithdrawal, PolicyVersion, WithdrawalAnswer
 from privacy.services.blocking import subject_is_blocked
 from privacy.services.policy import policy_current
@@ -31,10 +32,6 @@ CONSENT_WORDINGS: "dict[str, _StrPromise]" = {
         "organizers by e-mail and phone. I can withdraw this consent at any time."
     ),
 }
-SIGNUP_WORDING = _(
-    "By signing up I accept the privacy policy, version %(version)s, and agree to the "
-    "processing of my personal data under it."
-)
 
 
 def consent_wording(purpose: str, *, policy: PolicyVersion | None = None) -> str:
@@ -66,13 +63,15 @@ def consent_record(
     recorded_by: Visitor | None = None,
     browser_id: str = "",
     policy_language: str | None = None,
+    wording_language: str | None = None,
 ) -> ConsentRecord:
     """Append one row to the consent ledger (given or withdrawn).
 
     ``user`` and/or ``email``/``phone`` identify the subject (the user's e-mail is used when no
     e-mail is given); ``source`` names the order or form, e.g. ``"order:AB12CD"``. A consent
     given records which language's text of the policy the subject was shown: by default the
-    active language's, or Russian where the version has no text in it.
+    active language's, or Russian where the version has no text in it. ``wording_language``
+    is the language ``wording`` was shown in (by default the active language).
     """
     user = _user_or_none(user)
     if user is not None and not email:
@@ -84,10 +83,13 @@ def consent_record(
             if policy_version is not None and action == ConsentRecord.Action.GIVEN
             else ""
         )
+    if wording_language is None:
+        wording_language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
     return ConsentRecord.objects.create(
         purpose=purpose,
         action=action,
         wording=wording,
+        wording_language=wording_language,
         channel=channel,
         user=user,
         email=normalise_email(email),
@@ -96,6 +98,7 @@ def consent_record(
         policy_version=policy_version,
         policy_language=policy_language,
         ip_address=ip_address or None,
+        ip_network=ip_network(ip_address),
         user_agent=(user_agent or "")[:500],
         source=source[:200],
         recorded_by=_user_or_none(recorded_by),
@@ -220,7 +223,8 @@ def consent_withdrawal_record(
     """Save a withdrawal that staff received (e.g. by registered letter); effective at once.
 
     Appends a ``withdrawn`` ledger row per purpose (marketing; with scope ``all`` also
-    processing and transfer), naming the letter as the source.
+    processing and transfer, and a written consent to special categories if one is live),
+    naming the letter as the source.
     """
     if not withdrawal.subject_email and withdrawal.subject_user is not None:
         withdrawal.subject_email = withdrawal.subject_user.email
@@ -231,6 +235,15 @@ def consent_withdrawal_record(
     purposes = [ConsentRecord.Purpose.MARKETING]
     if withdrawal.scope == ConsentWithdrawal.Scope.ALL:
         purposes.append(ConsentRecord.Purpose.PROCESSING_AND_TRANSFER)
+        # Written consents to special categories (identity documents, health) end with it.
+        special = ConsentRecord.Purpose.SPECIAL_CATEGORY
+        if consent_is_live(
+            purpose=special,
+            email=withdrawal.subject_email,
+            user=withdrawal.subject_user,
+            phone=withdrawal.subject_phone,
+        ):
+            purposes.append(special)
     channels: dict[str, str] = {
         ConsentWithdrawal.Channel.LETTER: ConsentRecord.Channel.LETTER,
         ConsentWithdrawal.Channel.SITE: ConsentRecord.Channel.SITE,

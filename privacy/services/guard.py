@@ -185,19 +185,6 @@ def subject_is_restricted(
     return guard.is_restricted(email=email, phone=phone, user_id=user_id)
 
 
-def subject_shown(
-    *,
-    name: str = "",
-    email: str = "",
-    phone: str = "",
-    user: Visitor | int | None = None,
-) -> SubjectDisplay:
-    """One subject as someone other than them may see it (masked when restricted)."""
-    user_id = _user_id(user)
-    guard = subjects_guard([Subject(email=email, phone=phone, user_id=user_id)])
-    return guard.display(name=name, email=email, phone=phone, user_id=user_id)
-
-
 def restricted_subject_q(*, email: str = "email", phone: str = "phone", user: str = "user") -> Q:
     """A condition on another app's rows (their e-mail, phone and account columns) that holds
     for restricted subjects: lets a search never *find* someone by data that is blocked."""

@@ -28,13 +28,17 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 from redis import Redis
 from redis.exceptions import RedisError
 
 from eventum.cache import breaker
+from privacy.identity import ip_network
 from privacy.models import IpDailyStat, IpEvent, IpLogEntry
+from privacy.retention import retention_rule
+from privacy.services.retention import destruction_record
 
 logger = logging.getLogger(__name__)
 
@@ -199,7 +203,7 @@ def iplog_aggregate(*, now: datetime | None = None) -> int:
     today = timezone.localtime(now or timezone.now(), zone).date()
     cutoff_day = today - timedelta(days=settings.IP_LOG_RETENTION_DAYS)
     cutoff = datetime.combine(cutoff_day, datetime.min.time(), tzinfo=zone)
-    folded = 0
+    folded = events = stats = 0
     with transaction.atomic():
         old = IpLogEntry.objects.filter(created_at__lt=cutoff)
         last_id = old.order_by("-id").values_list("id", flat=True).first()
@@ -217,11 +221,56 @@ def iplog_aggregate(*, now: datetime | None = None) -> int:
             )
             folded = _fold_into_daily_stats(list(groups))
             old.delete()
-        IpEvent.objects.filter(created_at__lt=cutoff).delete()
+        events, _by_model = IpEvent.objects.filter(created_at__lt=cutoff).delete()
+        stats_cutoff = today - timedelta(days=settings.RETENTION_IP_STATS_DAYS)
+        stats, _by_model = IpDailyStat.objects.filter(day__lt=stats_cutoff).delete()
+        _record_destruction(folded=folded, events=events, stats=stats)
     return folded
 
 
+def _record_destruction(*, folded: int, events: int, stats: int) -> None:
+    """One row in the destruction trail per rule that destroyed something in this run, in the
+    site's language (staff read the trail)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        _record_destruction_rows(folded=folded, events=events, stats=stats)
+
+
+def _record_destruction_rows(*, folded: int, events: int, stats: int) -> None:
+    if folded or events:
+        rule = retention_rule("ip_requests")
+        destruction_record(
+            rule=rule.key,
+            what=gettext(
+                "%(requests)s requests and %(events)s payment-flow events by IP address older "
+                "than %(days)s days; requests kept as daily counts per network"
+            )
+            % {"requests": folded, "events": events, "days": settings.IP_LOG_RETENTION_DAYS},
+            why=rule.why,
+            rows=folded + events,
+        )
+    if stats:
+        rule = retention_rule("ip_statistics")
+        destruction_record(
+            rule=rule.key,
+            what=gettext("%(rows)s daily counts per network older than %(days)s days")
+            % {"rows": stats, "days": settings.RETENTION_IP_STATS_DAYS},
+            why=rule.why,
+            rows=stats,
+        )
+
+
 def _fold_into_daily_stats(groups: Sequence[Mapping[str, Any]]) -> int:
+    """Add the day's counts per address to the counts of its network (IPv4 /24, IPv6 /48):
+    the address itself is not kept."""
+    merged: dict[tuple[Any, str], dict[str, Any]] = {}
+    for group in groups:
+        key = (group["day"], ip_network(group["ip"]) or group["ip"])
+        total = merged.setdefault(
+            key, {"day": key[0], "ip": key[1], "requests": 0, "errors": 0, "signed_in": 0}
+        )
+        for count in ("requests", "errors", "signed_in"):
+            total[count] += group[count]
+    groups = list(merged.values())
     existing = {
         (stat.day, stat.ip): stat
         for stat in IpDailyStat.objects.select_for_update().filter(

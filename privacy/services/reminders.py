@@ -24,6 +24,7 @@ class PrivacyReminders:
     blocking_open: list[BlockingRequest] = field(default_factory=list)
     access_overdue: list[SubjectAccessRequest] = field(default_factory=list)
     access_open: list[SubjectAccessRequest] = field(default_factory=list)
+    incidents_overdue: list[Incident] = field(default_factory=list)
     incidents_unnotified: list[Incident] = field(default_factory=list)
 
     def items(self) -> list[Claim | BlockingRequest | SubjectAccessRequest | Incident]:
@@ -34,6 +35,7 @@ class PrivacyReminders:
             *self.blocking_open,
             *self.access_overdue,
             *self.access_open,
+            *self.incidents_overdue,
             *self.incidents_unnotified,
         ]
 
@@ -45,13 +47,17 @@ class PrivacyReminders:
 def privacy_reminders_collect(*, today: date | None = None) -> PrivacyReminders:
     """What staff must act on: unanswered claims due within ``CLAIM_REMINDER_DAYS`` (five) days
     or overdue, open blocking and access requests (overdue ones apart), and incidents whose
-    notifications are not recorded."""
+    notice to the authorised body is not recorded (due one working day after detection;
+    overdue ones apart). Entries replaced by a correction are left out."""
     today = today or timezone.localdate()
     now = timezone.now()
     horizon = today + timedelta(days=settings.CLAIM_REMINDER_DAYS)
-    open_claims = Claim.objects.filter(answered_on__isnull=True, due_on__lte=horizon).order_by(
-        "due_on"
-    )
+    open_claims = Claim.objects.filter(
+        answered_on__isnull=True, due_on__lte=horizon, corrected_by__isnull=True
+    ).order_by("due_on")
+    incidents = Incident.objects.filter(
+        authority_notified_at__isnull=True, corrected_by__isnull=True
+    ).order_by("authority_notice_due_at")
     blocking = BlockingRequest.objects.filter(status__in=BlockingRequest.OPEN_STATUSES).order_by(
         "due_at"
     )
@@ -66,9 +72,8 @@ def privacy_reminders_collect(*, today: date | None = None) -> PrivacyReminders:
         blocking_open=[r for r in blocking if r.due_at >= now],
         access_overdue=[r for r in access if r.due_at < now],
         access_open=[r for r in access if r.due_at >= now],
-        incidents_unnotified=list(
-            Incident.objects.filter(authority_notified_at__isnull=True).order_by("detected_at")
-        ),
+        incidents_overdue=[i for i in incidents if i.authority_notice_due_at < now],
+        incidents_unnotified=[i for i in incidents if i.authority_notice_due_at >= now],
     )
 
 

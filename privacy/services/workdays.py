@@ -1,66 +1,59 @@
 """Working days in Kazakhstan, for legal deadlines counted in working days.
 
-A day is a working day unless it is a Saturday, a Sunday, a public holiday from
-``settings.PRIVACY_HOLIDAYS`` (``"MM-DD"`` every year, ``"YYYY-MM-DD"`` one date) or a day off
-moved from a holiday that fell on a weekend (Labour Code art. 85: the day off moves to the next
-working day; the religious holidays named in ``PRIVACY_HOLIDAYS_NOT_MOVED`` do not move).
+A day is a working day unless it is a Saturday or a Sunday, a public holiday of Kazakhstan or a
+day off moved from a holiday that fell on a weekend (Labour Code art. 85; both from the
+``holidays`` package), with the government's decrees applied on top: the dates staff enter as
+``MovedDayOff`` rows make a day a working day or a day off whatever the rest says.
 """
 
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any
 from zoneinfo import ZoneInfo
 
+import holidays
 from django.conf import settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.utils import timezone
 
+from privacy.models import MovedDayOff
 
-def _entries_for_year(entries: list[str] | tuple[str, ...], year: int) -> set[date]:
-    days: set[date] = set()
-    for entry in entries:
-        parts = [int(part) for part in entry.strip().split("-")]
-        if len(parts) == 2:
-            days.add(date(year, parts[0], parts[1]))
-        elif len(parts) == 3 and parts[0] == year:
-            days.add(date(*parts))
-    return days
+# Longest stretch a deadline of a few working days can span (New Year, Nauryz, decrees).
+_LOOKAHEAD_DAYS = 60
 
 
-@lru_cache(maxsize=32)
-def days_off(year: int) -> frozenset[date]:
-    """Public holidays of ``year`` plus the days off moved from holidays on weekends."""
-    holidays = _entries_for_year(getattr(settings, "PRIVACY_HOLIDAYS", []), year)
-    not_moved = _entries_for_year(getattr(settings, "PRIVACY_HOLIDAYS_NOT_MOVED", []), year)
-    result = set(holidays)
-    for holiday in sorted(holidays - not_moved):
-        if holiday.weekday() < 5:
-            continue
-        moved = holiday + timedelta(days=1)
-        while moved.weekday() >= 5 or moved in result:
-            moved += timedelta(days=1)
-        result.add(moved)
-    return frozenset(result)
+@lru_cache(maxsize=64)
+def public_days_off(year: int) -> frozenset[date]:
+    """Kazakhstan's public holidays of ``year`` and the days off moved from weekends."""
+    return frozenset(holidays.country_holidays("KZ", years=year, observed=True))
 
 
-@receiver(setting_changed)
-def _forget_days_off(*, setting: str, **kwargs: Any) -> None:
-    if setting in ("PRIVACY_HOLIDAYS", "PRIVACY_HOLIDAYS_NOT_MOVED"):
-        days_off.cache_clear()
+def calendar_overrides(start: date, end: date) -> dict[date, bool]:
+    """The government's moved days between ``start`` and ``end``: date → is a working day."""
+    rows = MovedDayOff.objects.filter(date__gte=start, date__lte=end)
+    return dict(rows.values_list("date", "is_working_day"))
+
+
+def _is_working_day(day: date, overrides: dict[date, bool]) -> bool:
+    if day in overrides:
+        return overrides[day]
+    return day.weekday() < 5 and day not in public_days_off(day.year)
 
 
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in days_off(day.year)
+    return _is_working_day(day, calendar_overrides(day, day))
 
 
 def working_day_add(day: date, days: int) -> date:
     """The ``days``-th working day after ``day`` (``day`` itself is not counted)."""
+    horizon = day + timedelta(days=_LOOKAHEAD_DAYS + 2 * days)
+    overrides = calendar_overrides(day, horizon)
     current = day
     counted = 0
     while counted < days:
         current += timedelta(days=1)
-        if is_working_day(current):
+        if current > horizon:  # a calendar of many days off in a row: look further
+            horizon = current + timedelta(days=_LOOKAHEAD_DAYS)
+            overrides = calendar_overrides(current, horizon)
+        if _is_working_day(current, overrides):
             counted += 1
     return current
 

@@ -1,9 +1,12 @@
 """The signed-in buyer's privacy pages: consent history, marketing choice, data download."""
 
 from allauth.account.views import email as allauth_email_view
+from allauth.headless.account.views import ManageEmailView
+from allauth.headless.constants import Client
+from allauth.headless.internal.decorators import app_view
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -109,3 +112,18 @@ def account_email_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.error(request, BLOCKED_ACCOUNT_EDIT)
         return redirect("account_email")
     return allauth_email_view(request)
+
+
+_app_manage_email = ManageEmailView.as_view(client=Client.APP)
+
+
+@app_view
+def app_account_email_view(request: HttpRequest) -> HttpResponse:
+    """allauth's app endpoint for the account's e-mails, with the page's rule: a blocked subject
+    cannot add, remove or switch addresses. (``app_view`` signs the token's account in first.)"""
+    if request.method not in ("GET", "HEAD", "OPTIONS") and subject_is_blocked(user=request.user):
+        return JsonResponse(
+            {"status": 403, "errors": [{"code": "blocked", "message": str(BLOCKED_ACCOUNT_EDIT)}]},
+            status=403,
+        )
+    return _app_manage_email(request)

@@ -316,3 +316,45 @@ def test_missing_translation_falls_back_to_russian(client):
     with translation.override("en"):
         url = event.get_absolute_url()
     assert "<h1>Только по-русски</h1>" in client.get(url).content.decode()
+
+
+def _city_options(html: str) -> list[str]:
+    select = html.split('name="city"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option value="([^"]*)"', select)
+
+
+def test_the_city_filter_lists_only_cities_with_events_ahead(client):
+    astana = CityFactory(slug="astana", name_ru="Астана", name_kk="Астана", name_en="Astana")
+    CityFactory(slug="aktau", name_ru="Актау", name_kk="Ақтау", name_en="Aktau")
+    shymkent = CityFactory(
+        slug="shymkent", name_ru="Шымкент", name_kk="Шымкент", name_en="Shymkent"
+    )
+    _event(days=5)  # Almaty
+    _event(days=9, venue__city=astana)
+    _event(days=-2, venue__city=shymkent)  # over
+    _event(days=4, venue__city=shymkent, status=Event.Status.DRAFT)
+    url = reverse("events:catalogue")
+    assert _city_options(client.get(url).content.decode()) == ["", "almaty", "astana"]
+    # a city without events chosen by its address stays chosen (and filters to nothing)
+    page = client.get(url, {"city": "aktau"})
+    assert _city_options(page.content.decode()) == ["", "almaty", "astana", "aktau"]
+    assert 'value="aktau" selected' in page.content.decode() and _titles(page) == []
+
+
+def test_the_city_filter_is_one_query_and_cached(client, settings, django_assert_num_queries):
+    from django.core.cache import cache
+
+    from events.selectors import cities_with_upcoming_events
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 5
+    cache.clear()
+    _event(days=5)
+    with translation.override("en"), django_assert_num_queries(1):
+        assert cities_with_upcoming_events() == [("almaty", "Almaty")]
+    astana = CityFactory(slug="astana", name_ru="Астана", name_kk="Астана", name_en="Astana")
+    _event(days=9, venue__city=astana)
+    with translation.override("en"), django_assert_num_queries(0):
+        assert cities_with_upcoming_events() == [("almaty", "Almaty")]  # cached a minute
+    cache.clear()
+    with translation.override("en"):
+        assert cities_with_upcoming_events() == [("almaty", "Almaty"), ("astana", "Astana")]

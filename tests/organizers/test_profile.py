@@ -159,3 +159,22 @@ def test_cabinet_index_lists_memberships_or_invites_to_become_organizer(user_cli
     response = user_client.get(reverse("organizers:cabinet"))
     assert response.status_code == 302
     assert membership.organizer.slug in response["Location"]
+
+
+def test_a_new_organizer_gets_e_mails_in_the_language_of_the_page_and_may_change_it(
+    user_client, valid_profile
+):
+    with translation.override("kk"):
+        url = reverse("organizers:organizer_create")
+    user_client.post(url, valid_profile)
+    organizer = Organizer.objects.get()
+    assert organizer.language == "kk"
+    edit = reverse("organizers:profile", args=[organizer.slug])
+    page = user_client.get(edit).content.decode()
+    assert 'name="language"' in page and "English" in page
+    user_client.post(edit, {**valid_profile, "language": "en"})
+    organizer.refresh_from_db()
+    assert organizer.language == "en"
+    user_client.post(edit, {**valid_profile, "language": "xx"})
+    organizer.refresh_from_db()
+    assert organizer.language == "en"  # not a language of the portal: refused

@@ -5,6 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from organizers.models import Organizer
+from organizers.services import organizer_verify
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +111,14 @@ def test_rejected_organizer_sees_the_reason_in_the_cabinet(client):
         reverse("organizers:dashboard", kwargs={"organizer_slug": membership.organizer.slug})
     )
     assert "Нужна выписка из банка" in response.content.decode()
+
+
+def test_the_review_e_mail_is_in_the_organizers_language(
+    pending, django_capture_on_commit_callbacks
+):
+    pending.language = "en"
+    pending.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        organizer_verify(organizer=pending, reviewer=None)
+    (message,) = mail.outbox
+    assert message.subject.endswith("is verified on eventum")

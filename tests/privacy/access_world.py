@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from privacy.identity import ip_network
 from privacy.models import IpDailyStat, IpEvent, IpLogEntry
 from privacy.services import consent_record, disclosure_record
 from tests.factories import TicketTypeFactory, UserFactory
@@ -56,13 +57,16 @@ def make_buyer(*, n: int, email: str, name: str, staff) -> Buyer:
     user = UserFactory(email=email, first_name=name)  # with the address verified
     tt = TicketTypeFactory(price=Decimal("5000"), quantity=20)
     order = paid_order(tt, quantity=1, email=email, user=user)
-    ip, log_ip = f"203.0.113.{n}", f"198.51.100.{n}"
+    # each buyer in networks of their own: daily counts are kept per /24 network
+    ip, log_ip = f"203.0.{110 + n}.{n}", f"198.51.{100 + n}.{n}"
     Order.objects.filter(pk=order.pk).update(ip_address=ip)
     order.refresh_from_db()
     # one more event from the address the order now names (the flow's came from 10.0.0.1)
     IpEvent.objects.create(ip=ip, kind=IpEvent.Kind.PAYMENT_FAILED, reference=order.code)
-    IpDailyStat.objects.create(day=date(2026, 5, n), ip=ip, requests=10 + n, error_responses=n)
-    IpDailyStat.objects.create(day=date(2026, 6, n), ip=log_ip, requests=20 + n)
+    IpDailyStat.objects.create(
+        day=date(2026, 5, n), ip=ip_network(ip), requests=10 + n, error_responses=n
+    )
+    IpDailyStat.objects.create(day=date(2026, 6, n), ip=ip_network(log_ip), requests=20 + n)
     log_path = f"/events/concert-{n}/"
     IpLogEntry.objects.create(
         created_at=timezone.now(), ip=log_ip, method="GET", path=log_path, status=200, user=user

@@ -1,6 +1,6 @@
 """IP log: requests are noted without an INSERT, flushed in batches, aggregated later."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from privacy.models import IpDailyStat, IpEvent, IpLogEntry
+from privacy.models import DestructionRecord, IpDailyStat, IpEvent, IpLogEntry
 from privacy.services import iplog
 from privacy.tasks import iplog_aggregate_task, iplog_flush_task
 from tests.factories import PASSWORD, UserFactory
@@ -142,15 +142,37 @@ def test_raw_rows_past_retention_become_daily_counts_and_are_deleted(settings):
         (s.day.isoformat(), s.ip): (s.requests, s.error_responses, s.signed_in_requests)
         for s in IpDailyStat.objects.all()
     }
+    # counted per network (IPv4 /24): the two addresses of one network add up
     assert stats == {
-        ("2026-05-20", "203.0.113.1"): (2, 1, 1),
-        ("2026-05-20", "203.0.113.2"): (1, 0, 0),
-        ("2026-05-21", "203.0.113.1"): (1, 0, 0),
+        ("2026-05-20", "203.0.113.0"): (3, 1, 1),
+        ("2026-05-21", "203.0.113.0"): (1, 0, 0),
     }
     assert IpLogEntry.objects.count() == 1
     assert not IpEvent.objects.exists()
+    (run,) = DestructionRecord.objects.all()
+    assert (run.rule, run.rows, run.ran_by_label) == ("ip_requests", 5, "periodic task")
+    assert "4 запрос" in run.what and "30" in run.what
     assert iplog.iplog_aggregate(now=now) == 0  # running again changes nothing
-    assert IpDailyStat.objects.get(day="2026-05-20", ip="203.0.113.1").requests == 2
+    assert IpDailyStat.objects.get(day="2026-05-20", ip="203.0.113.0").requests == 3
+    assert DestructionRecord.objects.count() == 1  # nothing destroyed: no row
+
+
+def test_ipv6_counts_are_kept_per_48_network_and_old_counts_are_deleted(settings):
+    settings.IP_LOG_RETENTION_DAYS, settings.RETENTION_IP_STATS_DAYS = 30, 365
+    now = datetime(2026, 6, 30, 12, 0, tzinfo=ALMATY)
+    IpLogEntry.objects.bulk_create(
+        [
+            _entry("2001:db8:abcd:12::1", now - timedelta(days=40)),
+            _entry("2001:db8:abcd:ff::7", now - timedelta(days=40)),
+        ]
+    )
+    IpDailyStat.objects.create(day=date(2025, 6, 1), ip="203.0.113.0", requests=9)
+    assert iplog.iplog_aggregate(now=now) == 2
+    assert list(IpDailyStat.objects.values_list("ip", "requests")) == [("2001:db8:abcd::", 2)]
+    assert set(DestructionRecord.objects.values_list("rule", "rows")) == {
+        ("ip_requests", 2),
+        ("ip_statistics", 1),
+    }
 
 
 def test_aggregation_task_uses_the_configured_retention(settings):

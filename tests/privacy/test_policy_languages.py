@@ -18,8 +18,11 @@ pytestmark = pytest.mark.django_db
 TEXTS = Path(__file__).resolve().parents[2] / "privacy" / "policy_texts"
 
 
-def _paragraphs(language: str) -> list[str]:
-    text = (TEXTS / f"1.0.{language}.txt").read_text(encoding="utf-8")
+CURRENT = "1.2"  # the version the demo seed publishes last: the text with the retention schedule
+
+
+def _paragraphs(language: str, version: str = CURRENT) -> list[str]:
+    text = (TEXTS / f"{version}.{language}.txt").read_text(encoding="utf-8")
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
@@ -32,9 +35,10 @@ def _shown_paragraphs(html: str) -> list[str]:
     return [line.strip() for line in _policy_text_of(html).splitlines() if line.strip()]
 
 
-def test_the_translations_are_whole_the_same_paragraphs_as_the_russian_text():
-    russian, kazakh, english = _paragraphs("ru"), _paragraphs("kk"), _paragraphs("en")
-    assert len(russian) == len(kazakh) == len(english) == 40
+@pytest.mark.parametrize(("version", "count"), [("1.0", 40), ("1.2", 46)])
+def test_the_translations_are_whole_the_same_paragraphs_as_the_russian_text(version, count):
+    russian, kazakh, english = (_paragraphs(lang, version) for lang in ("ru", "kk", "en"))
+    assert len(russian) == len(kazakh) == len(english) == count
     cyrillic = re.compile("[А-Яа-яЁё]")
     kazakh_letters = re.compile("[ӘәҒғҚқҢңӨөҰұҮүҺһІі]")
     assert not any(cyrillic.search(p) for p in english)
@@ -52,10 +56,26 @@ def test_the_demo_seed_publishes_the_policy_in_three_languages_without_asking_ag
     call_command("seed_demo_privacy")
     call_command("seed_demo_privacy")  # idempotent
     policy = policy_current()
-    assert policy.version == "1.1" and not policy.material
+    assert policy.version == "1.2" and not policy.material
     assert policy.missing_languages() == []
-    assert policy.text_ru == PolicyVersion.objects.get(version="1.0").text_ru
-    assert PolicyVersion.objects.filter(version="1.1").count() == 1
+    translated = PolicyVersion.objects.get(version="1.1")
+    assert translated.text_ru == PolicyVersion.objects.get(version="1.0").text_ru
+    assert PolicyVersion.objects.filter(version__in=["1.1", "1.2"]).count() == 2
+
+
+def test_the_unlimited_term_became_the_retention_schedule_in_three_languages():
+    call_command("seed_demo_privacy")
+    policy = policy_current()
+    assert "ничем не ограничен" in PolicyVersion.objects.get(version="1.1").text_ru
+    assert "ничем не ограничен" not in policy.text_ru
+    assert "ештеңемен шектелмейді" not in policy.text_kk
+    assert "not limited in any way" not in policy.text_en
+    for text, words in (
+        (policy.text_ru, ("90 дней", "/24", "5 лет", "журнал уничтожения")),
+        (policy.text_kk, ("90 күн", "/24", "5 жыл", "жою журналы")),
+        (policy.text_en, ("90 days", "/24", "5 years", "destruction log")),
+    ):
+        assert all(word in text for word in words), words
 
 
 @pytest.mark.parametrize("prefix,language", [("/kk", "kk"), ("/en", "en")])
@@ -125,7 +145,7 @@ def test_signing_up_in_kazakh_records_the_kazakh_text(client):
     row = ConsentRecord.objects.get(
         email="jana@example.kz", purpose=ConsentRecord.Purpose.PROCESSING_AND_TRANSFER
     )
-    assert (row.policy_version.version, row.policy_language) == ("1.1", "kk")
+    assert (row.policy_version.version, row.policy_language) == ("1.2", "kk")
 
 
 def test_staff_are_warned_when_a_draft_lacks_the_kazakh_or_english_text(admin_client):
@@ -178,4 +198,47 @@ def test_checkout_in_english_records_the_english_text(client):
     row = ConsentRecord.objects.get(
         purpose=ConsentRecord.Purpose.PROCESSING_AND_TRANSFER, source__startswith="order:"
     )
-    assert (row.policy_version.version, row.policy_language) == ("1.1", "en")
+    assert (row.policy_version.version, row.policy_language) == ("1.2", "en")
+
+
+@pytest.mark.parametrize("language", ["ru", "kk", "en"])
+def test_the_policy_in_force_states_the_retention_periods_the_settings_enforce(language):
+    """Changing a period in the settings without a new policy text fails here."""
+    from privacy.retention import policy_periods_mismatch, policy_stated_periods
+
+    call_command("seed_demo_privacy")
+    text = getattr(policy_current(), f"text_{language}")
+    assert len(policy_stated_periods(text)) == 5
+    assert policy_periods_mismatch(text) == []
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "said"),
+    [
+        ("IP_LOG_RETENTION_DAYS", 30, "30 days, the policy says 90 days"),
+        ("RETENTION_IP_STATS_DAYS", 365, "365 days, the policy says 730 days"),
+        ("RETENTION_ORDER_IP_DAYS", 180, "180 days, the policy says 365 days"),
+        ("RETENTION_ORDERS_YEARS", 6, "6 years, the policy says 5 years"),
+        ("RETENTION_REGISTERS_YEARS", 4, "4 years, the policy says 3 years"),
+    ],
+)
+def test_a_setting_changed_without_the_policy_is_a_mismatch(settings, setting, value, said):
+    from privacy.retention import policy_periods_mismatch, retention_schedule
+
+    text = (TEXTS / "1.2.ru.txt").read_text(encoding="utf-8")
+    setattr(settings, setting, value)
+    assert policy_periods_mismatch(text) == [f"{setting} = {said}"]
+    assert any(str(value) in rule.period for rule in retention_schedule())
+
+
+def test_staff_are_warned_when_a_text_states_other_retention_periods(admin_client, settings):
+    text = (TEXTS / "1.2.en.txt").read_text(encoding="utf-8")
+    settings.RETENTION_ORDER_IP_DAYS = 180
+    response = admin_client.post(
+        reverse("admin:privacy_policyversion_add"),
+        {"version": "2.0", "text_ru": "Текст.", "text_kk": "Мәтін.", "text_en": text},
+        follow=True,
+    )
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert len(warnings) == 1 and "RETENTION_ORDER_IP_DAYS" in warnings[0], warnings
+    assert "English" in warnings[0]

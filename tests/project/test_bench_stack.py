@@ -124,3 +124,34 @@ def test_a_cached_page_is_loaded_at_least_one_cache_period_per_window(monkeypatc
     assert sorted({s for url, s in measured if url == "http://plain"}) == [0.5]
     assert sorted({s for url, s in measured if url == "http://cached"}) == [5.0]
     assert totals["cached"].seconds == 20.0 and totals["plain"].seconds == 2.0
+
+
+def _waitroom(*, tau: float, oversold: int) -> dict:
+    return {
+        "poll": {"cpu_ratio_to_trivial": 1.2},
+        "run": {
+            "purchase": {"p99_ms": 900.0},
+            "fairness_tau_after_opening": tau,
+            "sold_out_told_within_one_poll_pct": 100.0,
+            "check": {"oversold": oversold},
+        },
+    }
+
+
+def test_the_waiting_room_run_is_judged_on_fairness_and_oversell():
+    good = _report(oversold=0, pdf_ratio=1.2) | {"waitroom": _waitroom(tau=1.0, oversold=0)}
+    bad = _report(oversold=0, pdf_ratio=1.2) | {"waitroom": _waitroom(tau=0.9, oversold=2)}
+    good_targets = {t["name"]: t["met"] for t in judge(good)}
+    bad_targets = {t["name"]: t["met"] for t in judge(bad)}
+    assert all(good_targets.values())
+    assert not bad_targets["waiting room: fairness τ after the opening"]
+    assert not bad_targets["waiting room: oversold"]
+    assert bad_targets["waiting room: queue poll ÷ trivial view (CPU)"]
+
+
+def test_kendall_tau_of_the_fairness_figure():
+    from bench.waitroom import kendall_tau
+
+    assert kendall_tau([1, 2, 3, 4], [10, 20, 30, 40]) == 1.0
+    assert kendall_tau([1, 2, 3, 4], [40, 30, 20, 10]) == -1.0
+    assert kendall_tau([1, 2, 3, 4], [10, 30, 20, 40]) == round(4 / 6, 4)

@@ -25,11 +25,22 @@ def test_the_periodic_duties_are_scheduled():
     assert tasks == {
         "eventum.outbox.outbox_relay_task",
         "events.tasks.events_mark_finished_task",
+        "events.tasks.events_upcoming_refresh_task",
+        "events.tasks.schedules_materialise_task",
         "tickets.tasks.reservations_release_expired_task",
         "tickets.tasks.orders_expire_overdue_task",
+        "tickets.payments.tasks.payments_reconcile_task",
+        "tickets.tasks.tickets_retention_task",
+        "tickets.waitlist.tasks.waitlist_tick_task",
+        "tickets.waitroom.tasks.waitrooms_refresh_task",
+        "tickets.banktransfer.tasks.bank_transfers_tick_task",
+        "tickets.companies.tasks.closing_acts_due_task",
+        "organizers.webhooks.tasks.webhooks_retry_due_task",
         "privacy.tasks.iplog_flush_task",
         "privacy.tasks.iplog_aggregate_task",
         "privacy.tasks.privacy_reminders_task",
+        "privacy.tasks.privacy_verify_task",
+        "privacy.tasks.privacy_retention_task",
     }
 
 

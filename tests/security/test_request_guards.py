@@ -42,7 +42,7 @@ def test_nul_in_a_posted_form_is_a_400_and_nothing_is_written(client):
 
     membership = MembershipFactory(role="owner")
     client.force_login(membership.user)
-    url = f"/orders/cabinet/{membership.organizer.slug}/scanners/"
+    url = f"/cabinet/{membership.organizer.slug}/scanners/"
     form = "application/x-www-form-urlencoded"
     response = client.post(url, "label=%D0%92%00A", content_type=form)
     assert response.status_code == 400

@@ -9,7 +9,12 @@ from tickets.services.order_creation import BuyerDetails, ConsentInput, order_cr
 
 
 def place_order(
-    quantities: dict | None = None, *, promo: str = "", email: str = "buyer@example.kz", user=None
+    quantities: dict | None = None,
+    *,
+    promo: str = "",
+    email: str = "buyer@example.kz",
+    user=None,
+    company=None,
 ):
     if quantities is None:
         quantities = {TicketTypeFactory(price=Decimal("5000"), quantity=10): 2}
@@ -23,4 +28,5 @@ def place_order(
         buyer=BuyerDetails(surname="Иванов", name="Иван", phone="+77011234567", email=email),
         consent=ConsentInput(processing_wording="Согласен", ip_address="10.0.0.1"),
         user=user,
+        company=company,
     )

@@ -97,7 +97,7 @@ def test_refund_chosen_tickets_names_the_amount(live_server, phone_page, artifac
     page = phone_page
     _sign_in(page, live_server.url, "m@example.kz")
 
-    page.goto(f"{live_server.url}/orders/cabinet/{organizer.slug}/{order.code}/")
+    page.goto(f"{live_server.url}/cabinet/{organizer.slug}/orders/{order.code}/")
     page.locator("input[name=item]").first.check()
     page.get_by_role("button", name="Вернуть выбранные билеты").click()
     page.wait_for_selector("[data-testid=refund-figures]")

@@ -170,3 +170,26 @@ def test_pending_and_expired_orders_do_not_count(owner_client, sales):
         reverse("tickets:cabinet_event_dashboard", args=[sales.organizer.slug, sales.event.slug])
     )
     assert response.context["revenue"].gross == D("30000")
+
+
+@pytest.mark.parametrize("name", ["tickets:cabinet_dashboard", "tickets:cabinet_payout"])
+def test_many_events_come_a_page_at_a_time_with_a_search(
+    owner_client, sales, name, django_assert_max_num_queries
+):
+    from tests.factories import EventFactory
+
+    for n in range(25):
+        EventFactory(organizer=sales.organizer, title_ru=f"Лекция {n}")
+    url = reverse(name, args=[sales.organizer.slug])
+    with django_assert_max_num_queries(18):
+        first = owner_client.get(url)
+    rows = first.context["rows"]
+    assert rows.paginator.count == 27 and len(rows.object_list) == 20
+    second = owner_client.get(url, {"page": 2}).context["rows"]
+    assert len(second.object_list) == 7
+    seen = {row.event.pk for row in rows} | {row.event.pk for row in second}
+    assert {sales.event.pk, sales.other_event.pk} <= seen
+    found = owner_client.get(url, {"q": sales.other_event.title_ru}).context["rows"]
+    assert [row.event.pk for row in found] == [sales.other_event.pk]
+    assert found.object_list[0].revenue.gross == D("2000")
+    assert "Лекция 24" in first.content.decode() and "Лекция 0" not in first.content.decode()

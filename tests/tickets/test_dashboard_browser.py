@@ -23,7 +23,7 @@ def test_demo_organizer_dashboard_orders_and_export(live_server, page, artifacts
     page.locator("form button[type=submit]").last.click()
     page.wait_for_load_state()
 
-    page.goto(live_server.url + "/orders/cabinet/dombra-live/dashboard/")
+    page.goto(live_server.url + "/cabinet/dombra-live/dashboard/")
     assert page.locator("svg[role=img] rect.chart-bar").count() >= 20
     assert page.locator("table.events-figures tbody tr").count() == 3
     assert "₸" in page.locator("[data-figure=gross]").inner_text()
@@ -33,14 +33,14 @@ def test_demo_organizer_dashboard_orders_and_export(live_server, page, artifacts
     page.wait_for_selector("text=Билеты по сеансам")
     page.screenshot(path=str(artifacts_dir / "dashboard-event.png"), full_page=True)
 
-    page.goto(live_server.url + "/orders/cabinet/dombra-live/")
+    page.goto(live_server.url + "/cabinet/dombra-live/orders/")
     page.get_by_label("Статус").select_option(value="refunded")
     page.get_by_role("button", name="Показать").click()
     page.wait_for_load_state()
     statuses = page.locator("table.orders tbody tr td:nth-child(7)").all_inner_texts()
     assert statuses and set(statuses) == {"Возвращён"}
 
-    page.goto(live_server.url + "/orders/cabinet/dombra-live/events/dombra-night-almaty/export/")
+    page.goto(live_server.url + "/cabinet/dombra-live/events/dombra-night-almaty/export/")
     page.get_by_label("CSV").check()
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Выгрузить").click()

@@ -115,10 +115,12 @@ def test_confirmation_carries_the_pdf_in_the_buyers_language(
     assert order.get_absolute_url() in message.body
     html = message.alternatives[0][0]
     assert "<a href=" in html and order.code in html
-    ((name, content, mimetype),) = message.attachments
+    (name, content, mimetype), (ics_name, ics, ics_type) = message.attachments
     assert name == f"tickets-{order.code}.pdf"
     assert mimetype == "application/pdf"
     assert _decoded_qr_codes(content) == [[qr_payload(order.items.get())]]
+    assert (ics_name, ics_type) == (f"eventum-{order.code}.ics", "text/calendar")
+    assert b"BEGIN:VEVENT" in (ics if isinstance(ics, bytes) else ics.encode())
     delivery = EmailDelivery.objects.get(order=order)
     assert delivery.status == EmailDelivery.Status.SENT
     assert delivery.language == "kk"
@@ -131,7 +133,7 @@ def test_free_order_is_confirmed_with_its_pdf(django_capture_on_commit_callbacks
         order = place_order({free: 1})
 
     assert order.status == Order.Status.PAID
-    assert len(mailoutbox[0].attachments) == 1
+    assert [a[2] for a in mailoutbox[0].attachments] == ["application/pdf", "text/calendar"]
     assert TicketPdf.objects.filter(order=order).exists()
 
 
@@ -207,7 +209,7 @@ def test_buyer_resends_the_tickets(
 
     assert response.status_code == 302
     assert len(mailoutbox) == 1
-    assert len(mailoutbox[0].attachments) == 1
+    assert [a[2] for a in mailoutbox[0].attachments] == ["application/pdf", "text/calendar"]
     kinds = sorted(EmailDelivery.objects.filter(order=order).values_list("kind", "status"))
     assert kinds == [("confirmation", "sent"), ("resend", "sent")]
     assert "меньше минуты назад" in too_soon.content.decode()

@@ -32,5 +32,10 @@ def test_worker_stores_the_pdf_and_mails_it(celery_worker_process, worker_mail_d
     ]
     assert len(messages) == 1
     attachments = list(messages[0].iter_attachments())
-    assert [a.get_filename() for a in attachments] == [f"tickets-{order.code}.pdf"]
+    assert [a.get_filename() for a in attachments] == [
+        f"tickets-{order.code}.pdf",
+        f"eventum-{order.code}.ics",
+    ]
     assert attachments[0].get_content().startswith(b"%PDF-")
+    calendar = attachments[1].get_content()
+    assert "BEGIN:VCALENDAR" in (calendar.decode() if isinstance(calendar, bytes) else calendar)

@@ -44,6 +44,14 @@ def test_approving_after_expiry_when_sold_out_refunds_and_says_so(
     assert TicketType.objects.get(pk=ticket_type.pk).quantity_taken == 1
     assert [m.to for m in mailoutbox] == [["late@example.kz"]]
     assert "возвращён" in mailoutbox[0].subject
+    status = "Статус заказа: Оплачен слишком поздно, деньги возвращены."
+    assert status in mailoutbox[0].body
+    assert (
+        "<strong>Оплачен слишком поздно, деньги возвращены</strong>"
+        in (mailoutbox[0].alternatives[0][0])
+    )
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert 'data-status="late_refunded"' in page and "Не оплачен вовремя" not in page
 
 
 def test_approving_after_expiry_with_tickets_free_pays_the_order(client):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from organizers.models import Membership
-from tests.factories import EventFactory, MembershipFactory, TicketTypeFactory
+from tests.factories import EventFactory, MembershipFactory, SessionFactory, TicketTypeFactory
 from tests.tickets.factories import QuestionFactory
 from tests.tickets.flows import place_order
 from tickets.models import Answer, PromoCode, Question
@@ -78,7 +78,13 @@ def test_organizer_creates_a_promo_code_used_at_checkout(owner_client, event):
     url = reverse("tickets:cabinet_promo_codes", args=[event.organizer.slug])
     response = owner_client.post(
         url,
-        {"code": "vip-20", "kind": "percent", "value": "20", "event": event.pk, "usage_limit": "2"},
+        {
+            "code": "vip-20",
+            "kind": "percent",
+            "value": "20",
+            "event": event.slug,
+            "usage_limit": "2",
+        },
     )
     assert response.status_code == 302
     promo = PromoCode.objects.get()
@@ -108,10 +114,55 @@ def test_bad_promo_codes_get_clear_errors(owner_client, event, data, message):
 def test_promo_code_for_another_organizers_event_is_refused(owner_client, event):
     url = reverse("tickets:cabinet_promo_codes", args=[event.organizer.slug])
     response = owner_client.post(
-        url, {"code": "X", "kind": "percent", "value": "5", "event": EventFactory().pk}
+        url, {"code": "X", "kind": "percent", "value": "5", "event": EventFactory().slug}
     )
     assert response.status_code == 400
+    assert "Ни одно из ваших событий так не называется" in response.content.decode()
     assert not PromoCode.objects.exists()
+
+
+def test_promo_code_event_and_ticket_type_are_typed_not_listed(owner_client, event):
+    organizer = event.organizer
+    url = reverse("tickets:cabinet_promo_codes", args=[organizer.slug])
+    others = [EventFactory(organizer=organizer, title_ru=f"Джаз {n}") for n in range(3)]
+    page = owner_client.get(url).content.decode()
+    assert all(other.title not in page for other in others)  # nothing is listed
+    # part of a title that only one event has
+    ticket_type = event.sessions.first().ticket_types.first()
+    response = owner_client.post(
+        url,
+        {
+            "code": "T1",
+            "kind": "fixed",
+            "value": "500",
+            "event": event.title,
+            "ticket_type": ticket_type.name,
+        },
+    )
+    assert response.status_code == 302
+    promo = PromoCode.objects.get(code="T1")
+    assert (promo.event, promo.ticket_type) == (event, ticket_type)
+    # several events match: the form asks for the address and names them
+    response = owner_client.post(
+        url, {"code": "T2", "kind": "fixed", "value": "5", "event": "Джаз"}
+    )
+    assert response.status_code == 400
+    assert others[0].slug in response.content.decode()
+
+
+def test_a_ticket_type_named_alike_in_several_sessions_is_told_apart_by_number(owner_client, event):
+    first = event.sessions.first().ticket_types.first()
+    later = SessionFactory(event=event)
+    twin = TicketTypeFactory(session=later, name_ru=first.name)
+    url = reverse("tickets:cabinet_promo_codes", args=[event.organizer.slug])
+    data = {"code": "TW", "kind": "fixed", "value": "5", "event": event.slug}
+    response = owner_client.post(url, {**data, "ticket_type": first.name})
+    assert response.status_code == 400
+    assert str(first.pk) in response.content.decode() and str(twin.pk) in response.content.decode()
+    assert owner_client.post(url, {**data, "ticket_type": str(twin.pk)}).status_code == 302
+    assert PromoCode.objects.get(code="TW").ticket_type == twin
+    no_event = owner_client.post(url, {**data, "code": "NE", "event": "", "ticket_type": "x"})
+    assert no_event.status_code == 400 and not PromoCode.objects.filter(code="NE").exists()
 
 
 def test_checkin_staff_cannot_manage_promo_codes(client, event):

@@ -369,3 +369,21 @@ def test_a_manager_sees_the_snippet_but_cannot_change_the_sites():
     assert organizer.widget_origins == ""
     checkin, other, _e = _member("checkin")
     assert checkin.get(reverse("tickets:cabinet_embed", args=[other.slug])).status_code == 403
+
+
+def test_an_organisation_buys_inside_the_widget():
+    ticket_type = _event(session__event__allow_company_purchases=True)
+    response, _data = _buy(
+        ticket_type,
+        as_company="on",
+        company_name="ТОО «Алтын Дала»",
+        company_bin="190340012348",
+        company_address="г. Астана",
+        holder_names="Болат Нурланов",
+    )
+    assert response.status_code == 302, response.content
+    order = Order.objects.get()
+    assert order.company.bin_iin == "190340012348"
+    assert order.items.order_by("id").first().holder_name == "Болат Нурланов"
+    page = fresh().get(response["Location"]).content.decode()
+    assert "ТОО «Алтын Дала»" in page

@@ -8,25 +8,31 @@ so two scanners presenting the same ticket at the same moment get exactly one "v
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
-from django.utils import timezone
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from events.models import Event, Session
+from events.seating.layouts import seat_label_shown
 from eventum.cache import CACHE_ERRORS
 from eventum.ratelimit import window_count
 from organizers.models import Organizer
+from privacy.services import Subject, disclosure_record, subjects_guard
 from tickets.buyer_privacy import buyers_disclosed, orders_shown_to_others, organizer_recipient
 from tickets.checkin.models import scanner_token_hash
+from tickets.checkin.slots import slot_timing
 from tickets.delivery.services import order_pdf_enqueue, order_pdf_forget
 from tickets.models import CheckIn, Order, OrderItem, OrderLog, ScannerDevice
 from tickets.models.orders import ticket_secret_new
 from tickets.qr import code_to_secret
+from tickets.refunds.models import RefundRequest
+from tickets.webhooks import webhook_ticket_checked_in
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +44,7 @@ class CheckInResult:
     USED = "used"
     CANCELLED = "cancelled"
     WRONG_EVENT = "wrong_event"
+    EXPIRED = "expired"  # an open-dated ticket outside its days
     UNKNOWN = "unknown"
 
 
@@ -46,6 +53,7 @@ HEADLINES = {
     CheckInResult.USED: gettext_lazy("Already used"),
     CheckInResult.CANCELLED: gettext_lazy("Not valid: cancelled or refunded"),
     CheckInResult.WRONG_EVENT: gettext_lazy("Wrong event or session"),
+    CheckInResult.EXPIRED: gettext_lazy("Outside the ticket's days"),
     CheckInResult.UNKNOWN: gettext_lazy("Unknown ticket"),
 }
 
@@ -59,14 +67,15 @@ class CheckInAnswer:
     checked_in_by: str = ""
     holder: str = ""  # as the door may see it: masked while the buyer is restricted
     holder_masked: bool = False
+    slot_timing: str = ""  # a service's time slot: "now", "later_today", "over_today", …
 
     @property
     def ok(self) -> bool:
         return self.result == CheckInResult.VALID
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         """What the scanner page and the API answer; a stranger's ticket reveals nothing."""
-        data: dict = {
+        data: dict[str, Any] = {
             "result": self.result,
             "ok": self.ok,
             "headline": str(HEADLINES[self.result]),
@@ -76,6 +85,7 @@ class CheckInAnswer:
             CheckInResult.VALID,
             CheckInResult.USED,
             CheckInResult.CANCELLED,
+            CheckInResult.EXPIRED,
         ):
             session = self.item.ticket_type.session
             data["ticket"] = {
@@ -85,12 +95,42 @@ class CheckInAnswer:
                 "holder": self.holder,
                 "holder_masked": self.holder_masked,
                 "session_starts_at": session.starts_at.isoformat(),
-                "seat": self.item.seat_label,
+                "seat": seat_label_shown(self.item.seat_label),
+                "valid_from": _iso(self.item.valid_from),
+                "valid_until": _iso(self.item.valid_until),
             }
+        if self.slot_timing:
+            data["slot_timing"] = self.slot_timing
         if self.checked_in_at is not None:
             data["checked_in_at"] = self.checked_in_at.isoformat()
             data["checked_in_by"] = self.checked_in_by
         return data
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _open_dated_refusal(item: OrderItem, today: date) -> CheckInAnswer | None:
+    """An open-dated ticket admits on its days only; ``None`` when today is one of them (or
+    the ticket is of a session)."""
+    if item.valid_from is None or item.valid_until is None:
+        return None  # a ticket of a session or slot
+    if item.valid_from <= today <= item.valid_until:
+        return None
+    if today > item.valid_until:
+        message = _("Open-dated ticket valid until %(until)s: expired. Do not let in.")
+    else:
+        message = _("Open-dated ticket valid from %(from)s: not yet. Do not let in.")
+    return CheckInAnswer(
+        result=CheckInResult.EXPIRED,
+        message=message
+        % {
+            "from": formats.date_format(item.valid_from, "j E Y"),
+            "until": formats.date_format(item.valid_until, "j E Y"),
+        },
+        item=item,
+    )
 
 
 class RateLimited(Exception):
@@ -110,7 +150,9 @@ def scan_rate_check(*, who: str, limit: int = SCANS_PER_SECOND) -> None:
         raise RateLimited()
 
 
-def _scanner_label(user: AbstractBaseUser | None, device: ScannerDevice | None) -> str:
+def _scanner_label(user: User | None, device: ScannerDevice | None, scanner: str = "") -> str:
+    if scanner:
+        return scanner
     if device is not None:
         return device.label
     if user is not None and user.is_authenticated:
@@ -132,21 +174,57 @@ def _used_answer(item: OrderItem) -> CheckInAnswer:
     )
 
 
+# A buyer's return waiting for the organizer's approval: the ticket is on its way back, so its
+# QR no longer admits (the issue: "the ticket's QR stops working immediately"); if the organizer
+# refuses the return, the ticket admits again.
+refund_waiting = RefundRequest.objects.filter(status=RefundRequest.Status.PENDING)
+
+
+def _refund_waiting_answer(item: OrderItem) -> CheckInAnswer:
+    return CheckInAnswer(
+        result=CheckInResult.CANCELLED,
+        message=_(
+            "The buyer has asked to return this ticket and the return waits for the "
+            "organizer's decision. Do not let in."
+        ),
+        item=item,
+    )
+
+
 def _with_holder(
     answer: CheckInAnswer,
     *,
     organizer: Organizer,
-    user: AbstractBaseUser | None,
+    user: User | None,
     device: ScannerDevice | None,
+    scanner: str = "",
 ) -> CheckInAnswer:
     """Put the holder's name on the answer through privacy's guard and record the hand-over."""
     if answer.item is None:
         return answer
-    order = orders_shown_to_others([answer.item.order])[0]
-    answer.holder, answer.holder_masked = order.shown.name, order.shown.masked
-    actor: AbstractBaseUser | str | None = user
+    actor: User | str | None = user
     if device is not None:
         actor = f"scanner device {device.pk}: {device.label}"
+    elif scanner:
+        actor = scanner
+    item = answer.item
+    if item.holder_email:  # given to someone else (``tickets.transfers``): their name
+        shown = subjects_guard([Subject(email=item.holder_email)]).display(
+            name=item.holder_name, email=item.holder_email
+        )
+        answer.holder, answer.holder_masked = shown.name, shown.masked
+        if not shown.masked:
+            disclosure_record(
+                actor=actor,
+                recipient=organizer_recipient(organizer),
+                subjects=[item.holder_email],
+                fields=["name"],
+                purpose=str(gettext_lazy("Check-in answer at the door")),
+                channel="checkin",
+            )
+        return answer
+    order = orders_shown_to_others([item.order])[0]
+    answer.holder, answer.holder_masked = order.shown.name, order.shown.masked
     buyers_disclosed(
         actor=actor,
         recipient=organizer_recipient(organizer),
@@ -164,8 +242,9 @@ def checkin_scan(
     event: Event,
     code: str,
     session: Session | None = None,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     device: ScannerDevice | None = None,
+    scanner: str = "",
 ) -> CheckInAnswer:
     """Decide whether the ticket behind ``code`` may enter ``event`` (``session``) now.
 
@@ -174,9 +253,15 @@ def checkin_scan(
     name comes through privacy's guard (masked while the buyer is restricted).
     """
     answer = _checkin_decide(
-        organizer=organizer, event=event, code=code, session=session, user=user, device=device
+        organizer=organizer,
+        event=event,
+        code=code,
+        session=session,
+        user=user,
+        device=device,
+        scanner=scanner,
     )
-    return _with_holder(answer, organizer=organizer, user=user, device=device)
+    return _with_holder(answer, organizer=organizer, user=user, device=device, scanner=scanner)
 
 
 def _checkin_decide(
@@ -185,10 +270,12 @@ def _checkin_decide(
     event: Event,
     code: str,
     session: Session | None = None,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     device: ScannerDevice | None = None,
+    scanner: str = "",
 ) -> CheckInAnswer:
-    """``checkin_scan`` without the holder: the atomic decision itself."""
+    """``checkin_scan`` without the holder: the atomic decision itself. ``scanner`` names a
+    caller that is neither a user nor a device (an API key)."""
     secret = code_to_secret(code)
     item = None
     if secret:
@@ -206,7 +293,11 @@ def _checkin_decide(
             result=CheckInResult.UNKNOWN, message=_("No ticket has this code. Do not let in.")
         )
     ticket_session = item.ticket_type.session
-    if item.order.event_id != event.pk or (session is not None and ticket_session.pk != session.pk):
+    # An open-dated ticket is for no slot in particular: any slot's door of its service admits it.
+    other_session = (
+        session is not None and ticket_session.pk != session.pk and not item.is_open_dated
+    )
+    if item.order.event_id != event.pk or other_session:
         starts = timezone.localtime(ticket_session.starts_at).strftime("%d.%m.%Y %H:%M")
         return CheckInAnswer(
             result=CheckInResult.WRONG_EVENT,
@@ -223,16 +314,25 @@ def _checkin_decide(
             },
             item=item,
         )
+    if refund_waiting.filter(items=item).exists():
+        return _refund_waiting_answer(item)
     now = timezone.now()
-    label = _scanner_label(user, device)[:150]
+    refusal = _open_dated_refusal(item, timezone.localdate(now))
+    if refusal is not None:
+        return refusal
+    label = _scanner_label(user, device, scanner)[:150]
     try:
         with transaction.atomic():
-            won = OrderItem.objects.filter(
-                pk=item.pk,
-                checked_in_at__isnull=True,
-                status=OrderItem.Status.VALID,
-                order__status=Order.Status.PAID,
-            ).update(checked_in_at=now)
+            won = (
+                OrderItem.objects.filter(
+                    pk=item.pk,
+                    checked_in_at__isnull=True,
+                    status=OrderItem.Status.VALID,
+                    order__status=Order.Status.PAID,
+                )
+                .exclude(Exists(refund_waiting.filter(items=OuterRef("pk"))))
+                .update(checked_in_at=now)
+            )
             if won:
                 CheckIn.objects.create(
                     item=item,
@@ -242,6 +342,8 @@ def _checkin_decide(
                     device=device,
                     scanner_label=label,
                 )
+                item.checked_in_at = now
+                webhook_ticket_checked_in(item, scanner=label)
     except IntegrityError:
         won = 0
     if won:
@@ -249,17 +351,32 @@ def _checkin_decide(
         welcome = _("Welcome! %(type)s, order %(order)s.")
         if item.seat_label:
             welcome = _("Welcome! %(type)s, %(seat)s, order %(order)s.")
+        message = welcome % {
+            "type": item.ticket_type.name,
+            "order": item.order.code,
+            "seat": seat_label_shown(item.seat_label),
+        }
+        timing = slot_timing(ticket_session, now)
+        if timing is not None:
+            message = f"{message} {timing.text}"
+        if item.valid_until is not None:  # open-dated
+            until = formats.date_format(item.valid_until, "j E Y")
+            message = f"{message} " + _(
+                "Open-dated ticket, valid until %(until)s: its one entry is used now."
+            ) % {"until": until}
         return CheckInAnswer(
             result=CheckInResult.VALID,
-            message=welcome
-            % {"type": item.ticket_type.name, "order": item.order.code, "seat": item.seat_label},
+            message=message,
             item=item,
             checked_in_at=now,
             checked_in_by=label,
+            slot_timing=timing.code if timing else "",
         )
     item.refresh_from_db(fields=["status", "checked_in_at"])
     if item.checked_in_at is not None:
         return _used_answer(item)
+    if refund_waiting.filter(items=item).exists():
+        return _refund_waiting_answer(item)
     return CheckInAnswer(
         result=CheckInResult.CANCELLED,
         message=_("The ticket is no longer valid. Do not let in."),
@@ -276,8 +393,8 @@ class SessionCounter:
 
 def checkin_counters(*, event: Event) -> list[SessionCounter]:
     """Checked in / sold (valid tickets of paid orders) for each session of the event."""
-    counts = {
-        row["ticket_type__session"]: row
+    counts: dict[int, dict[str, int]] = {
+        row["ticket_type__session"]: {"sold": row["sold"], "checked_in": row["checked_in"]}
         for row in OrderItem.objects.filter(
             order__event=event, status=OrderItem.Status.VALID, order__status=Order.Status.PAID
         )
@@ -296,7 +413,7 @@ def checkin_counters(*, event: Event) -> list[SessionCounter]:
 
 
 @transaction.atomic
-def ticket_secret_reissue(*, item_id: int, actor_user: AbstractBaseUser | None) -> OrderItem:
+def ticket_secret_reissue(*, item_id: int, actor_user: User | None) -> OrderItem:
     """Give the ticket a new QR secret; the old one answers "unknown" from now on.
 
     The order's stored PDF is dropped and made again (after commit) with the new code.
@@ -326,7 +443,7 @@ class NewScanner:
 
 @transaction.atomic
 def scanner_device_create(
-    *, organizer: Organizer, label: str, created_by: AbstractBaseUser | None
+    *, organizer: Organizer, label: str, created_by: User | None
 ) -> NewScanner:
     """A device for the check-in API; its token is shown once and only its hash is kept."""
     token = secrets.token_urlsafe(32)

@@ -45,7 +45,11 @@ def counters_json(event: Event) -> dict:
             {
                 "id": row.session.pk,
                 "starts_at": row.session.starts_at.isoformat(),
-                "label": timezone.localtime(row.session.starts_at).strftime("%d.%m.%Y %H:%M"),
+                "label": (
+                    _("Open-dated tickets")
+                    if row.session.is_open_dated
+                    else timezone.localtime(row.session.starts_at).strftime("%d.%m.%Y %H:%M")
+                ),
                 "checked_in": row.checked_in,
                 "sold": row.sold,
             }
@@ -86,7 +90,8 @@ def checkin_scanner(request: HttpRequest, organizer_slug: str, event_slug: str) 
             "organizer": request.organizer,
             "event": event,
             "session": session,
-            "sessions": event.sessions.order_by("starts_at"),
+            # an open-dated ticket passes at any slot's door: not a session to choose
+            "sessions": event.sessions.filter(is_open_dated=False).order_by("starts_at"),
             "counters": checkin_counters(event=event),
         },
     )

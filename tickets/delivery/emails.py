@@ -7,14 +7,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from eventum.mail import email_enqueue
+from tickets.delivery.calendar import order_calendar
+from tickets.delivery.links import site_url
 from tickets.models import Order
-
-
-def _site_url(path: str) -> str:
-    """An absolute link on the site's own domain (the Sites framework, as allauth's mail)."""
-    from allauth.utils import build_absolute_uri
-
-    return build_absolute_uri(None, path)
+from tickets.refunds.selectors import refund_rules_for_event
 
 
 def _send(order: Order, *, subject: str, template: str, **extra) -> None:
@@ -22,7 +18,7 @@ def _send(order: Order, *, subject: str, template: str, **extra) -> None:
         **extra,
         "order": order,
         "items": list(order.items.select_related("ticket_type__session")),
-        "order_url": _site_url(order.get_absolute_url()),
+        "order_url": site_url(order.get_absolute_url()),
     }
     text = render_to_string(f"tickets/email/{template}.txt", context)
     html = render_to_string(f"tickets/email/{template}.html", context)
@@ -41,6 +37,11 @@ def email_tickets_message(
     """
     with translation.override(order.language or settings.LANGUAGE_CODE):
         subject = _("Order %(code)s: %(event)s") % {"code": order.code, "event": order.event}
+        if kind == "session_moved":
+            subject = _("New date: %(event)s — order %(code)s") % {
+                "code": order.code,
+                "event": order.event,
+            }
         if kind == "resend":
             subject = _("Your tickets again — order %(code)s: %(event)s") % {
                 "code": order.code,
@@ -49,8 +50,10 @@ def email_tickets_message(
         context = {
             "order": order,
             "items": list(order.items.select_related("ticket_type__session")),
-            "order_url": _site_url(order.get_absolute_url()),
+            "order_url": site_url(order.get_absolute_url()),
             "attached": pdf is not None,
+            "moved": kind == "session_moved",
+            "refund_rules": refund_rules_for_event(order.event),
         }
         text = render_to_string("tickets/email/order_confirmation.txt", context)
         html = render_to_string("tickets/email/order_confirmation.html", context)
@@ -58,6 +61,8 @@ def email_tickets_message(
         message.attach_alternative(html, "text/html")
         if pdf is not None:
             message.attach(f"tickets-{order.code}.pdf", pdf, "application/pdf")
+        # the sessions for the buyer's calendar (no secret link inside: a calendar may be shared)
+        message.attach(f"eventum-{order.code}.ics", order_calendar(order), "text/calendar")
     return message
 
 

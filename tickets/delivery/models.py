@@ -29,7 +29,7 @@ class TicketPdf(models.Model):
         verbose_name_plural = _("PDF tickets")
 
     def __str__(self) -> str:
-        return self.file.name
+        return self.file.name or ""
 
 
 class EmailDelivery(models.Model):
@@ -38,6 +38,7 @@ class EmailDelivery(models.Model):
     class Kind(models.TextChoices):
         CONFIRMATION = "confirmation", _("Order confirmation")
         RESEND = "resend", _("Tickets sent again")
+        SESSION_MOVED = "session_moved", _("The session moved: tickets sent again")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -18,7 +18,7 @@ import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -63,6 +63,10 @@ class TicketPrint:
     doors_open_at: datetime | None = None
     organizer_logo_path: str | Path | None = None
     seat_label: str = ""
+    status_label: str = ""  # tickets.order_status's words, as on the order page
+    # An open-dated ticket of a service: its days instead of the session's time.
+    valid_from: date | None = None
+    valid_until: date | None = None
 
 
 def qr_png_data_uri(data: str) -> str:

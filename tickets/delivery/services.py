@@ -10,9 +10,11 @@ second worker racing the first, finds the file and does nothing. Each e-mail is 
 import hashlib
 import logging
 from datetime import timedelta
+from typing import Any
 
+from celery import Task
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.mail import get_connection
 from django.db import transaction
@@ -20,11 +22,13 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from events.seating.layouts import seat_label_shown
 from eventum.outbox import outbox_enqueue, outbox_enqueue_many
 from tickets.delivery.emails import email_tickets_message
 from tickets.delivery.pdf import TicketPrint, render_tickets_pdf
 from tickets.errors import TicketsError
 from tickets.models import EmailDelivery, Order, OrderItem, TicketPdf
+from tickets.order_status import Reader, ticket_status
 from tickets.qr import qr_payload
 
 logger = logging.getLogger(__name__)
@@ -53,7 +57,7 @@ def ticket_prints(
     """What is printed on each of ``items`` of ``order``, in the buyer's language.
 
     ``holder_name`` replaces the buyer's name (a copy for the organizer of a restricted buyer
-    prints it masked)."""
+    prints it masked); a ticket given to someone else prints its holder's name."""
     event = order.event
     venue = event.venue
     organizer = event.organizer
@@ -75,12 +79,17 @@ def ticket_prints(
                 ticket_type_name=str(item.ticket_type.name),
                 price=item.amount,
                 order_code=order.code,
-                buyer_name=order.full_name if holder_name is None else holder_name,
+                buyer_name=(
+                    holder_name if holder_name is not None else item.holder_name or order.full_name
+                ),
                 secret=qr_payload(item),
                 organizer_name=organizer.public_name,
                 ticket_number=f"{order.code}-{item.pk}",
                 organizer_logo_path=logo,
-                seat_label=item.seat_label,
+                seat_label=seat_label_shown(item.seat_label),
+                status_label=str(ticket_status(item, order, Reader.TICKET)),
+                valid_from=item.valid_from,
+                valid_until=item.valid_until,
             )
             for item in items
         ]
@@ -91,7 +100,11 @@ def _order_for_print(order_id: int) -> Order:
 
 
 def _fingerprint(items: list[OrderItem]) -> str:
-    printed = ";".join(f"{item.pk}:{item.secret}" for item in items)
+    """What the PDF prints that can change: the tickets, their secrets and their sessions' time."""
+    printed = ";".join(
+        f"{item.pk}:{item.secret}:{item.ticket_type.session.starts_at.isoformat()}"
+        for item in items
+    )
     return hashlib.sha256(printed.encode()).hexdigest()
 
 
@@ -138,10 +151,12 @@ def order_pdf_generate(*, order_id: int) -> TicketPdf | None:
             return None
         fingerprint = _fingerprint(items)
         stored = TicketPdf.objects.filter(order=order).first()
+        stored_name = stored.file.name if stored is not None else None
         if (
             stored is not None
             and stored.fingerprint == fingerprint
-            and stored.file.storage.exists(stored.file.name)
+            and stored_name
+            and stored.file.storage.exists(stored_name)
         ):
             return stored
         pdf = render_tickets_pdf(
@@ -167,7 +182,8 @@ def order_pdf_forget(*, order_id: int) -> None:
         return
     storage, name = stored.file.storage, stored.file.name
     stored.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def order_pdf_enqueue(*, order_id: int) -> None:
@@ -179,7 +195,7 @@ def _email_delivery_new(
     *,
     order: Order,
     kind: str,
-    requested_by: AbstractBaseUser | None = None,
+    requested_by: User | None = None,
     requested_label: str = "system",
 ) -> EmailDelivery:
     return EmailDelivery.objects.create(
@@ -198,7 +214,7 @@ def tickets_email_queue(
     *,
     order: Order,
     kind: str = EmailDelivery.Kind.CONFIRMATION,
-    requested_by: AbstractBaseUser | None = None,
+    requested_by: User | None = None,
     requested_label: str = "system",
 ) -> EmailDelivery:
     """Record an e-mail with the tickets to the buyer and send it after commit."""
@@ -207,6 +223,31 @@ def tickets_email_queue(
     )
     outbox_enqueue(TICKETS_EMAIL_TASK, delivery.pk)
     return delivery
+
+
+def tickets_email_queue_session_moved(*, session_id: int) -> int:
+    """Each paid order with valid tickets to the session gets its tickets again, printed with
+    the new time, and the updated calendar entry (after commit). Returns how many orders."""
+    orders = Order.objects.filter(
+        status=Order.Status.PAID,
+        items__status=OrderItem.Status.VALID,
+        items__ticket_type__session_id=session_id,
+    ).distinct()
+    tasks: list[tuple[Task[Any, Any] | str, tuple[Any, ...], dict[str, Any]]] = []
+    for order in orders:
+        delivery = _email_delivery_new(order=order, kind=EmailDelivery.Kind.SESSION_MOVED)
+        tasks.append((TICKETS_EMAIL_TASK, (delivery.pk,), {}))
+    outbox_enqueue_many(tasks)
+    return len(tasks)
+
+
+def tickets_email_queue_order_moved(*, order: Order) -> None:
+    """One order's tickets moved to another time slot: the buyer gets them again, printed with
+    the new time, and the updated calendar entry (after commit)."""
+    delivery = _email_delivery_new(order=order, kind=EmailDelivery.Kind.SESSION_MOVED)
+    outbox_enqueue_many(
+        [(ORDER_PDF_TASK, (order.pk,), {}), (TICKETS_EMAIL_TASK, (delivery.pk,), {})]
+    )
 
 
 def tickets_deliver_after_paid(order: Order) -> None:
@@ -265,7 +306,7 @@ RESEND_PAUSE_SECONDS = 60
 
 
 def tickets_email_resend(
-    *, order: Order, requested_by: AbstractBaseUser | None, requested_label: str
+    *, order: Order, requested_by: User | None, requested_label: str
 ) -> EmailDelivery:
     """Send the tickets again (buyer or organizer). Raises ``TicketsError`` when not possible."""
     if order.status != Order.Status.PAID:

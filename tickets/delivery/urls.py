@@ -10,27 +10,27 @@ from tickets.views import cabinet
 
 urlpatterns = [
     path(
-        "cabinet/<slug:organizer_slug>/<str:code>/resend/",
+        "cabinet/<slug:organizer_slug>/orders/<str:code>/resend/",
         views.cabinet_order_resend,
         name="cabinet_order_resend",
     ),
     path(
-        "cabinet/<slug:organizer_slug>/<str:code>/tickets.pdf",
+        "cabinet/<slug:organizer_slug>/orders/<str:code>/tickets.pdf",
         views.cabinet_order_tickets_pdf,
         name="cabinet_order_tickets_pdf",
     ),
     path(
-        "cabinet/<slug:organizer_slug>/<str:code>/attachments/<int:answer_id>/",
+        "cabinet/<slug:organizer_slug>/orders/<str:code>/attachments/<int:answer_id>/",
         cabinet.order_attachment,
         name="cabinet_order_attachment",
     ),
     path(
-        "cabinet/<slug:organizer_slug>/<str:code>/tickets/<int:item_id>/checkin/",
+        "cabinet/<slug:organizer_slug>/orders/<str:code>/tickets/<int:item_id>/checkin/",
         views.cabinet_item_checkin,
         name="cabinet_item_checkin",
     ),
     path(
-        "cabinet/<slug:organizer_slug>/<str:code>/tickets/<int:item_id>/reissue/",
+        "cabinet/<slug:organizer_slug>/orders/<str:code>/tickets/<int:item_id>/reissue/",
         views.cabinet_item_reissue,
         name="cabinet_item_reissue",
     ),

@@ -2,38 +2,75 @@
 
 The sale itself (carts with reservations, orders with one row per ticket, promo codes, checkout
 questions) lives in this package; each concept package keeps its own tables in its
-``models.py`` (``tickets.checkin``, ``tickets.delivery``, ``tickets.payments``,
-``tickets.reports``, ``tickets.seating``): they are all models of the ``tickets`` app.
+``models.py`` (``tickets.checkin``, ``tickets.companies``, ``tickets.delivery``,
+``tickets.payments``, ``tickets.refunds``, ``tickets.reports``, ``tickets.seating``,
+``tickets.transfers``, ``tickets.waitlist``): they are all models of the ``tickets`` app.
 """
 
+from tickets.banktransfer.models import (
+    BankStatement,
+    BankStatementLine,
+    BankTransfer,
+    BankTransferPayment,
+    BankTransferReturn,
+)
 from tickets.checkin.models import CheckIn, ScannerDevice
+from tickets.companies.models import (
+    ClosingAct,
+    ClosingActCounter,
+    CompanyInvoice,
+    OrderCompany,
+    SavedOrganisation,
+)
 from tickets.delivery.models import EmailDelivery, TicketPdf
 from tickets.models.cart import Cart, Reservation
 from tickets.models.orders import Order, OrderItem, OrderLog
 from tickets.models.promo import PromoCode
 from tickets.models.questions import Answer, Question
-from tickets.payments.models import Payment, PaymentNotification, Refund
+from tickets.payments.models import Payment, PaymentMethodSetting, PaymentNotification, Refund
+from tickets.refunds.models import RefundPolicy, RefundRequest, SessionMove
 from tickets.reports.models import AttendeeExport, AttendeeMessage, MessageDelivery
 from tickets.seating.models import SeatClaim
+from tickets.transfers.models import TicketTransfer, TransferRules
+from tickets.waitlist.models import WaitlistEntry
+from tickets.waitroom.models import WaitingRoom
 
 __all__ = [
     "Answer",
     "AttendeeExport",
     "AttendeeMessage",
+    "BankStatement",
+    "BankStatementLine",
+    "BankTransfer",
+    "BankTransferPayment",
+    "BankTransferReturn",
     "Cart",
     "CheckIn",
+    "ClosingAct",
+    "ClosingActCounter",
+    "CompanyInvoice",
     "EmailDelivery",
     "MessageDelivery",
     "Order",
+    "OrderCompany",
     "OrderItem",
     "OrderLog",
     "Payment",
+    "PaymentMethodSetting",
     "PaymentNotification",
     "PromoCode",
     "Question",
     "Refund",
+    "RefundPolicy",
+    "RefundRequest",
     "Reservation",
+    "SavedOrganisation",
     "ScannerDevice",
     "SeatClaim",
+    "SessionMove",
     "TicketPdf",
+    "TicketTransfer",
+    "TransferRules",
+    "WaitingRoom",
+    "WaitlistEntry",
 ]

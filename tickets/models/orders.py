@@ -1,26 +1,38 @@
 """Orders, their tickets (one row each) and the log of every status change."""
 
 import secrets
+from datetime import datetime, time, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from events.models import Event, TicketType
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+if TYPE_CHECKING:
+    from privacy.services.masking import SubjectDisplay
+
+
+class MoneyDigits(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: MoneyDigits = {"max_digits": 12, "decimal_places": 2}
 
 
 class Order(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", _("Awaiting payment")
-        PAID = "paid", _("Paid")
-        CANCELLED = "cancelled", _("Cancelled")
-        REFUNDED = "refunded", _("Refunded")
-        EXPIRED = "expired", _("Expired")
+        PENDING = "pending", pgettext_lazy("order status", "Awaiting payment")
+        PAID = "paid", pgettext_lazy("order status", "Paid")
+        CANCELLED = "cancelled", pgettext_lazy("order status", "Cancelled")
+        REFUNDED = "refunded", pgettext_lazy("order status", "Refunded")
+        EXPIRED = "expired", pgettext_lazy("order status", "Expired")
 
     code = models.CharField(_("order number"), max_length=12, unique=True)
     # Opens the order page for a guest; 192 random bits, compared in constant time.
@@ -28,6 +40,16 @@ class Order(models.Model):
     # One per checkout form: submitting it twice finds the same order.
     idempotency_key = models.CharField(max_length=64, unique=True, editable=False)
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="orders")
+    # The event's organizer, copied when the order is made (an event never changes hands), so
+    # the cabinet's lists walk one index per organizer instead of joining every event.
+    organizer = models.ForeignKey(
+        "organizers.Organizer",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        editable=False,
+        db_index=False,  # the composite indexes below start with it
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -63,8 +85,14 @@ class Order(models.Model):
     review_reason = models.CharField(_("review reason"), max_length=300, blank=True)
     payment_due_at = models.DateTimeField(_("pay before"), null=True, blank=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    # Set when the buyer's personal data was removed (retention schedule or the organizer's
+    # destruction after the event); the fiscal fields stay.
+    anonymised_at = models.DateTimeField(_("made anonymous at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    if TYPE_CHECKING:  # attached by tickets.buyer_privacy for the organizer's pages
+        shown: SubjectDisplay
 
     class Meta:
         verbose_name = _("order")
@@ -73,6 +101,14 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["status", "payment_due_at"]),
             models.Index(fields=["event", "status"]),
+            # the cabinet's order list, newest first, by cursor; and with its status filter
+            models.Index(fields=["organizer", "-created_at", "-id"], name="order_organizer_newest"),
+            models.Index(
+                fields=["organizer", "status", "-created_at", "-id"],
+                name="order_organizer_status_newest",
+            ),
+            # the dashboard's chart: the last weeks of paid orders, not all of them
+            models.Index(fields=["organizer", "paid_at"], name="order_organizer_paid"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
@@ -87,6 +123,13 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.organizer_id is None and self.event_id is not None:
+            self.organizer_id = Event.objects.values_list("organizer_id", flat=True).get(
+                pk=self.event_id
+            )
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
@@ -111,9 +154,9 @@ class OrderItem(models.Model):
     """One ticket. Its own row so it can be refunded alone and later carry a check-in secret."""
 
     class Status(models.TextChoices):
-        VALID = "valid", _("Valid")
-        REFUNDED = "refunded", _("Refunded")
-        CANCELLED = "cancelled", _("Cancelled")
+        VALID = "valid", pgettext_lazy("ticket status", "Valid")
+        REFUNDED = "refunded", pgettext_lazy("ticket status", "Refunded")
+        CANCELLED = "cancelled", pgettext_lazy("ticket status", "Cancelled")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
     ticket_type = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="+")
@@ -136,6 +179,14 @@ class OrderItem(models.Model):
         "events.Seat", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     seat_label = models.CharField(_("seat"), max_length=120, blank=True)
+    # Who holds the ticket when the buyer gave it to someone else (``tickets.transfers``);
+    # empty: the buyer.
+    holder_name = models.CharField(_("holder"), max_length=201, blank=True)
+    holder_email = models.EmailField(_("holder's e-mail"), blank=True)
+    # An open-dated ticket of a service (``TicketType.valid_days``): the local days it admits
+    # once; empty for a ticket of a session or time slot.
+    valid_from = models.DateField(_("first valid day"), null=True, blank=True)
+    valid_until = models.DateField(_("last valid day"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("ticket")
@@ -143,10 +194,28 @@ class OrderItem(models.Model):
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="order_item_amount_pos"),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_from__isnull=False, valid_until__gte=models.F("valid_from")),
+                name="order_item_validity_window",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.order.code}-{self.pk}"
+
+    @property
+    def is_open_dated(self) -> bool:
+        return self.valid_until is not None
+
+    def usable_until(self) -> datetime:
+        """When the ticket can no longer be used: its session's start, or for an open-dated
+        ticket the end of its last valid day (Almaty time). Returns, transfers and their
+        deadlines count back from this moment."""
+        if self.valid_until is None:
+            return self.ticket_type.session.starts_at
+        next_day = self.valid_until + timedelta(days=1)
+        return datetime.combine(next_day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 class OrderLog(models.Model):
@@ -181,6 +250,13 @@ class OrderLog(models.Model):
     @property
     def to_label(self) -> str:
         return _status_label(self.to_status)
+
+    @property
+    def note_display(self) -> str:
+        """The note in the reader's language (``tickets.order_notes``)."""
+        from tickets.order_notes import order_note_display  # it reads Order: no import cycle
+
+        return order_note_display(self.note)
 
     @property
     def actor_display(self) -> str:

@@ -1,5 +1,8 @@
 """Promo codes: a percentage or a fixed sum off, for one event or one ticket type."""
 
+from datetime import datetime
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -51,11 +54,11 @@ class PromoCode(models.Model):
     def __str__(self) -> str:
         return self.code
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.code = self.code.strip().upper()
         super().save(*args, **kwargs)
 
-    def is_valid_at(self, at=None) -> bool:
+    def is_valid_at(self, at: datetime | None = None) -> bool:
         now = at or timezone.now()
         if not self.is_active:
             return False

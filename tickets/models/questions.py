@@ -15,11 +15,11 @@ class PrivateStorage(FileSystemStorage):
         super().__init__(base_url=None)
 
     @property
-    def base_location(self):  # follows the setting at run time (tests change it)
-        return settings.PRIVATE_MEDIA_ROOT
+    def base_location(self) -> str:  # follows the setting at run time (tests change it)
+        return str(settings.PRIVATE_MEDIA_ROOT)
 
     @property
-    def location(self):
+    def location(self) -> str:
         import os
 
         return os.path.abspath(self.base_location)
@@ -32,7 +32,7 @@ def private_storage() -> PrivateStorage:
     return PrivateStorage()
 
 
-class Question(models.Model):
+class Question(models.Model):  # type: ignore[django-manager-missing]
     class Kind(models.TextChoices):
         TEXT = "text", _("Text")
         NUMBER = "number", _("Number")
@@ -48,6 +48,14 @@ class Question(models.Model):
     required = models.BooleanField(_("required"), default=False)
     choices = models.TextField(_("choices, one per line"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    needs_written_consent = models.BooleanField(
+        _("needs written consent"),
+        default=False,
+        help_text=_(
+            "Tick it when the question asks for identity documents, health or other special "
+            "categories of data: checkout then asks the buyer for a separate written consent."
+        ),
+    )
 
     class Meta:
         verbose_name = _("buyer question")

@@ -27,6 +27,7 @@ from django.utils import timezone
 from tickets.errors import TicketsError
 from tickets.models import Order, OrderLog, Payment, PaymentNotification, Refund
 from tickets.payments import cloudpayments as cp
+from tickets.payments.notifications import notification_record
 from tickets.payments.services import payment_complete
 from tickets.services.order_lifecycle import order_cancel
 from tickets.services.order_refunds import order_refund
@@ -278,15 +279,15 @@ def cloudpayments_notification_handle(
     else:
         with transaction.atomic():
             result = HANDLERS[kind](data)
-    PaymentNotification.objects.create(
+    notification_record(
         provider=PROVIDER,
         kind=kind,
-        body=body.decode("utf-8", "replace")[:20000],
+        data=data,
         signature_valid=valid,
-        outcome=result.outcome[:200],
+        outcome=result.outcome,
         needs_review=result.needs_review,
         order=result.order,
-        transaction_id=str(data.get("TransactionId", "")).strip()[:64],
-        ip_address=ip or None,
+        transaction_id=str(data.get("TransactionId", "")),
+        ip=ip,
     )
     return result

@@ -6,7 +6,9 @@
   HMAC-SHA256 of the body under the API secret, base64, in ``Content-HMAC`` /
   ``X-Content-HMAC``. We answer ``{"code": 0}`` to accept; Check may answer 10 (unknown
   invoice), 12 (wrong amount) or 13 (payment cannot be accepted).
-* Refunds: ``POST /payments/refund`` with HTTP basic auth (public id, API secret).
+* Refunds: ``POST /payments/refund`` with HTTP basic auth (public id, API secret); status:
+  ``POST /payments/find`` by invoice id.
+* Accounts registered in Kazakhstan use ``api.cloudpayments.kz`` (the default host).
 
 The HTTP calls go through ``CloudPaymentsClient``; tests swap in their own client.
 """
@@ -26,6 +28,14 @@ from django.utils.translation import gettext_lazy as _
 
 from tickets.errors import PaymentError, RefundError
 from tickets.models import Payment
+from tickets.payments.base import (
+    BasePaymentProvider,
+    NotificationResult,
+    PaymentStart,
+    ProviderState,
+    ProviderStatus,
+    origin_of,
+)
 
 CODE_OK = 0
 CODE_BAD_INVOICE = 10
@@ -85,6 +95,9 @@ class CloudPaymentsClient:
             },
         )
 
+    def find(self, *, invoice_id: str) -> dict:
+        return self._call("/payments/find", {"InvoiceId": invoice_id})
+
     def refund(self, *, transaction_id: str, amount: Decimal) -> dict:
         return self._call(
             "/payments/refund", {"TransactionId": int(transaction_id), "Amount": float(amount)}
@@ -114,17 +127,30 @@ def default_client() -> CloudPaymentsClient:
     )
 
 
-class CloudPaymentsProvider:
+class CloudPaymentsProvider(BasePaymentProvider):
     name = "cloudpayments"
     label = _("Bank card (CloudPayments)")
+    logo = "tickets/payments/cloudpayments.svg"
     recipient = "CloudPayments Kazakhstan"
-    recipient_country = "KZ"
+    processing_country = "KZ"
     personal_fields = ("email",)  # create_order sends Email and AccountId
+    notification_kinds = ("check", "pay", "fail", "refund")
 
     def __init__(self, client: CloudPaymentsClient | None = None) -> None:
         self.client = client or default_client()
 
-    def start(self, *, payment: Payment, return_url: str) -> str:
+    def is_configured(self) -> bool:
+        return bool(self.client.public_id and self.client.api_secret)
+
+    def page_origins(self) -> list[str]:
+        # Payment links are on CloudPayments' own hosts (or the API host's, in a test set-up).
+        return [
+            "https://*.cloudpayments.kz",
+            "https://*.cloudpayments.ru",
+            origin_of(settings.CLOUDPAYMENTS_API_URL),
+        ]
+
+    def start(self, *, payment: Payment, return_url: str) -> PaymentStart:
         order = payment.order
         model = self.client.create_order(
             amount=payment.amount,
@@ -137,7 +163,51 @@ class CloudPaymentsProvider:
         url = model.get("Url")
         if not url:
             raise PaymentError()
-        return url
+        return PaymentStart(redirect_url=url, reference=order.code)
+
+    def notification_handle(
+        self,
+        *,
+        kind: str,
+        body: bytes,
+        content_type: str,
+        headers: Mapping[str, str],
+        ip: str | None,
+        url: str,
+    ) -> NotificationResult:
+        # callbacks imports this module's protocol helpers, so it is imported when called.
+        from tickets.payments.callbacks import cloudpayments_notification_handle
+
+        result = cloudpayments_notification_handle(
+            kind=kind, body=body, content_type=content_type, headers=headers, ip=ip
+        )
+        return NotificationResult(
+            http_status=result.http_status,
+            outcome=result.outcome,
+            order=result.order,
+            needs_review=result.needs_review,
+            body=json.dumps(result.body),
+        )
+
+    def status(self, *, payment: Payment) -> ProviderStatus:
+        """``POST /payments/find`` by our invoice id (the order code): its last transaction."""
+        try:
+            model = self.client.find(invoice_id=payment.order.code)
+        except PaymentError:
+            return ProviderStatus(state=ProviderState.PENDING)
+        state = {
+            "Completed": ProviderState.PAID,
+            "Authorized": ProviderState.PAID,
+            "Declined": ProviderState.FAILED,
+            "Cancelled": ProviderState.FAILED,
+        }.get(str(model.get("Status", "")), ProviderState.PENDING)
+        return ProviderStatus(
+            state=state,
+            transaction_id=str(model.get("TransactionId") or ""),
+            amount=amount_of(model),
+            currency=str(model.get("Currency", "")),
+            raw=model,
+        )
 
     def refund(self, *, payment: Payment, amount: Decimal) -> str:
         if not payment.provider_transaction_id:

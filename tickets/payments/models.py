@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from organizers.models import Organizer
 from tickets.models.orders import MONEY, Order
 
 
@@ -27,6 +28,10 @@ class Payment(models.Model):
     # The provider's id of the money movement (CloudPayments ``TransactionId``).
     provider_transaction_id = models.CharField(max_length=64, null=True, blank=True)
     redirect_url = models.URLField(max_length=500, blank=True)
+    # The provider's id of the attempt we name (Halyk ``invoiceId``, Freedom Pay
+    # ``pg_order_id``), and what its protocol needs later (never a credential of ours).
+    provider_reference = models.CharField(max_length=64, blank=True, db_index=True)
+    provider_data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
@@ -46,7 +51,7 @@ class Payment(models.Model):
         return f"{self.provider} {self.amount} ({self.status})"
 
 
-class PaymentNotificationQuerySet(models.QuerySet):
+class PaymentNotificationQuerySet(models.QuerySet["PaymentNotification"]):
     def flagged(self) -> "PaymentNotificationQuerySet":
         """Notifications that were flagged for staff review, reviewed since or not."""
         return self.filter(Q(needs_review=True) | Q(reviewed_at__isnull=False))
@@ -124,3 +129,36 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.amount}"
+
+    @property
+    def reason_display(self) -> str:
+        """The reason in the reader's language when a service wrote it (``order_notes``)."""
+        from tickets.order_notes import order_note_display  # it reads Order: no import cycle
+
+        return order_note_display(self.reason)
+
+
+class PaymentMethodSetting(models.Model):
+    """An organizer's choice about one payment provider: offered to its buyers or not, and
+    where in the list. A provider the portal offers without a row here is offered, after the
+    ones with a row (so a new provider shows up until the organizer decides)."""
+
+    organizer = models.ForeignKey(
+        Organizer, on_delete=models.CASCADE, related_name="payment_method_settings"
+    )
+    provider = models.CharField(_("provider"), max_length=30)
+    enabled = models.BooleanField(_("offered to buyers"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("payment method setting")
+        verbose_name_plural = _("payment method settings")
+        ordering = ["organizer", "position", "provider"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organizer", "provider"], name="payment_method_setting_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organizer_id}: {self.provider} ({self.position})"

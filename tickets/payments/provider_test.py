@@ -1,12 +1,65 @@
-"""The built-in test provider's page (approve or decline, no real money moves), once for the
-portal (``tickets.views.buyer``) and the widget (``tickets.widget.views``)."""
+"""The built-in test provider: a page of our own where the buyer approves or declines (no real
+money moves), once for the portal (``tickets.views.buyer``) and the widget
+(``tickets.widget.views``)."""
+
+import secrets
+from collections.abc import Mapping
+from decimal import Decimal
 
 from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from organizers.models import Organizer
 from tickets.models import Payment
+from tickets.payments.base import (
+    BasePaymentProvider,
+    NotificationResult,
+    PaymentStart,
+    ProviderState,
+    ProviderStatus,
+)
 from tickets.payments.services import payment_complete
 from tickets.services.order_states import Actor
+
+
+class ProviderForTesting(BasePaymentProvider):
+    """The embedded default: a page of our own where the buyer approves or declines."""
+
+    name = "test"
+    label = _("Test payment (no real money)")
+    logo = "tickets/payments/test.svg"
+    recipient = "eventum (test provider)"
+    processing_country = "KZ"
+    personal_fields = ()  # a page of our own: nothing leaves the system
+    in_widget = True
+
+    def start(self, *, payment: Payment, return_url: str) -> PaymentStart:
+        url = reverse("tickets:test_payment", kwargs={"public_id": payment.public_id})
+        return PaymentStart(redirect_url=url)
+
+    def notification_handle(
+        self,
+        *,
+        kind: str,
+        body: bytes,
+        content_type: str,
+        headers: Mapping[str, str],
+        ip: str | None,
+        url: str,
+    ) -> NotificationResult:
+        # Its answers come from its own page (provider_test_decide), never as callbacks.
+        return NotificationResult(404, "the test provider sends no notifications")
+
+    def status(self, *, payment: Payment) -> ProviderStatus:
+        state = {
+            Payment.Status.SUCCEEDED: ProviderState.PAID,
+            Payment.Status.FAILED: ProviderState.FAILED,
+        }.get(Payment.Status(payment.status), ProviderState.PENDING)
+        return ProviderStatus(state=state, amount=payment.amount, currency=payment.currency)
+
+    def refund(self, *, payment: Payment, amount: Decimal) -> str:
+        return f"test-refund-{secrets.token_hex(8)}"
 
 
 def provider_test_payment(*, public_id: str, organizer: Organizer | None = None) -> Payment | None:

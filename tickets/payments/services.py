@@ -6,15 +6,19 @@ and the buyer is told why (``payment_refund_late``).
 """
 
 import logging
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from organizers.models import Organizer
 from privacy.services import disclosure_record, ip_event_record
 from tickets.delivery.emails import email_late_payment_refunded
 from tickets.errors import InvalidTransition, PaymentError, RefundError, SoldOut
-from tickets.models import Order, OrderLog, Payment, Refund
+from tickets.models import Order, OrderLog, Payment, PaymentMethodSetting, Refund
+from tickets.payments.base import BasePaymentProvider
 from tickets.payments.providers import provider_for
 from tickets.services.order_lifecycle import order_mark_paid
 from tickets.services.order_states import Actor, order_risk_check
@@ -32,10 +36,14 @@ def payment_start(*, order_id: int, provider_name: str, return_url: str = "") ->
         raise InvalidTransition()
     if order.payment_due_at and order.payment_due_at <= timezone.now():
         raise InvalidTransition()
+    # Which methods a buyer may pick is the pages' question (the organizer's choice); here any
+    # registered provider that takes the order's currency.
     try:
         provider = provider_for(provider_name)
     except KeyError as exc:
         raise PaymentError() from exc
+    if not provider.accepts(order.currency):
+        raise PaymentError()
     # A second click on "Pay" reuses the payment already started with this provider.
     started = (
         order.payments.filter(
@@ -50,19 +58,22 @@ def payment_start(*, order_id: int, provider_name: str, return_url: str = "") ->
     payment = Payment.objects.create(
         order=order, provider=provider.name, amount=order.total, currency=order.currency
     )
-    payment.redirect_url = provider.start(payment=payment, return_url=return_url)
-    payment.save(update_fields=["redirect_url"])
+    started_with = provider.start(payment=payment, return_url=return_url)
+    payment.redirect_url = started_with.redirect_url
+    payment.provider_reference = started_with.reference
+    payment.provider_data = {**started_with.data, "widget": started_with.widget}
+    payment.save(update_fields=["redirect_url", "provider_reference", "provider_data"])
     _provider_disclosed(provider, order)
     return payment
 
 
-def _provider_disclosed(provider, order: Order) -> None:
+def _provider_disclosed(provider: BasePaymentProvider, order: Order) -> None:
     """The buyer's data sent to the payment provider, to whom and to which country."""
     if not provider.personal_fields:
         return
     disclosure_record(
         actor=f"payment:{provider.name}",
-        recipient=f"{provider.recipient} ({provider.recipient_country})",
+        recipient=f"{provider.recipient} ({provider.processing_country})",
         subjects=[order.email],
         fields=list(provider.personal_fields),
         purpose=f"Payment of order {order.code}",
@@ -168,3 +179,26 @@ def _ip_event(order: Order, kind: str) -> None:
     """Note a successful payment in privacy's per-IP log (it only flags on failures)."""
     if order.ip_address:
         ip_event_record(ip=order.ip_address, kind=kind, reference=order.code)
+
+
+class NoPaymentMethod(PaymentError):
+    default_message = _("Keep at least one payment method switched on, or buyers cannot pay.")
+
+
+@transaction.atomic
+def payment_methods_save(
+    *, organizer: Organizer, choices: Mapping[str, tuple[bool, int]]
+) -> list[PaymentMethodSetting]:
+    """Store the organizer's choice per provider name: (offered, position). Raises
+    ``NoPaymentMethod`` when none would be offered."""
+    if not any(enabled for enabled, _position in choices.values()):
+        raise NoPaymentMethod()
+    rows = []
+    for provider, (enabled, position) in choices.items():
+        row, _created = PaymentMethodSetting.objects.update_or_create(
+            organizer=organizer,
+            provider=provider,
+            defaults={"enabled": enabled, "position": position},
+        )
+        rows.append(row)
+    return rows

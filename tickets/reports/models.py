@@ -32,6 +32,8 @@ class AttendeeExport(models.Model):
     session = models.ForeignKey(
         Session, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # A service's local day (its slots'; ``session`` then narrows it to one slot).
+    day = models.DateField(_("day"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -76,6 +78,8 @@ class AttendeeMessage(models.Model):
     session = models.ForeignKey(
         Session, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # A service's local day (its slots'; ``session`` then narrows it to one slot).
+    day = models.DateField(_("day"), null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("text"), max_length=10000)

@@ -9,25 +9,39 @@ does not grow with the number of orders or events. Money is ``Decimal``.
 * *payout* = net − fee: what the portal owes the organizer.
 """
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, DecimalField, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
 from events.models import Event, Session, TicketType
+from events.schedules.selectors import slots_of_day_all
+from events.selectors import organizer_events_typed
+from organizers.models import Organizer
 from tickets.models import Order, OrderItem
 
 SOLD = (Order.Status.PAID, Order.Status.REFUNDED)
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
+
+
+def _keyed(rows: Iterable[Mapping[str, Any]], key: str) -> dict[Any, dict[str, Any]]:
+    """Grouped ``values()`` rows by their group column, each row without that column."""
+    return {row[key]: {k: v for k, v in row.items() if k != key} for row in rows}
+
+
 VALID_SOLD = Q(status=OrderItem.Status.VALID, order__status=Order.Status.PAID)
 
 
-def _money(expression: str, **extra) -> Coalesce:
+def _money(expression: str, **extra: Any) -> Coalesce:
     return Coalesce(
         Sum(expression, **extra),
         Value(ZERO),
@@ -59,7 +73,7 @@ class Revenue:
         return self.net - self.fee
 
 
-def _revenue_columns() -> dict:
+def _revenue_columns() -> dict[str, Any]:
     return {
         "orders": Count("id"),
         "gross": _money("total"),
@@ -73,15 +87,15 @@ def revenue(orders: QuerySet[Order]) -> Revenue:
     return Revenue(**orders.filter(status__in=SOLD).aggregate(**_revenue_columns()))
 
 
-def revenue_by_event(*, organizer) -> dict[int, Revenue]:
-    """Event id → its revenue, in one grouped query."""
-    rows = (
-        Order.objects.filter(event__organizer=organizer, status__in=SOLD)
-        .values("event_id")
-        .annotate(**_revenue_columns())
-        .order_by()
-    )
-    return {row.pop("event_id"): Revenue(**row) for row in rows}
+def revenue_by_event(
+    *, organizer: Organizer, event_ids: list[int] | None = None
+) -> dict[int, Revenue]:
+    """Event id → its revenue (of ``event_ids`` only, when given), in one grouped query."""
+    orders = Order.objects.filter(organizer=organizer, status__in=SOLD)
+    if event_ids is not None:
+        orders = orders.filter(event_id__in=event_ids)
+    rows = orders.values("event_id").annotate(**_revenue_columns()).order_by()
+    return {key: Revenue(**row) for key, row in _keyed(rows, "event_id").items()}
 
 
 @dataclass
@@ -116,7 +130,7 @@ class SessionFigures:
         return round(self.checked_in * 100 / self.sold) if self.sold else 0
 
 
-def _item_counts() -> dict:
+def _item_counts() -> dict[str, Any]:
     return {
         "sold": Count("id", filter=VALID_SOLD),
         "refunded": Count("id", filter=Q(status=OrderItem.Status.REFUNDED)),
@@ -125,49 +139,88 @@ def _item_counts() -> dict:
     }
 
 
-def sessions_figures(*, event: Event) -> list[SessionFigures]:
-    """Per session and ticket type: sold, refunded, left, revenue and check-in (4 queries)."""
-    ticket_types = list(
-        TicketType.objects.filter(session__event=event)
-        .select_related("session")
-        .order_by("session__starts_at", "session_id", "position", "id")
-    )
+def sessions_figures(
+    *, event: Event, sessions: QuerySet[Session] | None = None
+) -> list[SessionFigures]:
+    """Per session and ticket type: sold, refunded, left, revenue and check-in (4 queries);
+    ``sessions`` narrows it to some of them (a service's day)."""
+    types = TicketType.objects.filter(session__event=event)
     items = OrderItem.objects.filter(order__event=event)
-    per_type = {
-        row.pop("ticket_type_id"): row
-        for row in items.values("ticket_type_id").annotate(**_item_counts()).order_by()
-    }
-    sold_per_session = {
-        row.pop("ticket_type__session_id"): row
-        for row in items.values("ticket_type__session_id")
+    if sessions is not None:
+        types = types.filter(session__in=sessions)
+        items = items.filter(ticket_type__session__in=sessions)
+    ticket_types = list(
+        types.select_related("session").order_by(
+            "session__starts_at", "session_id", "position", "id"
+        )
+    )
+    per_type = _keyed(
+        items.values("ticket_type_id").annotate(**_item_counts()).order_by(), "ticket_type_id"
+    )
+    sold_per_session = _keyed(
+        items.values("ticket_type__session_id")
         .annotate(
             sold=Count("id", filter=VALID_SOLD), checked_in=Count("check_in", filter=VALID_SOLD)
         )
-        .order_by()
-    }
-    stock_per_session = {
-        row.pop("session_id"): row
-        for row in TicketType.objects.filter(session__event=event)
-        .values("session_id")
+        .order_by(),
+        "ticket_type__session_id",
+    )
+    stock_per_session = _keyed(
+        types.values("session_id")
         .annotate(capacity=Sum("quantity"), taken=Sum("quantity_taken"))
-        .order_by()
-    }
-    sessions: dict[int, SessionFigures] = {}
+        .order_by(),
+        "session_id",
+    )
+    figures: dict[int, SessionFigures] = {}
     for tt in ticket_types:
-        if tt.session_id not in sessions:
+        if tt.session_id not in figures:
             stock = stock_per_session.get(tt.session_id, {})
             sold = sold_per_session.get(tt.session_id, {})
-            sessions[tt.session_id] = SessionFigures(
+            figures[tt.session_id] = SessionFigures(
                 session=tt.session,
                 capacity=stock.get("capacity") or 0,
                 left=max((stock.get("capacity") or 0) - (stock.get("taken") or 0), 0),
                 sold=sold.get("sold", 0),
                 checked_in=sold.get("checked_in", 0),
             )
-        sessions[tt.session_id].ticket_types.append(
+        figures[tt.session_id].ticket_types.append(
             TicketTypeFigures(ticket_type=tt, **per_type.get(tt.pk, {}))
         )
-    return list(sessions.values())
+    return list(figures.values())
+
+
+@dataclass
+class ServiceDayFigures:
+    """A service's dashboard for one local day: each slot's figures and the day's totals,
+    with the open-dated tickets (they belong to no day) beside them."""
+
+    day: date
+    slots: list[SessionFigures]
+    open_dated: list[SessionFigures]
+
+    @property
+    def sold(self) -> int:
+        return sum(slot.sold for slot in self.slots)
+
+    @property
+    def checked_in(self) -> int:
+        return sum(slot.checked_in for slot in self.slots)
+
+    @property
+    def revenue(self) -> Decimal:
+        return sum((f.revenue for slot in self.slots for f in slot.ticket_types), Decimal("0.00"))
+
+
+def service_day_figures(*, event: Event, day: date) -> ServiceDayFigures:
+    """``sessions_figures`` of one day's slots of a service and of its open-dated tickets
+    (8 queries, whatever the number of slots the service has)."""
+    return ServiceDayFigures(
+        day=day,
+        slots=sessions_figures(event=event, sessions=slots_of_day_all(event=event, day=day)),
+        open_dated=sessions_figures(
+            event=event, sessions=Session.objects.filter(event=event, is_open_dated=True)
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -191,10 +244,14 @@ def ticket_totals(items: QuerySet[OrderItem]) -> TicketTotals:
     return TicketTotals(**row)
 
 
-def tickets_by_event(*, organizer) -> dict[int, TicketTotals]:
+def tickets_by_event(
+    *, organizer: Organizer, event_ids: list[int] | None = None
+) -> dict[int, TicketTotals]:
+    items = OrderItem.objects.filter(order__event__organizer=organizer)
+    if event_ids is not None:
+        items = items.filter(order__event_id__in=event_ids)
     rows = (
-        OrderItem.objects.filter(order__event__organizer=organizer)
-        .values("order__event_id")
+        items.values("order__event_id")
         .annotate(
             sold=Count("id", filter=VALID_SOLD),
             refunded=Count("id", filter=Q(status=OrderItem.Status.REFUNDED)),
@@ -202,7 +259,7 @@ def tickets_by_event(*, organizer) -> dict[int, TicketTotals]:
         )
         .order_by()
     )
-    return {row.pop("order__event_id"): TicketTotals(**row) for row in rows}
+    return {key: TicketTotals(**row) for key, row in _keyed(rows, "order__event_id").items()}
 
 
 @dataclass(frozen=True)
@@ -212,11 +269,34 @@ class EventRow:
     tickets: TicketTotals
 
 
-def event_rows(*, organizer) -> list[EventRow]:
-    """The organizer's events, newest first, each with its revenue and tickets (3 queries)."""
-    money = revenue_by_event(organizer=organizer)
-    tickets = tickets_by_event(organizer=organizer)
+def event_rows(*, organizer: Organizer) -> list[EventRow]:
+    """The organizer's events, newest first, each with its revenue and tickets (3 queries).
+    Every event: for the payout file; pages use ``event_rows_page``."""
     events = Event.objects.filter(organizer=organizer).order_by("-created_at", "-id")
+    return _rows(organizer, list(events), whole=True)
+
+
+EVENTS_PER_PAGE = 20
+
+
+def event_rows_page(
+    *, organizer: Organizer, search: str = "", page_number: str | int | None = 1
+) -> "Page[EventRow]":
+    """One page of the organizer's events (newest first, ``search`` in their titles in any
+    language), each with its revenue and tickets: 4 queries whatever the number of events."""
+    events: QuerySet[Event] = Event.objects.filter(organizer=organizer)
+    if search.strip():
+        events = organizer_events_typed(organizer=organizer, text=search)
+    events = events.order_by("-created_at", "-id")
+    page = Paginator(events, EVENTS_PER_PAGE).get_page(page_number)
+    rows = _rows(organizer, list(page.object_list), whole=False)
+    return Page(rows, page.number, page.paginator)  # type: ignore[arg-type]
+
+
+def _rows(organizer: Organizer, events: list[Event], *, whole: bool) -> list[EventRow]:
+    ids = None if whole else [event.pk for event in events]
+    money = revenue_by_event(organizer=organizer, event_ids=ids)
+    tickets = tickets_by_event(organizer=organizer, event_ids=ids)
     return [
         EventRow(
             event=event,
@@ -263,9 +343,19 @@ class Day:
 
 def orders_per_day(orders: QuerySet[Order], *, days: int = 60) -> list[Day]:
     """Paid orders and their totals per local day, gaps filled, the last ``days`` days of sales."""
+    sold = orders.filter(status__in=SOLD, paid_at__isnull=False)
+    # Only the window is grouped (``order_organizer_paid`` finds its start and its rows), so
+    # the chart's cost does not grow with years of history.
+    latest = sold.aggregate(latest=Max("paid_at"))["latest"]
+    if latest is None:
+        return []
+    zone = ZoneInfo(settings.TIME_ZONE)
+    since = datetime.combine(
+        timezone.localtime(latest, zone).date() - timedelta(days=days - 1), time.min, tzinfo=zone
+    )
     rows = list(
-        orders.filter(status__in=SOLD, paid_at__isnull=False)
-        .annotate(day=TruncDate("paid_at", tzinfo=ZoneInfo(settings.TIME_ZONE)))
+        sold.filter(paid_at__gte=since)
+        .annotate(day=TruncDate("paid_at", tzinfo=zone))
         .values("day")
         .annotate(n=Count("id"), revenue_sum=_money("total"))
         .order_by("day")

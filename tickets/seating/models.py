@@ -13,9 +13,11 @@ class SeatClaim(models.Model):
     A claim with ``order_item`` belongs to a pending or paid ticket and is deleted when that
     ticket is cancelled, refunded or its order expires. A claim without one is a cart hold and
     lives exactly as long as its ``reservation`` (live and not expired); a dead hold is deleted
-    by the next buyer who wants the seat. A ``blocked`` claim keeps the seat off sale for as
-    long as the organizer's block (``events.SessionSeatBlock``) stands: because blocking inserts
-    the same row a hold does, a block and a hold of one seat can never both succeed.
+    by the next buyer who wants the seat. A claim with ``waitlist_entry`` holds the seat for a
+    waiting-list offer for as long as the offer stands. A ``blocked`` claim keeps the seat off
+    sale for as long as the organizer's block (``events.SessionSeatBlock``) stands: because
+    blocking inserts the same row a hold does, a block and a hold of one seat can never both
+    succeed.
     """
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="seat_claims")
@@ -32,6 +34,15 @@ class SeatClaim(models.Model):
     )
     order_item = models.OneToOneField(
         "tickets.OrderItem",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="seat_claim",
+    )
+    # A seat held by a waiting-list offer (``tickets.waitlist``) until the offer is taken (the
+    # claim then moves to the buyer's cart hold), expires or is declined (the claim goes).
+    waitlist_entry = models.OneToOneField(
+        "tickets.WaitlistEntry",
         null=True,
         blank=True,
         on_delete=models.CASCADE,

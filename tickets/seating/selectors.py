@@ -6,6 +6,7 @@ Each function makes a fixed number of queries whatever the size of the hall.
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -21,6 +22,7 @@ class CategoryOffer:
     ticket_type_id: int | None
     price: object
     name: str
+    sold_out: bool = False  # every seat of the category held or sold: the waiting list is open
 
 
 @dataclass
@@ -59,6 +61,7 @@ def session_plan(*, session_id: int) -> SessionPlan | None:
             ticket_type_id=prices[c.pk].pk if c.pk in prices else None,
             price=prices[c.pk].price if c.pk in prices else None,
             name=prices[c.pk].name if c.pk in prices else c.name,
+            sold_out=c.pk in prices and prices[c.pk].quantity_available == 0,
         )
         for c in categories
     ]
@@ -81,7 +84,7 @@ class Availability:
     mine: list[int]
     expires_at: datetime | None
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         left = (
             max(int((self.expires_at - timezone.now()).total_seconds()), 0)
             if self.expires_at
@@ -104,12 +107,18 @@ def seat_availability(*, session_id: int, cart_token: str | None) -> Availabilit
         if cart_token
         else None
     )
-    live = Q(order_item__isnull=False) | Q(
-        reservation__released_at__isnull=True,
-        reservation__order__isnull=True,
-        reservation__expires_at__gt=now,
+    live = (
+        Q(order_item__isnull=False)
+        | Q(
+            reservation__released_at__isnull=True,
+            reservation__order__isnull=True,
+            reservation__expires_at__gt=now,
+        )
+        | Q(waitlist_entry__isnull=False)  # held for a waiting-list offer
     )
-    taken, held, mine = [], [], []
+    taken: list[int] = []
+    held: list[int] = []
+    mine: list[int] = []
     expires_at = None
     rows = SeatClaim.objects.filter(live, session_id=session_id).values_list(
         "seat_id", "order_item_id", "reservation__cart_id", "reservation__expires_at"

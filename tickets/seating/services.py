@@ -15,9 +15,9 @@ hot path of a hold stays a single INSERT and nothing else needs a lock.
 from collections import defaultdict
 from datetime import datetime
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -70,14 +70,18 @@ def seats_not_on_sale(labels: list[str]) -> SeatUnavailable:
     )
 
 
-def _clear_dead_claims(*, session_id: int, seat_ids: list[int], now: datetime) -> None:
+def clear_dead_claims(*, session_id: int, seat_ids: list[int], now: datetime) -> None:
     """Return expired holds on these seats to sale and delete the claims that died.
 
     Expired holds are released first (row-locked by the UPDATE, so a cart extending its hold
     at this moment wins); only claims whose hold is released or gone are deleted.
     """
     unsold = SeatClaim.objects.filter(
-        session_id=session_id, seat_id__in=seat_ids, order_item__isnull=True, blocked=False
+        session_id=session_id,
+        seat_id__in=seat_ids,
+        order_item__isnull=True,
+        blocked=False,
+        waitlist_entry__isnull=True,  # an offer's seat lives as long as the offer
     )
     expired_carts = set(
         unsold.filter(
@@ -117,7 +121,7 @@ def _ticket_types_by_category(session_id: int) -> dict[int, TicketType]:
     }
 
 
-def _my_claims(cart: Cart, session_id: int, live: dict[int, Reservation]):
+def _my_claims(cart: Cart, session_id: int, live: dict[int, Reservation]) -> QuerySet[SeatClaim]:
     return SeatClaim.objects.filter(
         session_id=session_id,
         order_item__isnull=True,
@@ -149,7 +153,7 @@ def seats_hold(
     cart_token: str,
     session_id: int,
     seat_ids: list[int],
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> list[int]:
     """Hold the given seats for the cart (adding to what it holds); returns the cart's seats.
 
@@ -178,7 +182,7 @@ def seats_hold(
     if any(seat.category_id not in by_category for seat in new):
         raise NotOnSale(_("These seats are not on sale in this session."))
     if new:
-        _clear_dead_claims(session_id=session_id, seat_ids=[s.pk for s in new], now=now)
+        clear_dead_claims(session_id=session_id, seat_ids=[s.pk for s in new], now=now)
         claims = [
             SeatClaim(session_id=session_id, seat=s, ticket_type=by_category[s.category_id])
             for s in new
@@ -186,9 +190,9 @@ def seats_hold(
         _insert_claims(claims, seats)
         per_type: dict[int, list[SeatClaim]] = defaultdict(list)
         for claim in claims:
-            per_type[claim.ticket_type_id].append(claim)
+            per_type[by_category[claim.seat.category_id].pk].append(claim)
         for ticket_type_id in sorted(per_type):
-            ticket_type = per_type[ticket_type_id][0].ticket_type
+            ticket_type = by_category[per_type[ticket_type_id][0].seat.category_id]
             held = live[ticket_type_id].quantity if ticket_type_id in live else 0
             try:
                 _hold_set(
@@ -222,7 +226,8 @@ def seats_release(*, cart_token: str, session_id: int, seat_ids: list[int]) -> l
     going = list(mine.filter(seat_id__in=seat_ids).select_related("ticket_type"))
     per_type: dict[int, int] = defaultdict(int)
     for claim in going:
-        per_type[claim.ticket_type_id] += 1
+        if claim.ticket_type_id is not None:  # a buyer's claim always names its ticket type
+            per_type[claim.ticket_type_id] += 1
     SeatClaim.objects.filter(pk__in=[c.pk for c in going]).delete()
     for ticket_type_id in sorted(per_type):
         held = live[ticket_type_id]
@@ -286,7 +291,7 @@ def seats_block(*, session_id: int, seat_ids: list[int]) -> None:
     at the unique (session, seat) row, and whichever commits first keeps the seat.
     """
     seat_ids = sorted(set(seat_ids))
-    _clear_dead_claims(session_id=session_id, seat_ids=seat_ids, now=timezone.now())
+    clear_dead_claims(session_id=session_id, seat_ids=seat_ids, now=timezone.now())
     _refuse_claimed(session_id=session_id, seat_ids=seat_ids)
     already = set(
         SeatClaim.objects.filter(
@@ -325,14 +330,14 @@ def seats_attach_to_order(*, items: list[OrderItem], reservations: list[Reservat
             ticket_type_id__in={i.ticket_type_id for i in items}
         ).values_list("ticket_type_id", flat=True)
     )
-    per_type: dict[int, int] = defaultdict(int)
+    per_type: dict[int | None, int] = defaultdict(int)
     for claim in claims:
         per_type[claim.ticket_type_id] += 1
     if any(per_type[t] != sum(i.ticket_type_id == t for i in items) for t in seated):
         raise ReservationExpired()  # a seat was lost with an expired hold: choose again
     if not claims:
         return
-    free_items: dict[int, list[OrderItem]] = defaultdict(list)
+    free_items: dict[int | None, list[OrderItem]] = defaultdict(list)
     for item in items:
         free_items[item.ticket_type_id].append(item)
     claims.sort(key=lambda c: (c.seat.section, c.seat.y, c.seat.x))
@@ -361,22 +366,21 @@ def seats_reclaim_for_order(*, order: Order) -> None:
         .order_by("seat_id")
         if not SeatClaim.objects.filter(order_item=i).exists()
     ]
+    seat_ids = [i.seat_id for i in items if i.seat_id is not None]  # every one: seat__isnull=False
     if not items:
         return
     session_id = items[0].ticket_type.session_id
-    _clear_dead_claims(
-        session_id=session_id, seat_ids=[i.seat_id for i in items], now=timezone.now()
-    )
+    clear_dead_claims(session_id=session_id, seat_ids=seat_ids, now=timezone.now())
     try:
         with transaction.atomic():
             SeatClaim.objects.bulk_create(
                 SeatClaim(
                     session_id=i.ticket_type.session_id,
-                    seat_id=i.seat_id,
+                    seat_id=seat_id,
                     ticket_type_id=i.ticket_type_id,
                     order_item=i,
                 )
-                for i in items
+                for i, seat_id in zip(items, seat_ids, strict=True)
             )
     except IntegrityError as exc:
         raise SoldOut(_("The seats of this order have been sold to someone else.")) from exc

@@ -24,6 +24,13 @@ from tickets.seating.services import (
     seats_hold,
     seats_release,
 )
+from tickets.waitroom.gate import (
+    QUEUE_FIRST,
+    guarded,
+    portal_admitted,
+    portal_refusal,
+    queue_url,
+)
 
 BEST_TRIES = 3
 
@@ -69,7 +76,7 @@ def _answer(request: HttpRequest, session: Session, *, error: TicketsError | Non
         return response
     if error is not None:
         messages.error(request, error.message)
-        return redirect(session.event.get_absolute_url() + f"#session-block-{session.pk}")
+        return redirect(session.get_absolute_url())
     return redirect("tickets:checkout")
 
 
@@ -118,7 +125,25 @@ def availability(request: HttpRequest, session_id: int) -> HttpResponse:
     return response
 
 
+def _session_event(request: HttpRequest, session_id: int) -> int | None:
+    return Session.objects.filter(pk=session_id).values_list("event_id", flat=True).first()
+
+
+def _queued(request: HttpRequest, event_id: int, session_id: int) -> HttpResponse | None:
+    """Without an admission pass while the sale has a queue: the map is told where it is."""
+    if not _wants_json(request):
+        return portal_refusal(request, event_id, "")
+    if portal_admitted(request, event_id):
+        return None
+    response = JsonResponse(
+        {"error": str(QUEUE_FIRST), "queue_url": queue_url(event_id)}, status=403
+    )
+    add_never_cache_headers(response)
+    return response
+
+
 @require_POST
+@guarded(_session_event, refused=_queued)
 @rate_limited(SEAT_HOLDS, cart_token=_seat_cart, refused=_too_many_holds)
 def hold(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _public_session(session_id)
@@ -147,6 +172,7 @@ def release(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @require_POST
+@guarded(_session_event, refused=_queued)
 @rate_limited(SEAT_HOLDS, cart_token=_seat_cart, refused=_too_many_holds)
 def best(request: HttpRequest, session_id: int) -> HttpResponse:
     """Hold the best ``count`` adjacent seats (of ``category`` when given)."""

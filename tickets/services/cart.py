@@ -7,16 +7,17 @@ per-order limit hold under concurrent clicks.
 """
 
 import secrets
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from events.models import Event, SessionSeatPrice, TicketType
+from events.models import CapacityPool, Event, SessionSeatPrice, TicketType
 from tickets.errors import NotOnSale, OrderLimitExceeded, PromoCodeInvalid, SoldOut
 from tickets.models import Cart, PromoCode, Reservation
 from tickets.pricing import promo_find
@@ -36,7 +37,7 @@ def reservation_expires_at(now: datetime | None = None) -> datetime:
     return (now or timezone.now()) + timedelta(minutes=settings.TICKETS_RESERVATION_MINUTES)
 
 
-def _cart_locked(*, cart_token: str, user: AbstractBaseUser | None) -> Cart:
+def _cart_locked(*, cart_token: str, user: User | None) -> Cart:
     cart, created = Cart.objects.get_or_create(token=cart_token)
     if created:  # a row this transaction inserted is locked already
         cart.is_new = True
@@ -69,7 +70,10 @@ def _check_can_sell(ticket_type: TicketType, quantity: int, now: datetime) -> No
     event = ticket_type.session.event
     if quantity == 0:
         return
-    if event.status != Event.Status.PUBLISHED or ticket_type.session.starts_at <= now:
+    session = ticket_type.session
+    if event.status != Event.Status.PUBLISHED or (
+        session.starts_at <= now and not session.is_open_dated
+    ):
         raise NotOnSale()
     if not ticket_type.is_on_sale(now):
         raise NotOnSale(_("Tickets “%(name)s” are not on sale now.") % {"name": ticket_type.name})
@@ -86,6 +90,9 @@ def _check_can_sell(ticket_type: TicketType, quantity: int, now: datetime) -> No
 
 def _sold_out(ticket_type: TicketType) -> SoldOut:
     left = TicketType.objects.get(pk=ticket_type.pk).quantity_available
+    if ticket_type.is_pooled:  # a service's slot: its shared places may run out first
+        pools = CapacityPool.objects.filter(ticket_types=ticket_type.pk)
+        left = min([left, *(pool.available for pool in pools)])
     if left == 0:
         return SoldOut(_("Tickets “%(name)s” are sold out.") % {"name": ticket_type.name})
     return SoldOut(
@@ -99,7 +106,12 @@ def _sold_out(ticket_type: TicketType) -> SoldOut:
 
 
 def _hold_set(
-    *, cart: Cart, ticket_type: TicketType, quantity: int, live: dict[int, Reservation], now
+    *,
+    cart: Cart,
+    ticket_type: TicketType,
+    quantity: int,
+    live: dict[int, Reservation],
+    now: datetime,
 ) -> None:
     current = live.get(ticket_type.pk)
     old = current.quantity if current else 0
@@ -131,13 +143,13 @@ def _hold_set(
         current.save(update_fields=["quantity"])
 
 
-def _refuse_seated(ticket_type_ids) -> None:
+def _refuse_seated(ticket_type_ids: Iterable[int]) -> None:
     """Seats are chosen on the map (``tickets.seating.services``), never as a bare count."""
     if SessionSeatPrice.objects.filter(ticket_type_id__in=list(ticket_type_ids)).exists():
         raise NotOnSale(_("Choose your seats on the hall map."))
 
 
-def _ticket_types(ids) -> list[TicketType]:
+def _ticket_types(ids: Iterable[int]) -> list[TicketType]:
     return list(
         TicketType.objects.select_related("session__event").filter(pk__in=ids).order_by("pk")
     )
@@ -158,7 +170,7 @@ def cart_set_quantities(
     *,
     cart_token: str,
     quantities: dict[int, int],
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> Cart:
     """Hold exactly ``quantities[ticket_type_id]`` tickets of each given type (0 releases).
 
@@ -193,7 +205,7 @@ def cart_add(
     cart_token: str,
     ticket_type_id: int,
     quantity: int = 1,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> Cart:
     """Hold ``quantity`` more tickets of one type, within the per-order limit."""
     now = timezone.now()
@@ -222,7 +234,7 @@ def cart_clear(*, cart_token: str) -> None:
 def cart_promo_apply(*, cart_token: str, code: str) -> PromoCode | None:
     """Attach a promo code to the cart (an empty code removes it). Raises ``PromoCodeInvalid``."""
     cart = Cart.objects.select_for_update().filter(token=cart_token).first()
-    if cart is None or cart.event_id is None:
+    if cart is None or cart.event is None:
         raise PromoCodeInvalid()
     code = (code or "").strip()
     promo = promo_find(code=code, event=cart.event) if code else None

@@ -9,24 +9,75 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from events.models import TicketType
+from events.models import CapacityPool, TicketType
 from tickets.errors import SoldOut
 from tickets.models import Reservation
+from tickets.webhooks import webhook_session_sold_out_check
+
+
+def _counter_move(*, ticket_type_id: int, quantity: int) -> tuple[bool, bool] | None:
+    """Add ``quantity`` (negative: return) to the type's counter if it stays within
+    0..quantity; ``None`` when it would not, else whether the type shares places of its slot
+    (``CapacityPool``) and whether it is now full. One statement, as before pools existed: the
+    flags come back with it."""
+    table = connection.ops.quote_name(TicketType._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET quantity_taken = quantity_taken + %s "
+            "WHERE id = %s AND quantity_taken + %s <= quantity AND quantity_taken + %s >= 0 "
+            "RETURNING is_pooled, quantity_taken >= quantity",
+            [quantity, ticket_type_id, quantity, quantity],
+        )
+        row = cursor.fetchone()
+    return None if row is None else (bool(row[0]), bool(row[1]))
+
+
+def _pools_take(*, ticket_type_id: int, quantity: int) -> bool:
+    """Take from every shared pool of the type, all or none: the pools are locked in id order
+    (so buyers of different types of one slot never deadlock), checked, then moved."""
+    pools = list(
+        CapacityPool.objects.select_for_update()
+        .filter(ticket_types=ticket_type_id)
+        .order_by("pk")
+        .values_list("pk", "capacity", "taken")
+    )
+    if any(taken + quantity > capacity for _pk, capacity, taken in pools):
+        return False
+    CapacityPool.objects.filter(pk__in=[pk for pk, _c, _t in pools]).update(
+        taken=F("taken") + quantity
+    )
+    return True
 
 
 def inventory_take(*, ticket_type_id: int, quantity: int) -> None:
-    """Take ``quantity`` tickets off sale or raise ``SoldOut``; call inside a transaction."""
+    """Take ``quantity`` tickets off sale or raise ``SoldOut``; call inside a transaction.
+
+    A type of a service's slot also takes from the places it shares with the slot's other
+    types (``CapacityPool``); if those are gone its own counter is put back and ``SoldOut``
+    raised, so nothing is half taken."""
     if quantity <= 0:
         return
-    taken = TicketType.objects.filter(
-        pk=ticket_type_id, quantity_taken__lte=F("quantity") - quantity
-    ).update(quantity_taken=F("quantity_taken") + quantity)
-    if taken != 1:
+    moved = _counter_move(ticket_type_id=ticket_type_id, quantity=quantity)
+    if moved is None:
         raise SoldOut()
+    pooled, full = moved
+    if pooled and not _pools_take(ticket_type_id=ticket_type_id, quantity=quantity):
+        _counter_move(ticket_type_id=ticket_type_id, quantity=-quantity)
+        raise SoldOut()
+    if full:  # this took the type's last ticket: perhaps its whole session is gone now
+        webhook_session_sold_out_check(ticket_type_id=ticket_type_id)
+
+
+def _sharing_types(ticket_type_id: int) -> list[int]:
+    """The type and those sharing a pool with it (their expired holds free the same places)."""
+    shared = TicketType.objects.filter(capacity_pools__ticket_types=ticket_type_id).values_list(
+        "pk", flat=True
+    )
+    return sorted({ticket_type_id, *shared})
 
 
 def inventory_take_or_release_expired(
@@ -38,7 +89,9 @@ def inventory_take_or_release_expired(
     try:
         inventory_take(ticket_type_id=ticket_type_id, quantity=quantity)
     except SoldOut:
-        if not reservations_release(ticket_type_ids=[ticket_type_id], only_expired=True, now=now):
+        if not reservations_release(
+            ticket_type_ids=_sharing_types(ticket_type_id), only_expired=True, now=now
+        ):
             raise
         inventory_take(ticket_type_id=ticket_type_id, quantity=quantity)
 
@@ -47,9 +100,11 @@ def inventory_return(*, ticket_type_id: int, quantity: int) -> None:
     """Put ``quantity`` tickets back on sale (never below zero)."""
     if quantity <= 0:
         return
-    TicketType.objects.filter(pk=ticket_type_id, quantity_taken__gte=quantity).update(
-        quantity_taken=F("quantity_taken") - quantity
-    )
+    moved = _counter_move(ticket_type_id=ticket_type_id, quantity=-quantity)
+    if moved is not None and moved[0]:
+        CapacityPool.objects.filter(ticket_types=ticket_type_id, taken__gte=quantity).update(
+            taken=F("taken") - quantity
+        )
 
 
 def _return_flagged(batch: uuid.UUID) -> int:

@@ -3,9 +3,10 @@
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -13,6 +14,8 @@ from django.utils import timezone
 
 from events.models import Event
 from privacy.services import consent_record, policy_current, subject_is_blocked
+from tickets.companies.inputs import CompanyDetails
+from tickets.companies.services import order_company_attach, organisation_remember
 from tickets.errors import (
     BuyerDataBlocked,
     CartEmpty,
@@ -43,6 +46,9 @@ from tickets.services.order_states import (
     order_transition,
 )
 
+if TYPE_CHECKING:
+    from privacy.models import PolicyVersion
+
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CODE_LENGTH = 8
 
@@ -60,17 +66,32 @@ class BuyerDetails:
 class AnswerInput:
     question: Question
     value: str = ""
-    file: UploadedFile | None = None
+    file: "UploadedFile[bytes] | None" = None
     file_content_type: str = ""
+
+
+@dataclass(frozen=True)
+class WrittenConsent:
+    """A separate written consent given with the answer to a question about special data."""
+
+    question_id: int
+    wording: str
 
 
 @dataclass
 class ConsentInput:
+    """The consents given on the form: the exact texts shown, their language and channel."""
+
     processing_wording: str
     marketing: bool = False
     marketing_wording: str = ""
     ip_address: str | None = None
     user_agent: str = ""
+    channel: str = "site"
+    language: str | None = None
+    policy_version: "PolicyVersion | None" = None  # the version the text named (default: current)
+    written: tuple[WrittenConsent, ...] = ()
+    app_name: str = ""  # an app through the API names itself; kept in the ledger row's source
 
 
 def order_code_new() -> str:
@@ -102,26 +123,35 @@ def _save_answers(order: Order, answers: list[AnswerInput]) -> None:
     for answer in answers:
         row = Answer(order=order, question=answer.question, value=answer.value)
         if answer.file is not None:
-            row.file_name = answer.file.name[:200]
+            name = answer.file.name or "file"
+            row.file_name = name[:200]
             row.file_size = answer.file.size
             row.file_content_type = answer.file_content_type
-            row.file.save(answer.file.name, answer.file, save=False)
+            row.file.save(name, answer.file, save=False)
         row.save()
 
 
-def _record_consents(order: Order, consent: ConsentInput, user) -> None:
-    common = {
+def _record_consents(order: Order, consent: ConsentInput, user: User | None) -> None:
+    common: dict[str, Any] = {
         "action": "given",
-        "channel": "site",
+        "channel": consent.channel,
+        "wording_language": consent.language,
         "user": user if user is not None and user.is_authenticated else None,
         "email": order.email,
         "phone": order.phone,
-        "policy_version": policy_current(),
+        "policy_version": consent.policy_version or policy_current(),
         "ip_address": consent.ip_address,
         "user_agent": consent.user_agent,
-        "source": f"order:{order.code}",
+        "source": f"order:{order.code}"
+        + (f" (app: {consent.app_name})" if consent.app_name else ""),
     }
     consent_record(purpose="processing_and_transfer", wording=consent.processing_wording, **common)
+    for written in consent.written:
+        consent_record(
+            purpose="special_category",
+            wording=written.wording,
+            **{**common, "source": f"order:{order.code}:question:{written.question_id}"},
+        )
     # A blocked subject never gets here: ``order_create`` refuses them before any write.
     if consent.marketing:
         consent_record(purpose="marketing", wording=consent.marketing_wording, **common)
@@ -137,10 +167,14 @@ def order_create(
     buyer: BuyerDetails,
     consent: ConsentInput,
     answers: list[AnswerInput] | None = None,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     language: str = "ru",
+    company: CompanyDetails | None = None,
 ) -> Order:
     """Turn the cart's live holds into a pending order (paid at once when it is free).
+
+    ``company``: the order is bought for an organisation (the buyer is its contact person);
+    a signed-in buyer keeps it for next time.
 
     Submitting the same ``idempotency_key`` again returns the first order. Raises
     ``CartEmpty``, ``ReservationExpired``, ``NotOnSale``, ``PromoCodeUsedUp`` or
@@ -161,6 +195,7 @@ def order_create(
         answers=answers,
         user=user,
         language=language,
+        company=company,
     )
 
 
@@ -194,7 +229,9 @@ def _live_holds_on_sale(cart: Cart, now: datetime) -> list[Reservation]:
         raise CartEmpty()
     for hold in live:
         session = hold.ticket_type.session
-        if session.event.status != Event.Status.PUBLISHED or session.starts_at <= now:
+        if session.event.status != Event.Status.PUBLISHED or (
+            session.starts_at <= now and not session.is_open_dated
+        ):
             raise NotOnSale()
     return live
 
@@ -203,7 +240,7 @@ def _priced(cart: Cart, live: list[Reservation]) -> tuple[Quote, PromoCode | Non
     """The holds priced with the cart's promo code, if it still gives a discount (then one
     use of the code is consumed)."""
     promo = None
-    if cart.promo_code_id:
+    if cart.promo_code is not None and cart.event is not None:
         try:
             promo = promo_find(code=cart.promo_code.code, event=cart.event, check_usage=False)
         except PromoCodeInvalid:
@@ -222,16 +259,19 @@ def _order_new(
     idempotency_key: str,
     buyer: BuyerDetails,
     consent: ConsentInput,
-    user: AbstractBaseUser | None,
+    user: User | None,
     language: str,
     priced: Quote,
     promo: PromoCode | None,
     now: datetime,
 ) -> Order:
+    event = cart.event
+    assert event is not None  # a cart with holds belongs to an event
     order = Order(
         secret=secrets.token_urlsafe(24),
         idempotency_key=idempotency_key,
-        event=cart.event,
+        event=event,
+        organizer_id=event.organizer_id,
         user=user if user is not None and user.is_authenticated else None,
         surname=buyer.surname,
         name=buyer.name,
@@ -254,16 +294,23 @@ def _order_new(
 
 def _holds_to_items(order: Order, cart: Cart, live: list[Reservation], priced: Quote) -> None:
     """One ticket row per priced ticket; the holds (and their seats) now belong to the order."""
-    created = OrderItem.objects.bulk_create(
-        OrderItem(
-            order=order,
-            ticket_type=t.ticket_type,
-            price=t.price,
-            discount=t.discount,
-            amount=t.amount,
+    bought_on = timezone.localdate()
+    rows = []
+    for t in priced.tickets:
+        # an open-dated ticket's days are fixed when it is bought
+        valid_from, valid_until = t.ticket_type.validity_window(bought_on) or (None, None)
+        rows.append(
+            OrderItem(
+                order=order,
+                ticket_type=t.ticket_type,
+                price=t.price,
+                discount=t.discount,
+                amount=t.amount,
+                valid_from=valid_from,
+                valid_until=valid_until,
+            )
         )
-        for t in priced.tickets
-    )
+    created = OrderItem.objects.bulk_create(rows)
     seats_attach_to_order(items=created, reservations=live)
     Reservation.objects.filter(pk__in=[r.pk for r in live]).update(order=order)
     if cart.promo_code_id is not None:  # the code is spent with this order
@@ -279,8 +326,9 @@ def _order_create(
     buyer: BuyerDetails,
     consent: ConsentInput,
     answers: list[AnswerInput] | None = None,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     language: str = "ru",
+    company: CompanyDetails | None = None,
 ) -> Order:
     """``order_create`` in one transaction, under the cart's row lock."""
     existing = order_for_idempotency_key(idempotency_key)
@@ -305,6 +353,10 @@ def _order_create(
         now=now,
     )
     _holds_to_items(order, cart, live, priced)
+    if company is not None:
+        order_company_attach(order=order, company=company)
+        if user is not None and user.is_authenticated:
+            organisation_remember(user=user, company=company)
     _save_answers(order, answers or [])
     buyer_actor = Actor(user=user, label="buyer")
     OrderLog.objects.create(

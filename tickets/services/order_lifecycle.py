@@ -4,10 +4,13 @@ Every move is one transaction on the locked order row and leaves an ``OrderLog``
 state machine is ``order_states``, refunds are ``order_refunds``.
 """
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from datetime import datetime
+
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from events.models import Event
 from tickets.delivery.emails import email_event_cancelled
 from tickets.errors import InvalidTransition, RefundError
 from tickets.models import Order, OrderItem
@@ -52,7 +55,7 @@ def order_mark_paid(*, order_id: int, actor: Actor, note: str = "") -> Order:
 
 
 @transaction.atomic
-def order_expire(*, order_id: int, now=None) -> bool:
+def order_expire(*, order_id: int, now: datetime | None = None) -> bool:
     """Expire an unpaid order whose payment time is over; its tickets go back on sale."""
     order = order_lock(order_id)
     now = now or timezone.now()
@@ -98,7 +101,7 @@ def order_cancel(
     raise InvalidTransition()
 
 
-def orders_cancel_for_event(*, event) -> int:
+def orders_cancel_for_event(*, event: Event) -> int:
     """Cancel (or refund) every live order of a cancelled event and e-mail its buyers.
 
     Runs inside the event-cancel transaction. A refund the provider refuses leaves that order
@@ -122,7 +125,7 @@ def orders_cancel_for_event(*, event) -> int:
 
 
 @transaction.atomic
-def orders_claim_for_user(*, user: AbstractBaseUser, email: str) -> int:
+def orders_claim_for_user(*, user: User, email: str) -> int:
     """Attach guest orders placed with ``email`` to the user who just verified that address."""
     email = (email or "").strip().lower()
     if not email:

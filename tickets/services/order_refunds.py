@@ -17,6 +17,7 @@ from tickets.services.order_states import (
     order_transition,
     tickets_return,
 )
+from tickets.webhooks import webhook_order_refunded
 
 
 @transaction.atomic
@@ -28,23 +29,28 @@ def order_refund(
     reason: str = "",
     external_refund_id: str | None = None,
     notify_buyer: bool = False,
+    kept: Decimal = Decimal("0.00"),
 ) -> Order:
     """Refund a paid order in full or some of its tickets; the tickets go back on sale.
 
     The provider refund is requested while the order row is locked, so a double click
     cannot refund twice. Raises ``RefundError`` when the provider refuses.
     ``external_refund_id`` records a refund already made at the provider (its notification).
+    ``kept`` is the fee the event's refund rules keep of these tickets (a buyer's return).
     """
     order = order_lock(order_id)
     if order.status != S.PAID:
         raise InvalidTransition()
-    items = order.items.filter(status=OrderItem.Status.VALID)
+    valid = order.items.filter(status=OrderItem.Status.VALID)
     if item_ids is not None:
-        items = items.filter(pk__in=item_ids)
-    items = list(items)
+        valid = valid.filter(pk__in=item_ids)
+    items = list(valid)
     if not items:
         raise RefundError(_("Choose at least one valid ticket to refund."))
-    amount = sum((i.amount for i in items), Decimal("0.00"))
+    paid = sum((i.amount for i in items), Decimal("0.00"))
+    if not Decimal("0") <= kept <= paid:
+        raise RefundError()
+    amount = paid - kept
     payment = (
         order.payments.filter(status=Payment.Status.SUCCEEDED).order_by("-completed_at").first()
     )
@@ -80,6 +86,7 @@ def order_refund(
             note=f"partial refund {amount}: {note}"[:300],
         )
         order_pdf_enqueue(order_id=order.pk)  # print the PDF again without the refunded ones
+    webhook_order_refunded(order, amount=amount, item_ids=[i.pk for i in items])
     if notify_buyer:
         order_change_notify(order, amount)
     return order

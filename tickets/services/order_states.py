@@ -7,20 +7,25 @@ The moves themselves are in ``order_creation`` (checkout), ``order_lifecycle`` (
 cancelled, claimed) and ``order_refunds``.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import F
 from django.utils import timezone
 
 from privacy.services import ip_event_record, ip_risk_assess
+from tickets.companies.acts import closing_act_after_paid
 from tickets.delivery.emails import email_order_changed
 from tickets.delivery.services import tickets_deliver_after_paid
 from tickets.errors import InvalidTransition
-from tickets.models import Order, OrderLog, PromoCode
+from tickets.models import Order, OrderItem, OrderLog, PromoCode
 from tickets.seating.services import seats_release_for_items
 from tickets.services.inventory import inventory_return
+from tickets.waitlist.services import waitlist_offer_for_types
+from tickets.webhooks import webhook_order_moved
 
 S = Order.Status
 TRANSITIONS: dict[str, set[str]] = {
@@ -36,9 +41,9 @@ TRANSITIONS: dict[str, set[str]] = {
 class Actor:
     """Who does something to an order: a user, or a label such as ``system``."""
 
-    user: AbstractBaseUser | None = None
+    user: User | None = None
     label: str = "system"
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def order_transition(order: Order, to: str, *, actor: Actor, note: str = "") -> None:
@@ -60,6 +65,7 @@ def order_transition(order: Order, to: str, *, actor: Actor, note: str = "") -> 
         actor_label=actor.label,
         note=note[:300],
     )
+    webhook_order_moved(order)  # order.paid / order.cancelled to the organizer's webhooks
 
 
 def order_lock(order_id: int) -> Order:
@@ -75,8 +81,9 @@ def promo_give_back(order: Order) -> None:
         )
 
 
-def tickets_return(items) -> None:
-    """Put the tickets of ``items`` (and their seats) back on sale."""
+def tickets_return(items: Iterable[OrderItem]) -> None:
+    """Put the tickets of ``items`` (and their seats) back on sale; people on a waiting list
+    for them get offers first."""
     items = list(items)
     seats_release_for_items(item_ids=[item.pk for item in items])
     per_type: dict[int, int] = {}
@@ -84,6 +91,7 @@ def tickets_return(items) -> None:
         per_type[item.ticket_type_id] = per_type.get(item.ticket_type_id, 0) + 1
     for ticket_type_id in sorted(per_type):
         inventory_return(ticket_type_id=ticket_type_id, quantity=per_type[ticket_type_id])
+    waitlist_offer_for_types(ticket_type_ids=sorted(per_type))
 
 
 def order_risk_check(order: Order, *, event_kind: str) -> None:
@@ -99,8 +107,10 @@ def order_risk_check(order: Order, *, event_kind: str) -> None:
 
 
 def order_paid_deliver(order: Order) -> None:
-    """After commit: make the PDF tickets and e-mail the confirmation with them attached."""
+    """After commit: make the PDF tickets and e-mail the confirmation with them attached; a
+    company order's act of services rendered when its organizer issues acts on payment."""
     tickets_deliver_after_paid(order)
+    closing_act_after_paid(order)
 
 
 def order_change_notify(order: Order, amount: Decimal | None = None) -> None:

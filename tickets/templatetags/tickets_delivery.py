@@ -1,4 +1,4 @@
-"""Template tags of ticket delivery: is the order's PDF ready yet."""
+"""Template tags of ticket delivery: is the order's PDF ready yet, which wallets are offered."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from tickets.delivery.services import order_pdf_current
 from tickets.models import Order, TicketPdf
+from tickets.wallet.credentials import apple_wallet_enabled, google_wallet_enabled
 
 register = template.Library()
 
@@ -37,3 +38,9 @@ def order_tickets_state(order: Order) -> TicketsState:
     )
     fresh = timezone.now() - changed_at < PREPARING_FOR
     return TicketsState(ready=not fresh, pdf=None, preparing=fresh)
+
+
+@register.simple_tag
+def wallet_offers() -> dict[str, bool]:
+    """Which wallet buttons the order page shows (those whose keys are configured)."""
+    return {"apple": apple_wallet_enabled(), "google": google_wallet_enabled()}

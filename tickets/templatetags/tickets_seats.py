@@ -5,12 +5,21 @@ The event page asks once which of its sessions are seated; only those read their
 """
 
 from django import template
+from django.utils.translation import gettext as _
 
+from events.seating.layouts import seat_label_shown
 from events.seating.svg import seat_map_svg
+from eventum.money import format_kzt
 from tickets.models import SeatClaim
 from tickets.seating.selectors import seated_session_ids, session_plan
 
 register = template.Library()
+
+
+@register.filter
+def seat(label: str) -> str:
+    """A ticket's stored seat label in the page's language (“Партер, row 5, seat 12”)."""
+    return seat_label_shown(label)
 
 
 @register.simple_tag(takes_context=True)
@@ -34,20 +43,43 @@ def seat_plan(context: template.Context, session):
     plan = session_plan(session_id=session.pk)
     if plan is None:
         return None
-    plan.svg = seat_map_svg(seats=plan.seats, colors=plan.colors)
+    plan.svg = seat_map_svg(
+        seats=plan.seats, colors=plan.colors, categories=seat_categories_described(plan)
+    )
     return plan
+
+
+def seat_categories_described(plan) -> dict[int, str]:
+    """Category id → “VIP, 25 000 ₸” (or “…, not on sale”): what each seat's name ends with."""
+    return {
+        offer.category.pk: (
+            f"{offer.name}, {format_kzt(offer.price) if offer.price else _('Free')}"
+            if offer.ticket_type_id is not None
+            else f"{offer.name}, {_('not on sale')}"
+        )
+        for offer in plan.offers
+    }
 
 
 @register.simple_tag
 def cart_seats(cart) -> list[str]:
-    """Labels of the seats the cart holds in live reservations."""
-    return list(
+    """The seats the cart holds in live reservations, each named in full: “Партер, ряд 3,
+    место 5 — VIP, 25 000 ₸” (as on the map)."""
+    claims = (
         SeatClaim.objects.filter(
             reservation__cart=cart,
             reservation__released_at__isnull=True,
             reservation__order__isnull=True,
             order_item__isnull=True,
         )
+        .select_related("seat", "ticket_type")
         .order_by("seat__section", "seat__y", "seat__x")
-        .values_list("seat__label", flat=True)
     )
+    return [_seat_named(seat_label_shown(claim.seat.label), claim.ticket_type) for claim in claims]
+
+
+def _seat_named(label: str, ticket_type) -> str:
+    if ticket_type is None:
+        return label
+    price = format_kzt(ticket_type.price) if ticket_type.price else _("Free")
+    return f"{label} — {ticket_type.name}, {price}"

@@ -8,11 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from tickets.access import is_buyer, is_staff_view, may_see_order
+from tickets.banktransfer.errors import BankTransferError
+from tickets.banktransfer.provider import BANK_TRANSFER
+from tickets.banktransfer.selectors import bank_transfer_of, bank_transfer_offered, payment_details
+from tickets.banktransfer.services import start_bank_transfer
 from tickets.buyer_privacy import buyers_disclosed, order_shown_to_buyer, orders_shown_to_others
 from tickets.errors import InvalidTransition, TicketsError
 from tickets.models import Answer, Order, Payment
+from tickets.payments.base import BasePaymentProvider
 from tickets.payments.provider_test import provider_test_decide, provider_test_payment
-from tickets.payments.providers import providers_enabled
+from tickets.payments.providers import provider_for
+from tickets.payments.selectors import providers_of_organizer
 from tickets.payments.services import payment_start
 from tickets.selectors import order_for_page, orders_of_user
 from tickets.services.order_lifecycle import order_cancel
@@ -20,6 +26,9 @@ from tickets.services.order_states import Actor
 
 PAID_MESSAGE = _("Payment received. Thank you! Your order is paid.")
 DECLINED_MESSAGE = _("The payment was declined. You can try again.")
+BANK_TRANSFER_CHOSEN = _(
+    "Your tickets are held: pay by bank transfer with the details below before the date shown."
+)
 CANCELLED_MESSAGE = _("The order is cancelled and its tickets are back on sale.")
 TOO_LATE_MESSAGE = _(
     "The payment arrived after the order stopped waiting for it, and its tickets are no longer "
@@ -51,24 +60,49 @@ def order_detail(request: HttpRequest, code: str) -> HttpResponse:
     else:  # staff with a second factor: through the privacy guard, and recorded
         orders_shown_to_others([order])
         _staff_saw(request, order, ("name", "email", "phone", "postal_address", "answers"))
+    providers = _payment_methods(order)
+    transfer = bank_transfer_of(order) if order.status == Order.Status.PENDING else None
     context = {
         "order": order,
         "buyer_view": buyer_view,
-        "providers": providers_enabled(),
+        "providers": providers,
         "can_pay": order.status == Order.Status.PENDING and order.total > 0,
+        "bank_details": payment_details(transfer) if transfer is not None else None,
     }
-    return render(request, "tickets/order_detail.html", context)
+    response = render(request, "tickets/order_detail.html", context)
+    # "Pay" redirects to the chosen provider's page: its host is a form-action of this page.
+    origins = sorted({o for p in providers for o in p.page_origins() if o})
+    if origins:
+        response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]
+    return response
+
+
+def _payment_methods(order: Order) -> list[BasePaymentProvider]:
+    """The organizer's methods, and a bank transfer when the event allows one for this order
+    and the buyer has not chosen it yet."""
+    providers = providers_of_organizer(order.event.organizer)
+    if bank_transfer_offered(order) and bank_transfer_of(order) is None:
+        providers.append(provider_for(BANK_TRANSFER))
+    return providers
 
 
 @require_POST
 def order_pay(request: HttpRequest, code: str) -> HttpResponse:
-    order = get_object_or_404(Order, code=code.upper())
+    order = get_object_or_404(Order.objects.select_related("event__organizer"), code=code.upper())
     if not is_buyer(request, order):
         raise Http404
-    names = {p.name for p in providers_enabled()}
+    names = {p.name for p in _payment_methods(order)}
     provider = request.POST.get("provider", "")
     if provider not in names:
         messages.error(request, _("Choose a payment method."))
+        return redirect(order.get_absolute_url())
+    if provider == BANK_TRANSFER:
+        try:
+            start_bank_transfer(order)
+        except BankTransferError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, BANK_TRANSFER_CHOSEN)
         return redirect(order.get_absolute_url())
     try:
         payment = payment_start(

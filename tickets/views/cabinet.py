@@ -1,24 +1,42 @@
 """The organizer's cabinet: orders of the organizer's events, refunds and cancellations."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from eventum.numbers import whole_number
 from organizers.permissions import ROLES_ORDERS, organizer_role_required
 from tickets.buyer_privacy import buyers_disclosed, orders_shown_to_others, organizer_recipient
 from tickets.errors import InvalidTransition, TicketsError
 from tickets.models import Order
-from tickets.order_search import OrderSearchForm, orders_search
+from tickets.order_search import (
+    OrderSearchForm,
+    order_filter_suggestions,
+    orders_page,
+    orders_search,
+)
 from tickets.selectors import OrderRefundFigures, order_for_cabinet, order_refund_figures
+from tickets.services.booking_move import (
+    BookingMoveRefused,
+    order_move_to_slot,
+    slots_to_move_to,
+)
 from tickets.services.order_lifecycle import order_cancel
 from tickets.services.order_refunds import order_refund
 from tickets.services.order_states import Actor
 
 REFUNDED = _("The refund is recorded and the tickets are back on sale.")
+MOVED = _("The booking is moved; the buyer gets the tickets with the new time.")
 CANCELLED = _("The order is cancelled and its tickets are back on sale.")
 
 
@@ -27,18 +45,21 @@ def order_list(request: HttpRequest, organizer_slug: str) -> HttpResponse:
     form = OrderSearchForm(request.GET or None, organizer=request.organizer)
     filters = form.filters()
     orders = orders_search(organizer=request.organizer, filters=filters)
-    page = Paginator(orders, 50).get_page(request.GET.get("page"))
+    page = orders_page(
+        orders, older_than=request.GET.get("older"), newer_than=request.GET.get("newer")
+    )
     # Restricted buyers are shown masked (privacy's guard, a few queries for the page).
-    page.object_list = orders_shown_to_others(page.object_list)
+    orders_shown_to_others(page.orders)
     buyers_disclosed(
         actor=request.user,
         recipient=organizer_recipient(request.organizer),
-        orders=page.object_list,
+        orders=page.orders,
         purpose=str(_("Order list in the organizer's cabinet")),
         channel="list_view",
     )
     keep = request.GET.copy()
-    keep.pop("page", None)
+    for cursor in ("older", "newer", "page"):
+        keep.pop(cursor, None)
     return render(
         request,
         "tickets/cabinet/order_list.html",
@@ -47,13 +68,20 @@ def order_list(request: HttpRequest, organizer_slug: str) -> HttpResponse:
             "page": page,
             "form": form,
             "filters_query": keep.urlencode(),
-            "status": filters.get("status", ""),
-            "query": filters.get("q", ""),
-            "statuses": Order.Status.choices,
-            "event_slug": filters.get("event", ""),
-            "events": form.events,
         },
     )
+
+
+@organizer_role_required(*ROLES_ORDERS)
+def order_filter_lookup(request: HttpRequest, organizer_slug: str) -> JsonResponse:
+    """Suggestions for the order list's typed filters (a few at a time, as the organizer types)."""
+    results = order_filter_suggestions(
+        organizer=request.organizer,
+        kind=request.GET.get("kind", ""),
+        text=request.GET.get("q", "")[:100],
+        event_text=request.GET.get("event", "")[:200],
+    )
+    return JsonResponse({"results": results})
 
 
 ORDER_PAGE_FIELDS = ("name", "email", "phone", "postal_address", "answers")
@@ -79,11 +107,31 @@ def order_detail(request: HttpRequest, organizer_slug: str, code: str) -> HttpRe
         channel="order_page",
         fields=ORDER_PAGE_FIELDS,
     )
+    move_slots = []
+    if order.event.is_service and order.status == Order.Status.PAID:
+        move_slots = slots_to_move_to(order=order)
     return render(
         request,
         "tickets/cabinet/order_detail.html",
-        {"organizer": request.organizer, "order": order},
+        {"organizer": request.organizer, "order": order, "move_slots": move_slots},
     )
+
+
+@require_POST
+@organizer_role_required(*ROLES_ORDERS)
+def order_move(request: HttpRequest, organizer_slug: str, code: str) -> HttpResponse:
+    """Move a service's booking to another time slot (the buyer gets the tickets again)."""
+    order = _order_or_404(request, code)
+    session_id = whole_number(request.POST.get("session"))
+    try:
+        if session_id is None:
+            raise BookingMoveRefused(_("Choose a time ahead of this service."))
+        order_move_to_slot(order_id=order.pk, session_id=session_id, actor_user=request.user)
+    except TicketsError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, MOVED)
+    return redirect("tickets:cabinet_order", organizer_slug, order.code)
 
 
 @require_http_methods(["GET", "POST"])
@@ -175,3 +223,28 @@ def order_attachment(
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def cabinet_moved(request: HttpRequest, organizer_slug: str, rest: str = "") -> HttpResponse:
+    """The cabinet's pages moved from ``/orders/cabinet/<organizer>/…`` to
+    ``/cabinet/<organizer>/…`` (orders to ``…/orders/…``): bookmarks and old links follow them.
+    Any method is sent on (308 keeps a form's POST); nothing else is done here."""
+    language_prefix = request.path[: request.path.index("/orders/cabinet/")]
+    query = f"?{request.META['QUERY_STRING']}" if request.META.get("QUERY_STRING") else ""
+    candidates = [f"/cabinet/{organizer_slug}/{rest}"] if rest else []
+    candidates.append(f"/cabinet/{organizer_slug}/orders/{rest}")
+    for candidate in candidates:
+        match = _resolves(language_prefix + candidate)
+        if match is not None and match.url_name != "cabinet_moved":
+            response = HttpResponsePermanentRedirect(language_prefix + candidate + query)
+            if request.method not in ("GET", "HEAD"):
+                response.status_code = 308
+            return response
+    raise Http404
+
+
+def _resolves(path: str) -> ResolverMatch | None:
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None

@@ -3,21 +3,37 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from events.models import Session
+from events.models import Event, Session
 from eventum.numbers import whole_number
 from eventum.ratelimit import CHECKOUT, PROMO_CODE, rate_limited
 from privacy.services import policy_current
+from privacy.services.consent_notice import ConsentNotice
 from tickets.access import cart_token_for, order_remember
+from tickets.checkout_consent import checkout_consent_notice
+from tickets.companies.selectors import organisations_of
 from tickets.errors import CartEmpty, ReservationExpired, TicketsError
 from tickets.forms import CheckoutForm, PromoCodeForm
 from tickets.models import Order
-from tickets.selectors import cart_event_id, cart_hold_expired, cart_view, event_questions
+from tickets.selectors import (
+    cart_event_id,
+    cart_hold_expired,
+    cart_view,
+    event_for_checkout,
+    event_questions,
+)
 from tickets.services.cart import cart_clear, cart_promo_apply, cart_set_quantities
-from tickets.views.purchase import order_from_checkout, order_repeated, quantities_from_post
+from tickets.views.purchase import (
+    HOLD_CANCELLED,
+    order_from_checkout,
+    order_repeated,
+    quantities_from_post,
+)
+from tickets.waitroom.gate import checkout_refusal, guarded
 
 PROMO_APPLIED = _("The promo code is applied.")
 
@@ -25,10 +41,22 @@ PROMO_APPLIED = _("The promo code is applied.")
 def _back_to_event(session: Session | None) -> HttpResponse:
     if session is None:
         return redirect("events:home")
-    return redirect(session.event.get_absolute_url() + f"#session-{session.pk}")
+    return redirect(session.get_absolute_url())
+
+
+def _chosen_event(request: HttpRequest) -> int | None:
+    session_id = whole_number(request.POST.get("session"))
+    if session_id is None:
+        return None
+    return Session.objects.filter(pk=session_id).values_list("event_id", flat=True).first()
+
+
+def _checkout_event(request: HttpRequest) -> int | None:
+    return cart_event_id(cart_token=cart_token_for(request))
 
 
 @require_POST
+@guarded(_chosen_event)
 def cart_update(request: HttpRequest) -> HttpResponse:
     """The ticket choice of one session (``qty_<ticket type id>`` fields)."""
     session_id = whole_number(request.POST.get("session"))
@@ -59,9 +87,17 @@ def cart_update(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def cart_empty(request: HttpRequest) -> HttpResponse:
+    """Give the held tickets back: say so on the event page the buyer came from."""
     token = cart_token_for(request)
+    cart = cart_view(cart_token=token)
     if token:
         cart_clear(cart_token=token)
+    if cart is None or cart.is_empty:
+        messages.info(request, CartEmpty.default_message)
+    else:
+        messages.success(request, HOLD_CANCELLED)
+    if cart is not None and cart.cart.event is not None:
+        return redirect(cart.cart.event.get_absolute_url())
     return redirect("events:home")
 
 
@@ -81,6 +117,11 @@ def promo_apply(request: HttpRequest) -> HttpResponse:
     return redirect("tickets:checkout")
 
 
+def _checkout_queued(request: HttpRequest, event_id: int) -> HttpResponse | None:
+    return checkout_refusal(request, event_id, cart_token_for(request))
+
+
+@guarded(_checkout_event, refused=_checkout_queued, timed=True)
 @rate_limited(CHECKOUT, cart_token=cart_token_for, back_to="tickets:checkout")
 def checkout(request: HttpRequest) -> HttpResponse:
     token = cart_token_for(request)
@@ -95,10 +136,14 @@ def checkout(request: HttpRequest) -> HttpResponse:
         # the order cannot be made (a form error, an empty or expired cart).
         event_id = cart_event_id(cart_token=token)
         if event_id is not None:
+            event = event_for_checkout(event_id=event_id)
             form = CheckoutForm(
                 request.POST,
                 request.FILES or None,
                 questions=event_questions(event_id=event_id),
+                asks_postal_address=event.asks_postal_address,
+                company_allowed=event.allow_company_purchases,
+                saved_organisations=organisations_of(request.user),
                 initial=_initial(request),
             )
             if form.is_valid():
@@ -109,6 +154,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                         cart_token=token,
                         user=request.user,
                         language=translation.get_language() or "ru",
+                        notice=_consent_notice(request, event, form),
                     )
                 except TicketsError as exc:
                     form.add_error(None, exc.message)
@@ -126,17 +172,36 @@ def checkout(request: HttpRequest) -> HttpResponse:
         return redirect("events:home")
     if form is None:
         form = CheckoutForm(
-            questions=event_questions(event_id=cart.cart.event_id), initial=_initial(request)
+            questions=event_questions(event_id=cart.cart.event_id),
+            asks_postal_address=cart.cart.event.asks_postal_address,
+            company_allowed=cart.cart.event.allow_company_purchases,
+            saved_organisations=organisations_of(request.user),
+            initial=_initial(request),
         )
     promo_form = PromoCodeForm(
         initial={"code": cart.cart.promo_code.code if cart.cart.promo_code else ""}
     )
     status = 400 if request.method == "POST" else 200
-    return render(
-        request,
-        "tickets/checkout.html",
-        {"cart": cart, "form": form, "promo_form": promo_form, "policy": policy_current()},
-        status=status,
+    context = {
+        "cart": cart,
+        "form": form,
+        "promo_form": promo_form,
+        "policy": policy_current(),
+        # Signing in (or up) from here comes back to this checkout; the cart stays held.
+        "sign_in_next": reverse("tickets:checkout"),
+        "consent_notice": _consent_notice(request, cart.cart.event, form),
+    }
+    return render(request, "tickets/checkout.html", context, status=status)
+
+
+def _consent_notice(request: HttpRequest, event: Event, form: CheckoutForm) -> ConsentNotice:
+    """The consent text of this form; its links absolute, as the ledger keeps them."""
+    return checkout_consent_notice(
+        event=event,
+        form=form,
+        questions=form.questions,
+        channel="site",
+        site_url=request.build_absolute_uri("/").rstrip("/"),
     )
 
 

@@ -5,20 +5,24 @@ same services; they differ only in where the cart token lives (session or signed
 they answer (messages and redirects, or a cookie-free page inside an iframe).
 """
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Session
 from eventum.numbers import whole_number
 from privacy.identity import request_client_ip
-from tickets.errors import CartEmpty, TicketsError
-from tickets.forms import MARKETING_CONSENT_TEXT, PROCESSING_CONSENT_TEXT, CheckoutForm
+from privacy.services.consent_notice import ConsentNotice
+from tickets.errors import CartEmpty, ConsentTermsChanged, TicketsError
+from tickets.forms import MARKETING_CONSENT_TEXT, CheckoutForm
 from tickets.models import Order
 from tickets.selectors import order_for_idempotency_key
 from tickets.services.order_creation import ConsentInput, order_create
 
 BAD_QUANTITY = _("Enter the number of tickets as a whole number from 0.")
+HOLD_CANCELLED = _(
+    "Checkout cancelled: the tickets you held are back on sale. You can choose again below."
+)
 
 
 def quantities_from_post(post: QueryDict, session: Session) -> dict[int, int]:
@@ -55,22 +59,37 @@ def order_from_checkout(
     form: CheckoutForm,
     *,
     cart_token: str,
-    user: AbstractBaseUser | None,
+    user: User | None,
     language: str,
+    notice: ConsentNotice,
 ) -> Order:
-    """The order for a valid checkout form; raises ``TicketsError`` (shown on the form)."""
+    """The order for a valid checkout form; raises ``TicketsError`` (shown on the form).
+
+    ``notice`` is the consent text of this form as the page shows it now; it goes into the
+    ledger with its language and channel. A form sent back with the fingerprint of another
+    text (the operator's details or the form changed since the page was shown) is refused
+    with ``ConsentTermsChanged``, and the page shows the new text.
+    """
+    shown = form.cleaned_data.get("consent_digest") or ""
+    if shown and shown != notice.digest:
+        raise ConsentTermsChanged()
     return order_create(
         cart_token=cart_token,
         idempotency_key=form.cleaned_data["idempotency_key"],
         buyer=form.buyer(),
         answers=form.answers(),
         consent=ConsentInput(
-            processing_wording=str(PROCESSING_CONSENT_TEXT),
+            processing_wording=notice.text,
             marketing=form.cleaned_data["consent_marketing"],
             marketing_wording=str(MARKETING_CONSENT_TEXT),
             ip_address=request_client_ip(request) or None,
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            channel=notice.channel,
+            language=notice.language,
+            policy_version=notice.policy,
+            written=tuple(form.written_consents()),
         ),
         user=user,
         language=language,
+        company=form.company(),
     )

@@ -24,13 +24,19 @@ class WidgetState:
     organizer_id: int
     origin: str
     language: str
+    # The waiting room's admission pass, once this widget's buyer was let in (else empty).
+    admission: str = ""
 
     def dumps(self) -> str:
-        return signing.dumps(
-            {"c": self.cart_token, "o": self.organizer_id, "r": self.origin, "l": self.language},
-            salt=SALT,
-            compress=True,
-        )
+        data = {"c": self.cart_token, "o": self.organizer_id, "r": self.origin, "l": self.language}
+        if self.admission:
+            data["a"] = self.admission
+        return signing.dumps(data, salt=SALT, compress=True)
+
+    @property
+    def visitor(self) -> str:
+        """Who the waiting room knows this widget as: its own cart (no cookies in a frame)."""
+        return f"w:{self.cart_token}"
 
 
 class WidgetTokenInvalid(Exception):
@@ -47,6 +53,7 @@ def widget_state_load(value: str | None) -> WidgetState:
             organizer_id=int(data["o"]),
             origin=str(data["r"]),
             language=str(data["l"]),
+            admission=str(data.get("a", "")),
         )
     except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
         raise WidgetTokenInvalid() from exc

@@ -21,6 +21,8 @@ Three rules shape every view here:
 """
 
 import secrets
+import time
+from dataclasses import replace
 from pathlib import Path
 
 from django.conf import settings
@@ -40,6 +42,7 @@ from eventum.ratelimit import CHECKOUT, PROMO_CODE, Limit, rate_limited
 from organizers.models import Organizer
 from organizers.origins import origin_allowed, origin_normalise
 from privacy.services import policy_current
+from tickets.checkout_consent import checkout_consent_notice
 from tickets.errors import (
     CartEmpty,
     PromoCodeInvalid,
@@ -50,11 +53,25 @@ from tickets.errors import (
 from tickets.forms import CheckoutForm, PromoCodeForm
 from tickets.models import Order, Payment
 from tickets.payments.provider_test import provider_test_decide, provider_test_payment
-from tickets.payments.providers import providers_enabled
+from tickets.payments.selectors import providers_of_organizer
 from tickets.payments.services import payment_start
 from tickets.selectors import cart_hold_expired, cart_quantities, cart_view, event_questions
 from tickets.services.cart import cart_clear, cart_promo_apply, cart_set_quantities, cart_token_new
-from tickets.views.purchase import order_from_checkout, order_repeated, quantities_from_post
+from tickets.views.purchase import (
+    HOLD_CANCELLED,
+    order_from_checkout,
+    order_repeated,
+    quantities_from_post,
+)
+from tickets.waitroom.gate import (
+    TOO_MANY_PLACES,
+    after_sale_step,
+    checkout_timed,
+    held_before_room,
+    room_holds,
+)
+from tickets.waitroom.passes import pass_issue, pass_valid
+from tickets.waitroom.views import place_taken, queue_context
 from tickets.widget.tokens import PARAM, WidgetState, WidgetTokenInvalid, widget_state_load
 
 EXPIRED = _("This window has expired. Close it and open the widget again.")
@@ -69,6 +86,11 @@ PROMO_NOTICES = {
     "used": ("error", PromoCodeUsedUp.default_message),
 }
 DECLINED = _("The payment was declined. You can try again.")
+
+
+def _cart_event(cart_token: str) -> Event | None:
+    cart = cart_view(cart_token=cart_token)
+    return cart.cart.event if cart is not None and not cart.is_empty else None
 
 
 class WidgetRefused(Exception):
@@ -196,6 +218,9 @@ def event_choose(
     )
     if event is None:
         raise WidgetRefused(NOT_FOUND, 404, organizer)
+    queued = _queue_first(state, event.pk)
+    if queued is not None:
+        return queued
     error = None
     from_list = request.GET.get("from") == "list"
     if request.method == "POST":
@@ -208,6 +233,7 @@ def event_choose(
         except TicketsError as exc:
             error = exc.message
         else:
+            after_sale_step(event.pk)
             return redirect(_url("checkout", state))
     sessions = list(
         event.sessions.filter(starts_at__gt=timezone.now())
@@ -222,6 +248,7 @@ def event_choose(
         "event": event,
         "sessions": sessions,
         "error": error,
+        "cancelled": HOLD_CANCELLED if request.GET.get("cancelled") == "1" else "",
         "list_url": _url("events", state) if from_list else "",
         "action": _url("event", state, event.slug, **({"from": "list"} if from_list else {})),
     }
@@ -263,12 +290,40 @@ def checkout(request: HttpRequest, state: WidgetState, organizer: Organizer) -> 
         back = _url("event", state, cart.cart.event.slug) if cart and cart.cart.event else ""
         context = {"message": message, "back_url": back or _url("events", state)}
         return _page(request, organizer, state, "tickets/widget/error.html", context, 409)
+    event_id = cart.cart.event_id
+    queued = _queue_first(state, event_id)
+    if queued is not None and not held_before_room(cart_token=token, event_id=event_id):
+        return queued
+    started = time.perf_counter()
+    response = _checkout_page(request, state, organizer, cart)
+    if request.method == "POST":
+        checkout_timed(cart.cart.event_id, (time.perf_counter() - started) * 1000)
+        after_sale_step(cart.cart.event_id)
+    return response
+
+
+def _checkout_page(request, state: WidgetState, organizer: Organizer, cart) -> HttpResponse:
+    token = state.cart_token
     questions = event_questions(event_id=cart.cart.event_id)
-    form = CheckoutForm(request.POST or None, request.FILES or None, questions=questions)
+    form = CheckoutForm(
+        request.POST or None,
+        request.FILES or None,
+        questions=questions,
+        asks_postal_address=cart.cart.event.asks_postal_address,
+        company_allowed=cart.cart.event.allow_company_purchases,
+    )
+    # Links in the consent text are absolute: the widget is a page on the organizer's site.
+    notice = checkout_consent_notice(
+        event=cart.cart.event,
+        form=form,
+        questions=questions,
+        channel="widget",
+        site_url=request.build_absolute_uri("/").rstrip("/"),
+    )
     if form.is_bound and form.is_valid():
         try:
             order = order_from_checkout(
-                request, form, cart_token=token, user=None, language=state.language
+                request, form, cart_token=token, user=None, language=state.language, notice=notice
             )
         except TicketsError as exc:
             form.add_error(None, exc.message)
@@ -284,6 +339,7 @@ def checkout(request: HttpRequest, state: WidgetState, organizer: Organizer) -> 
         "back_url": _url("event", state, cart.cart.event.slug),
         "policy": policy_current(),
         "policy_url": request.build_absolute_uri(reverse("privacy:policy")),
+        "consent_notice": notice,
     }
     status = 400 if form.is_bound else 200
     return _page(request, organizer, state, "tickets/widget/checkout.html", context, status)
@@ -293,10 +349,14 @@ def checkout(request: HttpRequest, state: WidgetState, organizer: Organizer) -> 
 @widget_view
 @rate_limited(PROMO_CODE, cart_token=_widget_cart, refused=_too_many)
 def cart_action(request: HttpRequest, state: WidgetState, organizer: Organizer) -> HttpResponse:
-    """Apply a promo code (back to the checkout) or give the tickets back (to the events)."""
+    """Apply a promo code (back to the checkout) or give the tickets back (to their event, which
+    says so)."""
     if request.POST.get("action") == "empty":
+        event = _cart_event(state.cart_token)
         cart_clear(cart_token=state.cart_token)
-        return redirect(_url("events", state))
+        if event is None:
+            return redirect(_url("events", state))
+        return redirect(_url("event", state, event.slug, cancelled="1"))
     form = PromoCodeForm(request.POST)
     outcome = "invalid"
     if form.is_valid():
@@ -309,6 +369,35 @@ def cart_action(request: HttpRequest, state: WidgetState, organizer: Organizer) 
         else:
             outcome = "applied" if promo else "removed"
     return redirect(_url("checkout", state, promo=outcome))
+
+
+def _queue_first(state: WidgetState, event_id: int) -> HttpResponse | None:
+    """While the event's sale has a queue, a widget without its admission pass waits in it."""
+    if not room_holds(event_id):
+        return None
+    if pass_valid(state.admission, event_id=event_id, visitor=state.visitor):
+        return None
+    return redirect(_url("queue", state, event_id))
+
+
+@widget_view
+def queue(request: HttpRequest, state: WidgetState, organizer: Organizer, event_id: int):
+    """The queue inside the widget: the place and a page that refreshes itself (no cookies:
+    the widget's own cart stands for the visitor, the pass travels in its signed state)."""
+    place, slug = place_taken(request, event_id, state.visitor)
+    if place is None:
+        raise WidgetRefused(TOO_MANY_PLACES, 429, organizer)
+    if place.state == "admitted":
+        admitted = replace(state, admission=pass_issue(event_id=event_id, visitor=state.visitor))
+        return redirect(_url("event", admitted, slug))
+    if place.state == "open" or not slug:
+        return redirect(_url("event", state, slug) if slug else _url("events", state))
+    context = {
+        **queue_context(place, state.language),
+        "refresh_url": _url("queue", state, event_id),
+        "event_url": _url("event", state, slug),
+    }
+    return _page(request, organizer, state, "tickets/widget/queue.html", context)
 
 
 def _order_of(request: HttpRequest, organizer: Organizer, code: str) -> Order:
@@ -331,13 +420,13 @@ def order_page(
 ) -> HttpResponse:
     """The result: pay a pending order, or the paid order's link (and the event to the host)."""
     order = _order_of(request, organizer, code)
-    providers = providers_enabled()
+    providers = providers_of_organizer(organizer)
     context = {
         "order": order,
         "order_url": request.build_absolute_uri(order.get_absolute_url()),
         "can_pay": order.status == Order.Status.PENDING and order.total > 0,
-        "in_widget": [p for p in providers if p.name == "test"],
-        "new_tab": [p for p in providers if p.name != "test"],
+        "in_widget": [p for p in providers if p.in_widget],
+        "new_tab": [p for p in providers if not p.in_widget],
         "pay_action": _url("order_pay", state, order.code),
         "refresh_url": _url("order", state, order.code, s=order.secret),
         "declined": request.GET.get("declined") == "1",
@@ -354,7 +443,8 @@ def order_pay(
     """Start a test payment inside the widget; other providers open the portal in a new tab."""
     order = _order_of(request, organizer, code)
     back = _url("order", state, order.code, s=order.secret)
-    if request.POST.get("provider") != "test" or "test" not in settings.TICKETS_PAYMENT_PROVIDERS:
+    offered = {p.name for p in providers_of_organizer(organizer) if p.in_widget}
+    if request.POST.get("provider") != "test" or "test" not in offered:
         return redirect(back)
     try:
         payment = payment_start(order_id=order.pk, provider_name="test", return_url=back)

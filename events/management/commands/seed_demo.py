@@ -1,4 +1,5 @@
-"""Idempotent demo data: three users, three organizers, events with sessions and ticket types.
+"""Idempotent demo data: three users, three organizers, events with sessions and ticket types,
+posters drawn for them (``events.demo``) and descriptions in ru/kk/en.
 
 Running it again changes nothing that already exists (rows are found by their slug or e-mail).
 """
@@ -14,6 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from events.demo.posters import demo_event_dress
 from events.models import Category, City, Event, Session, TicketType, Venue
 from organizers.models import Membership, Organizer
 from organizers.validators import validate_bin_iin_for_kind
@@ -68,6 +70,8 @@ VENUE_ADDRESSES = {
     "Almaty Arena": "ул. Момышулы, 1",
     "Городской дворец культуры": "пр. Тауке хана, 2",
 }
+# Events that organisations may buy for (with an invoice, and by bank transfer where offered).
+COMPANY_EVENTS = {"dombra-night-almaty", "steppe-tech-conf"}
 # slug, organizer, category, city, venue, titles (ru, kk, en), days ahead of today, ticket types
 EVENTS = [
     (
@@ -144,7 +148,9 @@ class Command(BaseCommand):
         organizers = {spec["slug"]: self._organizer(spec, users) for spec in ORGANIZERS}
         created = 0
         for slug, org, category, city, venue_name, titles, days, ticket_types in EVENTS:
-            if Event.objects.filter(slug=slug).exists():
+            existing = Event.objects.filter(slug=slug).select_related("organizer").first()
+            if existing is not None:
+                demo_event_dress(existing)
                 continue
             venue, _ = Venue.objects.get_or_create(
                 name=venue_name,
@@ -158,9 +164,10 @@ class Command(BaseCommand):
                 venue=venue,
                 status=Event.Status.PUBLISHED,
                 published_at=timezone.now(),
+                allow_company_purchases=slug in COMPANY_EVENTS,
                 **_translated("title", titles),
-                **_translated("description", tuple(f"{t}." for t in titles)),
             )
+            demo_event_dress(event)
             self._sessions(event, days, ticket_types)
             created += 1
         # The operator's details and the policy in ru/kk/en (privacy/policy_texts/).
@@ -193,6 +200,7 @@ class Command(BaseCommand):
                 "iban": "KZ86125KZT5004100100",
                 "bank_name": "АО «Банк»",
                 "bik": "KCJBKZKX",
+                "kbe": "17" if spec["kind"] == Organizer.Kind.TOO else "19",
                 "contact_person": "Демо Контакт",
                 "phone": "+77011234567",
                 "email": f"{spec['slug']}@demo.eventum.one",

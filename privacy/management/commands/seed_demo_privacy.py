@@ -3,7 +3,10 @@
 The policy texts are the files in ``privacy/policy_texts/``: the Russian text of version 1.0 and
 its Kazakh and English translations. They are published together as version 1.1, a
 non-material version (the Russian text is unchanged), so nobody is asked to accept it again.
-Idempotent; an operator record that staff already saved is never overwritten.
+Version 1.2 replaces 1.0's "the period of processing is not limited" with the retention
+schedule (``privacy/retention.py``, the periods of the settings' defaults); it only shortens
+how long data is kept, so it is not material either. Idempotent; an operator record that staff
+already saved is never overwritten.
 """
 
 from pathlib import Path
@@ -22,6 +25,15 @@ TRANSLATED_CHANGES = {
     "kk": "Саясаттың қазақ және ағылшын тілдеріндегі мәтіндері қосылды. Орыс тіліндегі мәтін "
     "өзгерген жоқ.",
     "en": "The policy's Kazakh and English texts are added. The Russian text is unchanged.",
+}
+SCHEDULE_VERSION = "1.2"
+SCHEDULE_CHANGES = {
+    "ru": "Вместо неограниченного срока обработки — график хранения: что, сколько и почему "
+    "хранится, когда данные обезличиваются и уничтожаются.",
+    "kk": "Шектелмеген өңдеу мерзімінің орнына — сақтау кестесі: не, қанша уақыт және неге "
+    "сақталады, деректер қашан иесіздендіріледі және жойылады.",
+    "en": "The unlimited period of processing is replaced by a retention schedule: what is kept, "
+    "for how long and why, and when data is made anonymous and destroyed.",
 }
 DEMO_OPERATOR: dict[str, Any] = {
     "bin": "210140001232",
@@ -50,8 +62,20 @@ DEMO_OPERATOR: dict[str, Any] = {
 }
 
 
-def policy_text(language: str) -> str:
-    return (POLICY_TEXTS / f"1.0.{language}.txt").read_text(encoding="utf-8").strip()
+def policy_text(language: str, version: str = "1.0") -> str:
+    return (POLICY_TEXTS / f"{version}.{language}.txt").read_text(encoding="utf-8").strip()
+
+
+def _policy_publish(version: str, texts: str, changes: dict[str, str]) -> None:
+    """Publish ``version`` with the texts of the files ``<texts>.<language>.txt`` (once)."""
+    if PolicyVersion.objects.filter(version=version).exists():
+        return
+    draft = PolicyVersion(version=version, material=False)
+    for language in ("ru", "kk", "en"):
+        setattr(draft, f"text_{language}", policy_text(language, texts))
+        setattr(draft, f"changes_{language}", changes[language])
+    draft.save()
+    policy_publish(policy=draft)
 
 
 class Command(BaseCommand):
@@ -67,11 +91,6 @@ class Command(BaseCommand):
                 for language, value in DEMO_OPERATOR[field].items():
                     setattr(operator, f"{field}_{language}", value)
             operator_save(operator=operator, by=None)
-        if not PolicyVersion.objects.filter(version=TRANSLATED_VERSION).exists():
-            draft = PolicyVersion(version=TRANSLATED_VERSION, material=False)
-            for language in ("ru", "kk", "en"):
-                setattr(draft, f"text_{language}", policy_text(language))
-                setattr(draft, f"changes_{language}", TRANSLATED_CHANGES[language])
-            draft.save()
-            policy_publish(policy=draft)
+        _policy_publish(TRANSLATED_VERSION, "1.0", TRANSLATED_CHANGES)
+        _policy_publish(SCHEDULE_VERSION, SCHEDULE_VERSION, SCHEDULE_CHANGES)
         self.stdout.write(self.style.SUCCESS("Demo privacy data ready."))

@@ -142,6 +142,7 @@ class Command(BaseCommand):
                     secret=secrets.token_urlsafe(32),
                     idempotency_key=f"demo-{event.pk}-{n}",
                     event=event,
+                    organizer_id=event.organizer_id,
                     status=Order.Status.REFUNDED if fate == "refunded" else Order.Status.PAID,
                     surname=surname,
                     name=name,

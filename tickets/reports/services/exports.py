@@ -11,11 +11,13 @@ import io
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +30,7 @@ from privacy.services import Subject, disclosure_record, mask_row, subjects_guar
 from tickets.buyer_privacy import orders_guard
 from tickets.models import Answer, AttendeeExport, Order, OrderItem, Question
 from tickets.reports.selectors import Revenue, event_rows, fee_percent, revenue
+from tickets.reports.service_days import items_of_day
 
 # Up to this many tickets the file is made in the request; above it, by a Celery task.
 SYNC_ROW_LIMIT = 500
@@ -93,6 +96,7 @@ class ExportSpec:
     columns: list[str]
     question_ids: list[int]
     file_format: str
+    day: date | None = None  # a service's day: the tickets of its slots
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,7 @@ class ExportFile:
     rows: int
 
 
-def _items(spec: ExportSpec):
+def _items(spec: ExportSpec) -> QuerySet[OrderItem]:
     items = OrderItem.objects.filter(
         order__event=spec.event,
         status=OrderItem.Status.VALID,
@@ -111,6 +115,8 @@ def _items(spec: ExportSpec):
     )
     if spec.session is not None:
         items = items.filter(ticket_type__session=spec.session)
+    elif spec.day is not None:
+        items = items_of_day(items, event=spec.event, day=spec.day)
     return items
 
 
@@ -118,7 +124,7 @@ def attendee_count(spec: ExportSpec) -> int:
     return _items(spec).count()
 
 
-def _local(value) -> str:
+def _local(value: datetime | None) -> str:
     return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if value else ""
 
 
@@ -133,7 +139,7 @@ def _cells(item: OrderItem) -> dict[str, Any]:
         "seat": item.seat_label,
         "price": f"{item.price:.2f}",
         "amount": f"{item.amount:.2f}",
-        "promo": order.promo_code.code if order.promo_code_id else "",
+        "promo": order.promo_code.code if order.promo_code is not None else "",
         "surname": order.surname,
         "name": order.name,
         "email": order.email,
@@ -202,7 +208,7 @@ def _file_name(spec: ExportSpec) -> str:
     return f"attendees-{spec.event.slug}-{stamp}.{spec.file_format}"
 
 
-def _disclose(spec: ExportSpec, table: Table, user: AbstractBaseUser | None) -> None:
+def _disclose(spec: ExportSpec, table: Table, user: User | None) -> None:
     disclosure_record(
         actor=user,
         recipient=spec.organizer.legal_name or spec.organizer.public_name,
@@ -214,7 +220,7 @@ def _disclose(spec: ExportSpec, table: Table, user: AbstractBaseUser | None) -> 
 
 
 @transaction.atomic
-def attendee_export_build(*, spec: ExportSpec, user: AbstractBaseUser | None) -> ExportFile:
+def attendee_export_build(*, spec: ExportSpec, user: User | None) -> ExportFile:
     """Make the export file now and record the disclosure (for small exports)."""
     table = attendee_table(spec)
     kinds = _cell_kinds(spec, table)
@@ -233,13 +239,14 @@ def attendee_export_build(*, spec: ExportSpec, user: AbstractBaseUser | None) ->
 
 @transaction.atomic
 def attendee_export_request(
-    *, spec: ExportSpec, user: AbstractBaseUser | None, language: str
+    *, spec: ExportSpec, user: User | None, language: str
 ) -> AttendeeExport:
     """Queue a large export: a job row now, the file from a Celery task after commit."""
     export = AttendeeExport.objects.create(
         organizer=spec.organizer,
         event=spec.event,
         session=spec.session,
+        day=spec.day,
         created_by=user if user is not None and user.is_authenticated else None,
         file_format=spec.file_format,
         columns=list(spec.columns),
@@ -255,6 +262,7 @@ def _spec_of(export: AttendeeExport) -> ExportSpec:
         organizer=export.organizer,
         event=export.event,
         session=export.session,
+        day=export.day,
         columns=list(export.columns),
         question_ids=list(export.question_ids),
         file_format=export.file_format,
@@ -287,7 +295,7 @@ def _file_text(export: AttendeeExport) -> str:
     with export.file.open("rb") as handle:
         data = handle.read()
     if export.file_format != AttendeeExport.Format.XLSX:
-        return data.decode("utf-8", errors="replace")
+        return str(data.decode("utf-8", errors="replace"))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return "".join(
             archive.read(name).decode("utf-8", errors="replace")
@@ -376,7 +384,7 @@ def payout_export_build(*, organizer: Organizer) -> ExportFile:
         [row.event.title, row.revenue.orders, *_payout_amounts(row.revenue)]
         for row in event_rows(organizer=organizer)
     ]
-    total = revenue(Order.objects.filter(event__organizer=organizer))
+    total = revenue(Order.objects.filter(organizer=organizer))
     rows.append([_("Total"), total.orders, *_payout_amounts(total)])
     kinds = [CellKind.TEXT, CellKind.AUTO] + [CellKind.NUMBER] * 5
     stamp = timezone.localdate().isoformat()

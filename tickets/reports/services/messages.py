@@ -14,11 +14,13 @@ A Celery task sends the queued deliveries in batches. Each delivery is claimed
 (queued → sending) before its letter goes out, so no delivery is ever sent twice.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from smtplib import SMTPException
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
@@ -37,6 +39,7 @@ from privacy.services import (
     subjects_guard,
 )
 from tickets.models import AttendeeMessage, MessageDelivery, Order, OrderItem
+from tickets.reports.service_days import items_of_day
 
 BATCH_SIZE = 100
 Kind = AttendeeMessage.Kind
@@ -47,11 +50,16 @@ DS = MessageDelivery.Status
 ATTENDEE_MESSAGE_TASK = "tickets.tasks_reports.attendee_message_send_task"
 
 
-def message_recipients(*, event: Event, session: Session | None) -> dict[str, str]:
-    """E-mail (normalised) → language of the buyers with a valid ticket (of the session)."""
+def message_recipients(
+    *, event: Event, session: Session | None, day: date | None = None
+) -> dict[str, str]:
+    """E-mail (normalised) → language of the buyers with a valid ticket (of the session, or
+    of a service's slots on ``day``)."""
     items = OrderItem.objects.filter(order=OuterRef("pk"), status=OrderItem.Status.VALID)
     if session is not None:
         items = items.filter(ticket_type__session=session)
+    elif day is not None:
+        items = items_of_day(items, event=event, day=day)
     rows = (
         Order.objects.filter(event=event, status=Order.Status.PAID)
         .filter(Exists(items))
@@ -73,19 +81,21 @@ def message_send(
     kind: str,
     subject: str,
     body: str,
-    user: AbstractBaseUser | None,
+    user: User | None,
+    day: date | None = None,
 ) -> AttendeeMessage:
     """Record the message with one delivery per buyer and queue the sending after commit."""
     message = AttendeeMessage.objects.create(
         organizer=organizer,
         event=event,
         session=session,
+        day=day,
         kind=kind,
         subject=subject,
         body=body,
         created_by=user if user is not None and user.is_authenticated else None,
     )
-    recipients = message_recipients(event=event, session=session)
+    recipients = message_recipients(event=event, session=session, day=day)
     promotional_status = _promotional_statuses(recipients) if kind == Kind.PROMOTIONAL else {}
     deliveries = [
         MessageDelivery(
@@ -101,7 +111,7 @@ def message_send(
     return message
 
 
-def _promotional_statuses(emails) -> dict[str, str]:
+def _promotional_statuses(emails: Iterable[str]) -> dict[str, str]:
     """For advertising: each e-mail's status now — queued, or skipped (restricted / no consent)."""
     emails = list(emails)
     guard = subjects_guard(Subject(email=email) for email in emails)

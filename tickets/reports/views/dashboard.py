@@ -1,28 +1,51 @@
 """The organizer's sales dashboard (all events and one event) and the payout report."""
 
+from datetime import date
+
+from django import forms
+from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from organizers.permissions import ROLES_REPORTS, organizer_object_or_404, organizer_role_required
 from tickets.models import Order, OrderItem
 from tickets.reports.charts import orders_chart
 from tickets.reports.selectors import (
-    event_rows,
+    event_rows_page,
     fee_percent,
     orders_per_day,
     promo_use,
     revenue,
+    service_day_figures,
     sessions_figures,
     ticket_totals,
 )
 from tickets.reports.services.exports import payout_export_build
 
 
+class ServiceDayForm(forms.Form):
+    """``?day=`` of a service's dashboard, typed; a wrong or empty one is today."""
+
+    day = forms.DateField(
+        label=_("Day"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+    )
+
+    def chosen_day(self) -> date:
+        if self.is_bound and self.is_valid() and self.cleaned_data["day"]:
+            return self.cleaned_data["day"]
+        return timezone.localdate()
+
+
 @organizer_role_required(*ROLES_REPORTS)
 def organizer_dashboard(request: HttpRequest, organizer_slug: str) -> HttpResponse:
     organizer = request.organizer
-    orders = Order.objects.filter(event__organizer=organizer)
+    orders = Order.objects.filter(organizer=organizer)
     return render(
         request,
         "tickets/dashboard/organizer.html",
@@ -30,7 +53,8 @@ def organizer_dashboard(request: HttpRequest, organizer_slug: str) -> HttpRespon
             "organizer": organizer,
             "revenue": revenue(orders),
             "tickets": ticket_totals(OrderItem.objects.filter(order__event__organizer=organizer)),
-            "rows": event_rows(organizer=organizer),
+            "rows": _events_page(request),
+            "search": request.GET.get("q", "")[:100],
             "chart": orders_chart(orders_per_day(orders)),
             "promo": promo_use(orders),
             "fee_percent": fee_percent(),
@@ -42,6 +66,10 @@ def organizer_dashboard(request: HttpRequest, organizer_slug: str) -> HttpRespon
 def event_dashboard(request: HttpRequest, organizer_slug: str, event_slug: str) -> HttpResponse:
     event = organizer_object_or_404(Event, organizer=request.organizer, slug=event_slug)
     orders = Order.objects.filter(event=event)
+    service_day = day_form = None
+    if event.is_service:  # thousands of slots: one typed day at a time, never all of them
+        day_form = ServiceDayForm(request.GET or None)
+        service_day = service_day_figures(event=event, day=day_form.chosen_day())
     return render(
         request,
         "tickets/dashboard/event.html",
@@ -50,7 +78,9 @@ def event_dashboard(request: HttpRequest, organizer_slug: str, event_slug: str) 
             "event": event,
             "revenue": revenue(orders),
             "tickets": ticket_totals(OrderItem.objects.filter(order__event=event)),
-            "sessions": sessions_figures(event=event),
+            "sessions": sessions_figures(event=event) if service_day is None else [],
+            "service_day": service_day,
+            "day_form": day_form,
             "chart": orders_chart(orders_per_day(orders)),
             "promo": promo_use(orders),
             "fee_percent": fee_percent(),
@@ -72,8 +102,18 @@ def payout_report(request: HttpRequest, organizer_slug: str) -> HttpResponse:
         "tickets/dashboard/payout.html",
         {
             "organizer": organizer,
-            "rows": event_rows(organizer=organizer),
-            "total": revenue(Order.objects.filter(event__organizer=organizer)),
+            "rows": _events_page(request),
+            "search": request.GET.get("q", "")[:100],
+            "total": revenue(Order.objects.filter(organizer=organizer)),
             "fee_percent": fee_percent(),
         },
+    )
+
+
+def _events_page(request: HttpRequest) -> Page:
+    """The page of event rows the request asks for (``?q=`` search, ``?page=``)."""
+    return event_rows_page(
+        organizer=request.organizer,
+        search=request.GET.get("q", "")[:100],
+        page_number=request.GET.get("page"),
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event, Session
 from organizers.permissions import ROLES_REPORTS, organizer_object_or_404, organizer_role_required
 from tickets.models import AttendeeExport, Question
+from tickets.reports.service_days import day_and_slot_clean, day_and_slot_fields
 from tickets.reports.services import exports as service
 
 
@@ -49,10 +50,24 @@ class AttendeeExportForm(forms.Form):
 
     def __init__(self, *args, event: Event, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = Session.objects.filter(event=event).order_by("starts_at")
+        self.event = event
+        if event.is_service:  # thousands of slots: a typed day and time, never a list
+            del self.fields["session"]
+            day_and_slot_fields(self, after="file_format")
+        else:
+            sessions = Session.objects.filter(event=event).order_by("starts_at")
+            self.fields["session"].queryset = sessions
         questions = Question.objects.filter(event=event).order_by("position", "id")
         self.fields["questions"].queryset = questions
         self.fields["questions"].initial = list(questions)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.event.is_service:
+            choice = day_and_slot_clean(self, event=self.event)
+            data["session"] = choice.session if choice else None
+            data["day"] = choice.day if choice else None
+        return data
 
 
 @organizer_role_required(*ROLES_REPORTS)
@@ -65,6 +80,7 @@ def attendee_export(request: HttpRequest, organizer_slug: str, event_slug: str) 
             organizer=request.organizer,
             event=event,
             session=data["session"],
+            day=data.get("day"),
             columns=data["columns"],
             question_ids=[q.pk for q in data["questions"]],
             file_format=data["file_format"],

@@ -12,6 +12,7 @@ from events.models import Event, Session
 from organizers.permissions import MANAGER, OWNER, organizer_object_or_404, organizer_role_required
 from tickets.buyer_privacy import buyers_disclosed, deliveries_shown_to_others, organizer_recipient
 from tickets.models import AttendeeMessage, MessageDelivery
+from tickets.reports.service_days import day_and_slot_clean, day_and_slot_fields
 from tickets.reports.services.messages import delivery_counts, message_send, messages_of_event
 
 ROLES_MESSAGES = (OWNER, MANAGER)
@@ -43,7 +44,22 @@ class AttendeeMessageForm(forms.Form):
 
     def __init__(self, *args, event: Event, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = Session.objects.filter(event=event).order_by("starts_at")
+        self.event = event
+        if event.is_service:  # thousands of slots: a typed day and time, never a list
+            del self.fields["session"]
+            day_and_slot_fields(self, after="kind")
+        else:
+            sessions = Session.objects.filter(event=event).order_by("starts_at")
+            self.fields["session"].queryset = sessions
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.event.is_service:
+            choice = day_and_slot_clean(self, event=self.event)
+            data["session"] = choice.session if choice else None
+            data["day"] = choice.day if choice else None
+            data.pop("slot_time", None)
+        return data
 
 
 @organizer_role_required(*ROLES_MESSAGES)

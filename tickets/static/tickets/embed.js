@@ -10,6 +10,10 @@
  * (event.detail.order is the order code); or set window.EventumWidget = {onEvent: fn(type,
  * detail)}. No dependencies; the host page's styles and data are left alone: the button and
  * the window live in shadow roots, and the portal receives only the page's origin.
+ *
+ * On a site the organizer has not registered the portal would refuse to be framed, so the
+ * script asks first (/widget/check/): the console then says exactly which origin to register,
+ * and the button becomes a link that opens the same tickets on the portal in a new tab.
  */
 (function () {
   "use strict";
@@ -43,13 +47,54 @@
     }
   }
 
-  function startUrl(el) {
+  // One question per widget target and language: may this page's origin embed it?
+  var checks = {};
+  function targetQuery(el) {
     var query = new URLSearchParams();
     var event = el.getAttribute("data-eventum-event");
     if (event) { query.set("event", event); } else { query.set("organizer", el.getAttribute("data-eventum-organizer") || ""); }
     query.set("lang", langOf(el));
     query.set("origin", location.origin);
-    return base + "/widget/start/?" + query.toString();
+    return query;
+  }
+
+  function check(el) {
+    var query = targetQuery(el).toString();
+    if (!checks[query]) {
+      checks[query] = fetch(base + "/widget/check/?" + query, { credentials: "omit" })
+        .then(function (r) { return r.json(); })
+        .then(function (answer) {
+          if (!answer.allowed && answer.message) { console.error(answer.message); }
+          return answer;
+        })
+        // Unknown (offline, an old portal): let the window try as before.
+        .catch(function () { return { allowed: true }; });
+    }
+    return checks[query];
+  }
+
+  function openPortal(trigger, answer) {
+    window.open(answer.portal_url, "_blank", "noopener");
+    emit(trigger, "opened", { mode: "portal" });
+  }
+
+  // On an unregistered site the button is a plain link to the portal: buyers still get there.
+  function becomeLink(el, answer) {
+    el.setAttribute("data-eventum-portal", answer.portal_url);
+    var root = el.shadowRoot;
+    var button = root && root.querySelector("button");
+    if (!button) { return; }
+    var link = document.createElement("a");
+    link.href = answer.portal_url;
+    link.target = "_blank";
+    link.rel = "noopener";
+    link.textContent = button.textContent;
+    link.addEventListener("click", function () { emit(el, "opened", { mode: "portal" }); });
+    button.replaceWith(link);
+  }
+
+  function startUrl(el) {
+    return base + "/widget/start/?" + targetQuery(el).toString();
   }
 
   var STYLE = [
@@ -63,6 +108,12 @@
   ].join("");
 
   function openWidget(trigger) {
+    check(trigger).then(function (answer) {
+      if (answer.allowed) { openWindow(trigger); } else { openPortal(trigger, answer); }
+    });
+  }
+
+  function openWindow(trigger) {
     if (open) { close(); }
     var url = startUrl(trigger);
     if (trigger.getAttribute("data-mode") === "tab") {
@@ -155,11 +206,12 @@
     var tag = el.tagName;
     if (tag === "BUTTON" || tag === "A" || tag === "INPUT") {
       el.addEventListener("click", function (e) { e.preventDefault(); openWidget(el); });
+      check(el);  // early, so a click finds the answer ready
       return;
     }
     var root = el.attachShadow({ mode: "open" });
     var style = document.createElement("style");
-    style.textContent = ":host{display:inline-block}button{all:initial;font:600 16px/1.2 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;background:#2b5fab;color:#fff;padding:12px 22px;border-radius:8px;cursor:pointer}button:focus-visible{outline:3px solid #f5b400;outline-offset:2px}button:hover{background:#234e8d}";
+    style.textContent = ":host{display:inline-block}button,a{all:initial;font:600 16px/1.2 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;background:#2b5fab;color:#fff;padding:12px 22px;border-radius:8px;cursor:pointer}button:focus-visible,a:focus-visible{outline:3px solid #f5b400;outline-offset:2px}button:hover,a:hover{background:#234e8d}";
     var button = document.createElement("button");
     button.type = "button";
     var w = words(langOf(el));
@@ -167,6 +219,7 @@
     button.addEventListener("click", function () { openWidget(el); });
     root.appendChild(style);
     root.appendChild(button);
+    check(el).then(function (answer) { if (!answer.allowed) { becomeLink(el, answer); } });
   }
 
   api.init = function () {

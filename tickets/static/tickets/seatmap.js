@@ -14,6 +14,8 @@
     this.checkout = root.querySelector(".js-checkout");
     this.hold = root.querySelector(".js-hold");
     this.holdLeft = root.querySelector(".js-hold-left");
+    this.holdUrgent = root.querySelector(".js-hold-urgent");
+    this.announced = false;
     this.secondsLeft = 0;
     this.best = root.querySelector(".seatmap-best");
     this.token = root.querySelector("input[name=csrfmiddlewaretoken]");
@@ -31,7 +33,7 @@
     this.refresh();
     window.setInterval(function () { self.tick(); }, 1000);
     window.setInterval(function () {
-      if (!document.hidden) { self.refresh(); }
+      if (!document.hidden && document.body.contains(self.root)) { self.refresh(); }
     }, POLL_MS);
   }
 
@@ -51,7 +53,10 @@
       });
       c.setAttribute("aria-pressed", kind === "mine" ? "true" : "false");
       c.setAttribute("aria-disabled", kind && kind !== "mine" ? "true" : "false");
-      if (kind === "mine") { chosen.push(c.getAttribute("data-label")); }
+      if (kind === "mine") {
+        var about = c.getAttribute("data-about");
+        chosen.push(c.getAttribute("data-label") + (about ? " — " + about : ""));
+      }
     }
     this.chosen.textContent = "";
     var list = this.chosen;
@@ -67,12 +72,18 @@
     if (data.error) { this.say(data.error); }
   };
 
-  // The hold countdown; at zero the seats went back on sale, so the map is read again.
+  // The hold countdown, calm until its last two minutes (then words, an icon and a colour,
+  // said once to screen readers); at zero the seats went back on sale, so the map is read again.
   Seatmap.prototype.tick = function () {
     if (this.secondsLeft <= 0) {
       if (!this.hold.hidden) { this.hold.hidden = true; this.refresh(); }
       return;
     }
+    var urgent = this.secondsLeft <= 120;
+    this.hold.classList.toggle("is-urgent", urgent);
+    this.holdUrgent.hidden = !urgent;
+    if (urgent && !this.announced) { this.say(this.root.getAttribute("data-urgent")); }
+    this.announced = urgent;
     var s = this.secondsLeft % 60;
     this.holdLeft.textContent = Math.floor(this.secondsLeft / 60) + ":" + (s < 10 ? "0" : "") + s;
     this.hold.hidden = false;
@@ -233,7 +244,12 @@
     this.svg.addEventListener("pointercancel", end);
   };
 
-  document.querySelectorAll(".seatmap").forEach(function (root) {
-    if (root.querySelector("svg.seatmap-svg")) { new Seatmap(root); }
-  });
+  function start(scope) {
+    scope.querySelectorAll(".seatmap").forEach(function (root) {
+      if (root.querySelector("svg.seatmap-svg")) { new Seatmap(root); }
+    });
+  }
+  start(document);
+  // The event page swaps in another session's map without a reload (events/sessions.js).
+  document.addEventListener("eventum:content", function (e) { start(e.target); });
 })();

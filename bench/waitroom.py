@@ -1,0 +1,438 @@
+"""The waiting-room run: N simulated visitors join an event's queue (a third before the opening),
+poll at the page's interval, buy one ticket each when admitted, until M tickets are sold.
+
+Reported: a queue poll's server CPU ÷ the trivial view's (measured apart, with the queue full),
+the admitted buyers' purchase latency (reserve + checkout + payment notification) while the
+queue is full, fairness (Kendall τ between the order of arrival and the place in the queue,
+which is the order of admission, for those who came after the opening; and how many were seen
+admitted more than one poll interval before someone ahead of them), oversell, and how soon
+after the last ticket went every visitor still waiting was told "sold out" (in polls).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+from http.cookies import SimpleCookie
+
+import httpx
+
+from bench.load import LoadResult, Target, get_page, run_interleaved
+from bench.rush import ORDER_PATH, RUSH_ENV, pay_notification, verify
+from bench.stack import ROOT, Stack, bench_env
+
+POLL_SECONDS = 5  # the page's interval in this run (WAITROOM_POLL_SECONDS of the server)
+WAITROOM_ENV = {**RUSH_ENV, "WAITROOM_POLL_SECONDS": str(POLL_SECONDS)}
+PRICE = Decimal(5000)
+CAP_PER_MINUTE = 600
+CONNECTIONS = 64  # per client of the load generator (waiting visitors; buyers)
+
+
+@dataclass(frozen=True)
+class RoomSale:
+    session_id: int
+    ticket_type_id: int
+    event_id: int
+    slug: str
+
+
+def seed_rooms(sales: list[tuple[Decimal, int, float, int]], ahead: int = 0) -> list[RoomSale]:
+    args = []
+    for price, quantity, opens_in, cap in sales:
+        args += ["--sale", str(price), str(quantity), str(opens_in), str(cap)]
+    lines = subprocess.run(
+        [sys.executable, "-m", "bench.seed_waitroom", *args, "--ahead", str(ahead)],
+        cwd=ROOT,
+        env=bench_env(**WAITROOM_ENV),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    return [RoomSale(*(int(x) for x in line.split()[:3]), line.split()[3]) for line in lines]
+
+
+def measure_poll_cpu(stack: Stack, *, clients: int, seconds: float) -> dict:
+    """A waiting visitor's poll against the trivial view, windows interleaved, queue full."""
+    (sale,) = seed_rooms([(PRICE, 10, -60, 1)], ahead=5_000)
+    visitor = "bench-poll-visitor-0001"
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from tickets.waitroom import room;"
+            f"room.join({sale.event_id}, {visitor!r})",
+        ],
+        cwd=ROOT,
+        env={**bench_env(**WAITROOM_ENV), "DJANGO_SETTINGS_MODULE": "eventum.settings"},
+        check=True,
+    )
+    cookie = f"eventum_queue={visitor}"
+    results = run_interleaved(
+        {
+            "trivial": Target(stack.base_url, get_page("/bench/trivial"), stack.cpu_seconds),
+            "queue_poll": Target(
+                stack.base_url,
+                get_page(f"/orders/queue/{sale.event_id}/status/", cookie=cookie),
+                stack.cpu_seconds,
+            ),
+        },
+        clients=clients,
+        seconds=seconds,
+    )
+    trivial, poll = results["trivial"].summary(), results["queue_poll"].summary()
+    return {
+        "trivial": trivial,
+        "queue_poll": poll,
+        "cpu_ratio_to_trivial": round(
+            poll.get("server_cpu_ms_per_request", 0)
+            / (trivial.get("server_cpu_ms_per_request") or 1),
+            3,
+        ),
+    }
+
+
+@dataclass
+class Visitor:
+    n: int
+    arrive_at: float
+    early: bool
+    cookies: dict[str, str] = field(default_factory=dict)
+    joined_at: float = 0.0
+    number: int = 0
+    admitted_at: float = 0.0
+    told_sold_out_at: float = 0.0
+    poll_log: list[tuple[float, str]] = field(default_factory=list)
+    polls: int = 0
+    outcome: str = ""
+
+    @property
+    def address(self) -> str:
+        n = self.n + 1
+        return f"10.{200 + (n >> 16)}.{(n >> 8) & 255}.{n & 255}"
+
+    def remember(self, response: httpx.Response) -> None:
+        for header in response.headers.get_list("set-cookie"):
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+
+    def headers(self) -> dict[str, str]:
+        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        return {"Cookie": cookie, "X-Forwarded-For": self.address}
+
+
+@dataclass
+class Run:
+    sale: RoomSale
+    opens_at: float
+    quantity: int
+    purchases: LoadResult = field(default_factory=LoadResult)
+    taken_at: list[float] = field(default_factory=list)  # answers of successful reserves
+    errors: dict[str, int] = field(default_factory=dict)
+    # At most as many requests in flight per client as it has connections: httpx's pool slows
+    # down badly with thousands of requests waiting for a connection.
+    gates: dict[int, asyncio.Semaphore] = field(default_factory=dict)
+
+    def gate(self, client: httpx.AsyncClient) -> asyncio.Semaphore:
+        return self.gates.setdefault(id(client), asyncio.Semaphore(CONNECTIONS))
+
+    def error(self, kind: str) -> None:
+        self.errors[kind] = self.errors.get(kind, 0) + 1
+
+
+async def _get(client: httpx.AsyncClient, run: Run, url: str, visitor: Visitor) -> httpx.Response:
+    """A GET that a browser would simply send again when the connection dropped."""
+    for attempt in range(5):
+        try:
+            async with run.gate(client):
+                return await client.get(url, headers=visitor.headers())
+        except httpx.TransportError as exc:
+            run.error(type(exc).__name__)
+            if attempt == 4:
+                raise
+            await asyncio.sleep(0.5)
+    raise AssertionError("unreachable")
+
+
+async def _post(client: httpx.AsyncClient, run: Run, url: str, visitor: Visitor, **kwargs):
+    """A POST sent again after a dropped connection: the cart sets the same quantities, the
+    checkout carries the same idempotency key, the notification is idempotent."""
+    for attempt in range(3):
+        try:
+            async with run.gate(client):
+                return await client.post(url, headers=visitor.headers(), **kwargs)
+        except httpx.TransportError as exc:
+            run.error(type(exc).__name__)
+            if attempt == 2:
+                raise
+            await asyncio.sleep(0.5)
+    raise AssertionError("unreachable")
+
+
+async def _visitor(clients: tuple[httpx.AsyncClient, httpx.AsyncClient], run, visitor, deadline):
+    try:
+        await _wait_in_line(clients, run, visitor, deadline)
+    except httpx.HTTPError as exc:
+        visitor.outcome = f"gave_up_{type(exc).__name__}"
+
+
+async def _wait_in_line(clients, run: Run, visitor: Visitor, deadline: float) -> None:
+    client, buyer_client = clients
+    await asyncio.sleep(max(visitor.arrive_at - time.time(), 0))
+    queue = f"/orders/queue/{run.sale.event_id}/"
+    page = await _get(client, run, queue, visitor)
+    visitor.remember(page)
+    visitor.joined_at = time.time()
+    if page.status_code != 200:
+        visitor.outcome = f"join_{page.status_code}"
+        return
+    # The first poll comes one interval after the page, with the phase of a real page load.
+    await asyncio.sleep(POLL_SECONDS * random.uniform(0.5, 1.0))
+    while time.time() < deadline:
+        sent_at = time.time()
+        status = await _get(client, run, f"{queue}status/", visitor)
+        visitor.polls += 1
+        visitor.remember(status)
+        body = status.json()
+        visitor.poll_log.append((sent_at, body["state"]))
+        if body["number"]:
+            visitor.number = body["number"]
+        if body["state"] == "sold_out":
+            visitor.told_sold_out_at = time.time()
+            visitor.outcome = "told_sold_out"
+            return
+        if body["state"] == "admitted":
+            visitor.admitted_at = time.time()
+            visitor.outcome = await _buy(buyer_client, run, visitor)
+            return
+        await asyncio.sleep(body.get("poll_seconds", POLL_SECONDS))
+    visitor.outcome = "still_waiting"
+
+
+async def _buy(client: httpx.AsyncClient, run: Run, visitor: Visitor) -> str:
+    started = time.perf_counter()
+    page = await _get(client, run, f"/events/{run.sale.slug}/", visitor)
+    visitor.remember(page)
+    if page.status_code != 200:
+        run.error(f"event_page_{page.status_code}")
+        return "refused"
+    csrf = visitor.cookies.get("csrftoken", "")
+    reserve = await _post(
+        client,
+        run,
+        "/orders/cart/",
+        visitor,
+        data={
+            "csrfmiddlewaretoken": csrf,
+            "session": run.sale.session_id,
+            f"qty_{run.sale.ticket_type_id}": "1",
+        },
+    )
+    visitor.remember(reserve)
+    if "/orders/checkout/" not in reserve.headers.get("location", ""):
+        return "sold_out_at_cart"
+    run.taken_at.append(time.time())
+    checkout = await _post(
+        client,
+        run,
+        "/orders/checkout/",
+        visitor,
+        data={
+            "csrfmiddlewaretoken": csrf,
+            "surname": "Тестов",
+            "name": "Покупатель",
+            "phone": "+77011234567",
+            "email": f"queue{visitor.n}@bench.kz",
+            "consent_processing": "on",
+            "idempotency_key": uuid.uuid4().hex,
+        },
+    )
+    match = ORDER_PATH.search(checkout.headers.get("location", ""))
+    if checkout.status_code != 302 or not match:
+        run.error(f"checkout_{checkout.status_code}")
+        return "checkout_failed"
+    body, headers = pay_notification(match.group(1), PRICE)
+    paid = await client.post("/orders/callbacks/cloudpayments/pay/", content=body, headers=headers)
+    if paid.status_code != 200:
+        run.error("pay_failed")
+        return "pay_failed"
+    run.purchases.completed += 1
+    run.purchases.latencies_ms.append((time.perf_counter() - started) * 1000)
+    return "bought"
+
+
+def kendall_tau(xs: list[float], ys: list[float]) -> float:
+    """Kendall's τ-b of two paired sequences (O(n²): a few thousand pairs of visitors)."""
+    concordant = discordant = ties_x = ties_y = 0
+    n = len(xs)
+    for i in range(n):
+        for j in range(i + 1, n):
+            dx, dy = xs[i] - xs[j], ys[i] - ys[j]
+            if dx == 0 and dy == 0:
+                continue
+            if dx == 0:
+                ties_x += 1
+            elif dy == 0:
+                ties_y += 1
+            elif (dx > 0) == (dy > 0):
+                concordant += 1
+            else:
+                discordant += 1
+    denominator = ((concordant + discordant + ties_x) * (concordant + discordant + ties_y)) ** 0.5
+    return round((concordant - discordant) / denominator, 4) if denominator else 1.0
+
+
+def run_waitroom(
+    stack: Stack, *, visitors: int, tickets: int, early_seconds: float, spread_seconds: float
+) -> dict:
+    """The whole run against ``stack``; ``visitors`` join, a third before the opening."""
+    opens_in = early_seconds + 3
+    (sale,) = seed_rooms([(PRICE, tickets, opens_in, CAP_PER_MINUTE)])
+    opens_at = time.time() + opens_in
+    run = Run(sale=sale, opens_at=opens_at, quantity=tickets)
+    now = time.time()
+    early_count = visitors // 3
+    gap = spread_seconds / (visitors - early_count)
+    crowd = [
+        Visitor(n, now + random.uniform(0, early_seconds), True) for n in range(early_count)
+    ] + [
+        Visitor(n, opens_at + 1 + (n - early_count) * gap, False)
+        for n in range(early_count, visitors)
+    ]
+    deadline = opens_at + spread_seconds + 600
+    cpu_before = stack.cpu_seconds()
+    started = time.time()
+
+    async def main() -> None:
+        # Waiting visitors and buyers use separate connections, so that a buyer's requests
+        # never wait behind polls in the load generator's own pool.
+        limits = httpx.Limits(
+            max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS, keepalive_expiry=1
+        )
+        async with (
+            httpx.AsyncClient(base_url=stack.base_url, timeout=120, limits=limits) as waiting,
+            httpx.AsyncClient(base_url=stack.base_url, timeout=120, limits=limits) as buying,
+        ):
+            await asyncio.gather(*(_visitor((waiting, buying), run, v, deadline) for v in crowd))
+
+    asyncio.run(main())
+    elapsed = time.time() - started
+    server_cpu = stack.cpu_seconds() - cpu_before
+    return _figures(run, crowd, elapsed, server_cpu)
+
+
+def _figures(run: Run, crowd: list[Visitor], elapsed: float, server_cpu: float) -> dict:
+    late = [v for v in crowd if not v.early and v.number]
+    tau = kendall_tau([v.joined_at for v in late], [v.number for v in late])
+    early_numbers = [v.number for v in crowd if v.early and v.number]
+    early_arrival = [v.arrive_at for v in crowd if v.early and v.number]
+    # The last ticket is taken when the last successful reserve answers (the queue was told
+    # inside that request). Each visitor still waiting then: did the first poll they sent
+    # afterwards say "sold out"? The lag counts their polls until one did.
+    last_taken = max(run.taken_at, default=0.0)
+    lags = []
+    for v in crowd:
+        after = [state for sent, state in v.poll_log if last_taken and sent > last_taken]
+        if after:
+            lags.append(after.index("sold_out") + 1 if "sold_out" in after else len(after) + 1)
+    outcomes: dict[str, int] = {}
+    for v in crowd:
+        outcomes[v.outcome] = outcomes.get(v.outcome, 0) + 1
+    polls = sum(v.polls for v in crowd)
+    return {
+        "visitors": len(crowd),
+        "tickets": run.quantity,
+        "poll_seconds": POLL_SECONDS,
+        "seconds": round(elapsed, 1),
+        "polls": polls,
+        "server_cpu_seconds": round(server_cpu, 1),
+        "purchase": run.purchases.summary(),
+        "fairness_tau_after_opening": tau,
+        "early_arrivals_tau": kendall_tau(early_arrival, early_numbers),
+        "sold_out_told_within_one_poll_pct": round(
+            100 * sum(lag == 1 for lag in lags) / (len(lags) or 1), 1
+        ),
+        "sold_out_lag_max_polls": max(lags, default=0),
+        "told_sold_out": len(lags),
+        "outcomes": outcomes,
+        "errors": run.errors,
+        "check": verify(run.sale.ticket_type_id, run.quantity),
+    }
+
+
+def print_waitroom(report: dict) -> None:
+    poll = report["poll"]
+    run = report["run"]
+    purchase = run["purchase"]
+    print(
+        "\nWaiting room ("
+        f"{run['visitors']} visitors, a third before the opening, M={run['tickets']},"
+        f" polls every {run['poll_seconds']} s)"
+    )
+    print(
+        f"  queue poll: {poll['queue_poll'].get('server_cpu_ms_per_request')} ms server CPU,"
+        f" trivial view {poll['trivial'].get('server_cpu_ms_per_request')} ms:"
+        f" poll ÷ trivial {poll['cpu_ratio_to_trivial']} (target ≤ 1.5)"
+    )
+    print(
+        f"  admitted buyers' purchase (reserve + checkout + payment) while the queue is full:"
+        f" p50 {purchase['p50_ms']} p95 {purchase['p95_ms']} p99 {purchase['p99_ms']} ms"
+        f" ({purchase['completed']} bought; target p99 ≤ 1500)"
+    )
+    print(
+        f"  fairness after the opening, Kendall τ(arrival, place): "
+        f"{run['fairness_tau_after_opening']} (target ≥ 0.99); early arrivals (a random draw):"
+        f" {run['early_arrivals_tau']} (≈ 0); admission follows the place"
+    )
+    check = run["check"]
+    print(
+        f"  sold {check['sold_paid']} of {check['quantity']}, oversold {check['oversold']};"
+        f" told sold out at the first poll after the last ticket:"
+        f" {run['sold_out_told_within_one_poll_pct']} % of {run['told_sold_out']}"
+        f" (worst: poll {run['sold_out_lag_max_polls']});"
+        f" {run['polls']} polls in {run['seconds']} s; outcomes {run['outcomes']};"
+        f" errors {run['errors']}"
+    )
+
+
+def measure_waitroom(*, quick: bool, clients: int, seconds: float) -> dict:
+    """Both parts of the waiting-room run on their own server (and a Celery worker)."""
+    visitors, tickets = (600, 60) if quick else (5_000, 500)
+    with Stack(celery_concurrency=1, extra_env=WAITROOM_ENV) as shop:
+        poll = measure_poll_cpu(shop, clients=clients, seconds=seconds)
+        run = run_waitroom(
+            shop,
+            visitors=visitors,
+            tickets=tickets,
+            early_seconds=5 if quick else 20,
+            spread_seconds=15 if quick else 60,
+        )
+    return {"poll": poll, "run": run}
+
+
+if __name__ == "__main__":
+    import argparse
+    import json
+
+    from bench.stack import ensure_services, recreate_database
+
+    parser = argparse.ArgumentParser(description="the waiting-room run alone")
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    ensure_services()
+    recreate_database()
+    subprocess.run(
+        [sys.executable, "-m", "bench.seed", "--events", "100"],
+        cwd=ROOT,
+        env=bench_env(),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    result = measure_waitroom(quick=args.quick, clients=16, seconds=2.0 if args.quick else 5.0)
+    print(json.dumps(result, indent=1, ensure_ascii=False, default=str))
+    print_waitroom(result)

@@ -1,0 +1,15 @@
+"""The destruction log for staff: read-only, like every trail."""
+
+from django.contrib import admin
+
+from privacy.admin.base import ReadOnlyAdmin
+from privacy.models import DestructionRecord
+
+
+@admin.register(DestructionRecord)
+class DestructionRecordAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "rule", "scope", "rows", "held", "ran_by", "ran_by_label")
+    list_filter = ("rule", "created_at")
+    search_fields = ("scope", "what")
+    date_hierarchy = "created_at"
+    list_select_related = ("ran_by",)
