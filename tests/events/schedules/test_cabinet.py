@@ -2,7 +2,7 @@
 edit it with sold slots (the organizer is told which no longer fit), add and remove
 exceptions; bad input is a form error, never a 500."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -182,7 +182,7 @@ def test_an_extra_slot_without_a_time_is_refused(manager_client):
             "events_cabinet:schedule_exception_add",
             kwargs={"organizer_slug": service.organizer.slug, "pk": schedule.pk},
         ),
-        {"kind": "extra", "date": date.today().isoformat()},
+        {"kind": "extra", "date": timezone.localdate().isoformat()},
     )
     assert response.status_code == 302
     assert not ScheduleException.objects.exists()
