@@ -16,7 +16,8 @@ RUN apt-get update \
 WORKDIR /app
 # Production pins only, every download checked against the lock's hashes; then the project
 # itself, which brings no dependency of its own.
-COPY requirements/base.txt requirements/base.txt
+COPY requirements/pip.txt requirements/base.txt requirements/
+RUN pip install --require-hashes -r requirements/pip.txt
 RUN pip install --require-hashes -r requirements/base.txt
 COPY pyproject.toml README.md ./
 RUN pip install --no-deps .

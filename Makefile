@@ -11,9 +11,10 @@ PYTEST_ARGS ?=
 # (requirements/dev.txt holds the production pins of requirements/base.txt plus the tools);
 # the project itself adds no dependency of its own (--no-deps), and `pip check` proves the
 # lock satisfies everything pyproject.toml asks for.
-$(STAMP): pyproject.toml requirements/dev.txt
+$(STAMP): pyproject.toml requirements/pip.txt requirements/dev.txt
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "eventum needs Python 3.11")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --require-hashes -r requirements/pip.txt
 	$(BIN)/python -m pip install -q --require-hashes -r requirements/dev.txt
 	$(BIN)/python -m pip install -q --no-deps .
 	$(BIN)/python -m pip check
@@ -64,6 +65,9 @@ lock: install
 	$(PIP_COMPILE) --output-file=requirements/base.txt pyproject.toml
 	$(PIP_COMPILE) --extra=dev --constraint=requirements/base.txt \
 		--output-file=requirements/dev.txt pyproject.toml
+	{ echo '# pip itself, installed first: older pips refuse a hashed lock whose packages ask for'; \
+	  echo '# extras (fonttools[woff]). Copied from requirements/dev.txt by `make lock`.'; \
+	  awk '/^pip==/{p=1} p{print; if ($$0 !~ /\\$$/) exit}' requirements/dev.txt; } > requirements/pip.txt
 
 format: install
 	$(BIN)/ruff format .

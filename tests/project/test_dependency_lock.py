@@ -14,6 +14,7 @@ from packaging.utils import canonicalize_name
 ROOT = Path(__file__).resolve().parents[2]
 BASE = ROOT / "requirements" / "base.txt"
 DEV = ROOT / "requirements" / "dev.txt"
+PIP = ROOT / "requirements" / "pip.txt"
 PIN = re.compile(
     r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>\S+)(?P<hashes>( --hash=\S+)+)$"
 )
@@ -114,6 +115,9 @@ def test_make_installs_from_the_lock_with_hashes_and_the_project_without_depende
     install = _recipe(makefile, "$(STAMP)")
     assert "requirements/dev.txt" in install.splitlines()[0], "a new lock must reinstall"
     assert "pip install -q --require-hashes -r requirements/dev.txt" in install
+    # pip first, from its own hashed pin: an older pip refuses the lock (fonttools[woff])
+    assert install.index("-r requirements/pip.txt") < install.index("-r requirements/dev.txt")
+    assert "requirements/pip.txt" in install.splitlines()[0]
     assert "pip install -q --no-deps ." in install
     assert "pip check" in install
     assert "constraints.txt" not in makefile
@@ -133,7 +137,18 @@ def test_make_lock_regenerates_both_files_with_pip_compile():
 
 def test_the_image_installs_the_production_lock_with_hashes():
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
-    assert "COPY requirements/base.txt requirements/base.txt" in dockerfile
+    assert "COPY requirements/pip.txt requirements/base.txt requirements/" in dockerfile
     steps = re.findall(r"^RUN pip install (.+)$", dockerfile, re.M)
-    assert steps == ["--require-hashes -r requirements/base.txt", "--no-deps ."]
+    assert steps == [
+        "--require-hashes -r requirements/pip.txt",
+        "--require-hashes -r requirements/base.txt",
+        "--no-deps .",
+    ]
     assert "requirements/dev.txt" not in dockerfile
+
+
+def test_pip_is_pinned_apart_as_the_development_lock_pins_it():
+    """``make lock`` copies pip's pin out of dev.txt; the two never disagree."""
+    assert _pins(PIP) == {"pip": _pins(DEV)["pip"]}
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "> requirements/pip.txt" in _recipe(makefile, "lock")
