@@ -245,7 +245,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "tickets.tasks.tickets_retention_task",
         "schedule": crontab(hour=3, minute=50),
     },
-    # The retention schedule for the consent ledger: IP addresses past their period shortened.
+    # The retention schedule for the consent ledger: IP addresses past their period shortened,
+    # rows whose term ended deleted (anchored chain cuts).
     "privacy-retention": {
         "task": "privacy.tasks.privacy_retention_task",
         "schedule": crontab(hour=3, minute=45),
@@ -537,6 +538,9 @@ RETENTION_IP_STATS_DAYS = env.int("RETENTION_IP_STATS_DAYS", default=730)
 # The registers (consent ledger, withdrawals, requests, claims, disclosures, destruction log) are
 # kept while the consent is in force and this long after it ends: the limitation period.
 RETENTION_REGISTERS_YEARS = env.int("RETENTION_REGISTERS_YEARS", default=3)
+# Cookie choices recorded in the consent ledger are deleted this long after they were made
+# (the browser keeps the choice for a year; the record outlives it for disputes).
+RETENTION_COOKIE_CONSENT_DAYS = env.int("RETENTION_COOKIE_CONSENT_DAYS", default=730)
 IP_RISK_WINDOW_MINUTES = env.int("IP_RISK_WINDOW_MINUTES", default=60)
 IP_RISK_MAX_ORDERS = env.int("IP_RISK_MAX_ORDERS", default=10)
 IP_RISK_MAX_FAILED_PAYMENTS = env.int("IP_RISK_MAX_FAILED_PAYMENTS", default=3)

@@ -13,7 +13,8 @@ settings ("Privacy" block of ``eventum/settings.py``), so the answer says what r
   ``marketing``), until the consent is withdrawn;
 * "Последствием отключения cookies" — cookies: necessary ones always, analytics and marketing
   ones only after the visitor's choice, which the browser keeps for
-  ``privacy.services.cookies.COOKIE_MAX_AGE``;
+  ``privacy.services.cookies.COOKIE_MAX_AGE`` and the consent ledger for
+  ``RETENTION_COOKIE_CONSENT_DAYS`` (policy 1.3);
 * "Способы и сроки" — the retention schedule (``privacy.retention``, policy 1.2): each
   purpose's period below is its rule's period.
 """
@@ -88,9 +89,12 @@ def processing_purposes() -> list[ProcessingPurpose]:
             basis=_("Necessary cookies: needed for the site; the others: your choice."),
             retention=_(
                 "The choice stays in your browser for %(days)s days; its record in the consent "
-                "ledger is kept without limit."
+                "ledger is kept for %(record_days)s days, then deleted."
             )
-            % {"days": COOKIE_MAX_AGE // (24 * 3600)},
+            % {
+                "days": COOKIE_MAX_AGE // (24 * 3600),
+                "record_days": settings.RETENTION_COOKIE_CONSENT_DAYS,
+            },
         ),
         ProcessingPurpose(
             key="legal_registers",

@@ -119,6 +119,16 @@ def retention_schedule() -> list[RetentionRule]:
             why=_("The law on personal data requires proof of consent and of these records."),
             periods=(_period("RETENTION_REGISTERS_YEARS", "years"),),
         ),
+        RetentionRule(
+            key="cookie_consents",
+            what=_("Records of cookie choices in the consent ledger"),
+            period=_days(settings.RETENTION_COOKIE_CONSENT_DAYS),
+            why=_(
+                "Proof of the visitor's choice for as long as the browser may still hold it, "
+                "and for disputes about it after that."
+            ),
+            periods=(_period("RETENTION_COOKIE_CONSENT_DAYS", "days"),),
+        ),
     ]
 
 

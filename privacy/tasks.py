@@ -4,6 +4,7 @@ from typing import Any
 
 from celery import shared_task
 
+from privacy.services.chain_cut import consent_ledger_cut
 from privacy.services.iplog import iplog_aggregate, iplog_flush, iplog_write
 from privacy.services.reminders import privacy_reminders_send
 from privacy.services.retention import consent_ips_shorten
@@ -46,5 +47,9 @@ def privacy_verify_task() -> int:
 
 @shared_task(acks_late=True)
 def privacy_retention_task() -> int:
-    """Beat, nightly: consent-ledger IP addresses past their period become their network."""
-    return consent_ips_shorten()
+    """Beat, nightly: consent-ledger IP addresses past their period become their network;
+    rows whose term has ended (consents ended, withdrawals, cookie choices) are deleted.
+
+    Returns the rows changed or deleted."""
+    shortened = consent_ips_shorten()
+    return shortened + consent_ledger_cut().rows

@@ -12,13 +12,14 @@ from privacy.models.iplog import IpDailyStat, IpEvent, IpLogEntry
 from privacy.models.ledger import AppendOnlyModel, AppendOnlyQuerySet, ChainedModel
 from privacy.models.operator import Operator, bin_is_valid, validate_bin
 from privacy.models.policy import PolicyVersion
-from privacy.models.retention import DestructionRecord
+from privacy.models.retention import ChainCut, DestructionRecord
 
 __all__ = [
     "AppendOnlyModel",
     "AppendOnlyQuerySet",
     "BlockingRequest",
     "BlockingTransition",
+    "ChainCut",
     "ChainedModel",
     "Claim",
     "ClaimAttachment",

@@ -41,3 +41,32 @@ class DestructionRecord(ChainedModel):
 
     def __str__(self) -> str:
         return f"{self.created_at:%d.%m.%Y %H:%M} {self.rule}: {self.rows}"
+
+
+class ChainCut(ChainedModel):
+    """The anchor left where the retention run deleted a run of a trail's rows whose term had
+    ended: the table, the first and last ids deleted, the hash the first one linked to (the row
+    before the run, or the chain's genesis for a prefix) and the hash of the last one (the link
+    the next remaining row names). ``privacy_verify`` steps over the gap through it, so the
+    remaining rows are still checked and a deletion without an anchor is still found.
+    Append-only and hash-chained itself."""
+
+    chain_table = models.CharField(_("table"), max_length=63, db_index=True)
+    first_id = models.BigIntegerField(_("first row deleted"))
+    last_id = models.BigIntegerField(_("last row deleted"))
+    before_hash = models.CharField(_("hash the first deleted row linked to"), max_length=64)
+    last_hash = models.CharField(_("hash of the last deleted row"), max_length=64)
+    rows = models.PositiveIntegerField(_("rows deleted"))
+    rule = models.CharField(_("rule of the schedule"), max_length=40)
+    why = models.TextField(_("why"))
+    created_at = models.DateTimeField(
+        _("cut at"), default=timezone.now, editable=False, db_index=True
+    )
+
+    class Meta:
+        verbose_name = _("chain cut")
+        verbose_name_plural = _("chain cuts")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.chain_table} {self.first_id}–{self.last_id}: {self.rows}"

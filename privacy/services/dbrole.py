@@ -2,7 +2,9 @@
 
 Migrations run as the database owner; web and workers connect as an application role that has
 the usual rights on every table but only SELECT and INSERT on the append-only, hash-chained
-trails (no UPDATE, DELETE or TRUNCATE). ``manage.py privacy_app_role_sql`` prints the grants;
+trails (no UPDATE, DELETE or TRUNCATE). Rows whose retention term has ended leave the consent
+ledger only through ``privacy_chain_cut``, a function owned by the table owner (migration
+``privacy`` 0019) that checks what it deletes; the role may execute it. ``manage.py privacy_app_role_sql`` prints the grants;
 the README ("Operations") shows how compose uses them.
 """
 
@@ -10,6 +12,7 @@ import re
 
 from privacy.services.ledger import CHAINED_MODELS
 
+CHAIN_CUT_FUNCTION = "privacy_chain_cut(bigint, integer, integer)"
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 
@@ -36,4 +39,7 @@ def app_role_grants_sql(role: str, *, owner: str) -> list[str]:
         # ... except that a consent's IP address becomes its sealed network after the retention
         # period (the trigger allows nothing else).
         f"GRANT UPDATE (ip_address) ON privacy_consentrecord TO {role}",
+        # ... and rows whose term has ended leave the ledger only through the owner's function,
+        # which checks that they are an expired, anchored run of the chain.
+        f"GRANT EXECUTE ON FUNCTION {CHAIN_CUT_FUNCTION} TO {role}",
     ]

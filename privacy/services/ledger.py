@@ -15,6 +15,7 @@ from privacy.chain import GENESIS, LATE_SEALS, REDACTABLE, late_seal, link_hash,
 from privacy.identity import ip_network
 from privacy.models import (
     BlockingTransition,
+    ChainCut,
     ChainedModel,
     ConsentRecord,
     ConsentWithdrawal,
@@ -32,6 +33,7 @@ CHAINED_MODELS: tuple[type[ChainedModel], ...] = (
     DisclosureSubject,
     BlockingTransition,
     DestructionRecord,
+    ChainCut,
 )
 _CHUNK = 2000
 
@@ -94,17 +96,57 @@ def _same_address(value: str, network: str) -> bool:
         return value == network
 
 
+def _cuts_of(table: str) -> dict[str, list[ChainCut]]:
+    """The anchors the retention run left in a table's chain, by the hash their run followed."""
+    cuts: dict[str, list[ChainCut]] = {}
+    if table == ChainCut._meta.db_table:
+        return cuts  # the anchors' own chain is never cut
+    for cut in ChainCut.objects.filter(chain_table=table).order_by("pk"):
+        cuts.setdefault(cut.before_hash, []).append(cut)
+    return cuts
+
+
+def _over_cuts(
+    cuts: dict[str, list[ChainCut]], previous: str, previous_id: int | None, row: ChainedModel
+) -> str:
+    """Step from ``previous`` (the last row seen, or the genesis) over the runs the retention
+    run deleted right after it, up to ``row``; return the hash the row should name. Only an
+    anchor whose run lies between the two rows counts; adjacent runs are followed in turn."""
+    used: set[int] = set()
+    start = previous
+    while row.chain_previous != previous:
+        cut = next(
+            (
+                cut
+                for cut in cuts.get(previous, [])
+                if cut.pk not in used
+                and (previous_id is None or cut.first_id > previous_id)
+                and cut.last_id < row.pk
+            ),
+            None,
+        )
+        if cut is None:
+            break
+        used.add(cut.pk)
+        previous, previous_id = cut.last_hash, cut.last_id
+    return previous if row.chain_previous == previous else start
+
+
 def chain_verify(model: type[ChainedModel]) -> ChainReport:
     """Walk one table's chain in insertion order; stop at the first broken link.
 
     A row whose ``chain_previous`` is not the hash of the row before it means a row was removed
     or slipped in there (or the previous row's hash was rewritten); a row whose content no
-    longer gives its ``chain_hash`` was changed after it was written.
+    longer gives its ``chain_hash`` was changed after it was written. Runs of rows deleted by
+    the retention run are stepped over through the anchors (``ChainCut``) left for them.
     """
     table = model._meta.db_table
+    cuts = _cuts_of(table)
     previous, previous_id, rows = GENESIS, None, 0
     for row in model._base_manager.order_by("pk").iterator(chunk_size=_CHUNK):
         rows += 1
+        if row.chain_previous != previous:
+            previous = _over_cuts(cuts, previous, previous_id, row)
         if row.chain_previous != previous:
             if previous_id is None:
                 where = _("it should be the first row of the chain")

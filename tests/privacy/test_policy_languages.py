@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 TEXTS = Path(__file__).resolve().parents[2] / "privacy" / "policy_texts"
 
 
-CURRENT = "1.2"  # the version the demo seed publishes last: the text with the retention schedule
+CURRENT = "1.3"  # the version the demo seed publishes last: the retention schedule, cookie term
 
 
 def _paragraphs(language: str, version: str = CURRENT) -> list[str]:
@@ -35,7 +35,7 @@ def _shown_paragraphs(html: str) -> list[str]:
     return [line.strip() for line in _policy_text_of(html).splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize(("version", "count"), [("1.0", 40), ("1.2", 46)])
+@pytest.mark.parametrize(("version", "count"), [("1.0", 40), ("1.2", 46), ("1.3", 47)])
 def test_the_translations_are_whole_the_same_paragraphs_as_the_russian_text(version, count):
     russian, kazakh, english = (_paragraphs(lang, version) for lang in ("ru", "kk", "en"))
     assert len(russian) == len(kazakh) == len(english) == count
@@ -56,11 +56,11 @@ def test_the_demo_seed_publishes_the_policy_in_three_languages_without_asking_ag
     call_command("seed_demo_privacy")
     call_command("seed_demo_privacy")  # idempotent
     policy = policy_current()
-    assert policy.version == "1.2" and not policy.material
+    assert policy.version == CURRENT and not policy.material
     assert policy.missing_languages() == []
     translated = PolicyVersion.objects.get(version="1.1")
     assert translated.text_ru == PolicyVersion.objects.get(version="1.0").text_ru
-    assert PolicyVersion.objects.filter(version__in=["1.1", "1.2"]).count() == 2
+    assert PolicyVersion.objects.filter(version__in=["1.1", "1.2", "1.3"]).count() == 3
 
 
 def test_the_unlimited_term_became_the_retention_schedule_in_three_languages():
@@ -145,7 +145,7 @@ def test_signing_up_in_kazakh_records_the_kazakh_text(client):
     row = ConsentRecord.objects.get(
         email="jana@example.kz", purpose=ConsentRecord.Purpose.PROCESSING_AND_TRANSFER
     )
-    assert (row.policy_version.version, row.policy_language) == ("1.2", "kk")
+    assert (row.policy_version.version, row.policy_language) == (CURRENT, "kk")
 
 
 def test_staff_are_warned_when_a_draft_lacks_the_kazakh_or_english_text(admin_client):
@@ -198,7 +198,7 @@ def test_checkout_in_english_records_the_english_text(client):
     row = ConsentRecord.objects.get(
         purpose=ConsentRecord.Purpose.PROCESSING_AND_TRANSFER, source__startswith="order:"
     )
-    assert (row.policy_version.version, row.policy_language) == ("1.2", "en")
+    assert (row.policy_version.version, row.policy_language) == (CURRENT, "en")
 
 
 @pytest.mark.parametrize("language", ["ru", "kk", "en"])
@@ -208,7 +208,7 @@ def test_the_policy_in_force_states_the_retention_periods_the_settings_enforce(l
 
     call_command("seed_demo_privacy")
     text = getattr(policy_current(), f"text_{language}")
-    assert len(policy_stated_periods(text)) == 5
+    assert len(policy_stated_periods(text)) == 6
     assert policy_periods_mismatch(text) == []
 
 
@@ -220,19 +220,27 @@ def test_the_policy_in_force_states_the_retention_periods_the_settings_enforce(l
         ("RETENTION_ORDER_IP_DAYS", 180, "180 days, the policy says 365 days"),
         ("RETENTION_ORDERS_YEARS", 6, "6 years, the policy says 5 years"),
         ("RETENTION_REGISTERS_YEARS", 4, "4 years, the policy says 3 years"),
+        ("RETENTION_COOKIE_CONSENT_DAYS", 400, "400 days, the policy says 730 days"),
     ],
 )
 def test_a_setting_changed_without_the_policy_is_a_mismatch(settings, setting, value, said):
     from privacy.retention import policy_periods_mismatch, retention_schedule
 
-    text = (TEXTS / "1.2.ru.txt").read_text(encoding="utf-8")
+    text = (TEXTS / f"{CURRENT}.ru.txt").read_text(encoding="utf-8")
     setattr(settings, setting, value)
     assert policy_periods_mismatch(text) == [f"{setting} = {said}"]
     assert any(str(value) in rule.period for rule in retention_schedule())
 
 
+def test_a_policy_without_the_cookie_term_no_longer_matches_the_schedule():
+    from privacy.retention import policy_periods_mismatch
+
+    text = (TEXTS / "1.2.kk.txt").read_text(encoding="utf-8")
+    assert policy_periods_mismatch(text) == ["the policy states 5 periods, the schedule has 6"]
+
+
 def test_staff_are_warned_when_a_text_states_other_retention_periods(admin_client, settings):
-    text = (TEXTS / "1.2.en.txt").read_text(encoding="utf-8")
+    text = (TEXTS / f"{CURRENT}.en.txt").read_text(encoding="utf-8")
     settings.RETENTION_ORDER_IP_DAYS = 180
     response = admin_client.post(
         reverse("admin:privacy_policyversion_add"),

@@ -27,6 +27,7 @@ def test_the_schedule_says_what_how_long_and_why_from_the_settings(settings):
         "orders",
         "event_data",
         "registers",
+        "cookie_consents",
     }
     assert "60 дней" in rules["ip_requests"].period
     assert "6 лет" in rules["orders"].period

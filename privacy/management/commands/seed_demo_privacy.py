@@ -5,7 +5,9 @@ its Kazakh and English translations. They are published together as version 1.1,
 non-material version (the Russian text is unchanged), so nobody is asked to accept it again.
 Version 1.2 replaces 1.0's "the period of processing is not limited" with the retention
 schedule (``privacy/retention.py``, the periods of the settings' defaults); it only shortens
-how long data is kept, so it is not material either. Idempotent; an operator record that staff
+how long data is kept, so it is not material either. Version 1.3 gives the records of cookie
+choices in the consent ledger a term (``RETENTION_COOKIE_CONSENT_DAYS``) instead of none: a
+shorter period again, not material. Idempotent; an operator record that staff
 already saved is never overwritten.
 """
 
@@ -34,6 +36,14 @@ SCHEDULE_CHANGES = {
     "сақталады, деректер қашан иесіздендіріледі және жойылады.",
     "en": "The unlimited period of processing is replaced by a retention schedule: what is kept, "
     "for how long and why, and when data is made anonymous and destroyed.",
+}
+COOKIE_TERM_VERSION = "1.3"
+COOKIE_TERM_CHANGES = {
+    "ru": "Записи о выборе cookies в журнале согласий хранятся 730 дней, а не без срока.",
+    "kk": "Келісімдер журналындағы cookies таңдауы туралы жазбалар мерзімсіз емес, 730 күн "
+    "сақталады.",
+    "en": "Records of cookie choices in the consent ledger are kept for 730 days instead of "
+    "without limit.",
 }
 DEMO_OPERATOR: dict[str, Any] = {
     "bin": "210140001232",
@@ -93,4 +103,5 @@ class Command(BaseCommand):
             operator_save(operator=operator, by=None)
         _policy_publish(TRANSLATED_VERSION, "1.0", TRANSLATED_CHANGES)
         _policy_publish(SCHEDULE_VERSION, SCHEDULE_VERSION, SCHEDULE_CHANGES)
+        _policy_publish(COOKIE_TERM_VERSION, COOKIE_TERM_VERSION, COOKIE_TERM_CHANGES)
         self.stdout.write(self.style.SUCCESS("Demo privacy data ready."))
