@@ -140,3 +140,97 @@ def test_an_early_consent_is_sealed_by_the_owner_then_shortened_by_the_app_role(
         )
     assert ConsentRecord.objects.get(pk=early.pk).ip_address == "203.0.113.0"
     assert chain_verify(ConsentRecord).broken is None
+
+
+def _aged(email: str, action: str, years: int) -> ConsentRecord:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return ConsentRecord.objects.create(
+        email=email,
+        purpose="marketing",
+        action=action,
+        wording="Согласен",
+        channel="site",
+        created_at=timezone.now() - timedelta(days=365 * years),
+    )
+
+
+def _anchor(first: ConsentRecord, last: ConsentRecord, rows: int):
+    from privacy.models import ChainCut
+
+    return ChainCut.objects.create(
+        chain_table="privacy_consentrecord",
+        first_id=first.pk,
+        last_id=last.pk,
+        before_hash=first.chain_previous,
+        last_hash=last.chain_hash,
+        rows=rows,
+        rule="registers",
+        why="test",
+    )
+
+
+def test_the_app_role_cuts_expired_rows_only_through_the_owners_function(app_role):
+    given = _aged("old@e.kz", "given", 6)
+    withdrawn = _aged("old@e.kz", "withdrawn", 5)
+    live = _aged("live@e.kz", "given", 5)
+    newest = _aged("new@e.kz", "given", 0)
+    cut = _anchor(given, withdrawn, 2)
+    with _connect(*app_role) as app:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            app.execute(f"DELETE FROM privacy_consentrecord WHERE id = {given.pk}")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            app.execute("DELETE FROM privacy_chaincut")
+        # Terms shorter than the function's floor are refused whatever the caller says.
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="at least"):
+            app.execute("SELECT privacy_chain_cut(%s, 0, 0)", [cut.pk])
+        deleted = app.execute("SELECT privacy_chain_cut(%s, 3, 730)", [cut.pk]).fetchone()
+        assert deleted == (2,)
+        # The same anchor again: its rows are gone, nothing else goes with it.
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="linked run"):
+            app.execute("SELECT privacy_chain_cut(%s, 3, 730)", [cut.pk])
+    assert set(ConsentRecord.objects.values_list("pk", flat=True)) == {live.pk, newest.pk}
+    assert chain_verify(ConsentRecord).broken is None
+
+
+def test_the_function_refuses_an_anchor_naming_rows_whose_term_has_not_ended(app_role):
+    live = _aged("live@e.kz", "given", 5)
+    recent = _aged("recent@e.kz", "withdrawn", 1)
+    _aged("new@e.kz", "given", 0)
+    with _connect(*app_role) as app:
+        # An anchor the app role writes itself (it may append to the trails) names a live
+        # consent and a recent withdrawal: nothing is deleted.
+        for first, last in ((live, live), (recent, recent), (live, recent)):
+            cut = _anchor(first, last, 1 if first == last else 2)
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="not ended"):
+                app.execute("SELECT privacy_chain_cut(%s, 3, 730)", [cut.pk])
+    assert ConsentRecord.objects.count() == 3
+
+
+def test_the_function_never_cuts_the_newest_row_or_a_run_that_does_not_link(app_role):
+    first = _aged("a@e.kz", "withdrawn", 6)
+    _aged("b@e.kz", "given", 0)  # live: between the two
+    third = _aged("c@e.kz", "withdrawn", 5)
+    with _connect(*app_role) as app:
+        for cut in (_anchor(third, third, 1), _anchor(first, third, 3), _anchor(first, third, 2)):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                app.execute("SELECT privacy_chain_cut(%s, 3, 730)", [cut.pk])
+    assert ConsentRecord.objects.count() == 3
+
+
+def test_the_retention_run_cuts_through_the_function_on_postgresql(settings):
+    from privacy.services.chain_cut import consent_ledger_cut
+
+    old = _aged("old@e.kz", "withdrawn", 5)
+    _aged("new@e.kz", "given", 0)
+    result = consent_ledger_cut()
+    assert result.rows == 1 and not ConsentRecord.objects.filter(pk=old.pk).exists()
+    assert chain_verify(ConsentRecord).broken is None
+    settings.RETENTION_REGISTERS_YEARS = 1  # below the function's floor
+    _aged("x@e.kz", "withdrawn", 2)
+    _aged("y@e.kz", "given", 0)
+    with pytest.raises(Exception, match="at least 3 years"):
+        consent_ledger_cut()
+    assert ConsentRecord.objects.filter(email="x@e.kz").exists()
