@@ -539,7 +539,8 @@ RETENTION_IP_STATS_DAYS = env.int("RETENTION_IP_STATS_DAYS", default=730)
 # kept while the consent is in force and this long after it ends: the limitation period.
 RETENTION_REGISTERS_YEARS = env.int("RETENTION_REGISTERS_YEARS", default=3)
 # Cookie choices recorded in the consent ledger are deleted this long after they were made
-# (the browser keeps the choice for a year; the record outlives it for disputes).
+# (the browser keeps the choice for a year; the record outlives it for disputes). PostgreSQL's
+# privacy_chain_cut refuses less than 365 days here and less than 3 years above.
 RETENTION_COOKIE_CONSENT_DAYS = env.int("RETENTION_COOKIE_CONSENT_DAYS", default=730)
 IP_RISK_WINDOW_MINUTES = env.int("IP_RISK_WINDOW_MINUTES", default=60)
 IP_RISK_MAX_ORDERS = env.int("IP_RISK_MAX_ORDERS", default=10)
