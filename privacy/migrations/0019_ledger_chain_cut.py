@@ -7,7 +7,7 @@ DELETE on the ledger; on PostgreSQL it calls ``privacy_chain_cut(cut, registers_
 cookie_days)``, a SECURITY DEFINER function owned by the table owner that deletes exactly the
 rows an anchor names, after checking that they are a linked run of the chain, that the newest
 row is not among them, and that each one's term has ended (cookie choices: older than
-``cookie_days``; other consents: withdrawn, or followed by a later row of the same subject and
+``cookie_days``; other consents: a withdrawal or an end, or followed by a later row of the same subject and
 purpose, longer than ``registers_years`` ago). Terms shorter than 3 years and 365 days are
 refused whatever the caller passes. The append-only trigger lets through only the deletes this
 function makes.
@@ -58,7 +58,7 @@ BEGIN
     WHERE r.id BETWEEN cut.first_id AND cut.last_id
       AND NOT (
         (r.purpose LIKE 'cookies\_%' AND r.created_at < cookies_end)
-        OR (r.purpose NOT LIKE 'cookies\_%' AND r.action = 'withdrawn'
+        OR (r.purpose NOT LIKE 'cookies\_%' AND r.action IN ('withdrawn', 'ended')
             AND r.created_at < registers_end)
         OR (r.purpose NOT LIKE 'cookies\_%' AND EXISTS (
             SELECT 1 FROM privacy_consentrecord later

@@ -29,6 +29,9 @@ class ConsentRecord(ChainedModel):
     class Action(models.TextChoices):
         GIVEN = "given", _("Given")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        # A guest's consent to processing whose purpose is achieved: every order it covered was
+        # made anonymous at the end of the tax period (``guest_consents_end``).
+        ENDED = "ended", _("Ended: purpose achieved")
 
     class Channel(models.TextChoices):
         SITE = "site", _("Site")
@@ -37,6 +40,7 @@ class ConsentRecord(ChainedModel):
         LETTER = "letter", _("Registered letter")
         EMAIL_LINK = "email_link", _("Unsubscribe link")
         API = "api", _("API")
+        RETENTION = "retention", _("Retention schedule")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -8,9 +8,10 @@ term ends:
 * any other consent given: when a later row of the same subject and purpose (sharing the
   account, e-mail or phone) superseded it — a withdrawal, or a new consent on a newer
   policy — longer ago than the registers' period;
-* a withdrawal: when it was written longer ago than that; a withdrawal of processing also no
-  sooner than the orders it restricts are made anonymous (the end of its year plus
-  ``RETENTION_ORDERS_YEARS``), since without it the guard would show the buyer again.
+* a withdrawal, or the end of a guest's consent once its orders were made anonymous
+  (``guest_consents_end``): when it was written longer ago than that; a withdrawal of
+  processing also no sooner than the orders it restricts are made anonymous (the end of its
+  year plus ``RETENTION_ORDERS_YEARS``), since without it the guard would show the buyer again.
 
 Rows of subjects on a legal hold are kept. The chain is cut only in runs of consecutive expired
 rows, never the newest row (the next insert links to it); each run leaves a ``ChainCut``
@@ -125,7 +126,7 @@ def consent_rows_expired(rows: list[_Row], *, now: datetime) -> set[int]:
             if row.created_at < cookies_end:
                 expired.add(row.id)
             continue
-        if row.action == ConsentRecord.Action.WITHDRAWN:
+        if row.action in (ConsentRecord.Action.WITHDRAWN, ConsentRecord.Action.ENDED):
             ended: datetime | None = row.created_at
             if row.purpose == ConsentRecord.Purpose.PROCESSING_AND_TRANSFER and (
                 now < _orders_anonymised_by(row.created_at)

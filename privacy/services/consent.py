@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -323,3 +324,45 @@ def withdrawals_of_user(*, user: User) -> list[ConsentWithdrawal]:
         .prefetch_related("answers")
         .order_by("-created_at", "-id")
     )
+
+
+GUEST_CONSENT_ENDED = _(
+    "The purpose of processing is achieved: every order this consent covered was made anonymous "
+    "at the end of the tax period."
+)
+
+
+@transaction.atomic
+def guest_consents_end(*, emails: Iterable[str]) -> int:
+    """The orders of these buyers have all been made anonymous (the tickets app's tax-period
+    run says so): a guest's consent to processing — the latest ``processing_and_transfer`` row
+    of the e-mail is a "given" without an account — has served its purpose. Append an "ended"
+    row for each, from which the registers' period (``RETENTION_REGISTERS_YEARS``) runs.
+    A consent given through an account stays: the account still holds the data. Returns the
+    rows appended."""
+    emails = sorted({normalise_email(email) for email in emails} - {""})
+    latest: dict[str, ConsentRecord] = {}
+    purpose = ConsentRecord.Purpose.PROCESSING_AND_TRANSFER
+    for start in range(0, len(emails), 500):
+        rows = ConsentRecord.objects.filter(purpose=purpose, email__in=emails[start : start + 500])
+        for row in rows.order_by("created_at", "id"):
+            latest[row.email] = row
+    with translation.override(settings.LANGUAGE_CODE):
+        wording = str(GUEST_CONSENT_ENDED)
+    ended = 0
+    for email, row in latest.items():
+        if row.action != ConsentRecord.Action.GIVEN or row.user_id is not None:
+            continue
+        consent_record(
+            purpose=purpose,
+            action=ConsentRecord.Action.ENDED,
+            wording=wording,
+            wording_language=settings.LANGUAGE_CODE,
+            channel=ConsentRecord.Channel.RETENTION,
+            email=email,
+            phone=row.phone,
+            policy_version=row.policy_version,
+            source=row.source,
+        )
+        ended += 1
+    return ended

@@ -4,8 +4,9 @@ Migrations run as the database owner; web and workers connect as an application 
 the usual rights on every table but only SELECT and INSERT on the append-only, hash-chained
 trails (no UPDATE, DELETE or TRUNCATE). Rows whose retention term has ended leave the consent
 ledger only through ``privacy_chain_cut``, a function owned by the table owner (migration
-``privacy`` 0019) that checks what it deletes; the role may execute it. ``manage.py privacy_app_role_sql`` prints the grants;
-the README ("Operations") shows how compose uses them.
+``privacy`` 0019) that checks what it deletes; the role may execute it.
+``manage.py privacy_app_role_sql`` prints the grants; the README ("Operations") shows how
+compose uses them.
 """
 
 import re

@@ -21,14 +21,9 @@ YEAR = timedelta(days=365)
 
 
 def _row(email: str, purpose: str, action: str, ago: timedelta, **fields) -> ConsentRecord:
+    fields = {"wording": "Согласен", "channel": "site", **fields}
     return ConsentRecord.objects.create(
-        email=email,
-        purpose=purpose,
-        action=action,
-        wording="Согласен",
-        channel="site",
-        created_at=timezone.now() - ago,
-        **fields,
+        email=email, purpose=purpose, action=action, created_at=timezone.now() - ago, **fields
     )
 
 
@@ -115,7 +110,9 @@ def test_rows_deleted_without_an_anchor_are_found(ledger):
 
 def test_an_expired_prefix_deleted_without_an_anchor_is_found(ledger):
     first, second = ledger["given_then_withdrawn_5y_ago"], ledger["withdrawn_5y_ago"]
-    _behind_the_back("DELETE FROM privacy_consentrecord WHERE id IN (%s, %s)", [first.pk, second.pk])
+    _behind_the_back(
+        "DELETE FROM privacy_consentrecord WHERE id IN (%s, %s)", [first.pk, second.pk]
+    )
     broken = chain_verify(ConsentRecord).broken
     assert broken is not None and broken.row_id == ledger["live_consent"].pk
 
@@ -174,3 +171,14 @@ def test_the_access_answer_states_the_term_of_cookie_records(settings):
     settings.RETENTION_COOKIE_CONSENT_DAYS = 500
     cookies = next(p for p in processing_purposes() if p.key == "cookies")
     assert "500" in cookies.retention and "без ограничения" not in cookies.retention
+
+
+def test_a_guests_consent_ended_with_its_orders_goes_three_years_after_that():
+    given = _row("guest@e.kz", "processing_and_transfer", "given", 9 * YEAR)
+    ended = _row("guest@e.kz", "processing_and_transfer", "ended", 4 * YEAR, channel="retention")
+    recent_end = _row("late@e.kz", "processing_and_transfer", "ended", YEAR, channel="retention")
+    _row("j@e.kz", "marketing", "given", timedelta(0))
+    consent_ledger_cut()
+    assert given.pk not in _remaining() and ended.pk not in _remaining()
+    assert recent_end.pk in _remaining()
+    assert chain_verify(ConsentRecord).broken is None

@@ -181,3 +181,30 @@ def test_only_the_owner_finds_the_link_on_the_event_page(client, finished_event_
     manager = MembershipFactory(organizer=event.organizer, role=Membership.Role.MANAGER).user
     client.force_login(manager)
     assert link not in client.get(page).content.decode()
+
+
+def test_a_guests_consent_ends_when_all_their_orders_are_anonymised(settings):
+    from privacy.models import ConsentRecord
+    from privacy.services import consent_is_live
+
+    settings.RETENTION_ORDERS_YEARS = 5
+    long_ago = timezone.make_aware(datetime(timezone.now().year - 6, 6, 1))
+    guest = place_order(email="guest@example.kz")
+    returning = [place_order(email="again@example.kz"), place_order(email="again@example.kz")]
+    member = UserFactory(email="member@example.kz")
+    signed_in = place_order(email="member@example.kz", user=member)
+    for order in (guest, returning[0], signed_in):
+        Order.objects.filter(pk=order.pk).update(created_at=long_ago)
+    assert tickets_retention_task.delay().get()["orders"] == 3
+
+    ended = ConsentRecord.objects.filter(action="ended")
+    assert list(ended.values_list("email", "purpose", "channel")) == [
+        ("guest@example.kz", "processing_and_transfer", "retention")
+    ]
+    assert not consent_is_live(purpose="processing_and_transfer", email="guest@example.kz")
+    # A guest with an order still kept, and a buyer with an account, keep their consent.
+    assert consent_is_live(purpose="processing_and_transfer", email="again@example.kz")
+    assert consent_is_live(purpose="processing_and_transfer", user=member)
+    assert all(report.broken is None for report in ledger_verify())
+    tickets_retention_task.delay().get()
+    assert ended.count() == 1  # once

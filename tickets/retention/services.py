@@ -24,6 +24,7 @@ from events.models import Event
 from eventum.accounts import Visitor
 from privacy.identity import ip_network
 from privacy.retention import retention_rule
+from privacy.services import guest_consents_end
 from privacy.services.retention import LegalHoldIndex, destruction_record, legal_hold_index
 from tickets.errors import TicketsError
 from tickets.models import Order, OrderItem, TicketTransfer
@@ -157,13 +158,16 @@ def orders_anonymise(*, now: datetime | None = None) -> int:
     cutoff = timezone.make_aware(datetime(first_kept_year, 1, 1))
     due = Order.objects.filter(created_at__lt=cutoff, anonymised_at__isnull=True).order_by("pk")
     done = held = last_pk = 0
+    buyers: set[str] = set()
     while batch := _with_other_emails(list(due.filter(pk__gt=last_pk)[:_BATCH])):
         last_pk = batch[-1].pk
         hold = _hold_of(batch)
         free = [o for o in batch if not _held(hold, o)]
         held += len(batch) - len(free)
+        buyers.update(order.email for order in free)
         _anonymise(free, now, accounting=True)
         done += len(free)
+    _guest_consents_end(buyers)
     done_before = Order.objects.filter(created_at__lt=cutoff, anonymised_at__isnull=False)
     for entry in PERSONAL_DATA:
         if entry.accounting and entry.order is not None:
@@ -176,6 +180,16 @@ def orders_anonymise(*, now: datetime | None = None) -> int:
     if done or held or other or other_held:
         _record("orders", rows=done + other, held=held + other_held, what=_orders_what(done, other))
     return done
+
+
+def _guest_consents_end(buyers: set[str]) -> None:
+    """Buyers none of whose orders keep their data any longer: a guest's consent to processing
+    has served its purpose, and the registers' period starts (privacy decides whose)."""
+    buyers -= {"", NO_EMAIL}
+    if not buyers:
+        return
+    still_kept = Order.objects.filter(email__in=buyers, anonymised_at__isnull=True)
+    guest_consents_end(emails=buyers - set(still_kept.values_list("email", flat=True)))
 
 
 def _orders_what(count: int, other: int) -> str:
