@@ -128,9 +128,11 @@ def consent_rows_expired(rows: list[_Row], *, now: datetime) -> set[int]:
             continue
         if row.action in (ConsentRecord.Action.WITHDRAWN, ConsentRecord.Action.ENDED):
             ended: datetime | None = row.created_at
-            if row.purpose == ConsentRecord.Purpose.PROCESSING_AND_TRANSFER and (
-                now < _orders_anonymised_by(row.created_at)
-            ):
+            restricting = (
+                row.action == ConsentRecord.Action.WITHDRAWN
+                and row.purpose == ConsentRecord.Purpose.PROCESSING_AND_TRANSFER
+            )
+            if restricting and now < _orders_anonymised_by(row.created_at):
                 continue
         else:
             ended = superseded_at.get(row.id)
