@@ -1,9 +1,9 @@
-"""The destruction log for staff: read-only, like every trail."""
+"""The destruction log and the anchors of chain cuts for staff: read-only, like every trail."""
 
 from django.contrib import admin
 
 from privacy.admin.base import ReadOnlyAdmin
-from privacy.models import DestructionRecord
+from privacy.models import ChainCut, DestructionRecord
 
 
 @admin.register(DestructionRecord)
@@ -13,3 +13,10 @@ class DestructionRecordAdmin(ReadOnlyAdmin):
     search_fields = ("scope", "what")
     date_hierarchy = "created_at"
     list_select_related = ("ran_by",)
+
+
+@admin.register(ChainCut)
+class ChainCutAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "chain_table", "first_id", "last_id", "rows", "rule")
+    list_filter = ("chain_table", "rule")
+    date_hierarchy = "created_at"

@@ -182,3 +182,15 @@ def test_a_guests_consent_ended_with_its_orders_goes_three_years_after_that():
     assert given.pk not in _remaining() and ended.pk not in _remaining()
     assert recent_end.pk in _remaining()
     assert chain_verify(ConsentRecord).broken is None
+
+
+def test_staff_see_the_anchors_read_only(admin_client, ledger):
+    from django.urls import reverse
+
+    consent_ledger_cut()
+    cut = ChainCut.objects.order_by("pk").first()
+    response = admin_client.get(reverse("admin:privacy_chaincut_changelist"))
+    assert response.status_code == 200 and "privacy_consentrecord" in response.content.decode()
+    page = admin_client.get(reverse("admin:privacy_chaincut_change", args=[cut.pk]))
+    assert page.status_code == 200 and b'name="_save"' not in page.content
+    assert admin_client.get(reverse("admin:privacy_chaincut_add")).status_code == 403
