@@ -19,4 +19,5 @@ class DestructionRecordAdmin(ReadOnlyAdmin):
 class ChainCutAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "chain_table", "first_id", "last_id", "rows", "rule")
     list_filter = ("chain_table", "rule")
+    search_fields = ("chain_table", "why")
     date_hierarchy = "created_at"
