@@ -200,12 +200,24 @@ def _cut(run: list[_Row], *, rule: str, why: str) -> None:
         raise ChainCutRefused(f"{anchor}: {deleted} rows deleted")
 
 
+def _database_now() -> datetime:
+    """PostgreSQL's ``now()`` (the transaction's start), which ``privacy_chain_cut`` measures
+    terms from: deciding by a later time could pick rows the function then refuses."""
+    if connection.vendor != "postgresql":
+        return timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now()")
+        moment: datetime = cursor.fetchone()[0]
+    return moment
+
+
 def consent_ledger_cut(*, now: datetime | None = None) -> LedgerCutResult:
     """Delete the consent-ledger rows whose term has ended (see the module), keeping those of
     subjects on a legal hold, in anchored runs; one destruction-log row per rule that removed
     anything. Returns what was removed."""
     now = now or timezone.now()
     with transaction.atomic():
+        now = min(now, _database_now())
         rows = _ledger_rows()
         expired = consent_rows_expired(rows, now=now)
         held = _held(rows, expired)
