@@ -15,7 +15,7 @@ settings ("Privacy" block of ``eventum/settings.py``), so the answer says what r
   ones only after the visitor's choice, which the browser keeps for
   ``privacy.services.cookies.COOKIE_MAX_AGE`` and the consent ledger for
   ``RETENTION_COOKIE_CONSENT_DAYS`` (policy 1.3);
-* "Способы и сроки" — the retention schedule (``privacy.retention``, policy 1.2): each
+* "Способы и сроки" — the retention schedule (``privacy.retention``, policy 1.3): each
   purpose's period below is its rule's period.
 """
 
