@@ -448,6 +448,17 @@ WALLET_APPLE_CERTIFICATE = env.str("WALLET_APPLE_CERTIFICATE", default="")
 WALLET_APPLE_KEY = env.str("WALLET_APPLE_KEY", default="")
 WALLET_APPLE_KEY_PASSWORD = env.str("WALLET_APPLE_KEY_PASSWORD", default="")
 WALLET_APPLE_WWDR = env.str("WALLET_APPLE_WWDR", default="")
+# Passes on phones update themselves (tickets/wallet/webservice.py): a changed pass is pushed
+# through Apple's push service with the pass type certificate above. The sender is a dotted
+# path: ApnsHttpSender posts over HTTP/2 (production); ApnsRecorder only records (embedded).
+WALLET_APNS_SENDER = env.str(
+    "WALLET_APNS_SENDER",
+    default="tickets.wallet.apns.ApnsHttpSender"
+    if PRODUCTION
+    else "tickets.wallet.apns.ApnsRecorder",
+)
+WALLET_APNS_URL = env.str("WALLET_APNS_URL", default="https://api.push.apple.com")
+WALLET_APNS_TIMEOUT_SECONDS = env.int("WALLET_APNS_TIMEOUT_SECONDS", default=10)
 GOOGLE_WALLET_ISSUER_ID = env.str("GOOGLE_WALLET_ISSUER_ID", default="")
 GOOGLE_WALLET_SERVICE_ACCOUNT_EMAIL = env.str("GOOGLE_WALLET_SERVICE_ACCOUNT_EMAIL", default="")
 GOOGLE_WALLET_PRIVATE_KEY = env.str("GOOGLE_WALLET_PRIVATE_KEY", default="")

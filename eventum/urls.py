@@ -25,6 +25,8 @@ urlpatterns = [
         name="app_account_email",
     ),
     path("_allauth/", include("allauth.headless.urls")),
+    # Apple Wallet's web service: its address is written into every pass, never language-bound.
+    path("wallet/apple/", include("tickets.wallet.webservice_urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -12,6 +12,7 @@ from tickets.selectors import event_cancel_figures
 from tickets.services.order_lifecycle import orders_cancel_for_event
 from tickets.waitlist.services import waitlist_capacity_added
 from tickets.waitroom.gate import sale_gate
+from tickets.wallet.services import wallet_passes_changed
 
 
 def event_cancelled(*, event: Event) -> None:
@@ -26,9 +27,10 @@ def event_cancel_figures_for(*, event: Event) -> EventCancelFigures:
 
 def session_moved(*, session: Session, old_starts_at: datetime) -> None:
     """The organizer moved the session: its ticket holders get their tickets again with the
-    new time and a calendar entry that replaces the old one; for a while they may return them
-    for the full price."""
+    new time and a calendar entry that replaces the old one, and the passes in their phones'
+    wallets change; for a while they may return them for the full price."""
     session_move_record(session=session, old_starts_at=old_starts_at)
+    wallet_passes_changed(session_id=session.pk)
     tickets_email_queue_session_moved(session_id=session.pk)
 
 

@@ -92,3 +92,4 @@ from tickets.waitlist.tasks import (  # noqa: E402, F401
     waitlist_tick_task,
 )
 from tickets.waitroom.tasks import waitrooms_refresh_task  # noqa: E402, F401
+from tickets.wallet.tasks import wallet_push_task  # noqa: E402, F401

@@ -32,6 +32,7 @@ from tickets.models import CheckIn, Order, OrderItem, OrderLog, ScannerDevice
 from tickets.models.orders import ticket_secret_new
 from tickets.qr import code_to_secret
 from tickets.refunds.models import RefundRequest
+from tickets.wallet.services import wallet_passes_changed
 from tickets.webhooks import webhook_ticket_checked_in
 
 logger = logging.getLogger(__name__)
@@ -432,6 +433,7 @@ def ticket_secret_reissue(*, item_id: int, actor_user: User | None) -> OrderItem
     )
     order_pdf_forget(order_id=item.order_id)
     order_pdf_enqueue(order_id=item.order_id)
+    wallet_passes_changed(item_ids=[item.pk])  # the phone's pass shows the new code
     return item
 
 

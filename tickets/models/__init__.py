@@ -4,7 +4,8 @@ The sale itself (carts with reservations, orders with one row per ticket, promo 
 questions) lives in this package; each concept package keeps its own tables in its
 ``models.py`` (``tickets.checkin``, ``tickets.companies``, ``tickets.delivery``,
 ``tickets.payments``, ``tickets.refunds``, ``tickets.reports``, ``tickets.seating``,
-``tickets.transfers``, ``tickets.waitlist``): they are all models of the ``tickets`` app.
+``tickets.transfers``, ``tickets.waitlist``, ``tickets.wallet``): they are all models of the
+``tickets`` app.
 """
 
 from tickets.banktransfer.models import (
@@ -34,6 +35,7 @@ from tickets.seating.models import SeatClaim
 from tickets.transfers.models import TicketTransfer, TransferRules
 from tickets.waitlist.models import WaitlistEntry
 from tickets.waitroom.models import WaitingRoom
+from tickets.wallet.models import WalletPass, WalletRegistration
 
 __all__ = [
     "Answer",
@@ -73,4 +75,6 @@ __all__ = [
     "TransferRules",
     "WaitingRoom",
     "WaitlistEntry",
+    "WalletPass",
+    "WalletRegistration",
 ]

@@ -14,6 +14,7 @@ from tickets.delivery.services import order_pdf_forget, tickets_email_queue_orde
 from tickets.errors import SoldOut, TicketsError
 from tickets.models import Order, OrderItem, OrderLog
 from tickets.services.inventory import inventory_return, inventory_take
+from tickets.wallet.services import wallet_passes_changed
 
 
 class BookingMoveRefused(TicketsError):
@@ -109,4 +110,5 @@ def order_move_to_slot(*, order_id: int, session_id: int, actor_user: User | Non
     )
     order_pdf_forget(order_id=order.pk)
     tickets_email_queue_order_moved(order=order)
+    wallet_passes_changed(item_ids=[item.pk for item in items])  # the passes: the new slot
     return order

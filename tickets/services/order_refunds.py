@@ -17,6 +17,7 @@ from tickets.services.order_states import (
     order_transition,
     tickets_return,
 )
+from tickets.wallet.services import wallet_passes_changed
 from tickets.webhooks import webhook_order_refunded
 
 
@@ -71,6 +72,7 @@ def order_refund(
         status=OrderItem.Status.REFUNDED, refund=refund
     )
     tickets_return(items)
+    wallet_passes_changed(item_ids=[i.pk for i in items])  # the phones' passes become void
     order.refunded_amount = order.refunded_amount + amount
     order.save(update_fields=["refunded_amount", "updated_at"])
     note = reason or _("refund of %(count)d ticket(s)") % {"count": len(items)}

@@ -27,6 +27,7 @@ from tickets.transfers.models import TicketTransfer, TransferRules
 from tickets.transfers.rules import TransferTerms
 from tickets.wallet import apple
 from tickets.wallet.credentials import apple_signer
+from tickets.wallet.services import wallet_passes_changed
 
 TRANSFER_EMAIL_TASK = "tickets.transfers.tasks.ticket_transfer_email_task"
 
@@ -120,6 +121,7 @@ def ticket_transfer(
         channel="other",
     )
     order_pdf_enqueue(order_id=order.pk)  # the buyer's PDF prints the new code and holder
+    wallet_passes_changed(item_ids=[item.pk])  # the pass on the giver's phone: the new code
     outbox_enqueue(TRANSFER_EMAIL_TASK, transfer.pk)
     return transfer
 

@@ -4,6 +4,11 @@ with each file's SHA-1, and a detached PKCS #7 signature of the manifest).
 The pass shows the event, the session's date and time, the venue, the seat and the ticket's
 QR code (the same payload as the PDF), in the order's language. It is built from the session as
 it is now, so a pass downloaded after the organizer moved the session shows the new time.
+
+A pass on a phone keeps itself current through Apple's PassKit web service
+(``tickets.wallet.webservice``): the pass names the service (``webServiceURL``) and carries a
+token of its own (``authenticationToken``, an HMAC of the serial number under ``SECRET_KEY``).
+A returned or cancelled ticket's pass is marked void.
 """
 
 import hashlib
@@ -15,10 +20,13 @@ from pathlib import Path
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.serialization import pkcs7
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from events.seating.layouts import seat_label_shown
+from tickets.delivery.links import site_url
 from tickets.models import Order, OrderItem
 from tickets.qr import qr_payload
 from tickets.wallet.credentials import AppleSigner
@@ -33,6 +41,26 @@ def serial_number(order: Order, item: OrderItem) -> str:
     """The same for every pass of the ticket: a pass downloaded again (after a new QR code)
     replaces the one already in the phone's wallet."""
     return f"{order.code}-{item.pk}"
+
+
+def authentication_token(serial: str) -> str:
+    """The pass's own secret for the web service: the same for every download of the pass,
+    useless for any other serial number, never stored."""
+    return salted_hmac("tickets.wallet.apple.authentication_token", serial).hexdigest()[:40]
+
+
+def authentication_token_valid(serial: str, token: str) -> bool:
+    return constant_time_compare(authentication_token(serial), token)
+
+
+def web_service_url() -> str:
+    """The absolute prefix of the web service; phones add ``v1/...`` to it."""
+    return site_url(reverse("wallet_apple_log").removesuffix("v1/log"))
+
+
+def pass_is_void(order: Order, item: OrderItem) -> bool:
+    """A ticket that no longer admits (returned, cancelled) shows as void on the phone."""
+    return order.status != Order.Status.PAID or item.status != OrderItem.Status.VALID
 
 
 def qr_generation(item: OrderItem) -> str:
@@ -64,6 +92,8 @@ def pass_json(order: Order, item: OrderItem) -> dict:
             "labelColor": "rgb(220, 230, 250)",
             "backgroundColor": BRAND_BLUE,
             "relevantDate": session.starts_at.isoformat(),
+            "webServiceURL": web_service_url(),
+            "authenticationToken": authentication_token(serial_number(order, item)),
             "barcodes": [
                 {
                     "format": "PKBarcodeFormatQR",
@@ -102,6 +132,8 @@ def pass_json(order: Order, item: OrderItem) -> dict:
                 ],
             },
         }
+        if pass_is_void(order, item):
+            data["voided"] = True
         if venue.latitude is not None and venue.longitude is not None:
             data["locations"] = [
                 {"latitude": float(venue.latitude), "longitude": float(venue.longitude)}

@@ -76,7 +76,9 @@ def _self_signed_pair(folder: Path) -> None:
     key_file.chmod(0o600)
 
 
-def _apple_files() -> tuple[Path, Path, Path] | None:
+def apple_pass_files() -> tuple[Path, Path, Path] | None:
+    """The pass type certificate, its key and the intermediate (PEM files); ``None`` when
+    Apple Wallet is off. The same certificate signs passes and opens Apple's push service."""
     if not apple_wallet_enabled():
         return None
     if settings.WALLET_APPLE_CERTIFICATE:
@@ -93,7 +95,7 @@ def _apple_files() -> tuple[Path, Path, Path] | None:
 
 def apple_signer() -> AppleSigner | None:
     """The pass-signing certificate, key and intermediate; ``None`` when Apple Wallet is off."""
-    files = _apple_files()
+    files = apple_pass_files()
     if files is None:
         return None
     certificate, key, intermediate = files
