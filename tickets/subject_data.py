@@ -4,8 +4,9 @@ Privacy gathers a subject's data (the buyer's download, an access request) and a
 through its signals; this module is the tickets app's answer, connected in ``TicketsConfig``:
 
 * ``subject_sections_for_privacy`` (``subject_data_requested``) — the orders with their tickets,
-  check-ins, form answers, payments, refunds and ticket e-mails, the organisation of a company
-  order, the organizers' messages the subject was sent, and the saved organisations;
+  the phones registered for their wallet passes, check-ins, form answers, payments, refunds
+  and ticket e-mails, the organisation of a company order, the organizers' messages the
+  subject was sent, and the saved organisations;
 * ``subject_references_for_privacy`` (``subject_references_requested``) — the order codes and
   the IP addresses the orders were placed from, so privacy can add its own rows about them
   (payment-flow events by IP, daily counts per IP).
@@ -76,6 +77,10 @@ LABELS = {
     "bin_iin": gettext_lazy("БИН/ИИН"),
     "legal_address": gettext_lazy("Legal address"),
     "holder": gettext_lazy("Holder"),
+    "wallet_devices": gettext_lazy("Phones with the ticket in Apple Wallet"),
+    "device": gettext_lazy("Device"),
+    "push_token": gettext_lazy("Push token"),
+    "registered_at": gettext_lazy("Registered at"),
 }
 
 
@@ -170,6 +175,21 @@ def _saved_organisations(user: Any) -> list[dict[str, str]]:
     ]
 
 
+def _wallet_devices(item: OrderItem) -> list[dict[str, Any]]:
+    """The phones registered for the ticket's pass updates."""
+    wallet_pass = getattr(item, "wallet_pass", None)
+    if wallet_pass is None:
+        return []
+    return [
+        {
+            "device": registration.device_library_identifier,
+            "push_token": registration.push_token,
+            "registered_at": _when(registration.created_at),
+        }
+        for registration in wallet_pass.registrations.all()
+    ]
+
+
 def _ticket_data(item: OrderItem) -> dict[str, Any]:
     check_in = getattr(item, "check_in", None)
     return {
@@ -187,6 +207,7 @@ def _ticket_data(item: OrderItem) -> dict[str, Any]:
             if check_in is not None
             else None
         ),
+        "wallet_devices": _wallet_devices(item),
     }
 
 
@@ -227,8 +248,10 @@ def subject_sections_for_privacy(
             Prefetch(
                 "items",
                 queryset=OrderItem.objects.select_related(
-                    "ticket_type", "check_in__session__event"
-                ).order_by("id"),
+                    "ticket_type", "check_in__session__event", "wallet_pass"
+                )
+                .prefetch_related("wallet_pass__registrations")
+                .order_by("id"),
             ),
             "answers__question",
             Prefetch("payments", queryset=Payment.objects.order_by("created_at", "id")),

@@ -663,6 +663,12 @@ NOT_IN_MATRIX = {
     "account_reset_password_from_key": "allauth: the password-reset key is the credential",
     "privacy:access_confirm": "the e-mailed confirmation token is the credential "
     "(tests/privacy/test_access_confirmation.py)",
+    "wallet_apple_registration": "Apple Wallet's web service: the pass's token is the "
+    "credential (tests/tickets/test_wallet_updates.py)",
+    "wallet_apple_updated_serials": "Apple Wallet's web service: serial numbers only, for a "
+    "device identifier (tests/tickets/test_wallet_updates.py)",
+    "wallet_apple_pass": "Apple Wallet's web service: the pass's token is the credential "
+    "(tests/tickets/test_wallet_updates.py)",
     "tickets:cabinet_moved": "sends old cabinet addresses on to the new ones, where this matrix "
     "applies; it reads nothing (tests/tickets/test_cabinet_moved.py)",
 }

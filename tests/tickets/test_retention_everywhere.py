@@ -42,6 +42,8 @@ from tickets.models import (
     TicketPdf,
     TicketTransfer,
     WaitlistEntry,
+    WalletPass,
+    WalletRegistration,
 )
 from tickets.retention.personal_data import PERSONAL_DATA
 from tickets.retention.services import event_personal_data_preview
@@ -60,6 +62,7 @@ MARKERS = (
     "Айгерим",
     "+77011234567",
     "203.0.113.7",
+    "aigerims-iphone-0001",  # a phone registered for the wallet pass's updates
 )
 
 
@@ -118,6 +121,12 @@ def _everything_about(order: Order, *, user) -> None:
     OrderLog.objects.create(order=order, to_status="paid", actor=user, actor_label="buyer")
     EmailDelivery.objects.create(
         order=order, kind="resend", to=BUYER, language="ru", requested_by=user
+    )
+    wallet_pass = WalletPass.objects.create(item=item, serial_number=f"{order.code}-{item.pk}")
+    WalletRegistration.objects.create(
+        wallet_pass=wallet_pass,
+        device_library_identifier="aigerims-iphone-0001",
+        push_token="aigerims-iphone-0001-push",
     )
     pdf = TicketPdf(order=order, fingerprint="f")
     pdf.file.save("t.pdf", ContentFile(b"%PDF Ivanov"), save=False)

@@ -42,6 +42,7 @@ from tickets.models import (
     TicketPdf,
     TicketTransfer,
     WaitlistEntry,
+    WalletRegistration,
 )
 from tickets.order_notes import order_note_without_typed_text
 from tickets.payments.notifications import body_fiscal_only, data_fiscal_only
@@ -118,6 +119,13 @@ PERSONAL_DATA: tuple[PersonalData, ...] = (
         event="order__event",
         order="order",
         files=("file",),
+        delete_rows=True,
+    ),
+    PersonalData(
+        WalletRegistration,
+        _("phones registered for wallet pass updates (device identifiers and push tokens)"),
+        event="wallet_pass__item__order__event",
+        order="wallet_pass__item__order",
         delete_rows=True,
     ),
     PersonalData(
