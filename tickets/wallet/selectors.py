@@ -79,4 +79,4 @@ def serials_updated_for_device(
 
 
 def pass_type_known(pass_type_identifier: str) -> bool:
-    return pass_type_identifier == settings.WALLET_APPLE_PASS_TYPE_ID
+    return bool(pass_type_identifier == settings.WALLET_APPLE_PASS_TYPE_ID)
