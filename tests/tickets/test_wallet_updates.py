@@ -297,4 +297,3 @@ def test_the_http2_sender_reports_an_unreachable_service(settings):
     )
 
     assert [(o.token, o.status) for o in outcomes] == [("ab", 0)]
-
