@@ -103,6 +103,8 @@ def test_the_whole_device_flow(
     assert _register(client, item).status_code == 200
     registration = WalletRegistration.objects.get()
     assert (registration.device_library_identifier, registration.push_token) == (DEVICE, PUSH_TOKEN)
+    # registered an hour ago (the changes of the last minute are always listed again)
+    WalletPass.objects.update(updated_at=WalletPass.objects.get().updated_at - timedelta(hours=1))
     serials_url = f"/wallet/apple/v1/devices/{DEVICE}/registrations/{PASS_TYPE}"
     first = client.get(serials_url).json()
     assert first["serialNumbers"] == [_serial(item)]
@@ -126,6 +128,9 @@ def test_the_whole_device_flow(
     changed = client.get(serials_url, {"passesUpdatedSince": tag}).json()
     assert changed["serialNumbers"] == [_serial(item)]
     assert int(changed["lastUpdated"]) > int(tag)
+    # a change committed late in the same minute is not missed: listed once more, then 304
+    again_listed = client.get(serials_url, {"passesUpdatedSince": changed["lastUpdated"]})
+    assert again_listed.json()["serialNumbers"] == [_serial(item)]
     fresh = client.get(_pass_url(item), HTTP_IF_MODIFIED_SINCE=last_modified, **_auth(item))
     assert fresh.status_code == 200
     assert _pass_json(fresh)["relevantDate"] == new_start.isoformat()
@@ -254,6 +259,16 @@ def test_the_buyers_data_lists_the_registered_phones(client, order, item):
     (device,) = ticket["wallet_devices"]
     assert (device["device"], device["push_token"]) == (DEVICE, PUSH_TOKEN)
     assert orders.data[0]["tickets"][1]["wallet_devices"] == []
+
+
+def test_too_many_requests_from_one_address_get_429(client, item, monkeypatch):
+    monkeypatch.setattr("eventum.ratelimit.window_count", lambda *args: 10_000)
+
+    response = client.get(_pass_url(item), **_auth(item))
+
+    assert response.status_code == 429
+    assert response.json()["error"] == "rate_limited"
+    assert response["Retry-After"] == "600"
 
 
 def test_the_device_log_is_kept_without_identifiers(client, caplog):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.utils import timezone
 
 from privacy.services import subject_is_blocked
 from tickets.models import Order, OrderItem, WalletPass, WalletRegistration
@@ -38,8 +39,16 @@ def pass_subject_blocked(item: OrderItem) -> bool:
     return bool(item.holder_email) and subject_is_blocked(email=item.holder_email)
 
 
-def wallet_pass_of(item: OrderItem) -> WalletPass | None:
-    return WalletPass.objects.filter(item=item).first()
+def wallet_pass_for_serial(serial: str) -> WalletPass | None:
+    """The pass's update record. Read it before the ticket it describes: a pass built from
+    data newer than its update time is only sent again, never missed."""
+    return WalletPass.objects.filter(serial_number=serial).first()
+
+
+# A change is committed a little after its update time was taken: the passes changed within
+# this many seconds are listed again on the next question, so none committed late is missed
+# (the phone then gets 304 for a pass it already has).
+SETTLE_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -73,8 +82,12 @@ def serials_updated_for_device(
     ]
     if not passes:
         return None
+    settled = int(timezone.now().timestamp()) - SETTLE_SECONDS
+    last_updated = min(int(passes[-1].update_tag), settled)
+    if since is not None:
+        last_updated = max(last_updated, int(since.timestamp()))
     return UpdatedSerials(
-        serial_numbers=[p.serial_number for p in passes], last_updated=passes[-1].update_tag
+        serial_numbers=[p.serial_number for p in passes], last_updated=str(last_updated)
     )
 
 

@@ -28,7 +28,7 @@ from tickets.wallet.selectors import (
     pass_type_known,
     serials_updated_for_device,
     tag_time,
-    wallet_pass_of,
+    wallet_pass_for_serial,
 )
 from tickets.wallet.services import wallet_registration_delete, wallet_registration_save
 
@@ -152,6 +152,7 @@ def updated_serials(request: HttpRequest, device_id: str, pass_type: str) -> Htt
 @require_GET
 def latest_pass(request: HttpRequest, pass_type: str, serial: str) -> HttpResponse:
     """The pass as it is now; 304 when it has not changed since ``If-Modified-Since``."""
+    wallet_pass = wallet_pass_for_serial(serial)  # first: see the selector
     item, refusal = _pass_item(request, pass_type, serial)
     if refusal is not None:
         return refusal
@@ -159,7 +160,6 @@ def latest_pass(request: HttpRequest, pass_type: str, serial: str) -> HttpRespon
     signer = apple_signer()
     if signer is None:
         return _unknown_pass()
-    wallet_pass = wallet_pass_of(item)
     if wallet_pass is not None:
         since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
         changed = int(wallet_pass.updated_at.timestamp())
