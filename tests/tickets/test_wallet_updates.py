@@ -17,12 +17,13 @@ from tests.factories import TicketTypeFactory, UserFactory
 from tests.privacy.conftest import make_blocked
 from tests.tickets.delivery_helpers import paid_order
 from tickets.checkin.services import ticket_secret_reissue
-from tickets.models import WalletPass, WalletRegistration
+from tickets.models import TransferRules, WalletPass, WalletRegistration
 from tickets.qr import qr_payload
 from tickets.retention.services import event_personal_data_destroy
 from tickets.services.order_refunds import order_refund
 from tickets.services.order_states import Actor
 from tickets.subject_data import subject_sections_for_privacy
+from tickets.transfers.services import ticket_transfer
 from tickets.wallet.apns import ApnsHttpSender, ApnsRecorder
 from tickets.wallet.apple import authentication_token
 from tickets.wallet.services import wallet_pushes_send
@@ -167,6 +168,34 @@ def test_a_new_qr_code_a_transfer_and_a_return_each_update_the_pass(
 
     assert len(recorded_pushes) == 2
     assert _pass_json(client.get(_pass_url(item), **_auth(item)))["voided"] is True
+
+
+def test_a_ticket_given_away_voids_the_givers_pass_and_the_new_holders_pass_updates(
+    client, order, item, recorded_pushes, django_capture_on_commit_callbacks
+):
+    TransferRules.objects.create(event=order.event, allowed=True, cutoff_hours=2)
+    _register(client, item)
+    givers = _auth(item)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket_transfer(
+            order_id=order.pk,
+            item_id=item.pk,
+            to_name="Асель Нурланова",
+            to_email="friend@example.kz",
+            consent_wording="согласие",
+        )
+
+    item.refresh_from_db()
+    assert len(recorded_pushes) == 1  # the giver's phone is woken...
+    void = _pass_json(client.get(_pass_url(item), **givers))
+    assert void["voided"] is True and "barcodes" not in void  # ...and never gets the new code
+    assert qr_payload(item) not in json.dumps(void)
+    new_token = authentication_token(_serial(item), 1)
+    assert new_token != givers["HTTP_AUTHORIZATION"].split()[1]
+    current = _pass_json(client.get(_pass_url(item), **_auth(item, token=new_token)))
+    assert current["barcodes"][0]["message"] == qr_payload(item)
+    assert current["authenticationToken"] == new_token and "voided" not in current
 
 
 def test_a_wrong_token_gets_401_and_changes_nothing(client, item):

@@ -7,8 +7,10 @@ it is now, so a pass downloaded after the organizer moved the session shows the 
 
 A pass on a phone keeps itself current through Apple's PassKit web service
 (``tickets.wallet.webservice``): the pass names the service (``webServiceURL``) and carries a
-token of its own (``authenticationToken``, an HMAC of the serial number under ``SECRET_KEY``).
-A returned or cancelled ticket's pass is marked void.
+token of its own (``authenticationToken``, an HMAC under ``SECRET_KEY`` of the serial number and
+the ticket's holder generation: the number of times it was given away). A returned or cancelled
+ticket's pass is marked void, and so is a pass handed out before the ticket was given away: its
+phone gets a void pass without the QR code, never the new holder's.
 """
 
 import hashlib
@@ -43,14 +45,26 @@ def serial_number(order: Order, item: OrderItem) -> str:
     return f"{order.code}-{item.pk}"
 
 
-def authentication_token(serial: str) -> str:
-    """The pass's own secret for the web service: the same for every download of the pass,
-    useless for any other serial number, never stored."""
-    return salted_hmac("tickets.wallet.apple.authentication_token", serial).hexdigest()[:40]
+def holder_generation(item: OrderItem) -> int:
+    """How many times the ticket was given to someone else."""
+    return item.transfers.count()
 
 
-def authentication_token_valid(serial: str, token: str) -> bool:
-    return constant_time_compare(authentication_token(serial), token)
+def authentication_token(serial: str, generation: int = 0) -> str:
+    """The pass's own secret for the web service: the same for every download of the pass
+    while the ticket stays with its holder, useless for any other serial number, never
+    stored."""
+    value = f"{serial}:{generation}"
+    return salted_hmac("tickets.wallet.apple.authentication_token", value).hexdigest()[:40]
+
+
+def token_generation(serial: str, token: str, *, current: int) -> int | None:
+    """The holder generation whose pass carries ``token`` (``current`` or an earlier one);
+    ``None`` when no pass of ``serial`` does."""
+    for generation in range(current, -1, -1):
+        if constant_time_compare(authentication_token(serial, generation), token):
+            return generation
+    return None
 
 
 def web_service_url() -> str:
@@ -69,8 +83,12 @@ def qr_generation(item: OrderItem) -> str:
     return hashlib.sha256(item.secret.encode()).hexdigest()[:10]
 
 
-def pass_json(order: Order, item: OrderItem) -> dict:
-    """The pass's description (Apple's PassKit format, event ticket style)."""
+def pass_json(order: Order, item: OrderItem, *, generation: int | None = None) -> dict:
+    """The pass's description (Apple's PassKit format, event ticket style). ``generation``: the
+    pass of an earlier holder (a void pass without the QR code); the current one by default."""
+    current = holder_generation(item)
+    given_away = generation is not None and generation < current
+    generation = current if generation is None else generation
     session = item.ticket_type.session
     venue = order.event.venue
     language = order.language if order.language in dict(settings.LANGUAGES) else None
@@ -93,7 +111,7 @@ def pass_json(order: Order, item: OrderItem) -> dict:
             "backgroundColor": BRAND_BLUE,
             "relevantDate": session.starts_at.isoformat(),
             "webServiceURL": web_service_url(),
-            "authenticationToken": authentication_token(serial_number(order, item)),
+            "authenticationToken": authentication_token(serial_number(order, item), generation),
             "barcodes": [
                 {
                     "format": "PKBarcodeFormatQR",
@@ -132,8 +150,18 @@ def pass_json(order: Order, item: OrderItem) -> dict:
                 ],
             },
         }
-        if pass_is_void(order, item):
+        if pass_is_void(order, item) or given_away:
             data["voided"] = True
+        if given_away:
+            del data["barcodes"]
+            data["eventTicket"]["backFields"].insert(
+                0,
+                {
+                    "key": "given",
+                    "label": _("Ticket"),
+                    "value": _("This ticket was given to someone else."),
+                },
+            )
         if venue.latitude is not None and venue.longitude is not None:
             data["locations"] = [
                 {"latitude": float(venue.latitude), "longitude": float(venue.longitude)}
@@ -154,9 +182,12 @@ def _signature(manifest: bytes, signer: AppleSigner) -> bytes:
     )
 
 
-def pkpass(order: Order, item: OrderItem, signer: AppleSigner) -> bytes:
-    """The signed pass file for one valid ticket."""
-    files = {"pass.json": json.dumps(pass_json(order, item), ensure_ascii=False).encode()}
+def pkpass(
+    order: Order, item: OrderItem, signer: AppleSigner, *, generation: int | None = None
+) -> bytes:
+    """The signed pass file of one ticket (of an earlier holder: ``generation``)."""
+    described = pass_json(order, item, generation=generation)
+    files = {"pass.json": json.dumps(described, ensure_ascii=False).encode()}
     for name in IMAGE_FILES:
         files[name] = (IMAGES / name).read_bytes()
     # Apple's manifest format: the SHA-1 of each file (the signature itself is SHA-256).

@@ -10,6 +10,7 @@ identifier, as Apple's protocol has it.
 import json
 import logging
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -73,25 +74,35 @@ def _blocked() -> JsonResponse:
     )
 
 
-def _authorized(request: HttpRequest, serial: str) -> bool:
+def _token(request: HttpRequest) -> str:
     scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
-    return scheme == "ApplePass" and apple.authentication_token_valid(serial, token.strip())
+    return token.strip() if scheme == "ApplePass" else ""
+
+
+@dataclass(frozen=True)
+class PassRequest:
+    item: OrderItem
+    generation: int  # the holder generation of the pass the phone has
 
 
 def _pass_item(
     request: HttpRequest, pass_type: str, serial: str
-) -> tuple[OrderItem | None, JsonResponse | None]:
-    """The ticket the request may work on, or the refusal to answer with."""
+) -> tuple[PassRequest | None, JsonResponse | None]:
+    """The ticket the request may work on, or the refusal to answer with. An unknown serial
+    number is 404 only with a token valid for it, so a stranger learns nothing."""
     if not pass_type_known(pass_type):
         return None, _unknown_pass()
-    if not _authorized(request, serial):
-        return None, _unauthorized()
+    token = _token(request)
     item = pass_item_for_serial(serial)
+    current = apple.holder_generation(item) if item is not None else 0
+    generation = apple.token_generation(serial, token, current=current)
+    if generation is None:
+        return None, _unauthorized()
     if item is None:
         return None, _unknown_pass()
     if pass_subject_blocked(item):
         return None, _blocked()
-    return item, None
+    return PassRequest(item=item, generation=generation), None
 
 
 def _push_token(request: HttpRequest) -> str | None:
@@ -111,10 +122,11 @@ def registration(request: HttpRequest, device_id: str, pass_type: str, serial: s
     unregisters (200)."""
     if not DEVICE_ID.match(device_id):
         return _refusal(400, "bad_device", _("The device identifier is not valid."))
-    item, refusal = _pass_item(request, pass_type, serial)
+    found, refusal = _pass_item(request, pass_type, serial)
     if refusal is not None:
         return refusal
-    assert item is not None
+    assert found is not None
+    item = found.item
     if request.method == "DELETE":
         wallet_registration_delete(item=item, device_library_identifier=device_id)
         return HttpResponse(status=200)
@@ -153,10 +165,11 @@ def updated_serials(request: HttpRequest, device_id: str, pass_type: str) -> Htt
 def latest_pass(request: HttpRequest, pass_type: str, serial: str) -> HttpResponse:
     """The pass as it is now; 304 when it has not changed since ``If-Modified-Since``."""
     wallet_pass = wallet_pass_for_serial(serial)  # first: see the selector
-    item, refusal = _pass_item(request, pass_type, serial)
+    found, refusal = _pass_item(request, pass_type, serial)
     if refusal is not None:
         return refusal
-    assert item is not None
+    assert found is not None
+    item = found.item
     signer = apple_signer()
     if signer is None:
         return _unknown_pass()
@@ -168,7 +181,8 @@ def latest_pass(request: HttpRequest, pass_type: str, serial: str) -> HttpRespon
             response["Last-Modified"] = http_date(changed)
             return response
     # A pass no phone registered for yet has no update time: always the whole pass.
-    response = HttpResponse(apple.pkpass(item.order, item, signer), content_type=apple.MEDIA_TYPE)
+    pkpass = apple.pkpass(item.order, item, signer, generation=found.generation)
+    response = HttpResponse(pkpass, content_type=apple.MEDIA_TYPE)
     if wallet_pass is not None:
         response["Last-Modified"] = http_date(int(wallet_pass.updated_at.timestamp()))
     response["Cache-Control"] = "private, no-cache"
