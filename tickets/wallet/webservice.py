@@ -44,8 +44,9 @@ DEVICE_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 PUSH_TOKEN = re.compile(r"^[A-Za-z0-9]{1,200}$")
 LOG_LINES_KEPT = 20
 LOG_LINE_LENGTH = 500
-# Device and push identifiers, serial numbers and tokens inside a phone's log line.
-LOG_IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{15,}")
+# Device and push identifiers, serial numbers (an order's code) and tokens inside a phone's log
+# line: any run of 8 or more letters, digits and dashes with a digit in it.
+LOG_IDENTIFIER = re.compile(r"\b(?=[A-Za-z0-9-]*\d)[A-Za-z0-9-]{8,}\b")
 
 
 def _refusal(status: int, error: str, message: Any) -> JsonResponse:
