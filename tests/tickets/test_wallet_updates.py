@@ -15,11 +15,13 @@ from django.urls import reverse
 from events.services import session_update
 from tests.factories import TicketTypeFactory, UserFactory
 from tests.privacy.conftest import make_blocked
+from tests.tickets import test_booking_move
 from tests.tickets.delivery_helpers import paid_order
 from tickets.checkin.services import ticket_secret_reissue
 from tickets.models import TransferRules, WalletPass, WalletRegistration
 from tickets.qr import qr_payload
 from tickets.retention.services import event_personal_data_destroy
+from tickets.services.booking_move import order_move_to_slot
 from tickets.services.order_refunds import order_refund
 from tickets.services.order_states import Actor
 from tickets.subject_data import subject_sections_for_privacy
@@ -29,6 +31,8 @@ from tickets.wallet.apple import authentication_token
 from tickets.wallet.services import wallet_pushes_send
 
 pytestmark = pytest.mark.django_db
+
+slots = test_booking_move.slots  # a service's slots, for the booking moved to another slot
 
 PASS_TYPE = "pass.one.eventum.ticket"
 DEVICE = "a1b2c3d4e5f60718293a4b5c6d7e8f90"
@@ -196,6 +200,22 @@ def test_a_ticket_given_away_voids_the_givers_pass_and_the_new_holders_pass_upda
     current = _pass_json(client.get(_pass_url(item), **_auth(item, token=new_token)))
     assert current["barcodes"][0]["message"] == qr_payload(item)
     assert current["authenticationToken"] == new_token and "voided" not in current
+
+
+def test_a_booking_moved_to_another_slot_updates_its_passes(
+    client, slots, recorded_pushes, django_capture_on_commit_callbacks
+):
+    first, second = slots[0], slots[1]
+    order = paid_order(test_booking_move._adult(first), quantity=1)
+    item = order.items.get()
+    _register(client, item)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order_move_to_slot(order_id=order.pk, session_id=second.pk)
+
+    assert len(recorded_pushes) == 1
+    moved = _pass_json(client.get(_pass_url(item), **_auth(item)))
+    assert moved["relevantDate"] == second.starts_at.isoformat()
 
 
 def test_a_wrong_token_gets_401_and_changes_nothing(client, item):

@@ -121,7 +121,7 @@ def ticket_transfer(
         channel="other",
     )
     order_pdf_enqueue(order_id=order.pk)  # the buyer's PDF prints the new code and holder
-    wallet_passes_changed(item_ids=[item.pk])  # the pass on the giver's phone: the new code
+    wallet_passes_changed(item_ids=[item.pk])  # the giver's phone: a void pass
     outbox_enqueue(TRANSFER_EMAIL_TASK, transfer.pk)
     return transfer
 
