@@ -20,7 +20,12 @@ EVENT_SLUG_MAX = 120
 
 
 class EventError(Exception):
-    """An action the rules do not allow; ``str(error)`` is a translated message."""
+    """An action the rules do not allow; ``str(error)`` is a translated message and ``code`` a
+    stable machine name of the reason (the API answers with it)."""
+
+    def __init__(self, message: str, *, code: str = "not_allowed") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def _venue_for(*, organizer: Organizer, data: dict[str, Any]) -> Venue:
@@ -189,8 +194,10 @@ def event_cancel(*, event: Event) -> Event:
     """Cancel the event. The ``event_cancelled`` hook runs inside this transaction: the tickets
     app cancels the orders and refunds in the same commit (or nothing is cancelled)."""
     event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status == Event.Status.CANCELLED:
+        raise EventError(_("This event is already cancelled."), code="already_cancelled")
     if event.status not in (Event.Status.DRAFT, Event.Status.PUBLISHED):
-        raise EventError(_("This event cannot be cancelled any more."))
+        raise EventError(_("This event cannot be cancelled any more."), code="event_finished")
     event.status = Event.Status.CANCELLED
     event.cancelled_at = timezone.now()
     event.save(update_fields=["status", "cancelled_at", "updated_at"])

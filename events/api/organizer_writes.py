@@ -331,6 +331,28 @@ def organizer_event_unpublish(request: HttpRequest, event_id: int) -> OrganizerE
     return organizer_event_detail(organizer=key.organizer, event_id=event.pk)
 
 
+@router.post(
+    "/organizer/events/{event_id}/cancel",
+    response={200: OrganizerEventDetailOut, **WRITE_ERRORS},
+    url_name="api_organizer_event_cancel",
+    summary="Cancel an event: its pending orders are cancelled, its paid ones refunded",
+    description=(
+        "The cabinet's cancellation: the buyers are told, their money goes back (a refund the "
+        "provider refuses leaves that order paid and flagged for review). An event is never "
+        "deleted: once it has buyers it is cancelled. Refused with `already_cancelled` or "
+        "`event_finished`."
+    ),
+)
+def organizer_event_cancel(request: HttpRequest, event_id: int) -> OrganizerEventDetailOut:
+    key = key_with_scope(request, EVENTS_WRITE)
+    event = _own_event(key.organizer, event_id)
+    try:
+        services.event_cancel(event=event)
+    except services.EventError as error:
+        raise ApiError(error.code, str(error), status=409) from error
+    return organizer_event_detail(organizer=key.organizer, event_id=event.pk)
+
+
 @router.delete(
     "/organizer/sessions/{session_id}",
     response={204: None, **WRITE_ERRORS},

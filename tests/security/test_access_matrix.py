@@ -216,6 +216,7 @@ MATRIX: dict[str, Rule] = {
     ),
     "api:api_organizer_event_publish": everyone(401, _kw(event_id=event_pk), method="post"),
     "api:api_organizer_event_unpublish": everyone(401, _kw(event_id=event_pk), method="post"),
+    "api:api_organizer_event_cancel": everyone(401, _kw(event_id=event_pk), method="post"),
     "api:api_organizer_session_delete": everyone(401, _kw(session_id=session_pk), method="delete"),
     "api:api_organizer_ticket_type_delete": everyone(
         401, _kw(ticket_type_id=lambda w: w.ticket_type.pk), method="delete"
