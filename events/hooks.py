@@ -35,7 +35,8 @@ HOOKS: dict[str, str] = {
     ),
     "capacity_added": (
         "called with ticket_type_ids= inside the transaction that put more of their tickets "
-        "on sale: offer them to the people on the waiting list after commit"
+        "on sale (a quantity raised, a new type): end a sell-out of their sessions and offer "
+        "them to the people on the waiting list after commit"
     ),
     "seats_unblocked": (
         "called with session= and seat_ids= inside the transaction that unblocks them: "

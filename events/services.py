@@ -271,6 +271,8 @@ def ticket_type_create(*, session: Session, data: dict[str, Any]) -> TicketType:
         ticket_type.sale_ends_at = session.starts_at
     ticket_type.quantity_taken = 0
     ticket_type.save()
+    if ticket_type.quantity > 0:  # more on sale in the session: a sell-out of it is over
+        hook_call("capacity_added", ticket_type_ids=[ticket_type.pk])
     return ticket_type
 
 

@@ -10,6 +10,7 @@ from tickets.refunds.services import session_move_record
 from tickets.seating.services import seats_block, seats_unblock
 from tickets.selectors import event_cancel_figures
 from tickets.services.order_lifecycle import orders_cancel_for_event
+from tickets.soldout.services import sold_out_close
 from tickets.waitlist.services import waitlist_capacity_added
 from tickets.waitroom.gate import sale_gate
 from tickets.wallet.services import wallet_passes_changed
@@ -42,7 +43,9 @@ def seats_blocked(*, session: Session, seat_ids: list[int]) -> None:
 
 
 def capacity_added(*, ticket_type_ids: list[int]) -> None:
-    """The organizer put more tickets on sale: offers go to the waiting list at once."""
+    """The organizer put more tickets on sale: offers go to the waiting list at once, and a
+    sell-out of their sessions is over."""
+    sold_out_close(ticket_type_ids=ticket_type_ids)
     waitlist_capacity_added(ticket_type_ids=ticket_type_ids)
 
 

@@ -2,8 +2,9 @@
 ``order.refunded``, ``order.cancelled``, ``ticket.checked_in`` and ``event.sold_out``.
 
 The moves that make these events call the ``webhook_*`` functions below in their own
-transaction (``order_transition``, ``order_refund``, the check-in decision, ``inventory_take``),
-so a webhook exists exactly when the change does. Buyers come through privacy's guard as the
+transaction (``order_transition``, ``order_refund``, the check-in decision, and for a sell-out
+``tickets.soldout.services`` when an order is paid), so a webhook exists exactly when the change
+does. Buyers come through privacy's guard as the
 organizer's API shows them (masked while blocked or after withdrawing consent), unmasked hand-
 overs are written to the disclosure log, and before every attempt ``payload_guard`` masks a
 buyer restricted since.
@@ -14,7 +15,7 @@ from typing import Any
 
 from django.db.models import F
 
-from events.models import Event, TicketType
+from events.models import Event, Session, TicketType
 from organizers.webhooks.models import WebhookEventType
 from organizers.webhooks.services import webhook_emit, webhook_payload_guard_register
 from privacy.services import Subject, subjects_guard
@@ -136,17 +137,9 @@ def webhook_ticket_checked_in(item: OrderItem, *, scanner: str) -> None:
     )
 
 
-def webhook_session_sold_out_check(*, ticket_type_id: int) -> None:
-    """After a type's last ticket was taken: when no type of its session has any left, the
-    session (and perhaps the whole event) is sold out: ``event.sold_out``."""
-    ticket_type = (
-        TicketType.objects.select_related("session__event").filter(pk=ticket_type_id).first()
-    )
-    if ticket_type is None:
-        return
-    session = ticket_type.session
-    if TicketType.objects.filter(session=session, quantity_taken__lt=F("quantity")).exists():
-        return
+def webhook_session_sold_out(session: Session) -> None:
+    """The session's last ticket was sold (``tickets.soldout.services`` opened its sell-out):
+    ``event.sold_out``, saying whether the event's other sessions are gone too."""
     event = session.event
 
     def data() -> dict[str, Any]:

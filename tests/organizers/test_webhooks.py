@@ -36,12 +36,10 @@ from tests.factories import (
 )
 from tests.organizers.webhook_receiver import webhook_receiver
 from tests.privacy.conftest import make_blocked
-from tests.tickets.factories import new_token
 from tests.tickets.flows import place_order
 from tickets.checkin.services import checkin_scan
 from tickets.payments.services import payment_complete, payment_start
 from tickets.qr import qr_payload
-from tickets.services.cart import cart_set_quantities
 from tickets.services.order_lifecycle import order_cancel
 from tickets.services.order_refunds import order_refund
 from tickets.services.order_states import Actor
@@ -177,7 +175,7 @@ def test_refund_cancel_and_check_in_reach_the_webhook(shop, django_capture_on_co
     assert checked[0]["data"]["order"]["code"] == paid.code
 
 
-def test_taking_the_last_ticket_of_a_session_tells_it_is_sold_out(
+def test_selling_the_last_ticket_of_a_session_tells_it_is_sold_out(
     shop, django_capture_on_commit_callbacks
 ):
     session = SessionFactory(event=EventFactory(organizer=shop["organizer"]))
@@ -185,10 +183,11 @@ def test_taking_the_last_ticket_of_a_session_tells_it_is_sold_out(
     with webhook_receiver() as receiver:
         _endpoint(shop["organizer"], receiver.url, ["event.sold_out"])
         with django_capture_on_commit_callbacks(execute=True):
-            cart_set_quantities(cart_token=new_token(), quantities={small.pk: 1})
+            _pay(place_order({small: 1}))
+            last = place_order({small: 1})  # the last ticket taken, not yet sold
         assert receiver.requests == []
         with django_capture_on_commit_callbacks(execute=True):
-            cart_set_quantities(cart_token=new_token(), quantities={small.pk: 1})
+            _pay(last)
     (body,) = _bodies(receiver, "event.sold_out")
     assert body["data"]["session"]["id"] == session.pk
     assert body["data"]["event"]["id"] == session.event_id

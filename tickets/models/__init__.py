@@ -4,8 +4,8 @@ The sale itself (carts with reservations, orders with one row per ticket, promo 
 questions) lives in this package; each concept package keeps its own tables in its
 ``models.py`` (``tickets.checkin``, ``tickets.companies``, ``tickets.delivery``,
 ``tickets.payments``, ``tickets.refunds``, ``tickets.reports``, ``tickets.seating``,
-``tickets.transfers``, ``tickets.waitlist``, ``tickets.wallet``): they are all models of the
-``tickets`` app.
+``tickets.soldout``, ``tickets.transfers``, ``tickets.waitlist``, ``tickets.wallet``): they are
+all models of the ``tickets`` app.
 """
 
 from tickets.banktransfer.models import (
@@ -32,6 +32,7 @@ from tickets.payments.models import Payment, PaymentMethodSetting, PaymentNotifi
 from tickets.refunds.models import RefundPolicy, RefundRequest, SessionMove
 from tickets.reports.models import AttendeeExport, AttendeeMessage, MessageDelivery
 from tickets.seating.models import SeatClaim
+from tickets.soldout.models import SoldOutEpisode
 from tickets.transfers.models import TicketTransfer, TransferRules
 from tickets.waitlist.models import WaitlistEntry
 from tickets.waitroom.models import WaitingRoom
@@ -70,6 +71,7 @@ __all__ = [
     "ScannerDevice",
     "SeatClaim",
     "SessionMove",
+    "SoldOutEpisode",
     "TicketPdf",
     "TicketTransfer",
     "TransferRules",

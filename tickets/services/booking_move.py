@@ -14,6 +14,7 @@ from tickets.delivery.services import order_pdf_forget, tickets_email_queue_orde
 from tickets.errors import SoldOut, TicketsError
 from tickets.models import Order, OrderItem, OrderLog
 from tickets.services.inventory import inventory_return, inventory_take
+from tickets.soldout.services import sold_out_open_for_order
 from tickets.wallet.services import wallet_passes_changed
 
 
@@ -108,6 +109,7 @@ def order_move_to_slot(*, order_id: int, session_id: int, actor_user: User | Non
         actor_label="organizer",
         note=f"Moved from {old_start:%d.%m.%Y %H:%M} to {new_start:%d.%m.%Y %H:%M}",
     )
+    sold_out_open_for_order(order=order)  # perhaps into the slot's last place: event.sold_out
     order_pdf_forget(order_id=order.pk)
     tickets_email_queue_order_moved(order=order)
     wallet_passes_changed(item_ids=[item.pk for item in items])  # the passes: the new slot

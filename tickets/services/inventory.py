@@ -16,21 +16,21 @@ from django.utils import timezone
 from events.models import CapacityPool, TicketType
 from tickets.errors import SoldOut
 from tickets.models import Reservation
-from tickets.webhooks import webhook_session_sold_out_check
+from tickets.soldout.services import sold_out_close
 
 
 def _counter_move(*, ticket_type_id: int, quantity: int) -> tuple[bool, bool] | None:
     """Add ``quantity`` (negative: return) to the type's counter if it stays within
     0..quantity; ``None`` when it would not, else whether the type shares places of its slot
-    (``CapacityPool``) and whether it is now full. One statement, as before pools existed: the
-    flags come back with it."""
+    (``CapacityPool``) and whether it was full before. One statement, as before pools existed:
+    the flags come back with it."""
     table = connection.ops.quote_name(TicketType._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET quantity_taken = quantity_taken + %s "
             "WHERE id = %s AND quantity_taken + %s <= quantity AND quantity_taken + %s >= 0 "
-            "RETURNING is_pooled, quantity_taken >= quantity",
-            [quantity, ticket_type_id, quantity, quantity],
+            "RETURNING is_pooled, quantity_taken - %s >= quantity",
+            [quantity, ticket_type_id, quantity, quantity, quantity],
         )
         row = cursor.fetchone()
     return None if row is None else (bool(row[0]), bool(row[1]))
@@ -64,12 +64,10 @@ def inventory_take(*, ticket_type_id: int, quantity: int) -> None:
     moved = _counter_move(ticket_type_id=ticket_type_id, quantity=quantity)
     if moved is None:
         raise SoldOut()
-    pooled, full = moved
+    pooled, _was_full = moved
     if pooled and not _pools_take(ticket_type_id=ticket_type_id, quantity=quantity):
         _counter_move(ticket_type_id=ticket_type_id, quantity=-quantity)
         raise SoldOut()
-    if full:  # this took the type's last ticket: perhaps its whole session is gone now
-        webhook_session_sold_out_check(ticket_type_id=ticket_type_id)
 
 
 def _sharing_types(ticket_type_id: int) -> list[int]:
@@ -101,10 +99,15 @@ def inventory_return(*, ticket_type_id: int, quantity: int) -> None:
     if quantity <= 0:
         return
     moved = _counter_move(ticket_type_id=ticket_type_id, quantity=-quantity)
-    if moved is not None and moved[0]:
+    if moved is None:
+        return
+    pooled, was_full = moved
+    if pooled:
         CapacityPool.objects.filter(ticket_types=ticket_type_id, taken__gte=quantity).update(
             taken=F("taken") - quantity
         )
+    if was_full or pooled:  # its session may have been sold out: that sell-out is over
+        sold_out_close(ticket_type_ids=[ticket_type_id])
 
 
 def _return_flagged(batch: uuid.UUID) -> int:

@@ -24,6 +24,7 @@ from tickets.errors import InvalidTransition
 from tickets.models import Order, OrderItem, OrderLog, PromoCode
 from tickets.seating.services import seats_release_for_items
 from tickets.services.inventory import inventory_return
+from tickets.soldout.services import sold_out_open_for_order
 from tickets.waitlist.services import waitlist_offer_for_types
 from tickets.webhooks import webhook_order_moved
 
@@ -66,6 +67,8 @@ def order_transition(order: Order, to: str, *, actor: Actor, note: str = "") -> 
         note=note[:300],
     )
     webhook_order_moved(order)  # order.paid / order.cancelled to the organizer's webhooks
+    if to == S.PAID:  # perhaps the last ticket of a session sold: event.sold_out, once
+        sold_out_open_for_order(order=order)
 
 
 def order_lock(order_id: int) -> Order:
