@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('events', '0011_open_dated_tickets'),
-        ('tickets', '0025_seat_claim_waitlist_offer'),
+        ('tickets', '0026_wallet_pass_updates'),
     ]
 
     operations = [
