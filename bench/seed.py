@@ -12,20 +12,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--events", type=int, required=True)
-    args = parser.parse_args()
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eventum.settings")
-    import django
-
-    django.setup()
+def bench_event() -> dict:
+    """The bench's city, category, venue, organizer and ``bench-event`` (5 sessions × 5 ticket
+    types), made once; returns the fields every further bench event shares. Call after
+    ``django.setup()``."""
     from django.db import transaction
     from django.utils import timezone
 
     from events.models import Category, City, Event, Session, TicketType, Venue
-    from events.upcoming import upcoming_refresh
     from organizers.models import Organizer
 
     with transaction.atomic():
@@ -76,6 +70,27 @@ def main() -> None:
                     )
                     for t in range(5)
                 )
+    return common
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, required=True)
+    args = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eventum.settings")
+    import django
+
+    django.setup()
+    from django.db import transaction
+    from django.utils import timezone
+
+    from events.models import Event, Session, TicketType
+    from events.upcoming import upcoming_refresh
+
+    common = bench_event()
+    now = timezone.now()
+    with transaction.atomic():
         existing = Event.objects.count()
         missing = max(args.events - existing, 0)
         batch = 2000
