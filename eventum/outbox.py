@@ -69,8 +69,13 @@ def _send(message: OutboxMessage) -> None:
 
 
 def _run_eagerly(message: OutboxMessage) -> None:
-    """No broker: run the task in this process, as ``delay`` does in eager mode."""
-    celery_app.loader.import_default_modules()
+    """No broker: run the task in this process, as ``delay`` does in eager mode.
+
+    The tasks modules are imported the first time a name is unknown, not for every message:
+    importing them sends Celery's ``import_modules`` signal, on which the Django fix-up runs
+    every system check of the project (a worker does that once, when it starts)."""
+    if message.task_name not in celery_app.tasks:
+        celery_app.loader.import_default_modules()
     celery_app.tasks[message.task_name].delay(*message.args, **message.kwargs)
 
 

@@ -113,7 +113,7 @@ def _pay(data: Mapping) -> CallbackResult:
             )
     except IntegrityError:
         return CallbackResult(200, cp.CODE_OK, "duplicate: already applied", order)
-    order.refresh_from_db()
+    order.refresh_from_db(fields=["status"])  # all the answer needs
     if order.status == Order.Status.PAID:
         return CallbackResult(200, cp.CODE_OK, "paid", order)
     # A late payment whose tickets were gone: payment_complete refunded it (or flagged it).

@@ -105,7 +105,7 @@ def payment_complete(
             payment.save(update_fields=["status", "completed_at"])
             order_risk_check(payment.order, event_kind="payment_failed")
         return payment
-    if payment.order.payments.filter(status=Payment.Status.SUCCEEDED).exists():
+    if Payment.objects.filter(order_id=payment.order_id, status=Payment.Status.SUCCEEDED).exists():
         # Money arrived twice for one order: keep both on record and ask staff to refund one.
         Order.objects.filter(pk=payment.order_id).update(
             needs_review=True, review_reason="paid twice: refund one payment"

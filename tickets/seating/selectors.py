@@ -33,9 +33,10 @@ class SessionPlan:
     colors: dict[int, str] = field(default_factory=dict)
 
 
-def seated_session_ids(*, session_ids: list[int]) -> set[int]:
+def seated_session_ids(*, event_id: int) -> set[int]:
+    """The event's sessions sold by seats (one query)."""
     return set(
-        SessionSeating.objects.filter(session_id__in=session_ids).values_list(
+        SessionSeating.objects.filter(session__event_id=event_id).values_list(
             "session_id", flat=True
         )
     )

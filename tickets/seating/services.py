@@ -170,8 +170,9 @@ def seats_hold(
     if len(seats) != len(seat_ids):
         raise NotOnSale(_("There is no such seat on this map."))
     by_category = _ticket_types_by_category(session_id)
-    cart = _cart_locked(cart_token=cart_token, user=user)
-    _switch_event(cart=cart, event_id=seating.session.event_id, now=now)
+    event_id = seating.session.event_id
+    cart = _cart_locked(cart_token=cart_token, user=user, event_id=event_id)
+    _switch_event(cart=cart, event_id=event_id, now=now)
     live = _live_holds_locked(cart=cart, now=now)
     mine = set(_my_claims(cart, session_id, live).values_list("seat_id", flat=True))
     new = [seats[i] for i in seat_ids if i not in mine]

@@ -37,12 +37,14 @@ def reservation_expires_at(now: datetime | None = None) -> datetime:
     return (now or timezone.now()) + timedelta(minutes=settings.TICKETS_RESERVATION_MINUTES)
 
 
-def _cart_locked(*, cart_token: str, user: User | None) -> Cart:
-    cart, created = Cart.objects.get_or_create(token=cart_token)
+def _cart_locked(*, cart_token: str, user: User | None, event_id: int | None = None) -> Cart:
+    """The cart row, locked (read with ``FOR UPDATE``, or inserted by this transaction); a new
+    cart is made for ``event_id`` at once."""
+    cart, created = Cart.objects.select_for_update().get_or_create(
+        token=cart_token, defaults={"event_id": event_id}
+    )
     if created:  # a row this transaction inserted is locked already
         cart.is_new = True
-    else:
-        cart = Cart.objects.select_for_update().get(pk=cart.pk)
     if user is not None and user.is_authenticated and cart.user_id is None:
         cart.user = user
         cart.save(update_fields=["user", "updated_at"])
@@ -185,8 +187,9 @@ def cart_set_quantities(
     events = {tt.session.event_id for tt in ticket_types}
     if len(events) != 1:
         raise NotOnSale()
-    cart = _cart_locked(cart_token=cart_token, user=user)
-    _switch_event(cart=cart, event_id=events.pop(), now=now)
+    event_id = events.pop()
+    cart = _cart_locked(cart_token=cart_token, user=user, event_id=event_id)
+    _switch_event(cart=cart, event_id=event_id, now=now)
     live = _live_holds_locked(cart=cart, now=now)
     for ticket_type in ticket_types:
         _hold_set(
@@ -214,8 +217,9 @@ def cart_add(
     if not ticket_types or quantity < 1:
         raise NotOnSale()
     ticket_type = ticket_types[0]
-    cart = _cart_locked(cart_token=cart_token, user=user)
-    _switch_event(cart=cart, event_id=ticket_type.session.event_id, now=now)
+    event_id = ticket_type.session.event_id
+    cart = _cart_locked(cart_token=cart_token, user=user, event_id=event_id)
+    _switch_event(cart=cart, event_id=event_id, now=now)
     live = _live_holds_locked(cart=cart, now=now)
     held = live[ticket_type.pk].quantity if ticket_type.pk in live else 0
     _hold_set(cart=cart, ticket_type=ticket_type, quantity=held + quantity, live=live, now=now)

@@ -330,13 +330,20 @@ def _order_create(
     language: str = "ru",
     company: CompanyDetails | None = None,
 ) -> Order:
-    """``order_create`` in one transaction, under the cart's row lock."""
+    """``order_create`` in one transaction, under the cart's row lock.
+
+    The idempotency key is looked up once, under the lock (a twin request that got the lock
+    first has made the order by then); without a cart to lock, the key may still name an
+    order made before, which is returned as the first submission's answer."""
+    try:
+        cart = _checkout_cart_locked(cart_token)
+    except CartEmpty:
+        existing = order_for_idempotency_key(idempotency_key)
+        if existing is not None:
+            return existing
+        raise
     existing = order_for_idempotency_key(idempotency_key)
-    if existing is not None:
-        return existing
-    cart = _checkout_cart_locked(cart_token)
-    existing = order_for_idempotency_key(idempotency_key)
-    if existing is not None:  # the twin request got the cart lock first
+    if existing is not None:  # a reload, or the twin request got the cart lock first
         return existing
     now = timezone.now()
     live = _live_holds_on_sale(cart, now)

@@ -28,9 +28,8 @@ def session_is_seated(context: template.Context, session) -> bool:
     request = context.get("request")
     cache = getattr(request, "_tickets_seated_sessions", None) if request else None
     if cache is None or session.event_id not in cache:
-        ids = list(session.event.sessions.values_list("pk", flat=True))
         cache = cache or {}
-        cache[session.event_id] = seated_session_ids(session_ids=ids)
+        cache[session.event_id] = seated_session_ids(event_id=session.event_id)
         if request is not None:
             request._tickets_seated_sessions = cache
     return session.pk in cache[session.event_id]

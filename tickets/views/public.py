@@ -44,27 +44,37 @@ def _back_to_event(session: Session | None) -> HttpResponse:
     return redirect(session.get_absolute_url())
 
 
+def _chosen_session(request: HttpRequest) -> Session | None:
+    """The session of the ticket choice (with its event), read once a request."""
+    if not hasattr(request, "_tickets_chosen_session"):
+        session_id = whole_number(request.POST.get("session"))
+        request._tickets_chosen_session = (  # type: ignore[attr-defined]
+            Session.objects.select_related("event").filter(pk=session_id).first()
+            if session_id is not None
+            else None
+        )
+    return request._tickets_chosen_session  # type: ignore[attr-defined]
+
+
 def _chosen_event(request: HttpRequest) -> int | None:
-    session_id = whole_number(request.POST.get("session"))
-    if session_id is None:
-        return None
-    return Session.objects.filter(pk=session_id).values_list("event_id", flat=True).first()
+    session = _chosen_session(request)
+    return session.event_id if session is not None else None
 
 
 def _checkout_event(request: HttpRequest) -> int | None:
-    return cart_event_id(cart_token=cart_token_for(request))
+    """The event of the visitor's cart, read once a request (the gate and the view ask)."""
+    if not hasattr(request, "_tickets_checkout_event"):
+        request._tickets_checkout_event = cart_event_id(  # type: ignore[attr-defined]
+            cart_token=cart_token_for(request)
+        )
+    return request._tickets_checkout_event  # type: ignore[attr-defined]
 
 
 @require_POST
 @guarded(_chosen_event)
 def cart_update(request: HttpRequest) -> HttpResponse:
     """The ticket choice of one session (``qty_<ticket type id>`` fields)."""
-    session_id = whole_number(request.POST.get("session"))
-    session = (
-        Session.objects.select_related("event").filter(pk=session_id).first()
-        if session_id is not None
-        else None
-    )
+    session = _chosen_session(request)
     if session is None:
         messages.error(request, CartEmpty.default_message)
         return redirect("events:home")
@@ -134,7 +144,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             return redirect(done.get_absolute_url())  # a reload or a second click on “Pay”
         # The order service checks the holds itself: the cart is read for the page only when
         # the order cannot be made (a form error, an empty or expired cart).
-        event_id = cart_event_id(cart_token=token)
+        event_id = _checkout_event(request)
         if event_id is not None:
             event = event_for_checkout(event_id=event_id)
             form = CheckoutForm(
