@@ -122,7 +122,7 @@ def test_dashboard_queries_do_not_grow_with_orders_or_events(
         reverse("tickets:cabinet_event_dashboard", args=[sales.organizer.slug, sales.event.slug]),
     ]
     for url in urls:
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(17):
             assert owner_client.get(url).status_code == 200
     for _n in range(6):
         paid_order({sales.tt1: 1})
@@ -132,7 +132,7 @@ def test_dashboard_queries_do_not_grow_with_orders_or_events(
     for _n in range(3):
         paid_order({TicketTypeFactory(session__event__organizer=sales.organizer): 1})
     for url in urls:
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(17):
             assert owner_client.get(url).status_code == 200
 
 

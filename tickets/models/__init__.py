@@ -30,7 +30,13 @@ from tickets.models.promo import PromoCode
 from tickets.models.questions import Answer, Question
 from tickets.payments.models import Payment, PaymentMethodSetting, PaymentNotification, Refund
 from tickets.refunds.models import RefundPolicy, RefundRequest, SessionMove
-from tickets.reports.models import AttendeeExport, AttendeeMessage, MessageDelivery
+from tickets.reports.models import (
+    AttendeeExport,
+    AttendeeMessage,
+    EventSalesDay,
+    MessageDelivery,
+    TicketSalesDay,
+)
 from tickets.seating.models import SeatClaim
 from tickets.soldout.models import SoldOutEpisode
 from tickets.transfers.models import TicketTransfer, TransferRules
@@ -53,6 +59,7 @@ __all__ = [
     "ClosingActCounter",
     "CompanyInvoice",
     "EmailDelivery",
+    "EventSalesDay",
     "MessageDelivery",
     "Order",
     "OrderCompany",
@@ -73,6 +80,7 @@ __all__ = [
     "SessionMove",
     "SoldOutEpisode",
     "TicketPdf",
+    "TicketSalesDay",
     "TicketTransfer",
     "TransferRules",
     "WaitingRoom",

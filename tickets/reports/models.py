@@ -1,10 +1,12 @@
 """The organizer's reporting jobs: attendee exports built in the background, messages to buyers."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event, Session
+from events.models import Event, Session, TicketType
 from organizers.models import Organizer
 from tickets.models.questions import private_storage
 
@@ -135,3 +137,66 @@ class MessageDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id} → {self.email}: {self.status}"
+
+
+ZERO = Decimal("0.00")
+
+
+class EventSalesDay(models.Model):
+    """What an event's orders paid on one local day (Asia/Almaty) are worth now: how many
+    (still paid, or since refunded), their totals, discounts and what was given back of them.
+
+    Kept in step with the orders by ``tickets.reports.services.sales_summary`` in the same
+    transaction as a payment, a refund or a cancellation, so the dashboards and the payout
+    report read a row per event and day instead of every order. A refund lowers the row of the
+    day the order was paid. ``manage.py sales_summary_recount`` checks it against the orders.
+    """
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    orders = models.IntegerField(_("orders"), default=0)
+    gross = models.DecimalField(_("gross"), max_digits=14, decimal_places=2, default=ZERO)
+    discounts = models.DecimalField(_("discounts"), max_digits=14, decimal_places=2, default=ZERO)
+    refunds = models.DecimalField(_("refunds"), max_digits=14, decimal_places=2, default=ZERO)
+
+    class Meta:
+        verbose_name = _("event sales of a day")
+        verbose_name_plural = _("event sales per day")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "day"], name="event_sales_one_per_day")
+        ]
+        indexes = [models.Index(fields=["organizer", "day"], name="event_sales_organizer_day")]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.day}: {self.orders}"
+
+
+class TicketSalesDay(models.Model):
+    """A ticket type's tickets in orders paid on one local day: still valid in a paid order
+    (``sold`` and what they brought, ``revenue``) and given back (``refunded``). A booking
+    moved to another time moves its tickets to that time's ticket type, same day."""
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    ticket_type = models.ForeignKey(TicketType, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    sold = models.IntegerField(_("sold"), default=0)
+    refunded = models.IntegerField(_("refunded"), default=0)
+    revenue = models.DecimalField(_("revenue"), max_digits=14, decimal_places=2, default=ZERO)
+
+    class Meta:
+        verbose_name = _("ticket sales of a day")
+        verbose_name_plural = _("ticket sales per day")
+        constraints = [
+            models.UniqueConstraint(fields=["ticket_type", "day"], name="ticket_sales_one_per_day")
+        ]
+        indexes = [
+            models.Index(fields=["organizer", "day"], name="ticket_sales_organizer_day"),
+            models.Index(fields=["event", "day"], name="ticket_sales_event_day"),
+            models.Index(fields=["session"], name="ticket_sales_session"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_type_id} {self.day}: {self.sold}"

@@ -1,7 +1,10 @@
-"""Sales figures for the organizer's dashboard and payout report, aggregated in the database.
+"""Sales figures for the organizer's dashboard and payout report.
 
-Every figure is one ``Sum``/``Count`` query over orders or tickets, so the number of queries
-does not grow with the number of orders or events. Money is ``Decimal``.
+The sales come from the summary kept in step with the orders (``EventSalesDay``,
+``TicketSalesDay``, see ``tickets.reports.services.sales_summary``), so neither the number of
+queries nor their cost grows with the number of orders. Check-ins (not in the summary) are
+counted from the check-ins; promo codes' use is still counted from their orders. Money is
+``Decimal``.
 
 * *gross*: the totals of orders that were paid (status paid or refunded);
 * *refunds*: what was given back of them (``Order.refunded_amount``);
@@ -11,22 +14,20 @@ does not grow with the number of orders or events. Money is ``Decimal``.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, DecimalField, Max, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, TruncDate
-from django.utils import timezone
+from django.db.models.functions import Coalesce
 
 from events.models import Event, Session, TicketType
 from events.schedules.selectors import slots_of_day_all
 from events.selectors import organizer_events_typed
 from organizers.models import Organizer
-from tickets.models import Order, OrderItem
+from tickets.models import CheckIn, EventSalesDay, Order, OrderItem, TicketSalesDay
 
 SOLD = (Order.Status.PAID, Order.Status.REFUNDED)
 ZERO = Decimal("0.00")
@@ -75,27 +76,48 @@ class Revenue:
 
 def _revenue_columns() -> dict[str, Any]:
     return {
-        "orders": Count("id"),
-        "gross": _money("total"),
-        "refunds": _money("refunded_amount"),
-        "discounts": _money("discount"),
+        "orders": Coalesce(Sum("orders"), Value(0)),
+        "gross": _money("gross"),
+        "refunds": _money("refunds"),
+        "discounts": _money("discounts"),
     }
 
 
-def revenue(orders: QuerySet[Order]) -> Revenue:
-    """Gross, refunds and discounts of the paid (or since refunded) orders among ``orders``."""
-    return Revenue(**orders.filter(status__in=SOLD).aggregate(**_revenue_columns()))
+def _sales_days(
+    model: type[EventSalesDay] | type[TicketSalesDay],
+    *,
+    organizer: Organizer | None = None,
+    event: Event | None = None,
+    day: date | None = None,
+) -> QuerySet[Any]:
+    rows = model._default_manager.all()
+    if organizer is not None:
+        rows = rows.filter(organizer=organizer)
+    if event is not None:
+        rows = rows.filter(event=event)
+    if day is not None:
+        rows = rows.filter(day=day)
+    return rows
+
+
+def revenue(
+    *, organizer: Organizer | None = None, event: Event | None = None, day: date | None = None
+) -> Revenue:
+    """Gross, refunds and discounts of the paid (or since refunded) orders of an organizer or
+    an event (paid on ``day`` only, when given), from the sales summary: one query."""
+    rows = _sales_days(EventSalesDay, organizer=organizer, event=event, day=day)
+    return Revenue(**rows.aggregate(**_revenue_columns()))
 
 
 def revenue_by_event(
     *, organizer: Organizer, event_ids: list[int] | None = None
 ) -> dict[int, Revenue]:
     """Event id → its revenue (of ``event_ids`` only, when given), in one grouped query."""
-    orders = Order.objects.filter(organizer=organizer, status__in=SOLD)
+    rows = EventSalesDay.objects.filter(organizer=organizer)
     if event_ids is not None:
-        orders = orders.filter(event_id__in=event_ids)
-    rows = orders.values("event_id").annotate(**_revenue_columns()).order_by()
-    return {key: Revenue(**row) for key, row in _keyed(rows, "event_id").items()}
+        rows = rows.filter(event_id__in=event_ids)
+    grouped = rows.values("event_id").annotate(**_revenue_columns()).order_by()
+    return {key: Revenue(**row) for key, row in _keyed(grouped, "event_id").items()}
 
 
 @dataclass
@@ -130,62 +152,63 @@ class SessionFigures:
         return round(self.checked_in * 100 / self.sold) if self.sold else 0
 
 
-def _item_counts() -> dict[str, Any]:
+def _ticket_columns() -> dict[str, Any]:
     return {
-        "sold": Count("id", filter=VALID_SOLD),
-        "refunded": Count("id", filter=Q(status=OrderItem.Status.REFUNDED)),
-        "revenue": _money("amount", filter=VALID_SOLD),
-        "checked_in": Count("check_in", filter=VALID_SOLD),
+        "sold": Coalesce(Sum("sold"), Value(0)),
+        "refunded": Coalesce(Sum("refunded"), Value(0)),
     }
+
+
+def _checked_in(organizer: Organizer | None = None, event: Event | None = None) -> Any:
+    """Check-ins of valid tickets of paid orders: the door is not in the sales summary, so
+    this counts check-ins (not orders)."""
+    check_ins = CheckIn.objects.filter(
+        item__status=OrderItem.Status.VALID, item__order__status=Order.Status.PAID
+    )
+    if organizer is not None:
+        check_ins = check_ins.filter(item__order__organizer=organizer)
+    if event is not None:
+        check_ins = check_ins.filter(session__event=event)
+    return check_ins
 
 
 def sessions_figures(
     *, event: Event, sessions: QuerySet[Session] | None = None
 ) -> list[SessionFigures]:
-    """Per session and ticket type: sold, refunded, left, revenue and check-in (4 queries);
-    ``sessions`` narrows it to some of them (a service's day)."""
+    """Per session and ticket type: sold, refunded, left, revenue and check-in (3 queries, the
+    sales from the summary); ``sessions`` narrows it to some of them (a service's day)."""
     types = TicketType.objects.filter(session__event=event)
-    items = OrderItem.objects.filter(order__event=event)
+    sales = TicketSalesDay.objects.filter(event=event)
+    check_ins = _checked_in(event=event)
     if sessions is not None:
         types = types.filter(session__in=sessions)
-        items = items.filter(ticket_type__session__in=sessions)
+        sales = sales.filter(session__in=sessions)
+        check_ins = check_ins.filter(session__in=sessions)
     ticket_types = list(
         types.select_related("session").order_by(
             "session__starts_at", "session_id", "position", "id"
         )
     )
     per_type = _keyed(
-        items.values("ticket_type_id").annotate(**_item_counts()).order_by(), "ticket_type_id"
-    )
-    sold_per_session = _keyed(
-        items.values("ticket_type__session_id")
-        .annotate(
-            sold=Count("id", filter=VALID_SOLD), checked_in=Count("check_in", filter=VALID_SOLD)
-        )
+        sales.values("ticket_type_id")
+        .annotate(**_ticket_columns(), revenue=_money("revenue"))
         .order_by(),
-        "ticket_type__session_id",
+        "ticket_type_id",
     )
-    stock_per_session = _keyed(
-        types.values("session_id")
-        .annotate(capacity=Sum("quantity"), taken=Sum("quantity_taken"))
-        .order_by(),
-        "session_id",
+    checked_in = dict(
+        check_ins.values_list("item__ticket_type_id").annotate(n=Count("id")).order_by()
     )
     figures: dict[int, SessionFigures] = {}
     for tt in ticket_types:
-        if tt.session_id not in figures:
-            stock = stock_per_session.get(tt.session_id, {})
-            sold = sold_per_session.get(tt.session_id, {})
-            figures[tt.session_id] = SessionFigures(
-                session=tt.session,
-                capacity=stock.get("capacity") or 0,
-                left=max((stock.get("capacity") or 0) - (stock.get("taken") or 0), 0),
-                sold=sold.get("sold", 0),
-                checked_in=sold.get("checked_in", 0),
-            )
-        figures[tt.session_id].ticket_types.append(
-            TicketTypeFigures(ticket_type=tt, **per_type.get(tt.pk, {}))
+        row = TicketTypeFigures(
+            ticket_type=tt, **per_type.get(tt.pk, {}), checked_in=checked_in.get(tt.pk, 0)
         )
+        session = figures.setdefault(tt.session_id, SessionFigures(session=tt.session))
+        session.ticket_types.append(row)
+        session.capacity += tt.quantity
+        session.left += max(tt.quantity - tt.quantity_taken, 0)
+        session.sold += row.sold
+        session.checked_in += row.checked_in
     return list(figures.values())
 
 
@@ -234,32 +257,30 @@ class TicketTotals:
         return round(self.checked_in * 100 / self.sold) if self.sold else 0
 
 
-def ticket_totals(items: QuerySet[OrderItem]) -> TicketTotals:
-    """Tickets sold (valid, in paid orders), refunded and checked in among ``items``."""
-    row = items.aggregate(
-        sold=Count("id", filter=VALID_SOLD),
-        refunded=Count("id", filter=Q(status=OrderItem.Status.REFUNDED)),
-        checked_in=Count("check_in", filter=VALID_SOLD),
+def ticket_totals(
+    *, organizer: Organizer | None = None, event: Event | None = None
+) -> TicketTotals:
+    """Tickets sold (valid, in paid orders), refunded and checked in of an organizer or an
+    event: the sales from the summary, the check-ins counted (2 queries)."""
+    row = _sales_days(TicketSalesDay, organizer=organizer, event=event).aggregate(
+        **_ticket_columns()
     )
-    return TicketTotals(**row)
+    return TicketTotals(**row, checked_in=_checked_in(organizer, event).count())
 
 
 def tickets_by_event(
     *, organizer: Organizer, event_ids: list[int] | None = None
 ) -> dict[int, TicketTotals]:
-    items = OrderItem.objects.filter(order__event__organizer=organizer)
+    sales = TicketSalesDay.objects.filter(organizer=organizer)
+    check_ins = _checked_in(organizer)
     if event_ids is not None:
-        items = items.filter(order__event_id__in=event_ids)
-    rows = (
-        items.values("order__event_id")
-        .annotate(
-            sold=Count("id", filter=VALID_SOLD),
-            refunded=Count("id", filter=Q(status=OrderItem.Status.REFUNDED)),
-            checked_in=Count("check_in", filter=VALID_SOLD),
-        )
-        .order_by()
-    )
-    return {key: TicketTotals(**row) for key, row in _keyed(rows, "order__event_id").items()}
+        sales = sales.filter(event_id__in=event_ids)
+        check_ins = check_ins.filter(session__event_id__in=event_ids)
+    checked_in = dict(check_ins.values_list("session__event_id").annotate(n=Count("id")).order_by())
+    rows = _keyed(sales.values("event_id").annotate(**_ticket_columns()).order_by(), "event_id")
+    return {
+        key: TicketTotals(**row, checked_in=checked_in.get(key, 0)) for key, row in rows.items()
+    }
 
 
 @dataclass(frozen=True)
@@ -270,7 +291,7 @@ class EventRow:
 
 
 def event_rows(*, organizer: Organizer) -> list[EventRow]:
-    """The organizer's events, newest first, each with its revenue and tickets (3 queries).
+    """The organizer's events, newest first, each with its revenue and tickets (4 queries).
     Every event: for the payout file; pages use ``event_rows_page``."""
     events = Event.objects.filter(organizer=organizer).order_by("-created_at", "-id")
     return _rows(organizer, list(events), whole=True)
@@ -283,7 +304,7 @@ def event_rows_page(
     *, organizer: Organizer, search: str = "", page_number: str | int | None = 1
 ) -> "Page[EventRow]":
     """One page of the organizer's events (newest first, ``search`` in their titles in any
-    language), each with its revenue and tickets: 4 queries whatever the number of events."""
+    language), each with its revenue and tickets: 5 queries whatever the number of events."""
     events: QuerySet[Event] = Event.objects.filter(organizer=organizer)
     if search.strip():
         events = organizer_events_typed(organizer=organizer, text=search)
@@ -341,32 +362,25 @@ class Day:
     revenue: Decimal
 
 
-def orders_per_day(orders: QuerySet[Order], *, days: int = 60) -> list[Day]:
-    """Paid orders and their totals per local day, gaps filled, the last ``days`` days of sales."""
-    sold = orders.filter(status__in=SOLD, paid_at__isnull=False)
-    # Only the window is grouped (``order_organizer_paid`` finds its start and its rows), so
-    # the chart's cost does not grow with years of history.
-    latest = sold.aggregate(latest=Max("paid_at"))["latest"]
-    if latest is None:
+def orders_per_day(
+    *, organizer: Organizer | None = None, event: Event | None = None, days: int = 60
+) -> list[Day]:
+    """Paid orders and their totals per local day of payment, gaps filled, the last ``days``
+    days of sales, from the sales summary (2 queries)."""
+    rows = _sales_days(EventSalesDay, organizer=organizer, event=event)
+    last = rows.filter(orders__gt=0).aggregate(last=Max("day"))["last"]
+    if last is None:
         return []
-    zone = ZoneInfo(settings.TIME_ZONE)
-    since = datetime.combine(
-        timezone.localtime(latest, zone).date() - timedelta(days=days - 1), time.min, tzinfo=zone
-    )
-    rows = list(
-        sold.filter(paid_at__gte=since)
-        .annotate(day=TruncDate("paid_at", tzinfo=zone))
+    per_day = list(
+        rows.filter(day__gt=last - timedelta(days=days))
         .values("day")
-        .annotate(n=Count("id"), revenue_sum=_money("total"))
+        .annotate(n=Sum("orders"), revenue_sum=_money("gross"))
+        .filter(n__gt=0)
         .order_by("day")
     )
-    if not rows:
-        return []
-    by_day = {r["day"]: r for r in rows}
-    last = rows[-1]["day"]
-    first = max(rows[0]["day"], last - timedelta(days=days - 1))
+    by_day = {r["day"]: r for r in per_day}
     result = []
-    current = first
+    current = per_day[0]["day"]
     while current <= last:
         row = by_day.get(current)
         result.append(

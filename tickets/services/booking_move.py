@@ -13,6 +13,7 @@ from events.models import Session, TicketType
 from tickets.delivery.services import order_pdf_forget, tickets_email_queue_order_moved
 from tickets.errors import SoldOut, TicketsError
 from tickets.models import Order, OrderItem, OrderLog
+from tickets.reports.services.sales_summary import sales_summary_move
 from tickets.services.inventory import inventory_return, inventory_take
 from tickets.soldout.services import sold_out_open_for_order
 from tickets.wallet.services import wallet_passes_changed
@@ -94,6 +95,7 @@ def order_move_to_slot(*, order_id: int, session_id: int, actor_user: User | Non
             inventory_take(ticket_type_id=new_types[old_id].pk, quantity=count)
         except SoldOut:
             raise SoldOut(_("Too few places are left at the chosen time.")) from None
+    sales_summary_move(order, items=items, new_types=new_types)
     for old_id, count in sorted(per_type.items()):
         inventory_return(ticket_type_id=old_id, quantity=count)
         OrderItem.objects.filter(

@@ -9,6 +9,7 @@ from tickets.delivery.services import order_pdf_enqueue
 from tickets.errors import InvalidTransition, RefundError
 from tickets.models import Order, OrderItem, OrderLog, Payment, Refund
 from tickets.payments.providers import provider_for
+from tickets.reports.services.sales_summary import sales_summary_refund
 from tickets.services.order_states import (
     Actor,
     S,
@@ -75,6 +76,7 @@ def order_refund(
     wallet_passes_changed(item_ids=[i.pk for i in items])  # the phones' passes become void
     order.refunded_amount = order.refunded_amount + amount
     order.save(update_fields=["refunded_amount", "updated_at"])
+    sales_summary_refund(order, item_ids=[i.pk for i in items], amount=amount)
     note = reason or _("refund of %(count)d ticket(s)") % {"count": len(items)}
     if not order.items.filter(status=OrderItem.Status.VALID).exists():
         order_transition(order, S.REFUNDED, actor=actor, note=note)

@@ -22,6 +22,7 @@ from tickets.delivery.emails import email_order_changed
 from tickets.delivery.services import tickets_deliver_after_paid
 from tickets.errors import InvalidTransition
 from tickets.models import Order, OrderItem, OrderLog, PromoCode
+from tickets.reports.services.sales_summary import sales_summary_transition
 from tickets.seating.services import seats_release_for_items
 from tickets.services.inventory import inventory_return
 from tickets.soldout.services import sold_out_open_for_order
@@ -58,6 +59,7 @@ def order_transition(order: Order, to: str, *, actor: Actor, note: str = "") -> 
         order.paid_at = timezone.now()
         update.append("paid_at")
     order.save(update_fields=update)
+    sales_summary_transition(order, previous=previous, to=to)
     OrderLog.objects.create(
         order=order,
         from_status=previous,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from events.models import Event, Session, TicketType
 from privacy.services import consent_record
 from tickets.models import CheckIn, Order, OrderItem, OrderLog, Payment, PromoCode, Refund
+from tickets.reports.services.sales_summary import sales_summary_recount
 
 DEMO_ORGANIZER_EVENT = "dombra-night-almaty"
 MORE_EVENTS = [
@@ -72,6 +73,7 @@ class Command(BaseCommand):
                 continue
             count = ORDERS_PER_EVENT.get(event.organizer.slug, ORDERS_PER_EVENT["other"])
             made += self._orders(event, count, rng)
+        sales_summary_recount(fix=True)  # the demo orders were written directly, not sold
         self.stdout.write(f"seed_demo_orders: {made} demo orders.")
 
     def _event(self, base: Event, slug: str, titles, days: int, ticket_types) -> None:

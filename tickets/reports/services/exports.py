@@ -384,7 +384,7 @@ def payout_export_build(*, organizer: Organizer) -> ExportFile:
         [row.event.title, row.revenue.orders, *_payout_amounts(row.revenue)]
         for row in event_rows(organizer=organizer)
     ]
-    total = revenue(Order.objects.filter(organizer=organizer))
+    total = revenue(organizer=organizer)
     rows.append([_("Total"), total.orders, *_payout_amounts(total)])
     kinds = [CellKind.TEXT, CellKind.AUTO] + [CellKind.NUMBER] * 5
     stamp = timezone.localdate().isoformat()

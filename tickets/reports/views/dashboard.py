@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from organizers.permissions import ROLES_REPORTS, organizer_object_or_404, organizer_role_required
-from tickets.models import Order, OrderItem
+from tickets.models import Order
 from tickets.reports.charts import orders_chart
 from tickets.reports.selectors import (
     event_rows_page,
@@ -45,18 +45,17 @@ class ServiceDayForm(forms.Form):
 @organizer_role_required(*ROLES_REPORTS)
 def organizer_dashboard(request: HttpRequest, organizer_slug: str) -> HttpResponse:
     organizer = request.organizer
-    orders = Order.objects.filter(organizer=organizer)
     return render(
         request,
         "tickets/dashboard/organizer.html",
         {
             "organizer": organizer,
-            "revenue": revenue(orders),
-            "tickets": ticket_totals(OrderItem.objects.filter(order__event__organizer=organizer)),
+            "revenue": revenue(organizer=organizer),
+            "tickets": ticket_totals(organizer=organizer),
             "rows": _events_page(request),
             "search": request.GET.get("q", "")[:100],
-            "chart": orders_chart(orders_per_day(orders)),
-            "promo": promo_use(orders),
+            "chart": orders_chart(orders_per_day(organizer=organizer)),
+            "promo": promo_use(Order.objects.filter(organizer=organizer)),
             "fee_percent": fee_percent(),
         },
     )
@@ -65,7 +64,6 @@ def organizer_dashboard(request: HttpRequest, organizer_slug: str) -> HttpRespon
 @organizer_role_required(*ROLES_REPORTS)
 def event_dashboard(request: HttpRequest, organizer_slug: str, event_slug: str) -> HttpResponse:
     event = organizer_object_or_404(Event, organizer=request.organizer, slug=event_slug)
-    orders = Order.objects.filter(event=event)
     service_day = day_form = None
     if event.is_service:  # thousands of slots: one typed day at a time, never all of them
         day_form = ServiceDayForm(request.GET or None)
@@ -76,13 +74,13 @@ def event_dashboard(request: HttpRequest, organizer_slug: str, event_slug: str) 
         {
             "organizer": request.organizer,
             "event": event,
-            "revenue": revenue(orders),
-            "tickets": ticket_totals(OrderItem.objects.filter(order__event=event)),
+            "revenue": revenue(event=event),
+            "tickets": ticket_totals(event=event),
             "sessions": sessions_figures(event=event) if service_day is None else [],
             "service_day": service_day,
             "day_form": day_form,
-            "chart": orders_chart(orders_per_day(orders)),
-            "promo": promo_use(orders),
+            "chart": orders_chart(orders_per_day(event=event)),
+            "promo": promo_use(Order.objects.filter(event=event)),
             "fee_percent": fee_percent(),
         },
     )
@@ -104,7 +102,7 @@ def payout_report(request: HttpRequest, organizer_slug: str) -> HttpResponse:
             "organizer": organizer,
             "rows": _events_page(request),
             "search": request.GET.get("q", "")[:100],
-            "total": revenue(Order.objects.filter(organizer=organizer)),
+            "total": revenue(organizer=organizer),
             "fee_percent": fee_percent(),
         },
     )

@@ -1,0 +1,302 @@
+"""The sales summary (``EventSalesDay``, ``TicketSalesDay``) kept in step with the orders.
+
+Every change of an order that moves money or tickets calls one function here inside its own
+transaction: ``sales_summary_transition`` (paid; cancelled after payment),
+``sales_summary_refund`` and ``sales_summary_move``. Each adds its differences to the rows of
+the order's day with ``UPDATE … SET x = x + delta`` (``F()``), inserting the row when it is the
+day's first sale, so two payments at once both count. Rows are touched in one order (the
+event's row, then ticket types by id) so concurrent payments wait for each other instead of
+deadlocking.
+
+``sales_summary_recount`` counts the same figures again from the orders, reports the rows that
+differ and, asked to, sets them right (``manage.py sales_summary_recount``).
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from events.models import TicketType
+from tickets.models import Order, OrderItem
+from tickets.reports.models import EventSalesDay, TicketSalesDay
+
+ZERO = Decimal("0.00")
+SOLD = (Order.Status.PAID, Order.Status.REFUNDED)
+EVENT_FIGURES = ("orders", "gross", "discounts", "refunds")
+TICKET_FIGURES = ("sold", "refunded", "revenue")
+
+
+def sale_day(order: Order) -> date:
+    """The local day an order counts on: the day it was paid."""
+    return timezone.localtime(order.paid_at or order.created_at).date()
+
+
+def _add(
+    model: type[models.Model],
+    *,
+    key: Mapping[str, Any],
+    copied: Mapping[str, Any],
+    deltas: Mapping[str, Any],
+) -> None:
+    """Add ``deltas`` to the row ``key`` of ``model``, making it (with ``copied``) if new."""
+    deltas = {name: value for name, value in deltas.items() if value}
+    if not deltas:
+        return
+    changes = {name: F(name) + value for name, value in deltas.items()}
+    manager = model._default_manager
+    if manager.filter(**key).update(**changes):
+        return
+    try:
+        with transaction.atomic():  # a savepoint: another payment may insert the row first
+            manager.create(**key, **copied, **deltas)
+            return
+    except IntegrityError:
+        pass
+    manager.filter(**key).update(**changes)
+
+
+def _event_add(order: Order, **deltas: Any) -> None:
+    _add(
+        EventSalesDay,
+        key={"event_id": order.event_id, "day": sale_day(order)},
+        copied={"organizer_id": order.organizer_id},
+        deltas=deltas,
+    )
+
+
+@dataclass(frozen=True)
+class _TicketChange:
+    ticket_type_id: int
+    session_id: int
+    sold: int = 0
+    refunded: int = 0
+    revenue: Decimal = ZERO
+
+
+def _tickets_add(order: Order, changes: Iterable[_TicketChange]) -> None:
+    day = sale_day(order)
+    for change in sorted(changes, key=lambda c: c.ticket_type_id):
+        _add(
+            TicketSalesDay,
+            key={"ticket_type_id": change.ticket_type_id, "day": day},
+            copied={
+                "organizer_id": order.organizer_id,
+                "event_id": order.event_id,
+                "session_id": change.session_id,
+            },
+            deltas={"sold": change.sold, "refunded": change.refunded, "revenue": change.revenue},
+        )
+
+
+def _per_type(items: QuerySet[OrderItem]) -> list[dict[str, Any]]:
+    rows = (
+        items.values("ticket_type_id", "ticket_type__session_id")
+        .annotate(n=Count("id"), amount=Sum("amount"))
+        .order_by("ticket_type_id")
+    )
+    return [dict(row) for row in rows]
+
+
+def sales_summary_transition(order: Order, *, previous: str, to: str) -> None:
+    """An order moved from ``previous`` to ``to``: a paid one counts, with its valid tickets;
+    one cancelled after payment (a free order) stops counting, with its cancelled tickets."""
+    if to == Order.Status.PAID:
+        sign, item_status = 1, OrderItem.Status.VALID
+    elif previous == Order.Status.PAID and to == Order.Status.CANCELLED:
+        sign, item_status = -1, OrderItem.Status.CANCELLED
+    else:
+        return  # refunds are counted by ``sales_summary_refund``; nothing else was sold
+    _event_add(
+        order,
+        orders=sign,
+        gross=sign * order.total,
+        discounts=sign * order.discount,
+        refunds=sign * order.refunded_amount,
+    )
+    rows = _per_type(order.items.filter(status=item_status))
+    _tickets_add(
+        order,
+        (
+            _TicketChange(
+                row["ticket_type_id"],
+                row["ticket_type__session_id"],
+                sold=sign * row["n"],
+                revenue=sign * (row["amount"] or ZERO),
+            )
+            for row in rows
+        ),
+    )
+
+
+def sales_summary_refund(order: Order, *, item_ids: list[int], amount: Decimal) -> None:
+    """Tickets ``item_ids`` of a paid order were refunded and ``amount`` given back."""
+    _event_add(order, refunds=amount)
+    rows = _per_type(OrderItem.objects.filter(pk__in=item_ids))
+    _tickets_add(
+        order,
+        (
+            _TicketChange(
+                row["ticket_type_id"],
+                row["ticket_type__session_id"],
+                sold=-row["n"],
+                refunded=row["n"],
+                revenue=-(row["amount"] or ZERO),
+            )
+            for row in rows
+        ),
+    )
+
+
+def sales_summary_move(
+    order: Order, *, items: list[OrderItem], new_types: Mapping[int, TicketType]
+) -> None:
+    """The valid tickets ``items`` of a paid order move to ``new_types`` (old type id → new
+    type): they stop counting for the old ticket types and count for the new ones."""
+    changes: dict[int, _TicketChange] = {}
+
+    def shift(ticket_type_id: int, session_id: int, sold: int, revenue: Decimal) -> None:
+        was = changes.get(ticket_type_id, _TicketChange(ticket_type_id, session_id))
+        changes[ticket_type_id] = _TicketChange(
+            ticket_type_id, session_id, sold=was.sold + sold, revenue=was.revenue + revenue
+        )
+
+    for item in items:
+        new = new_types[item.ticket_type_id]
+        shift(item.ticket_type_id, item.ticket_type.session_id, -1, -item.amount)
+        shift(new.pk, new.session_id, 1, item.amount)
+    _tickets_add(order, changes.values())
+
+
+def _money(expression: str, **extra: Any) -> Coalesce:
+    return Coalesce(
+        Sum(expression, **extra),
+        Value(ZERO),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
+def _day(path: str) -> TruncDate:
+    return TruncDate(
+        Coalesce(f"{path}paid_at", f"{path}created_at"), tzinfo=ZoneInfo(settings.TIME_ZONE)
+    )
+
+
+def expected_event_rows(orders: QuerySet[Any]) -> dict[tuple[int, date], dict[str, Any]]:
+    """(event id, day) → the figures of ``EventSalesDay`` counted from ``orders``, with the
+    organizer id. Takes the queryset so that the data migration can pass its own model."""
+    rows = (
+        orders.filter(status__in=SOLD)
+        .annotate(sale_day=_day(""))
+        .values("event_id", "sale_day", "organizer_id")
+        .annotate(
+            orders=Count("id"),
+            gross=_money("total"),
+            discounts=_money("discount"),
+            refunds=_money("refunded_amount"),
+        )
+        .order_by()
+    )
+    return {(row.pop("event_id"), row.pop("sale_day")): row for row in rows}
+
+
+def expected_ticket_rows(items: QuerySet[Any]) -> dict[tuple[int, date], dict[str, Any]]:
+    """(ticket type id, day) → the figures of ``TicketSalesDay`` counted from ``items``, with
+    the organizer, event and session ids."""
+    valid_sold = Q(status=OrderItem.Status.VALID, order__status=Order.Status.PAID)
+    rows = (
+        items.filter(valid_sold | Q(status=OrderItem.Status.REFUNDED))
+        .annotate(sale_day=_day("order__"))
+        .values(
+            "ticket_type_id",
+            "sale_day",
+            "order__organizer_id",
+            "order__event_id",
+            "ticket_type__session_id",
+        )
+        .annotate(
+            sold=Count("id", filter=valid_sold),
+            refunded=Count("id", filter=Q(status=OrderItem.Status.REFUNDED)),
+            revenue=_money("amount", filter=valid_sold),
+        )
+        .order_by()
+    )
+    return {
+        (row.pop("ticket_type_id"), row.pop("sale_day")): {
+            "organizer_id": row.pop("order__organizer_id"),
+            "event_id": row.pop("order__event_id"),
+            "session_id": row.pop("ticket_type__session_id"),
+            **row,
+        }
+        for row in rows
+    }
+
+
+@dataclass(frozen=True)
+class SummaryDifference:
+    """One summary row that does not match the orders: what it says and what it should."""
+
+    table: str
+    key: tuple[int, date]
+    found: dict[str, Any]
+    expected: dict[str, Any]
+
+
+def _compare(
+    table: str,
+    found: Mapping[tuple[int, date], dict[str, Any]],
+    expected: Mapping[tuple[int, date], dict[str, Any]],
+    figures: tuple[str, ...],
+) -> list[SummaryDifference]:
+    differences = []
+    for key in sorted(set(found) | set(expected)):
+        has = {name: found.get(key, {}).get(name) or 0 for name in figures}
+        wants = {name: expected.get(key, {}).get(name) or 0 for name in figures}
+        if has != wants:
+            differences.append(SummaryDifference(table, key, has, wants))
+    return differences
+
+
+@transaction.atomic
+def sales_summary_recount(*, fix: bool = False) -> list[SummaryDifference]:
+    """Count every figure of the summary again from the orders and return the rows that
+    differ; with ``fix`` the summary is set to the recount (rows nothing sold on deleted)."""
+    event_expected = expected_event_rows(Order.objects.all())
+    ticket_expected = expected_ticket_rows(OrderItem.objects.all())
+    event_found = {
+        (row.pop("event_id"), row.pop("day")): row
+        for row in EventSalesDay.objects.values("event_id", "day", *EVENT_FIGURES)
+    }
+    ticket_found = {
+        (row.pop("ticket_type_id"), row.pop("day")): row
+        for row in TicketSalesDay.objects.values("ticket_type_id", "day", *TICKET_FIGURES)
+    }
+    event_differences = _compare("event", event_found, event_expected, EVENT_FIGURES)
+    ticket_differences = _compare("ticket", ticket_found, ticket_expected, TICKET_FIGURES)
+    if fix:
+        for difference in event_differences:
+            event_id, day = difference.key
+            _set(EventSalesDay, {"event_id": event_id, "day": day}, event_expected.get)
+        for difference in ticket_differences:
+            ticket_type_id, day = difference.key
+            _set(
+                TicketSalesDay, {"ticket_type_id": ticket_type_id, "day": day}, ticket_expected.get
+            )
+    return event_differences + ticket_differences
+
+
+def _set(model: type[models.Model], key: dict[str, Any], expected: Any) -> None:
+    """Make the row ``key`` say what the recount found (none when nothing was sold)."""
+    values = expected(tuple(key.values()))
+    if values is None:
+        model._default_manager.filter(**key).delete()
+    else:
+        model._default_manager.update_or_create(**key, defaults=values)
