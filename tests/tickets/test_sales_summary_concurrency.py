@@ -1,0 +1,54 @@
+"""Payments at once for the same ticket type, against PostgreSQL: every one is counted in the
+sales summary (the first sale of the day inserts the row while the others wait or add)."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from tests.factories import TicketTypeFactory
+from tests.tickets.flows import place_order
+from tests.tickets.race import race
+from tests.tickets.reports_data import pay
+from tickets.models import EventSalesDay, TicketSalesDay
+from tickets.reports.services.sales_summary import sales_summary_recount
+from tickets.services.order_refunds import order_refund
+from tickets.services.order_states import Actor
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+BUYERS = 12
+
+
+def test_concurrent_payments_for_one_ticket_type_all_count():
+    assert connection.vendor == "postgresql"
+    ticket_type = TicketTypeFactory(price=Decimal("2500"), quantity=100)
+    orders = [place_order({ticket_type: 2}, email=f"b{n}@example.kz") for n in range(BUYERS)]
+    wins, losses = race(BUYERS, lambda n: pay(orders[n]).status)
+    assert not losses, losses
+    assert set(wins) == {"paid"}
+    day = EventSalesDay.objects.get(event=ticket_type.session.event)
+    assert (day.orders, day.gross) == (BUYERS, Decimal("5000") * BUYERS)
+    tickets = TicketSalesDay.objects.get(ticket_type=ticket_type)
+    assert (tickets.sold, tickets.revenue) == (2 * BUYERS, Decimal("5000") * BUYERS)
+    assert sales_summary_recount() == []
+
+
+def test_concurrent_refunds_and_payments_keep_the_totals_right():
+    ticket_type = TicketTypeFactory(price=Decimal("1000"), quantity=100)
+    paid = [pay(place_order({ticket_type: 1}, email=f"p{n}@example.kz")) for n in range(6)]
+    pending = [place_order({ticket_type: 1}, email=f"q{n}@example.kz") for n in range(6)]
+
+    def attempt(n: int) -> object:
+        if n % 2:
+            return order_refund(order_id=paid[n // 2].pk, actor=Actor(label="organizer")).status
+        return pay(pending[n // 2]).status
+
+    wins, losses = race(12, attempt)
+    assert not losses, losses
+    assert sorted(wins) == ["paid"] * 6 + ["refunded"] * 6
+    tickets = TicketSalesDay.objects.get(ticket_type=ticket_type)
+    assert (tickets.sold, tickets.refunded) == (6, 6)
+    day = EventSalesDay.objects.get(event=ticket_type.session.event)
+    assert (day.orders, day.gross, day.refunds) == (12, Decimal("12000"), Decimal("6000"))
+    assert sales_summary_recount() == []
