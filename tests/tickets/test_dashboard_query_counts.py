@@ -1,0 +1,65 @@
+"""The dashboard, an event's dashboard and the payout report make the same number of queries
+with 3 events and orders as with 30: their sales come from the summary, not from the orders."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import SessionFactory, TicketTypeFactory
+from tests.tickets.reports_data import ROLES, member, paid_order
+from tickets.models import CheckIn
+from tickets.services.order_refunds import order_refund
+from tickets.services.order_states import Actor
+
+pytestmark = pytest.mark.django_db
+
+
+def _sell(organizer, events: int, event=None) -> None:
+    """One more event (or ``event``'s session) per round, each with an order, every third
+    refunded in part and every other one checked in."""
+    for n in range(events):
+        session = (
+            SessionFactory(event=event) if event else SessionFactory(event__organizer=organizer)
+        )
+        ticket_type = TicketTypeFactory(session=session, price=Decimal("1000"), quantity=10)
+        order = paid_order({ticket_type: 2}, email=f"n{n}@example.kz")
+        first, second = order.items.order_by("pk")
+        if n % 3 == 0:
+            order_refund(order_id=order.pk, actor=Actor(label="organizer"), item_ids=[first.pk])
+        if n % 2 == 0:
+            CheckIn.objects.create(
+                item=second, session=session, checked_in_at=timezone.now(), scanner_label="t"
+            )
+
+
+def _queries(client, url: str) -> int:
+    assert client.get(url).status_code == 200  # warm: the cached state read once
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context)
+
+
+def test_dashboards_and_payout_queries_are_the_same_for_3_and_30_events(client):
+    first = SessionFactory()
+    organizer, event = first.event.organizer, first.event
+    client.force_login(member(organizer, ROLES.OWNER))
+    slug = organizer.slug
+    urls = [
+        reverse("tickets:cabinet_dashboard", args=[slug]),
+        reverse("tickets:cabinet_event_dashboard", args=[slug, event.slug]),
+        reverse("tickets:cabinet_payout", args=[slug]),
+    ]
+    _sell(organizer, 2)
+    _sell(organizer, 1, event=event)
+    few = [_queries(client, url) for url in urls]
+    _sell(organizer, 18)
+    _sell(organizer, 9, event=event)
+    many = [_queries(client, url) for url in urls]
+    assert many == few
+    page = client.get(urls[2])
+    assert len(page.context["rows"]) == 20  # the payout report pages its 21 events
+    assert page.context["total"].orders == 30
