@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -392,14 +392,21 @@ class SessionCounter:
     checked_in: int
 
 
-def checkin_counters(*, event: Event) -> list[SessionCounter]:
-    """Checked in / sold (valid tickets of paid orders) for each session of the event."""
+def checkin_counters(
+    *, event: Event, sessions: QuerySet[Session] | None = None
+) -> list[SessionCounter]:
+    """Checked in / sold (valid tickets of paid orders) for each session of the event, or of
+    ``sessions`` only (2 queries)."""
+    items = OrderItem.objects.filter(
+        order__event=event, status=OrderItem.Status.VALID, order__status=Order.Status.PAID
+    )
+    chosen = Session.objects.filter(event=event)
+    if sessions is not None:
+        items = items.filter(ticket_type__session__in=sessions)
+        chosen = chosen.filter(pk__in=sessions.values("pk"))
     counts: dict[int, dict[str, int]] = {
         row["ticket_type__session"]: {"sold": row["sold"], "checked_in": row["checked_in"]}
-        for row in OrderItem.objects.filter(
-            order__event=event, status=OrderItem.Status.VALID, order__status=Order.Status.PAID
-        )
-        .values("ticket_type__session")
+        for row in items.values("ticket_type__session")
         .annotate(sold=Count("id"), checked_in=Count("id", filter=Q(checked_in_at__isnull=False)))
         .order_by()
     }
@@ -409,7 +416,7 @@ def checkin_counters(*, event: Event) -> list[SessionCounter]:
             sold=counts.get(session.pk, {}).get("sold", 0),
             checked_in=counts.get(session.pk, {}).get("checked_in", 0),
         )
-        for session in Session.objects.filter(event=event).order_by("starts_at")
+        for session in chosen.order_by("starts_at")
     ]
 
 

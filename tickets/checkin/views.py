@@ -1,6 +1,7 @@
 """The door: the scanner page for check-in staff, its JSON calls, and the scanner devices."""
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,6 +13,13 @@ from events.models import Event, Session
 from eventum.numbers import whole_number
 from organizers.models import Organizer
 from organizers.permissions import ROLES_CHECKIN, ROLES_ORDERS, organizer_role_required
+from tickets.checkin.forms import ScannerDayForm
+from tickets.checkin.selectors import (
+    scanner_counted_sessions,
+    scanner_default_day,
+    scanner_next_sessions,
+    scanner_sessions_of_day,
+)
 from tickets.checkin.services import (
     RateLimited,
     checkin_counters,
@@ -38,8 +46,8 @@ def _session_or_none(event: Event, value: str | None) -> Session | None:
     return Session.objects.filter(event=event, pk=session_id).first()
 
 
-def counters_json(event: Event) -> dict:
-    rows = checkin_counters(event=event)
+def counters_json(event: Event, sessions: QuerySet[Session] | None = None) -> dict:
+    rows = checkin_counters(event=event, sessions=sessions)
     return {
         "sessions": [
             {
@@ -68,7 +76,7 @@ def checkin_events(request: HttpRequest, organizer_slug: str) -> HttpResponse:
     events = (
         Event.objects.filter(organizer=request.organizer, status=Event.Status.PUBLISHED)
         .select_related("venue")
-        .prefetch_related("sessions")
+        .prefetch_related(scanner_next_sessions())
         .order_by("-created_at")
     )
     return render(
@@ -80,9 +88,19 @@ def checkin_events(request: HttpRequest, organizer_slug: str) -> HttpResponse:
 
 @organizer_role_required(*ROLES_CHECKIN)
 def checkin_scanner(request: HttpRequest, organizer_slug: str, event_slug: str) -> HttpResponse:
-    """The scanner: camera, manual code field, a big answer and live counters."""
+    """The scanner: camera, manual code field, a big answer and live counters. Sessions are
+    offered and counted one typed day at a time (a service may have thousands of slots)."""
     event = _event_or_404(request.organizer, event_slug)
     session = _session_or_none(event, request.GET.get("session"))
+    typed = ScannerDayForm(request.GET or None).typed_day()
+    day = typed or scanner_default_day(event=event, session=session)
+    if (
+        session is not None
+        and not session.is_open_dated
+        and timezone.localdate(session.starts_at) != day
+    ):
+        session = None  # another day was typed: its sessions are to choose from
+    day_form = ScannerDayForm(initial={"day": day})
     return render(
         request,
         "tickets/checkin/scanner.html",
@@ -90,9 +108,13 @@ def checkin_scanner(request: HttpRequest, organizer_slug: str, event_slug: str) 
             "organizer": request.organizer,
             "event": event,
             "session": session,
+            "day": day,
+            "day_form": day_form,
             # an open-dated ticket passes at any slot's door: not a session to choose
-            "sessions": event.sessions.filter(is_open_dated=False).order_by("starts_at"),
-            "counters": checkin_counters(event=event),
+            "sessions": scanner_sessions_of_day(event=event, day=day),
+            "counters": checkin_counters(
+                event=event, sessions=scanner_counted_sessions(event=event, day=day)
+            ),
         },
     )
 
@@ -125,9 +147,12 @@ def checkin_scan_view(request: HttpRequest, organizer_slug: str, event_slug: str
 @require_GET
 @organizer_role_required(*ROLES_CHECKIN)
 def checkin_stats_view(request: HttpRequest, organizer_slug: str, event_slug: str) -> JsonResponse:
-    """Checked in / sold per session, polled by the scanner page."""
+    """Checked in / sold per session, polled by the scanner page: of its ``?day=`` (and the
+    open-dated tickets), or of every session without one."""
     event = _event_or_404(request.organizer, event_slug)
-    return JsonResponse(counters_json(event))
+    day = ScannerDayForm(request.GET or None).typed_day()
+    sessions = scanner_counted_sessions(event=event, day=day) if day else None
+    return JsonResponse(counters_json(event, sessions))
 
 
 @organizer_role_required(*ROLES_ORDERS)
