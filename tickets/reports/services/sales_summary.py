@@ -58,17 +58,22 @@ def _add(
     try:
         with transaction.atomic():  # a savepoint: another payment may insert the row first
             manager.create(**key, **copied, **deltas)
-            return
     except IntegrityError:
-        pass
-    manager.filter(**key).update(**changes)
+        if not manager.filter(**key).update(**changes):
+            raise  # not the row made meanwhile: a real error
+
+
+def _organizer_id(order: Order) -> int:
+    """The order's organizer (orders made before it was copied onto them name only the
+    event)."""
+    return order.organizer_id or order.event.organizer_id
 
 
 def _event_add(order: Order, **deltas: Any) -> None:
     _add(
         EventSalesDay,
         key={"event_id": order.event_id, "day": sale_day(order)},
-        copied={"organizer_id": order.organizer_id},
+        copied={"organizer_id": _organizer_id(order)},
         deltas=deltas,
     )
 
@@ -89,7 +94,7 @@ def _tickets_add(order: Order, changes: Iterable[_TicketChange]) -> None:
             TicketSalesDay,
             key={"ticket_type_id": change.ticket_type_id, "day": day},
             copied={
-                "organizer_id": order.organizer_id,
+                "organizer_id": _organizer_id(order),
                 "event_id": order.event_id,
                 "session_id": change.session_id,
             },
@@ -195,8 +200,8 @@ def expected_event_rows(orders: QuerySet[Any]) -> dict[tuple[int, date], dict[st
     organizer id. Takes the queryset so that the data migration can pass its own model."""
     rows = (
         orders.filter(status__in=SOLD)
-        .annotate(sale_day=_day(""))
-        .values("event_id", "sale_day", "organizer_id")
+        .annotate(sale_day=_day(""), owner=Coalesce("organizer", "event__organizer"))
+        .values("event_id", "sale_day", "owner")
         .annotate(
             orders=Count("id"),
             gross=_money("total"),
@@ -205,7 +210,10 @@ def expected_event_rows(orders: QuerySet[Any]) -> dict[tuple[int, date], dict[st
         )
         .order_by()
     )
-    return {(row.pop("event_id"), row.pop("sale_day")): row for row in rows}
+    return {
+        (row.pop("event_id"), row.pop("sale_day")): {"organizer_id": row.pop("owner"), **row}
+        for row in rows
+    }
 
 
 def expected_ticket_rows(items: QuerySet[Any]) -> dict[tuple[int, date], dict[str, Any]]:
@@ -214,11 +222,14 @@ def expected_ticket_rows(items: QuerySet[Any]) -> dict[tuple[int, date], dict[st
     valid_sold = Q(status=OrderItem.Status.VALID, order__status=Order.Status.PAID)
     rows = (
         items.filter(valid_sold | Q(status=OrderItem.Status.REFUNDED))
-        .annotate(sale_day=_day("order__"))
+        .annotate(
+            sale_day=_day("order__"),
+            owner=Coalesce("order__organizer", "order__event__organizer"),
+        )
         .values(
             "ticket_type_id",
             "sale_day",
-            "order__organizer_id",
+            "owner",
             "order__event_id",
             "ticket_type__session_id",
         )
@@ -231,7 +242,7 @@ def expected_ticket_rows(items: QuerySet[Any]) -> dict[tuple[int, date], dict[st
     )
     return {
         (row.pop("ticket_type_id"), row.pop("sale_day")): {
-            "organizer_id": row.pop("order__organizer_id"),
+            "organizer_id": row.pop("owner"),
             "event_id": row.pop("order__event_id"),
             "session_id": row.pop("ticket_type__session_id"),
             **row,
