@@ -129,7 +129,7 @@ def seed(*, events: int, orders: int) -> tuple[str, str]:
                 )
                 for i, order in enumerate(made)
             )
-        sales_summary_recount(fix=True)  # the orders were written directly, not sold
+    sales_summary_recount(fix=True)  # the orders were written directly, not sold
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh bulk rows: give the planner real statistics

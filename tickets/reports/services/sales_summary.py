@@ -269,7 +269,7 @@ def _compare(
 ) -> list[SummaryDifference]:
     differences = []
     for key in sorted(set(found) | set(expected)):
-        has = {name: found.get(key, {}).get(name) or 0 for name in figures}
+        has = {name: found.get(key, {}).get(name) or 0 for name in figures}  # no row: zeros
         wants = {name: expected.get(key, {}).get(name) or 0 for name in figures}
         if has != wants:
             differences.append(SummaryDifference(table, key, has, wants))
@@ -280,34 +280,55 @@ def _compare(
 def sales_summary_recount(*, fix: bool = False) -> list[SummaryDifference]:
     """Count every figure of the summary again from the orders and return the rows that
     differ; with ``fix`` the summary is set to the recount (rows nothing sold on deleted)."""
-    event_expected = expected_event_rows(Order.objects.all())
-    ticket_expected = expected_ticket_rows(OrderItem.objects.all())
-    event_found = {
-        (row.pop("event_id"), row.pop("day")): row
-        for row in EventSalesDay.objects.values("event_id", "day", *EVENT_FIGURES)
-    }
-    ticket_found = {
-        (row.pop("ticket_type_id"), row.pop("day")): row
-        for row in TicketSalesDay.objects.values("ticket_type_id", "day", *TICKET_FIGURES)
-    }
-    event_differences = _compare("event", event_found, event_expected, EVENT_FIGURES)
-    ticket_differences = _compare("ticket", ticket_found, ticket_expected, TICKET_FIGURES)
-    if fix:
-        for difference in event_differences:
-            event_id, day = difference.key
-            _set(EventSalesDay, {"event_id": event_id, "day": day}, event_expected.get)
-        for difference in ticket_differences:
-            ticket_type_id, day = difference.key
-            _set(
-                TicketSalesDay, {"ticket_type_id": ticket_type_id, "day": day}, ticket_expected.get
-            )
-    return event_differences + ticket_differences
+    differences = []
+    for table, model, key_name, figures, expected in (
+        (
+            "event",
+            EventSalesDay,
+            "event_id",
+            EVENT_FIGURES,
+            expected_event_rows(Order.objects.all()),
+        ),
+        (
+            "ticket",
+            TicketSalesDay,
+            "ticket_type_id",
+            TICKET_FIGURES,
+            expected_ticket_rows(OrderItem.objects.all()),
+        ),
+    ):
+        found = {
+            (row.pop(key_name), row.pop("day")): row
+            for row in model._default_manager.values("pk", key_name, "day", *figures)
+        }
+        wrong = _compare(table, found, expected, figures)
+        differences += wrong
+        if fix:
+            _set_right(model, key_name, figures, [d.key for d in wrong], found, expected)
+    return differences
 
 
-def _set(model: type[models.Model], key: dict[str, Any], expected: Any) -> None:
-    """Make the row ``key`` say what the recount found (none when nothing was sold)."""
-    values = expected(tuple(key.values()))
-    if values is None:
-        model._default_manager.filter(**key).delete()
-    else:
-        model._default_manager.update_or_create(**key, defaults=values)
+def _set_right(
+    model: type[models.Model],
+    key_name: str,
+    figures: tuple[str, ...],
+    keys: list[tuple[int, date]],
+    found: Mapping[tuple[int, date], dict[str, Any]],
+    expected: Mapping[tuple[int, date], dict[str, Any]],
+) -> None:
+    """Make the rows ``keys`` say what the recount found: update, add, or delete those
+    nothing was sold on (in bulk: a first fill of a big history is many rows)."""
+    manager = model._default_manager
+    missing = [key for key in keys if key not in found]
+    extra = [found[key]["pk"] for key in keys if key not in expected]
+    changed = [
+        model(pk=found[key]["pk"], **{name: expected[key][name] for name in figures})
+        for key in keys
+        if key in found and key in expected
+    ]
+    manager.filter(pk__in=extra).delete()
+    manager.bulk_update(changed, list(figures), batch_size=1000)
+    manager.bulk_create(
+        (model(**{key_name: key[0], "day": key[1]}, **expected[key]) for key in missing),
+        batch_size=1000,
+    )
