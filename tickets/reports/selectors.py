@@ -166,7 +166,7 @@ def _checked_in(organizer: Organizer | None = None, event: Event | None = None) 
         item__status=OrderItem.Status.VALID, item__order__status=Order.Status.PAID
     )
     if organizer is not None:
-        check_ins = check_ins.filter(item__order__organizer=organizer)
+        check_ins = check_ins.filter(session__event__organizer=organizer)
     if event is not None:
         check_ins = check_ins.filter(session__event=event)
     return check_ins
@@ -199,6 +199,7 @@ def sessions_figures(
         check_ins.values_list("item__ticket_type_id").annotate(n=Count("id")).order_by()
     )
     figures: dict[int, SessionFigures] = {}
+    taken: dict[int, int] = {}
     for tt in ticket_types:
         row = TicketTypeFigures(
             ticket_type=tt, **per_type.get(tt.pk, {}), checked_in=checked_in.get(tt.pk, 0)
@@ -206,9 +207,11 @@ def sessions_figures(
         session = figures.setdefault(tt.session_id, SessionFigures(session=tt.session))
         session.ticket_types.append(row)
         session.capacity += tt.quantity
-        session.left += max(tt.quantity - tt.quantity_taken, 0)
+        taken[tt.session_id] = taken.get(tt.session_id, 0) + tt.quantity_taken
         session.sold += row.sold
         session.checked_in += row.checked_in
+    for session_id, session in figures.items():
+        session.left = max(session.capacity - taken[session_id], 0)
     return list(figures.values())
 
 
