@@ -34,6 +34,6 @@ def empty(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tickets", "0026_sales_summary")]
+    dependencies = [("tickets", "0028_sales_summary")]
 
     operations = [migrations.RunPython(fill, empty)]

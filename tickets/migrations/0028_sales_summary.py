@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('events', '0011_open_dated_tickets'),
         ('organizers', '0008_webhooks'),
-        ('tickets', '0025_seat_claim_waitlist_offer'),
+        ('tickets', '0027_sold_out_episodes'),
     ]
 
     operations = [

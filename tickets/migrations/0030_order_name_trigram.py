@@ -26,6 +26,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tickets", "0027_sales_summary_fill")]
+    dependencies = [("tickets", "0029_sales_summary_fill")]
 
     operations = [TrigramExtension(), migrations.RunPython(create, drop)]
