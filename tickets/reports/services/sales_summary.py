@@ -3,10 +3,10 @@
 Every change of an order that moves money or tickets calls one function here inside its own
 transaction: ``sales_summary_transition`` (paid; cancelled after payment),
 ``sales_summary_refund`` and ``sales_summary_move``. Each adds its differences to the rows of
-the order's day with ``UPDATE … SET x = x + delta`` (``F()``), inserting the row when it is the
-day's first sale, so two payments at once both count. Rows are touched in one order (the
-event's row, then ticket types by id) so concurrent payments wait for each other instead of
-deadlocking.
+the order's day in one upsert (``INSERT … ON CONFLICT DO UPDATE SET x = x + delta``), so the
+day's first sale costs what the next does and two payments at once both count. Rows are touched
+in one order (the event's row, then ticket types by id) so concurrent payments wait for each
+other instead of deadlocking.
 
 ``sales_summary_recount`` counts the same figures again from the orders, reports the rows that
 differ and, asked to, sets them right (``manage.py sales_summary_recount``).
@@ -20,8 +20,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
-from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db import connections, models, router, transaction
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -47,20 +47,39 @@ def _add(
     copied: Mapping[str, Any],
     deltas: Mapping[str, Any],
 ) -> None:
-    """Add ``deltas`` to the row ``key`` of ``model``, making it (with ``copied``) if new."""
-    deltas = {name: value for name, value in deltas.items() if value}
-    if not deltas:
+    """Add ``deltas`` to the row ``key`` of ``model``, making it (with ``copied``) if new.
+
+    One statement, ``INSERT … ON CONFLICT (key) DO UPDATE SET x = x + EXCLUDED.x`` (PostgreSQL
+    and SQLite both have it): the day's first sale costs no more than the next, and two
+    payments making the same row at once both count, the second adding to the first's row."""
+    if not any(deltas.values()):
         return
-    changes = {name: F(name) + value for name, value in deltas.items()}
-    manager = model._default_manager
-    if manager.filter(**key).update(**changes):
-        return
-    try:
-        with transaction.atomic():  # a savepoint: another payment may insert the row first
-            manager.create(**key, **copied, **deltas)
-    except IntegrityError:
-        if not manager.filter(**key).update(**changes):
-            raise  # not the row made meanwhile: a real error
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    fields = model._meta.concrete_fields
+    by_name = {field.attname: field for field in fields} | {field.name: field for field in fields}
+    values = {**key, **copied, **deltas}
+    for field in fields:  # the figures not changed here start at their default
+        if not field.primary_key and field.attname not in values and field.has_default():
+            values[field.attname] = field.get_default()
+
+    def column(name: str) -> str:
+        return quote(by_name[name].get_attname_column()[1] or name)
+
+    table = quote(model._meta.db_table)
+    columns = ", ".join(column(name) for name in values)
+    conflict = ", ".join(column(name) for name in key)
+    changes = ", ".join(
+        f"{column(name)} = {table}.{column(name)} + EXCLUDED.{column(name)}" for name in deltas
+    )
+    params = [by_name[name].get_db_prep_save(value, connection) for name, value in values.items()]
+    placeholders = ", ".join(["%s"] * len(params))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "
+            f"ON CONFLICT ({conflict}) DO UPDATE SET {changes}",
+            params,
+        )
 
 
 def _organizer_id(order: Order) -> int:
