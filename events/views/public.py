@@ -7,8 +7,11 @@ from functools import wraps
 from django.contrib.sitemaps.views import sitemap
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
 
+from events.caching.fragments import shared_context, shared_parts
 from events.caching.headers import public_cache
 from events.caching.pages import anonymous_page_cache
 from events.forms import CatalogueFilterForm
@@ -77,6 +80,19 @@ def sale_gated(view):
 @public_cache
 @anonymous_page_cache
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    parts = shared_parts(request, lambda: _event_parts(request, slug))
+    page = {
+        "title": parts["title"],
+        "meta_description": parts["meta_description"],
+        "head": mark_safe(parts["head"]),  # rendered by our templates
+        "content": parts["content"],  # markup: ``{% held_filled %}`` outputs it as safe
+    }
+    return render(request, "events/event_detail.html", {"page": page})
+
+
+def _event_parts(request: HttpRequest, slug: str) -> dict[str, str]:
+    """The event page's parts that are the same for every visitor of this language and
+    address, rendered with markers for the visitor's own values (``events.caching.fragments``)."""
     try:
         event = event_for_public_page(slug=slug)
     except Event.DoesNotExist as exc:
@@ -96,9 +112,14 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "json_ld": event_json_ld(event, request),
         "open_graph": open_graph,
         "canonical_url": open_graph["og:url"],
-        "meta_description": event_summary(event),
+        **shared_context(),
     }
-    return render(request, "events/event_detail.html", context)
+    return {
+        "title": event.title,
+        "meta_description": event_summary(event),
+        "head": render_to_string("events/_event_detail_head.html", context, request),
+        "content": render_to_string("events/_event_detail_content.html", context, request),
+    }
 
 
 @public_cache
