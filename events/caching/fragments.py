@@ -10,6 +10,10 @@ request: the CSRF token of the forms and, through the sales app's template tags,
 quantities the visitor's cart holds. The header (sign-in), messages, cookie banner and the
 waiting room's gate stay outside the stored parts and are rendered for each visitor.
 
+Visitors without a session are not served stored parts: their whole page is kept (the
+anonymous copy), and a copy built from parts already a few seconds old would show
+availability older than the window.
+
 When the cache cannot be reached, the parts are rendered for each visitor.
 """
 
@@ -23,6 +27,7 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.utils import translation
 
+from events.caching.pages import PERSONAL_COOKIES
 from eventum.cache import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
@@ -54,6 +59,9 @@ def shared_parts(request: HttpRequest, render: Callable[[], Parts]) -> Parts:
     """``render()``'s parts, from the cache when stored in the last few seconds, with this
     visitor's CSRF token filled in. Exceptions of ``render`` (``Http404``) pass through."""
     seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+    if not any(name in request.COOKIES for name in PERSONAL_COOKIES):
+        # the anonymous page copy is this visitor's cache: stored parts would age it further
+        seconds = 0
     parts: Parts | None = None
     key = parts_key(request)
     if seconds > 0:

@@ -67,14 +67,15 @@ def test_every_visitor_gets_a_working_csrf_token_of_their_own(ticket_type):
     assert Reservation.objects.filter(released_at__isnull=True).count() == 2
 
 
-def test_a_visitor_with_a_cart_sees_the_fresh_page_with_their_tickets(client, ticket_type):
-    client.get(_url(ticket_type))  # fills the cache
+def test_a_visitor_with_a_cart_sees_their_tickets_and_the_page_of_the_window(client, ticket_type):
+    client.get(_url(ticket_type))  # the anonymous copy
     TicketType.objects.filter(pk=ticket_type.pk).update(name_ru="Партер VIP")
     client.post(
         reverse("tickets:cart_update"),
         {"session": ticket_type.session_id, f"qty_{ticket_type.pk}": "2"},
     )
 
+    # the visitor now has a session: not the anonymous copy, the page rendered for them
     page = client.get(_url(ticket_type)).content.decode()
 
     assert "Партер VIP" in page
