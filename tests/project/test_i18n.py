@@ -49,6 +49,30 @@ def test_language_links_keep_the_query_string(client):
     assert 'href="/kk/events/?city=almaty" hreflang="kk"' in html
 
 
+def test_language_links_are_translated_once_per_page_and_language(client, monkeypatch):
+    from eventum.templatetags import language_links
+
+    language_links._links.cache_clear()
+    calls = []
+    real = language_links.translate_url
+
+    def counted(path: str, code: str) -> str:
+        calls.append((path, code))
+        return real(path, code)
+
+    monkeypatch.setattr(language_links, "translate_url", counted)
+    for _ in range(3):
+        html = client.get("/en/events/?city=astana").content.decode()
+        assert 'href="/kk/events/?city=astana" hreflang="kk"' in html
+        assert 'aria-current="page" class="active">English' in html
+    assert len(calls) == 3  # one per language, the first time only
+
+    russian = client.get("/events/?city=astana").content.decode()
+    assert 'href="/en/events/?city=astana" hreflang="en"' in russian
+    assert 'aria-current="page" class="active">Русский' in russian
+    assert len(calls) == 6
+
+
 def test_dates_are_shown_in_almaty_time(client):
     from datetime import datetime
     from zoneinfo import ZoneInfo
