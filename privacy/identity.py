@@ -2,6 +2,7 @@
 
 import ipaddress
 import re
+from functools import lru_cache
 from typing import TypedDict
 
 import phonenumbers
@@ -21,6 +22,7 @@ def normalise_email(email: str | None) -> str:
     return (email or "").strip().lower()
 
 
+@lru_cache(maxsize=8192)
 def normalise_phone(phone: str | None) -> str:
     """The one form of a phone number that identities are compared in: E.164, or ``""``.
 
@@ -28,6 +30,9 @@ def normalise_phone(phone: str | None) -> str:
     ``+77011234567``; a foreign number typed with ``+`` (or ``00``, or Kazakhstan's ``8 10``
     dialling prefix) keeps its country. Anything that is not a valid number, or is only a
     fragment of one, gives ``""``: it identifies nobody. Forms use ``PhoneField`` to say so.
+
+    Remembered per string (a pure function, and parsing is the costly part of masking a page
+    of buyers: the guard asks for each row's number several times).
     """
     raw = (phone or "").strip()
     if not raw or not _PHONE_TYPED.fullmatch(raw):

@@ -293,7 +293,8 @@ def orders_page(
 ) -> OrdersPage:
     """A page of ``orders`` (newest first) after the ``older_than`` cursor, or before the
     ``newer_than`` one; a cursor that does not parse starts from the newest."""
-    count = orders.order_by()[: COUNT_CAP + 1].count()
+    # the count needs the rows, not their per-row figures (subqueries) nor their order
+    count = orders.order_by().values("pk")[: COUNT_CAP + 1].count()
     older, newer = _parse_cursor(older_than), _parse_cursor(newer_than)
     if newer is not None:
         moment, pk = newer

@@ -10,7 +10,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, ResolverMatch, resolve
+from django.urls import Resolver404, ResolverMatch, resolve, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -68,6 +68,9 @@ def order_list(request: HttpRequest, organizer_slug: str) -> HttpResponse:
             "page": page,
             "form": form,
             "filters_query": keep.urlencode(),
+            # each row links to ``tickets:cabinet_order``: this URL and the order's code, put
+            # together in the template rather than fifty reverse() calls a page
+            "orders_url": reverse("tickets:cabinet_orders", args=[request.organizer.slug]),
         },
     )
 
