@@ -1,7 +1,10 @@
 """Places of a slot shared by its ticket types, and a shared resource limiting some of them:
 the same counters as events, all or nothing."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from events.models import CapacityPool, TicketType
 from events.schedules.services import schedule_create
@@ -23,7 +26,14 @@ def _slot_types(settings, **rule):
     schedule, _report = schedule_create(
         event=ServiceFactory(), data=_rule(**rule), ticket_types=templates
     )
-    slot = schedule.slots.order_by("starts_at").first()
+    # tomorrow's first slot (10:00), whatever the time of the run: today's may be under way or
+    # past, or the day's last, and a day whose only slot is full is not offered on the page
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    slot = next(
+        s
+        for s in schedule.slots.order_by("starts_at")
+        if timezone.localtime(s.starts_at).date() == tomorrow
+    )
     return {t.name_en: t for t in slot.ticket_types.all()}, slot
 
 
