@@ -394,23 +394,3 @@ def blocking_unblock(*, request: BlockingRequest, by: User, reason: str = "") ->
     locked.unblocked_at, locked.unblocked_by, locked.unblock_reason = timezone.now(), by, reason
     _step_save(locked, by=by, reason=reason)
     return locked
-
-
-def blocking_requests_overdue(*, now: datetime | None = None) -> list[BlockingRequest]:
-    """Open requests past their due time, oldest first (for the daily reminder)."""
-    now = now or timezone.now()
-    return list(
-        BlockingRequest.objects.filter(
-            status__in=BlockingRequest.OPEN_STATUSES, due_at__lt=now
-        ).order_by("due_at")
-    )
-
-
-def blocking_requests_due_soon(*, now: datetime | None = None) -> list[BlockingRequest]:
-    """Open requests not yet overdue (all are due within a working day or so)."""
-    now = now or timezone.now()
-    return list(
-        BlockingRequest.objects.filter(
-            status__in=BlockingRequest.OPEN_STATUSES, due_at__gte=now
-        ).order_by("due_at")
-    )
