@@ -10,7 +10,6 @@ from privacy.services.blocking import (
     BlockingTransitionError,
     blocked_emails,
     blocked_index,
-    blocked_phones,
     blocking_block,
     blocking_reject,
     blocking_request_create,
@@ -34,12 +33,11 @@ from privacy.services.consent import (
     withdrawal_answer_record,
     withdrawals_of_user,
 )
-from privacy.services.disclosures import disclosure_record, disclosures_for_subject
+from privacy.services.disclosures import disclosure_record
 from privacy.services.guard import (
     Subject,
     SubjectGuard,
     restricted_subject_q,
-    subject_is_restricted,
     subjects_guard,
 )
 from privacy.services.marketing import (
@@ -89,7 +87,6 @@ __all__ = [
     "SubjectGuard",
     "blocked_emails",
     "blocked_index",
-    "blocked_phones",
     "blocking_block",
     "blocking_reject",
     "blocking_request_create",
@@ -102,7 +99,6 @@ __all__ = [
     "consent_withdrawal_record",
     "consent_wording",
     "disclosure_record",
-    "disclosures_for_subject",
     "guest_consents_end",
     "ip_event_record",
     "ip_risk_assess",
@@ -135,7 +131,6 @@ __all__ = [
     "subject_display",
     "subject_ensure_not_blocked",
     "subject_is_blocked",
-    "subject_is_restricted",
     "subjects_guard",
     "withdrawal_answer_record",
     "withdrawals_of_user",

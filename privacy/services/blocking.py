@@ -149,11 +149,6 @@ def blocked_emails(emails: Iterable[str]) -> set[str]:
     return set(blocked_index(emails=emails).emails)
 
 
-def blocked_phones(phones: Iterable[str]) -> set[str]:
-    """The blocked ones among ``phones`` (normalised ``+7…``), without N+1 queries."""
-    return set(blocked_index(phones=phones).phones)
-
-
 # --- The staff workflow -------------------------------------------------------------------
 
 

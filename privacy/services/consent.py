@@ -12,10 +12,9 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from eventum.accounts import Visitor
-from privacy.errors import SubjectBlockedError
 from privacy.identity import ip_network, normalise_email, normalise_phone, phone_stored_forms
 from privacy.models import ConsentRecord, ConsentWithdrawal, PolicyVersion, WithdrawalAnswer
-from privacy.services.blocking import subject_is_blocked
+from privacy.services.blocking import subject_ensure_not_blocked, subject_is_blocked
 from privacy.services.policy import policy_current
 
 if TYPE_CHECKING:
@@ -197,8 +196,8 @@ def marketing_consent_set(
     Opting in is refused while the subject is blocked (``SubjectBlockedError``).
     """
     purpose = ConsentRecord.Purpose.MARKETING
-    if give and subject_is_blocked(email=email, phone=phone, user=user):
-        raise SubjectBlockedError(email or getattr(user, "email", ""))
+    if give:
+        subject_ensure_not_blocked(email=email, phone=phone, user=user)
     if consent_is_live(purpose=purpose, email=email, user=user, phone=phone) == give:
         return None
     wording = consent_wording(purpose) if give else gettext("Marketing consent withdrawn.")

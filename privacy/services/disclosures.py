@@ -55,15 +55,3 @@ def disclosure_record(
         batch_size=500,
     )
     return disclosure
-
-
-def disclosures_for_subject(*, identifiers: Iterable[str]) -> list[Disclosure]:
-    """Disclosures that carried data of a subject known by these e-mails/phones."""
-    wanted = {_normalise_subject(i) for i in identifiers} - {""}
-    if not wanted:
-        return []
-    return list(
-        Disclosure.objects.filter(subjects__subject__in=wanted)
-        .distinct()
-        .order_by("-created_at", "-id")
-    )

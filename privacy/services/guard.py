@@ -176,15 +176,6 @@ def _user_id(user: Visitor | int | None) -> int | None:
     return user.pk if isinstance(user, User) else None
 
 
-def subject_is_restricted(
-    *, email: str = "", phone: str = "", user: Visitor | int | None = None
-) -> bool:
-    """Is this one subject restricted now (blocked, provisionally or not, or withdrawn)?"""
-    user_id = _user_id(user)
-    guard = subjects_guard([Subject(email=email, phone=phone, user_id=user_id)])
-    return guard.is_restricted(email=email, phone=phone, user_id=user_id)
-
-
 def restricted_subject_q(*, email: str = "email", phone: str = "phone", user: str = "user") -> Q:
     """A condition on another app's rows (their e-mail, phone and account columns) that holds
     for restricted subjects: lets a search never *find* someone by data that is blocked."""

@@ -20,8 +20,13 @@ from django.utils.translation import gettext
 
 from privacy.identity import normalise_email
 from privacy.models import ConsentRecord
-from privacy.services.blocking import blocked_emails, subject_is_blocked
-from privacy.services.consent import consent_is_live, consent_live_emails, consent_record
+from privacy.services.blocking import blocked_emails
+from privacy.services.consent import (
+    consent_is_live,
+    consent_live_emails,
+    consent_record,
+    may_process,
+)
 
 UNSUBSCRIBE_SALT = "privacy.marketing.unsubscribe"
 MARKETING = ConsentRecord.Purpose.MARKETING
@@ -33,9 +38,7 @@ class InvalidUnsubscribeLink(Exception):
 
 def marketing_may_send(*, email: str = "", user: User | None = None, phone: str = "") -> bool:
     """May we send marketing to this subject now? Live marketing consent and not blocked."""
-    if subject_is_blocked(email=email, phone=phone, user=user):
-        return False
-    return consent_is_live(purpose=MARKETING, email=email, user=user, phone=phone)
+    return may_process(purpose=MARKETING, email=email, user=user, phone=phone)
 
 
 def marketing_allowed_emails(emails: Iterable[str]) -> set[str]:

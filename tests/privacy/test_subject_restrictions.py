@@ -11,14 +11,22 @@ from django.urls import reverse
 
 from privacy.models import BlockingRequest, ConsentWithdrawal, Disclosure, WithdrawalAnswer
 from privacy.services import (
+    Subject,
     blocking_request_create,
-    subject_is_restricted,
+    subjects_guard,
     withdrawal_answer_record,
 )
 from tests.factories import PASSWORD, MembershipFactory, TicketTypeFactory, UserFactory
 from tests.tickets.flows import place_order
 
 pytestmark = pytest.mark.django_db
+
+
+def subject_is_restricted(*, email: str = "", phone: str = "", user=None) -> bool:
+    """Is this one subject restricted now, as every list and page asks (``subjects_guard``)?"""
+    user_id = user.pk if user is not None else None
+    guard = subjects_guard([Subject(email=email, phone=phone, user_id=user_id)])
+    return guard.is_restricted(email=email, phone=phone, user_id=user_id)
 
 
 def _received(**subject) -> BlockingRequest:
