@@ -143,7 +143,7 @@ def _empty_cache():
 @pytest.fixture(autouse=True)
 def _empty_waiting_rooms():
     """Each test starts with no waiting room in the store (Redis or this process's memory)."""
-    from tickets.waitroom.store import store_clear
+    from tests.tickets.waitroom_helpers import store_clear
 
     store_clear()
 

@@ -8,9 +8,8 @@ import pytest
 
 from tests.api.test_purchase import _consent
 from tests.factories import TicketTypeFactory, UserFactory
-from tests.tickets.waitroom_helpers import admit_everyone, room_on
+from tests.tickets.waitroom_helpers import admission_order, admit_everyone, room_on
 from tickets.models import Order, Reservation
-from tickets.waitroom import room
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +65,7 @@ def test_a_hold_without_a_pass_is_refused_with_the_place_and_the_poll_url(
     assert body["details"][0]["poll_url"].endswith(f"/api/v1/queue/{event.pk}")
     assert int(response["Retry-After"]) > 0
     assert not Reservation.objects.exists()
-    assert room.admission_order(event.pk) == [f"u:{buyer_client.buyer.pk}"]
+    assert admission_order(event.pk) == [f"u:{buyer_client.buyer.pk}"]
 
 
 def test_an_app_polls_gets_its_pass_and_buys(buyer_client, ticket_type, policy):

@@ -10,7 +10,13 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 
-from tickets.retention.personal_data import PERSONAL_DATA, personal_data_fields
+from tickets.retention.personal_data import PERSONAL_DATA
+
+
+def personal_data_fields() -> set[tuple[str, str]]:
+    """``(model label, field name)`` of every field the anonymisation covers."""
+    return {(entry.model._meta.label, name) for entry in PERSONAL_DATA for name in entry.fields()}
+
 
 # Field names that suggest a person's data (whole words of a snake_case name).
 PERSONAL_NAME = re.compile(

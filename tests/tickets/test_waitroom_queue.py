@@ -8,7 +8,7 @@ import pytest
 from events.models import TicketType
 from tests.factories import TicketTypeFactory
 from tests.tickets.factories import new_token
-from tests.tickets.waitroom_helpers import room_on
+from tests.tickets.waitroom_helpers import admission_order, room_on
 from tickets.services.cart import cart_set_quantities
 from tickets.waitroom import room
 from tickets.waitroom.services import waitroom_mirror, waitroom_save, waitroom_sold_out_refresh
@@ -37,7 +37,7 @@ def test_early_arrivals_are_drawn_at_random_and_later_ones_queue_in_arrival_orde
     for n, visitor in enumerate(reversed(late)):  # names do not decide: arrival does
         assert room.join(event.pk, visitor, now=opens + n)
 
-    order = room.admission_order(event.pk)
+    order = admission_order(event.pk)
     assert set(order[:200]) == set(early)  # everyone early stands before everyone late
     assert order[200:] == list(reversed(late))  # exact arrival order after the opening
     # A random draw, not the order of arrival (200 in their arrival order by chance: ~1/200!).
@@ -51,7 +51,7 @@ def test_joining_again_keeps_the_first_place(event):
     assert room.join(event.pk, "visitor-aaaaaaaaaaaa")
     assert room.join(event.pk, "visitor-bbbbbbbbbbbb")
     assert not room.join(event.pk, "visitor-aaaaaaaaaaaa")
-    assert room.admission_order(event.pk) == ["visitor-aaaaaaaaaaaa", "visitor-bbbbbbbbbbbb"]
+    assert admission_order(event.pk) == ["visitor-aaaaaaaaaaaa", "visitor-bbbbbbbbbbbb"]
 
 
 def test_before_the_opening_nobody_is_admitted_and_no_place_is_shown(event):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from tickets.waitroom import room
 from tickets.waitroom.gate import VISITOR_COOKIE
 from tickets.waitroom.services import waitroom_mirror, waitroom_save
+from tickets.waitroom.store import PREFIX, MemoryStore, store
 
 
 def room_on(event, *, opens_in_seconds: float = -60, cap: int = 600, auto: bool = False):
@@ -48,3 +49,19 @@ def admitted_client(event) -> Client:
     response = client.get(reverse("tickets:waitroom_queue", args=[event.pk]))
     assert response.status_code == 302, response
     return client
+
+
+def admission_order(event_id: int) -> list[str]:
+    """Every visitor of the queue in the order they are (or will be) admitted."""
+    return store().zrange(room.key(event_id, "q"), 0, -1)
+
+
+def store_clear() -> None:
+    """Forget every waiting room's live state (Redis or this process's memory)."""
+    client = store()
+    if isinstance(client, MemoryStore):
+        client.flush()
+        return
+    keys = list(client.scan_iter(match=f"{PREFIX}:*", count=1000))
+    if keys:
+        client.delete(*keys)

@@ -289,8 +289,3 @@ PERSONAL_DATA: tuple[PersonalData, ...] = (
         files=("file",),
     ),
 )
-
-
-def personal_data_fields() -> set[tuple[str, str]]:
-    """``(model label, field name)`` of every field the anonymisation covers."""
-    return {(entry.model._meta.label, name) for entry in PERSONAL_DATA for name in entry.fields()}

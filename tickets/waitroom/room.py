@@ -328,8 +328,3 @@ def config_mirror(
     )
     client.set(slug_key(slug), event_id)
     client.sadd(ROOMS_KEY, str(event_id))
-
-
-def admission_order(event_id: int) -> list[str]:
-    """Every visitor of the queue in the order they are (or will be) admitted."""
-    return store().zrange(key(event_id, "q"), 0, -1)

@@ -211,14 +211,3 @@ def store() -> Any:
 
 def key(event_id: int, part: str) -> str:
     return f"{PREFIX}:{event_id}:{part}"
-
-
-def store_clear() -> None:
-    """Forget every waiting room's live state (tests; a store of the embedded default)."""
-    client = store()
-    if isinstance(client, MemoryStore):
-        client.flush()
-        return
-    keys = list(client.scan_iter(match=f"{PREFIX}:*", count=1000))
-    if keys:
-        client.delete(*keys)
