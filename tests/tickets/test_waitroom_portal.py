@@ -11,7 +11,13 @@ from django.urls import reverse
 
 from tests.factories import TicketTypeFactory
 from tests.tickets.helpers import buyer_data, choose, idempotency_key
-from tests.tickets.waitroom_helpers import admit_everyone, admitted_client, queued_client, room_on
+from tests.tickets.waitroom_helpers import (
+    admission_order,
+    admit_everyone,
+    admitted_client,
+    queued_client,
+    room_on,
+)
 from tickets.models import Order, Reservation
 from tickets.waitroom import room
 from tickets.waitroom.gate import VISITOR_COOKIE, pass_cookie_name
@@ -60,8 +66,8 @@ def test_the_queue_page_gives_one_place_per_browser_and_shows_it(event):
     assert 'http-equiv="refresh"' in html  # works without JavaScript
     first.get(_queue(event))
     first.get(_queue(event))
-    assert room.admission_order(event.pk)[0] == first_id
-    assert len(room.admission_order(event.pk)) == 2
+    assert admission_order(event.pk)[0] == first_id
+    assert len(admission_order(event.pk)) == 2
 
 
 def test_an_admitted_visitor_gets_a_pass_and_buys(event, ticket_type):
@@ -165,7 +171,7 @@ def test_one_address_gets_only_so_many_places(event, settings):
     room_on(event)
     statuses = [Client().get(_queue(event)).status_code for _ in range(5)]
     assert statuses == [200, 200, 200, 429, 429]
-    assert len(room.admission_order(event.pk)) == 3
+    assert len(admission_order(event.pk)) == 3
     other = Client(REMOTE_ADDR="10.9.9.9")
     assert other.get(_queue(event)).status_code == 200
 

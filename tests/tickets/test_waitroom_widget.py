@@ -8,9 +8,8 @@ import pytest
 from django.urls import reverse
 
 from tests.tickets.test_widget import _event, _no_cookies, _start, _w, fresh
-from tests.tickets.waitroom_helpers import admit_everyone, room_on
+from tests.tickets.waitroom_helpers import admission_order, admit_everyone, room_on
 from tickets.models import Order, Reservation
-from tickets.waitroom import room
 from tickets.widget.tokens import widget_state_load
 
 pytestmark = pytest.mark.django_db
@@ -85,4 +84,4 @@ def test_a_pass_of_another_widget_is_refused():
     response = fresh().get(reverse("widget:event", args=[event.slug]), {"w": forged.dumps()})
     assert response.status_code == 302
     assert reverse("widget:queue", args=[event.pk]) in response["Location"]
-    assert len(room.admission_order(event.pk)) == 1  # the refusal itself took no place
+    assert len(admission_order(event.pk)) == 1  # the refusal itself took no place
