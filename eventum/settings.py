@@ -245,8 +245,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "tickets.tasks.tickets_retention_task",
         "schedule": crontab(hour=3, minute=50),
     },
-    # The retention schedule for the consent ledger: IP addresses past their period shortened,
-    # rows whose term ended deleted (anchored chain cuts).
+    # The retention schedule for the privacy registers: consent-ledger IP addresses past their
+    # period shortened; rows whose term ended deleted from the ledger and the other registers
+    # (anchored chain cuts for the chained ones).
     "privacy-retention": {
         "task": "privacy.tasks.privacy_retention_task",
         "schedule": crontab(hour=3, minute=45),

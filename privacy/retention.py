@@ -10,6 +10,9 @@ words for the policy, the subject-access answer and staff. The code that enforce
 * ``orders`` — ``tickets.retention.services.orders_anonymise`` (nightly);
 * ``event_data`` — the organizer's "destroy personal data" action after the event
   (``tickets.retention.services.event_personal_data_destroy``).
+* ``registers`` and ``cookie_consents`` — ``privacy.services.chain_cut.consent_ledger_cut``
+  for the consent ledger and ``privacy.services.register_cut.registers_cut`` for the other
+  registers (nightly).
 
 Every run writes a row to the destruction trail (``privacy.services.retention``). Data of a
 blocked subject or of a claimant whose claim is open is kept until that ends (legal hold).

@@ -6,6 +6,7 @@ from celery import shared_task
 
 from privacy.services.chain_cut import consent_ledger_cut
 from privacy.services.iplog import iplog_aggregate, iplog_flush, iplog_write
+from privacy.services.register_cut import registers_cut
 from privacy.services.reminders import privacy_reminders_send
 from privacy.services.retention import consent_ips_shorten
 
@@ -48,8 +49,10 @@ def privacy_verify_task() -> int:
 @shared_task(acks_late=True)
 def privacy_retention_task() -> int:
     """Beat, nightly: consent-ledger IP addresses past their period become their network;
-    rows whose term has ended (consents ended, withdrawals, cookie choices) are deleted.
+    rows whose term has ended are deleted: from the consent ledger (consents ended,
+    withdrawals, cookie choices) and from the other registers (withdrawal letters, disclosures,
+    blocking, access requests, claims, the destruction log).
 
     Returns the rows changed or deleted."""
     shortened = consent_ips_shorten()
-    return shortened + consent_ledger_cut().rows
+    return shortened + consent_ledger_cut().rows + registers_cut().rows

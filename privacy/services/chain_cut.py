@@ -21,8 +21,10 @@ row. On PostgreSQL the application's role cannot DELETE: the rows go through the
 ``privacy_chain_cut`` function, which checks the run again before deleting.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol, TypeVar
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -31,6 +33,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from privacy.models import ChainCut, ConsentRecord
+from privacy.models.ledger import ChainedModel
 from privacy.retention import retention_rule
 from privacy.services.retention import destruction_record, legal_hold_index
 
@@ -44,6 +47,20 @@ class ChainCutRefused(Exception):
     """The database refused a cut: the anchor and the rows it names do not agree."""
 
 
+class ChainLink(Protocol):
+    """What a cut needs of a row: its id and its two links."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def chain_previous(self) -> str: ...
+    @property
+    def chain_hash(self) -> str: ...
+
+
+_Link = TypeVar("_Link", bound=ChainLink)
+
+
 @dataclass(frozen=True)
 class LedgerCutResult:
     """What one retention run removed from the consent ledger."""
@@ -54,14 +71,14 @@ class LedgerCutResult:
     cuts: int = 0  # anchors left
 
 
-def _years_before(moment: datetime, years: int) -> datetime:
+def years_before(moment: datetime, years: int) -> datetime:
     try:
         return moment.replace(year=moment.year - years)
     except ValueError:  # 29 February
         return moment.replace(year=moment.year - years, day=28)
 
 
-def _orders_anonymised_by(written: datetime) -> datetime:
+def orders_anonymised_by(written: datetime) -> datetime:
     """When the orders placed up to ``written`` are all past the tax period (made anonymous):
     the start of the year ``RETENTION_ORDERS_YEARS`` after the end of the year written."""
     local = timezone.localtime(written)
@@ -110,7 +127,7 @@ def _ledger_rows() -> list[_Row]:
 
 def consent_rows_expired(rows: list[_Row], *, now: datetime) -> set[int]:
     """The ids of the rows whose retention term has ended by ``now`` (before legal holds)."""
-    registers_end = _years_before(now, settings.RETENTION_REGISTERS_YEARS)
+    registers_end = years_before(now, settings.RETENTION_REGISTERS_YEARS)
     cookies_end = now - timedelta(days=settings.RETENTION_COOKIE_CONSENT_DAYS)
     superseded_at: dict[int, datetime] = {}
     next_row_at: dict[tuple[str, str, object], datetime] = {}
@@ -132,7 +149,7 @@ def consent_rows_expired(rows: list[_Row], *, now: datetime) -> set[int]:
                 row.action == ConsentRecord.Action.WITHDRAWN
                 and row.purpose == ConsentRecord.Purpose.PROCESSING_AND_TRANSFER
             )
-            if restricting and now < _orders_anonymised_by(row.created_at):
+            if restricting and now < orders_anonymised_by(row.created_at):
                 continue
         else:
             ended = superseded_at.get(row.id)
@@ -155,11 +172,11 @@ def _held(rows: list[_Row], expired: set[int]) -> set[int]:
     }
 
 
-def _runs(rows: list[_Row], deletable: set[int]) -> list[list[_Row]]:
-    """Maximal runs of consecutive deletable rows, the newest row of the table never among
-    them (the next insert links to it)."""
-    runs: list[list[_Row]] = []
-    current: list[_Row] = []
+def chain_runs(rows: Sequence[_Link], deletable: set[int]) -> list[list[_Link]]:
+    """Maximal runs of consecutive deletable rows (``rows`` in id order, the whole table), the
+    newest row of the table never among them (the next insert links to it)."""
+    runs: list[list[_Link]] = []
+    current: list[_Link] = []
     for row in rows[:-1]:
         if row.id in deletable:
             current.append(row)
@@ -171,9 +188,13 @@ def _runs(rows: list[_Row], deletable: set[int]) -> list[list[_Row]]:
     return runs
 
 
-def _cut(run: list[_Row], *, rule: str, why: str) -> None:
+def chain_run_cut(
+    model: type[ChainedModel], run: Sequence[ChainLink], *, rule: str, why: str
+) -> None:
+    """Delete one run of ``model``'s chain, leaving its anchor. On PostgreSQL through the
+    owner's ``privacy_chain_cut``, which checks the run and each row's term again."""
     anchor = ChainCut.objects.create(
-        chain_table=ConsentRecord._meta.db_table,
+        chain_table=model._meta.db_table,
         first_id=run[0].id,
         last_id=run[-1].id,
         before_hash=run[0].chain_previous,
@@ -195,12 +216,12 @@ def _cut(run: list[_Row], *, rule: str, why: str) -> None:
             deleted = cursor.fetchone()[0]
     else:  # no roles to enforce: the run's check above is the only one
         in_run = Q(pk__gte=anchor.first_id, pk__lte=anchor.last_id)
-        deleted, _ = ConsentRecord._base_manager.filter(in_run).delete()
+        deleted, _ = model._base_manager.filter(in_run).delete()
     if deleted != len(run):
         raise ChainCutRefused(f"{anchor}: {deleted} rows deleted")
 
 
-def _database_now() -> datetime:
+def database_now() -> datetime:
     """PostgreSQL's ``now()`` (the transaction's start), which ``privacy_chain_cut`` measures
     terms from: deciding by a later time could pick rows the function then refuses."""
     if connection.vendor != "postgresql":
@@ -217,11 +238,11 @@ def consent_ledger_cut(*, now: datetime | None = None) -> LedgerCutResult:
     anything. Returns what was removed."""
     now = now or timezone.now()
     with transaction.atomic():
-        now = min(now, _database_now())
+        now = min(now, database_now())
         rows = _ledger_rows()
         expired = consent_rows_expired(rows, now=now)
         held = _held(rows, expired)
-        runs = _runs(rows, expired - held)
+        runs = chain_runs(rows, expired - held)
         if not runs:
             return LedgerCutResult(held=len(held))
         with translation.override(settings.LANGUAGE_CODE):
@@ -229,7 +250,7 @@ def consent_ledger_cut(*, now: datetime | None = None) -> LedgerCutResult:
             for run in runs:
                 only_cookies = all(row.purpose in COOKIE_PURPOSES for row in run)
                 rule = cookies if only_cookies else registers
-                _cut(run, rule=rule.key, why=rule.why)
+                chain_run_cut(ConsentRecord, run, rule=rule.key, why=rule.why)
             deleted = [row for run in runs for row in run]
             cookie_rows = sum(row.purpose in COOKIE_PURPOSES for row in deleted)
             held_cookies = sum(row.purpose in COOKIE_PURPOSES for row in rows if row.id in held)

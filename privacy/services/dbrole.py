@@ -2,9 +2,9 @@
 
 Migrations run as the database owner; web and workers connect as an application role that has
 the usual rights on every table but only SELECT and INSERT on the append-only, hash-chained
-trails (no UPDATE, DELETE or TRUNCATE). Rows whose retention term has ended leave the consent
-ledger only through ``privacy_chain_cut``, a function owned by the table owner (migration
-``privacy`` 0019) that checks what it deletes; the role may execute it.
+trails (no UPDATE, DELETE or TRUNCATE). Rows whose retention term has ended leave a trail only
+through ``privacy_chain_cut``, a function owned by the table owner (migrations ``privacy`` 0019
+and 0021) that checks what it deletes by the table's rule; the role may execute it.
 ``manage.py privacy_app_role_sql`` prints the grants; the README ("Operations") shows how
 compose uses them.
 """

@@ -234,3 +234,57 @@ def test_the_retention_run_cuts_through_the_function_on_postgresql(settings):
     with pytest.raises(Exception, match="at least 3 years"):
         consent_ledger_cut()
     assert ConsentRecord.objects.filter(email="x@e.kz").exists()
+
+
+def _register_anchor(model, first, last, rows: int):
+    from privacy.models import ChainCut
+
+    return ChainCut.objects.create(
+        chain_table=model._meta.db_table,
+        first_id=first.pk,
+        last_id=last.pk,
+        before_hash=first.chain_previous,
+        last_hash=last.chain_hash,
+        rows=rows,
+        rule="registers",
+        why="test",
+    )
+
+
+def test_the_function_cuts_the_other_registers_by_their_own_terms(app_role):
+    from privacy.models import ChainCut, Disclosure, DisclosureSubject
+    from tests.privacy.test_register_cut import YEAR, _disclosure
+
+    old = _disclosure(4 * YEAR, "a@e.kz")
+    recent = _disclosure(2 * YEAR, "b@e.kz")
+    _disclosure(0 * YEAR, "c@e.kz")
+    old_subject = DisclosureSubject.objects.get(disclosure=old)
+    recent_subject = DisclosureSubject.objects.get(disclosure=recent)
+    with _connect(*app_role) as app:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            app.execute(f"DELETE FROM privacy_disclosuresubject WHERE id = {old_subject.pk}")
+        # a disclosure whose subjects are still there, and a recent one, are refused
+        for model, row in ((Disclosure, old), (DisclosureSubject, recent_subject)):
+            cut = _register_anchor(model, row, row, 1)
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="not ended"):
+                app.execute("SELECT privacy_chain_cut(%s, 3, 730)", [cut.pk])
+        for model, row in ((DisclosureSubject, old_subject), (Disclosure, old)):
+            cut = _register_anchor(model, row, row, 1)
+            assert app.execute("SELECT privacy_chain_cut(%s, 3, 730)", [cut.pk]).fetchone() == (1,)
+        # the anchors themselves are never cut
+        anchor = ChainCut.objects.order_by("pk").first()
+        cut = ChainCut.objects.create(
+            chain_table="privacy_chaincut",
+            first_id=anchor.pk,
+            last_id=anchor.pk,
+            before_hash=anchor.chain_previous,
+            last_hash=anchor.chain_hash,
+            rows=1,
+            rule="registers",
+            why="test",
+        )
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="no anchor"):
+            app.execute("SELECT privacy_chain_cut(%s, 3, 730)", [cut.pk])
+    assert not Disclosure.objects.filter(pk=old.pk).exists()
+    assert Disclosure.objects.filter(pk=recent.pk).exists()
+    assert all(chain_verify(model).broken is None for model in (Disclosure, DisclosureSubject))
