@@ -96,9 +96,15 @@ def _hold_index(subjects: Iterable[_Subject]) -> LegalHoldIndex:
     )
 
 
-def _links(model: type[ChainedModel]) -> list[_Link]:
-    rows = model._base_manager.order_by("pk").values_list("pk", "chain_previous", "chain_hash")
-    return [_Link(*row) for row in rows.iterator(chunk_size=5000)]
+def _links(model: type[ChainedModel], ids: set[int]) -> list[_Link]:
+    """The chain's rows from the first to the last of ``ids``, and the row after them if there
+    is one (``chain_runs`` never cuts the last row it is given: the table's newest)."""
+    fields = ("pk", "chain_previous", "chain_hash")
+    rows = model._base_manager.order_by("pk").values_list(*fields)
+    span = rows.filter(pk__gte=min(ids), pk__lte=max(ids))
+    links = [_Link(*row) for row in span.iterator(chunk_size=5000)]
+    after = rows.filter(pk__gt=max(ids)).first()
+    return links + ([_Link(*after)] if after else [])
 
 
 class _Run:
@@ -115,7 +121,7 @@ class _Run:
         """Cut ``deletable`` rows of ``model``'s chain (in anchored runs); the ids deleted."""
         if not deletable:
             return set()
-        runs = chain_runs(_links(model), deletable)
+        runs = chain_runs(_links(model, deletable), deletable)
         for run in runs:
             chain_run_cut(model, run, rule=self.rule.key, why=self.rule.why)
         deleted = {row.id for run in runs for row in run}
