@@ -10,7 +10,7 @@ from tests.tickets.factories import new_token
 from tickets.errors import NotOnSale, OrderLimitExceeded, SoldOut
 from tickets.models import Reservation
 from tickets.selectors import cart_quantities, cart_view
-from tickets.services.cart import cart_add, cart_clear, cart_set_quantities
+from tickets.services.cart import cart_clear, cart_set_quantities
 from tickets.services.inventory import reservations_release
 from tickets.tasks import reservations_release_expired_task
 
@@ -74,15 +74,15 @@ def test_sold_out_message_says_how_many_are_left_and_changes_nothing():
     assert not Reservation.objects.filter(cart__token=token).exists()
 
 
-def test_per_order_limit_is_enforced_for_set_and_add():
+def test_per_order_limit_is_enforced_when_choosing_and_when_raising_a_choice():
     tt = TicketTypeFactory(quantity=50, max_per_order=4)
     token = new_token()
     with pytest.raises(OrderLimitExceeded):
         cart_set_quantities(cart_token=token, quantities={tt.pk: 5})
     cart_set_quantities(cart_token=token, quantities={tt.pk: 3})
-    cart_add(cart_token=token, ticket_type_id=tt.pk, quantity=1)
+    cart_set_quantities(cart_token=token, quantities={tt.pk: 4})
     with pytest.raises(OrderLimitExceeded) as exc:
-        cart_add(cart_token=token, ticket_type_id=tt.pk, quantity=1)
+        cart_set_quantities(cart_token=token, quantities={tt.pk: 5})
     assert "Не более 4" in str(exc.value.message)
     assert _taken(tt) == 4
 

@@ -203,30 +203,6 @@ def cart_set_quantities(
 
 
 @transaction.atomic
-def cart_add(
-    *,
-    cart_token: str,
-    ticket_type_id: int,
-    quantity: int = 1,
-    user: User | None = None,
-) -> Cart:
-    """Hold ``quantity`` more tickets of one type, within the per-order limit."""
-    now = timezone.now()
-    _refuse_seated([ticket_type_id])
-    ticket_types = _ticket_types([ticket_type_id])
-    if not ticket_types or quantity < 1:
-        raise NotOnSale()
-    ticket_type = ticket_types[0]
-    event_id = ticket_type.session.event_id
-    cart = _cart_locked(cart_token=cart_token, user=user, event_id=event_id)
-    _switch_event(cart=cart, event_id=event_id, now=now)
-    live = _live_holds_locked(cart=cart, now=now)
-    held = live[ticket_type.pk].quantity if ticket_type.pk in live else 0
-    _hold_set(cart=cart, ticket_type=ticket_type, quantity=held + quantity, live=live, now=now)
-    return cart
-
-
-@transaction.atomic
 def cart_clear(*, cart_token: str) -> None:
     """Release every hold of the cart."""
     cart = Cart.objects.select_for_update().filter(token=cart_token).first()
