@@ -73,7 +73,11 @@ class RegistersCutResult:
     """Rows deleted per table in one run (and rows kept under a legal hold)."""
 
     deleted: dict[str, int] = field(default_factory=dict)
-    held: int = 0
+    held_by_table: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def held(self) -> int:
+        return sum(self.held_by_table.values())
 
     @property
     def rows(self) -> int:
@@ -156,24 +160,23 @@ class _Run:
         return moment is not None and moment < self.end
 
 
-def _held(run: _Run, subjects: dict[int, _Subject]) -> set[int]:
-    """The ids (keys of ``subjects``) whose subject is on a legal hold; counted as held."""
+def _held(run: _Run, model: type[models.Model], subjects: dict[int, _Subject]) -> set[int]:
+    """The ids (keys of ``subjects``, rows of ``model``) whose subject is on a legal hold;
+    counted as held."""
     hold = _hold_index(subjects.values())
     held = {
         pk
         for pk, s in subjects.items()
         if hold.holds(email=s.email, phone=s.phone, user_id=s.user_id)
     }
-    run.result.held += len(held)
+    if held:
+        table = model._meta.db_table
+        run.result.held_by_table[table] = run.result.held_by_table.get(table, 0) + len(held)
     return held
 
 
 def _parents_and_children(
-    run: _Run,
-    parent: type[models.Model],
-    child: type[ChainedModel],
-    link: str,
-    due: set[int],
+    run: _Run, child: type[ChainedModel], link: str, due: set[int]
 ) -> set[int]:
     """Cut the chained children of the ``due`` parents; returns the parents whose children
     all went (the others keep their place: a child may be the chain's newest row)."""
@@ -197,8 +200,8 @@ def _withdrawals(run: _Run) -> None:
                 letter.subject_email, letter.subject_phone, letter.subject_user_id
             )
             scans[letter.pk] = letter.scan
-    due = set(subjects) - _held(run, subjects)
-    letters_due = _parents_and_children(run, ConsentWithdrawal, WithdrawalAnswer, "withdrawal", due)
+    due = set(subjects) - _held(run, ConsentWithdrawal, subjects)
+    letters_due = _parents_and_children(run, WithdrawalAnswer, "withdrawal", due)
     for pk in run.chain_cut(ConsentWithdrawal, letters_due):
         run.file_forget(scans[pk])
 
@@ -213,8 +216,8 @@ def _disclosures(run: _Run) -> None:
     for pk, disclosure_id, subject in named.values_list("pk", "disclosure_id", "subject"):
         subjects[pk] = _Subject(email=subject, phone=subject)
         of_disclosure[pk] = disclosure_id
-    held = {of_disclosure[pk] for pk in _held(run, subjects)}
-    due = _parents_and_children(run, Disclosure, DisclosureSubject, "disclosure", expired - held)
+    held = {of_disclosure[pk] for pk in _held(run, DisclosureSubject, subjects)}
+    due = _parents_and_children(run, DisclosureSubject, "disclosure", expired - held)
     run.chain_cut(Disclosure, due)
 
 
@@ -243,7 +246,7 @@ def _closed_requests(
     expired = {
         pk: subject(row) for pk, row in rows.items() if run.ended(closed_at(rows[latest(pk)]))
     }
-    due = set(expired) - _held(run, expired)
+    due = set(expired) - _held(run, model, expired)
     while stranded := {pk for pk in due if pk in corrector and corrector[pk] not in due}:
         due -= stranded
     return due
@@ -268,7 +271,7 @@ def _blocking_requests(run: _Run) -> None:
         return max(when, last_step.get(row.pk, when))
 
     due = _closed_requests(run, BlockingRequest, closed_at, _identity)
-    due = _parents_and_children(run, BlockingRequest, BlockingTransition, "request", due)
+    due = _parents_and_children(run, BlockingTransition, "request", due)
     run.plain_delete(BlockingRequest, due, "authority_document")
 
 
@@ -332,6 +335,7 @@ def registers_cut(*, now: datetime | None = None) -> RegistersCutResult:
                 % {"count": count, "register": _register_name(table)},
                 why=run.rule.why,
                 rows=count,
+                held=run.result.held_by_table.get(table, 0),
                 scope=table,
             )
         run.files_delete_on_commit()

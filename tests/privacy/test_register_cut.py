@@ -164,7 +164,9 @@ def test_disclosures_go_with_their_subjects_unless_a_subject_is_held():
     assert not DisclosureSubject.objects.filter(disclosure_id=old.pk).exists()
     assert {held.pk, recent.pk} <= _ids(Disclosure)
     assert DisclosureSubject.objects.filter(disclosure_id=held.pk).count() == 2
-    assert result.held >= 1
+    assert result.held == 1  # the blocked subject's row (its disclosure stays with it)
+    logged = DestructionRecord.objects.get(rule="registers", scope="privacy_disclosuresubject")
+    assert (logged.rows, logged.held) == (2, 1)
     assert all(report.broken is None for report in ledger_verify())
 
 
