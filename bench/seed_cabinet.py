@@ -3,7 +3,8 @@
 Makes (once) an organizer ``bench-cabinet-<E>-<N>`` with E published events (one session and
 one ticket type each) and N orders spread over them and over the last year: paid mostly, some
 refunded, pending or expired, one ticket each. Rows go in by bulk inserts, not the checkout
-path: it is the cabinet's reading that is measured, and a million checkouts would take hours.
+path: it is the cabinet's reading that is measured, and a million checkouts would take hours;
+their placing times are spread by one ``UPDATE`` at the end (PostgreSQL), not row by row.
 Prints the organizer's slug and its owner's e-mail.
 """
 
@@ -113,12 +114,6 @@ def seed(*, events: int, orders: int) -> tuple[str, str]:
                     )
                 )
             made = Order.objects.bulk_create(batch)
-            # spread over the last year (auto_now_add wrote "now")
-            stamps = [now - timedelta(seconds=(n * 104729) % int(year)) for n in range(len(made))]
-            for order, stamp in zip(made, stamps, strict=True):
-                order.created_at = stamp
-                order.paid_at = stamp if order.paid_at else None
-            Order.objects.bulk_update(made, ["created_at", "paid_at"], batch_size=BATCH)
             OrderItem.objects.bulk_create(
                 OrderItem(
                     order=order,
@@ -129,11 +124,28 @@ def seed(*, events: int, orders: int) -> tuple[str, str]:
                 )
                 for i, order in enumerate(made)
             )
+    _orders_back_date(organizer_id=organizer.pk, now=now, year_seconds=int(year))
     sales_summary_recount(fix=True)  # the orders were written directly, not sold
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # fresh bulk rows: give the planner real statistics
     return slug, email
+
+
+def _orders_back_date(*, organizer_id: int, now, year_seconds: int) -> None:
+    """Spread the organizer's orders over the last year (``auto_now_add`` wrote "now"): one
+    ``UPDATE`` for all of them, not a row at a time, so a million orders take seconds."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE tickets_order"
+            " SET created_at = %(now)s - ((id * 104729) %% %(year)s) * INTERVAL '1 second',"
+            " paid_at = CASE WHEN paid_at IS NULL THEN NULL"
+            " ELSE %(now)s - ((id * 104729) %% %(year)s) * INTERVAL '1 second' END"
+            " WHERE organizer_id = %(organizer)s",
+            {"now": now, "year": year_seconds, "organizer": organizer_id},
+        )
 
 
 def main() -> None:
