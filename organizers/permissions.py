@@ -48,7 +48,7 @@ from organizers.roles import (
     ROLES_REPORTS,
     ROLES_TEAM,
 )
-from organizers.selectors import membership_for
+from organizers.selectors import membership_by_slug
 
 __all__ = [
     "ACCOUNTANT",
@@ -89,8 +89,7 @@ def organizer_membership_or_404(
     ``PermissionDenied`` when the user's role is not one of ``roles``. Sets
     ``request.organizer`` and ``request.membership``.
     """
-    organizer = Organizer.objects.filter(slug=organizer_slug).first()
-    membership = membership_for(user=request.user, organizer=organizer) if organizer else None
+    membership = membership_by_slug(user=request.user, organizer_slug=organizer_slug)
     if membership is None:
         raise Http404(_("No such organizer in your cabinet."))
     if membership.role not in roles:

@@ -11,21 +11,17 @@ from eventum.cache import CACHE_ERRORS
 from organizers.models import ApiKey, Invitation, Membership, Organizer
 
 
-def membership_for(*, user: Visitor | None, organizer: Organizer | int) -> Membership | None:
-    """The user's membership in the organizer's team, or ``None`` (anonymous or not a member).
-
-    ``organizer`` may be an ``Organizer`` or its primary key. The returned membership has its
-    ``organizer`` loaded, so ``membership.organizer`` costs no further query.
-    """
+def membership_by_slug(*, user: Visitor | None, organizer_slug: str) -> Membership | None:
+    """The user's membership in the team of the organizer ``organizer_slug``, with the
+    organizer, in one query (every cabinet request asks it); ``None`` for no such organizer, a
+    stranger or an anonymous visitor."""
     if user is None or not user.is_authenticated:
         return None
-    organizer_id = organizer.pk if isinstance(organizer, Organizer) else organizer
-    membership = (
+    return (
         Membership.objects.select_related("organizer")
-        .filter(user_id=user.pk, organizer_id=organizer_id)
+        .filter(user_id=user.pk, organizer__slug=organizer_slug)
         .first()
     )
-    return membership
 
 
 def memberships_of(*, user: User) -> QuerySet[Membership]:

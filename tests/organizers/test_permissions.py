@@ -16,7 +16,7 @@ from organizers.permissions import (
     organizer_object_or_404,
     organizer_role_required,
 )
-from organizers.selectors import membership_for
+from organizers.selectors import membership_by_slug
 from tests.factories import MembershipFactory, OrganizerFactory, TicketTypeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,11 +96,13 @@ def test_checkin_role_set_includes_door_staff_but_not_accountant():
     assert "accountant" not in ROLES_CHECKIN
 
 
-def test_membership_for_returns_none_for_strangers_and_anonymous():
+def test_membership_by_slug_returns_none_for_strangers_and_anonymous():
     membership = MembershipFactory()
-    assert membership_for(user=membership.user, organizer=membership.organizer) == membership
-    assert membership_for(user=UserFactory(), organizer=membership.organizer) is None
-    assert membership_for(user=AnonymousUser(), organizer=membership.organizer) is None
+    slug = membership.organizer.slug
+    assert membership_by_slug(user=membership.user, organizer_slug=slug) == membership
+    assert membership_by_slug(user=UserFactory(), organizer_slug=slug) is None
+    assert membership_by_slug(user=AnonymousUser(), organizer_slug=slug) is None
+    assert membership_by_slug(user=membership.user, organizer_slug="no-such-organizer") is None
 
 
 def test_organizer_object_or_404_hides_other_organizers_objects():
@@ -120,3 +122,14 @@ def test_organizer_object_or_404_hides_other_organizers_objects():
             organizer_field="session__event__organizer",
             pk=ticket_type.pk,
         )
+
+
+def test_the_organizer_and_the_membership_cost_one_query(django_assert_num_queries):
+    """Every cabinet request asks this: the organizer comes with the membership, not before."""
+    membership = MembershipFactory(role=Membership.Role.MANAGER)
+    with django_assert_num_queries(1):
+        response = _get(membership.user, membership.organizer.slug)
+    assert response.content.decode() == f"{membership.organizer.slug}:manager"
+    other = OrganizerFactory()
+    with django_assert_num_queries(1), pytest.raises(Http404):
+        _get(membership.user, other.slug)
