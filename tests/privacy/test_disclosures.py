@@ -3,8 +3,9 @@
 import pytest
 from django.db import connection
 
-from privacy.models import Disclosure, DisclosureSubject
-from privacy.services import disclosure_record
+from privacy.models import Disclosure, DisclosureSubject, ledger
+from privacy.services import disclosure_record, disclosures
+from privacy.services.ledger import chain_verify
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -12,9 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def test_disclosure_records_who_to_whom_whose_which_fields_and_when(django_assert_num_queries):
     organizer = UserFactory(email="org@example.kz")
-    # savepoint, disclosure, subjects, release, and per chain its head (PostgreSQL: + its lock)
-    chained = 2 if connection.vendor == "postgresql" else 1
-    with django_assert_num_queries(4 + 2 * chained):
+    # savepoint, both chains' heads, disclosure, subjects, release (PostgreSQL: + both locks)
+    locks = 1 if connection.vendor == "postgresql" else 0
+    with django_assert_num_queries(5 + locks):
         disclosure = disclosure_record(
             actor=organizer,
             recipient="ТОО «Домбра Лайв»",
@@ -66,3 +67,29 @@ def test_disclosures_cannot_be_changed_or_deleted():
     with pytest.raises(PermissionError):
         DisclosureSubject.objects.all().delete()
     assert Disclosure.objects.get().recipient == "R"
+
+
+def test_disclosures_take_the_same_chain_lock_as_every_chained_write():
+    """Two writers must never link to the same head: the disclosure's own lock of both chains
+    is the one ``chain_head_lock`` takes."""
+    assert disclosures.CHAIN_LOCK_NAMESPACE == ledger._LOCK_NAMESPACE
+
+
+def test_disclosures_written_between_chained_rows_keep_both_chains_whole():
+    def record(n: int) -> Disclosure:
+        return disclosure_record(
+            actor=None,
+            recipient="R",
+            subjects=[f"s{n}-{k}@example.kz" for k in range(3)],
+            fields=["email"],
+            purpose="p",
+            channel=Disclosure.Channel.LIST_VIEW,
+        )
+
+    first = record(1)
+    Disclosure.objects.create(recipient="R", purpose="p", channel=Disclosure.Channel.OTHER)
+    DisclosureSubject.objects.bulk_create([DisclosureSubject(disclosure=first, subject="x")])
+    record(2)
+    assert chain_verify(Disclosure).broken is None
+    assert chain_verify(DisclosureSubject).broken is None
+    assert Disclosure.objects.count() == 3 and DisclosureSubject.objects.count() == 7
