@@ -63,3 +63,20 @@ def test_dashboards_and_payout_queries_are_the_same_for_3_and_30_events(client):
     page = client.get(urls[2])
     assert len(page.context["rows"]) == 20  # the payout report pages its 21 events
     assert page.context["total"].orders == 30
+
+
+def test_the_pages_of_events_read_only_their_titles_and_addresses(client):
+    """The dashboard and the payout report list twenty events a page: their titles and links,
+    not every column of every event (descriptions, covers, settings)."""
+    first = SessionFactory()
+    organizer = first.event.organizer
+    client.force_login(member(organizer, ROLES.OWNER))
+    _sell(organizer, 2)
+    for name in ("tickets:cabinet_dashboard", "tickets:cabinet_payout"):
+        url = reverse(name, args=[organizer.slug])
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert first.event.title in response.content.decode()
+        events = [q["sql"] for q in captured if 'FROM "events_event"' in q["sql"]]
+        assert events and all('"events_event"."description' not in sql for sql in events)
+        assert all('"events_event"."cover' not in sql for sql in events)

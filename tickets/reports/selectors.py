@@ -311,7 +311,9 @@ def event_rows_page(
     events: QuerySet[Event] = Event.objects.filter(organizer=organizer)
     if search.strip():
         events = organizer_events_typed(organizer=organizer, text=search)
-    events = events.order_by("-created_at", "-id")
+    # the pages show an event's title and link to it: not its description, covers and settings
+    titles = [f"title_{code}" for code, _name in settings.LANGUAGES]
+    events = events.only("slug", "title", *titles).order_by("-created_at", "-id")
     page = Paginator(events, EVENTS_PER_PAGE).get_page(page_number)
     rows = _rows(organizer, list(page.object_list), whole=False)
     return Page(rows, page.number, page.paginator)  # type: ignore[arg-type]
