@@ -16,8 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from organizers.models import Membership, Organizer
@@ -94,6 +96,25 @@ def attention_source_register(name: str, roles: tuple[str, ...], source: Attenti
     _attention_sources[name] = (roles, source)
 
 
+# Every cabinet page shows the navigation: each link's address is reversed once per language
+# (and URL configuration) with this in place of the organizer's slug, then the slug put in.
+_SLUG_MARK = "organizer--slug--mark"
+_link_urls: dict[tuple[str, str | None, str, str], str] = {}
+
+
+def _link_url(url_name: str, slug: str) -> str:
+    key = (
+        url_name,
+        get_language(),
+        get_script_prefix(),
+        str(get_urlconf() or settings.ROOT_URLCONF),
+    )
+    url = _link_urls.get(key)
+    if url is None:
+        url = _link_urls[key] = reverse(url_name, kwargs={"organizer_slug": _SLUG_MARK})
+    return url.replace(_SLUG_MARK, slug)  # a slug is letters, digits, - and _: nothing to quote
+
+
 def cabinet_nav(*, membership: Membership, current_url_name: str | None) -> list[NavEntry]:
     """The navigation a member sees, in order, with the current page marked."""
     slug = membership.organizer.slug
@@ -104,7 +125,7 @@ def cabinet_nav(*, membership: Membership, current_url_name: str | None) -> list
     return [
         NavEntry(
             label=link.label,
-            url=reverse(link.url_name, kwargs={"organizer_slug": slug}),
+            url=_link_url(link.url_name, slug),
             current=link.is_current(current_url_name),
         )
         for link in links
