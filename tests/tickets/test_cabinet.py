@@ -1,4 +1,5 @@
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.db import connection
@@ -14,6 +15,7 @@ from tests.tickets.flows import place_order
 from tickets.models import Order, OrderItem, Refund
 from tickets.payments.services import payment_complete, payment_start
 from tickets.services.order_states import Actor
+from tickets.templatetags import tickets_cabinet_orders
 
 pytestmark = pytest.mark.django_db
 
@@ -210,3 +212,17 @@ def test_order_list_reads_only_the_columns_it_shows(manager_client, organizer, t
     assert '"tickets_order"."secret"' not in rows[0]
     assert '"events_event"."description' not in rows[0]
     assert '"events_event"."cover' not in rows[0]
+
+
+def test_order_list_builds_one_status_badge_per_status_not_per_row(manager_client, organizer, tt):
+    """Fifty rows a page: each status's badge is written once and reused by its rows."""
+    paid = [_paid_order(tt, 1, f"paid{n}@example.kz") for n in range(3)]
+    pending = [place_order({tt: 1}, email=f"wait{n}@example.kz") for n in range(3)]
+    url = reverse("tickets:cabinet_orders", args=[organizer.slug])
+    with mock.patch.object(
+        tickets_cabinet_orders, "status_badge", side_effect=tickets_cabinet_orders.status_badge
+    ) as badge:
+        html = manager_client.get(url).content.decode()
+    assert badge.call_count == 2
+    assert html.count('data-status="paid"') == len(paid)
+    assert html.count('data-status="pending"') == len(pending)
