@@ -1,10 +1,13 @@
 """The dashboard, an event's dashboard and the payout report make the same number of queries
 with 3 events and orders as with 30: their sales come from the summary, not from the orders."""
 
+import re
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.db import connection
+from django.template import base
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -80,3 +83,30 @@ def test_the_pages_of_events_read_only_their_titles_and_addresses(client):
         events = [q["sql"] for q in captured if 'FROM "events_event"' in q["sql"]]
         assert events and all('"events_event"."description' not in sql for sql in events)
         assert all('"events_event"."cover' not in sql for sql in events)
+
+
+def _variables_rendered(client, url: str) -> int:
+    render = base.VariableNode.render
+    with mock.patch.object(base.VariableNode, "render", autospec=True, side_effect=render) as seen:
+        assert client.get(url).status_code == 200
+    return seen.call_count
+
+
+def test_the_pages_of_events_cost_the_same_template_work_for_3_and_20_events(client):
+    """The events' rows are written by a tag, not by a template loop: the template renders as
+    many variables for a page of 3 events as for a page of 20."""
+    first = SessionFactory()
+    organizer = first.event.organizer
+    client.force_login(member(organizer, ROLES.OWNER))
+    urls = [
+        reverse("tickets:cabinet_dashboard", args=[organizer.slug]),
+        reverse("tickets:cabinet_payout", args=[organizer.slug]),
+    ]
+    _sell(organizer, 2)
+    few = [_variables_rendered(client, url) for url in urls]
+    _sell(organizer, 17)
+    many = [_variables_rendered(client, url) for url in urls]
+    assert many == few
+    html = client.get(urls[0]).content.decode()
+    event_links = re.findall(rf'href="/cabinet/{organizer.slug}/events/[^"/]+/dashboard/"', html)
+    assert len(event_links) == 20
