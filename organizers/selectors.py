@@ -17,11 +17,11 @@ def membership_by_slug(*, user: Visitor | None, organizer_slug: str) -> Membersh
     stranger or an anonymous visitor."""
     if user is None or not user.is_authenticated:
         return None
-    return (
-        Membership.objects.select_related("organizer")
-        .filter(user_id=user.pk, organizer__slug=organizer_slug)
-        .first()
+    # one row at most (a member once per team): no ORDER BY for ``first()`` to build
+    rows = Membership.objects.select_related("organizer").filter(
+        user_id=user.pk, organizer__slug=organizer_slug
     )
+    return next(iter(rows.order_by()[:1]), None)
 
 
 def memberships_of(*, user: User) -> QuerySet[Membership]:

@@ -127,9 +127,10 @@ def test_organizer_object_or_404_hides_other_organizers_objects():
 def test_the_organizer_and_the_membership_cost_one_query(django_assert_num_queries):
     """Every cabinet request asks this: the organizer comes with the membership, not before."""
     membership = MembershipFactory(role=Membership.Role.MANAGER)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(1) as captured:
         response = _get(membership.user, membership.organizer.slug)
     assert response.content.decode() == f"{membership.organizer.slug}:manager"
+    assert "ORDER BY" not in captured.captured_queries[0]["sql"]  # one row: nothing to order
     other = OrganizerFactory()
     with django_assert_num_queries(1), pytest.raises(Http404):
         _get(membership.user, other.slug)
