@@ -60,6 +60,8 @@ class Revenue:
     gross: Decimal = ZERO
     refunds: Decimal = ZERO
     discounts: Decimal = ZERO
+    # the last local day with a paid order (``revenue`` reads it; the chart starts from it)
+    last_sale_day: date | None = None
 
     @property
     def net(self) -> Decimal:
@@ -104,9 +106,12 @@ def revenue(
     *, organizer: Organizer | None = None, event: Event | None = None, day: date | None = None
 ) -> Revenue:
     """Gross, refunds and discounts of the paid (or since refunded) orders of an organizer or
-    an event (paid on ``day`` only, when given), from the sales summary: one query."""
+    an event (paid on ``day`` only, when given), and the last day of sales, from the sales
+    summary: one query."""
     rows = _sales_days(EventSalesDay, organizer=organizer, event=event, day=day)
-    return Revenue(**rows.aggregate(**_revenue_columns()))
+    # first: its condition is on the column ``orders``, not on the sum of the same name
+    last_sale_day = Max("day", filter=Q(orders__gt=0))
+    return Revenue(**rows.aggregate(last_sale_day=last_sale_day, **_revenue_columns()))
 
 
 def revenue_by_event(
@@ -368,12 +373,20 @@ class Day:
 
 
 def orders_per_day(
-    *, organizer: Organizer | None = None, event: Event | None = None, days: int = 60
+    *,
+    organizer: Organizer | None = None,
+    event: Event | None = None,
+    days: int = 60,
+    sales: Revenue | None = None,
 ) -> list[Day]:
     """Paid orders and their totals per local day of payment, gaps filled, the last ``days``
-    days of sales, from the sales summary (2 queries)."""
+    days of sales, from the sales summary (2 queries; one given ``sales``, the ``revenue``
+    of the same organizer or event, which knows the last day of sales)."""
     rows = _sales_days(EventSalesDay, organizer=organizer, event=event)
-    last = rows.filter(orders__gt=0).aggregate(last=Max("day"))["last"]
+    if sales is not None:
+        last = sales.last_sale_day
+    else:
+        last = rows.filter(orders__gt=0).aggregate(last=Max("day"))["last"]
     if last is None:
         return []
     per_day = list(

@@ -45,16 +45,17 @@ class ServiceDayForm(forms.Form):
 @organizer_role_required(*ROLES_REPORTS)
 def organizer_dashboard(request: HttpRequest, organizer_slug: str) -> HttpResponse:
     organizer = request.organizer
+    sales = revenue(organizer=organizer)
     return render(
         request,
         "tickets/dashboard/organizer.html",
         {
             "organizer": organizer,
-            "revenue": revenue(organizer=organizer),
+            "revenue": sales,
             "tickets": ticket_totals(organizer=organizer),
             "rows": _events_page(request),
             "search": request.GET.get("q", "")[:100],
-            "chart": orders_chart(orders_per_day(organizer=organizer)),
+            "chart": orders_chart(orders_per_day(organizer=organizer, sales=sales)),
             "promo": promo_use(Order.objects.filter(organizer=organizer)),
             "fee_percent": fee_percent(),
         },
@@ -68,18 +69,19 @@ def event_dashboard(request: HttpRequest, organizer_slug: str, event_slug: str) 
     if event.is_service:  # thousands of slots: one typed day at a time, never all of them
         day_form = ServiceDayForm(request.GET or None)
         service_day = service_day_figures(event=event, day=day_form.chosen_day())
+    sales = revenue(event=event)
     return render(
         request,
         "tickets/dashboard/event.html",
         {
             "organizer": request.organizer,
             "event": event,
-            "revenue": revenue(event=event),
+            "revenue": sales,
             "tickets": ticket_totals(event=event),
             "sessions": sessions_figures(event=event) if service_day is None else [],
             "service_day": service_day,
             "day_form": day_form,
-            "chart": orders_chart(orders_per_day(event=event)),
+            "chart": orders_chart(orders_per_day(event=event, sales=sales)),
             "promo": promo_use(Order.objects.filter(event=event)),
             "fee_percent": fee_percent(),
         },
