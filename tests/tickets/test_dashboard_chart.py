@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from unittest import mock
 
-from django.template import base
+from django.template import Context, Template, base
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -50,3 +50,14 @@ def test_each_day_is_a_bar_with_its_figures_and_a_row_of_the_table():
         '    <text x="34" y="10.0" text-anchor="end" dominant-baseline="middle" font-size="11"'
         ' fill="#555">2</text>'
     ) in html
+
+
+def test_numbers_are_written_as_the_template_writes_them_with_thousand_separators_too(settings):
+    chart = orders_chart([Day(day=date(2026, 12, 1), orders=12345, revenue=Decimal("1"))])
+    plain = render_to_string("tickets/dashboard/_chart.html", {"chart": chart})
+    assert "<td>12345</td>" in plain
+    settings.USE_THOUSAND_SEPARATOR = True
+    with translation.override("en"):
+        grouped = render_to_string("tickets/dashboard/_chart.html", {"chart": chart})
+        expected = Template("{{ n }}").render(Context({"n": 12345}))
+    assert expected != "12345" and f"<td>{expected}</td>" in grouped

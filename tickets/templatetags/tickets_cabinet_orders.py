@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from urllib.parse import quote
 
 from django import template
-from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
@@ -16,6 +15,7 @@ from django.utils.timezone import template_localtime
 from eventum.money import format_kzt
 from tickets.models import Order
 from tickets.order_status import order_status
+from tickets.templatetags.tickets_dashboard import integers_written
 from tickets.templatetags.tickets_status import status_badge
 
 register = template.Library()
@@ -34,6 +34,7 @@ def cabinet_order_rows(
     # each argument), numbers are localised as ``{{ }}`` localises them; f-strings, not
     # ``format_html``, and one badge per status, not per row: fifty rows a page.
     link = escape(orders_url)
+    number = integers_written(context)
     blocked_mark = ""
     badges: dict[str, str] = {}
     rows = []
@@ -48,7 +49,7 @@ def cabinet_order_rows(
         badge = badges.get(state.key)
         if badge is None:
             badge = badges[state.key] = status_badge(state)
-        tickets = escape(localize(order.tickets, use_l10n=context.use_l10n))  # type: ignore[attr-defined]
+        tickets = number(order.tickets)  # type: ignore[attr-defined]
         rows.append(
             f'\n    <tr><td><a href="{link}{escape(quote(order.code, safe="/"))}/">'
             f"{escape(order.code)}</a>{' ⚠' if order.needs_review else ''}</td>\n"
