@@ -42,25 +42,35 @@ class AppendOnlyModel(models.Model):
         raise PermissionError(f"{self._meta.verbose_name_plural} are append-only.")
 
 
-def chain_head_lock(model: type[models.Model], using: str) -> str:
-    """Lock the table's chain until the transaction ends; return the hash of its last row.
+def chain_heads_lock(*chained: type[models.Model], using: str) -> list[str]:
+    """Lock these tables' chains, in the order given, until the transaction ends; return the
+    hash of each one's last row (the genesis for an empty one). Two queries however many.
 
     Two inserts at once must not both link to the same row (the chain would fork): on
     PostgreSQL a transaction-level advisory lock per table serialises them; SQLite serialises
     writes anyway. Must be called inside a transaction.
     """
     connection = connections[using]
-    if connection.vendor == "postgresql":
-        table_key = zlib.crc32(model._meta.db_table.encode()) & 0x7FFFFFFF
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, table_key])
-    last = (
-        model._base_manager.using(using)
-        .order_by("-pk")
-        .values_list("chain_hash", flat=True)
-        .first()
-    )
-    return last or GENESIS
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            keys = [zlib.crc32(model._meta.db_table.encode()) & 0x7FFFFFFF for model in chained]
+            locks = ", ".join("pg_advisory_xact_lock(%s, %s)" for _ in keys)
+            cursor.execute(f"SELECT {locks}", [v for key in keys for v in (_LOCK_NAMESPACE, key)])
+        # a statement after the locks: its snapshot sees every row committed before them
+        heads = ", ".join(
+            f"(SELECT chain_hash FROM {quote(model._meta.db_table)}"
+            f" ORDER BY {quote(model._meta.pk.attname)} DESC LIMIT 1)"
+            for model in chained
+        )
+        cursor.execute(f"SELECT {heads}")
+        row = cursor.fetchone()
+    return [head or GENESIS for head in row]
+
+
+def chain_head_lock(model: type[models.Model], using: str) -> str:
+    """``chain_heads_lock`` for one table."""
+    return chain_heads_lock(model, using=using)[0]
 
 
 def _files_commit(row: models.Model) -> None:

@@ -1,17 +1,14 @@
 """The disclosure log: a row each time personal data leaves the system."""
 
-import zlib
 from collections.abc import Iterable
 
 from django.contrib.auth.models import User
-from django.db import connections, models, router, transaction
+from django.db import models, router, transaction
 
-from privacy.chain import GENESIS, row_seal
+from privacy.chain import row_seal
 from privacy.identity import normalise_email, normalise_phone
 from privacy.models import Disclosure, DisclosureSubject
-
-# ``privacy.models.ledger.chain_head_lock``'s keys: the same lock as every other writer takes
-CHAIN_LOCK_NAMESPACE = zlib.crc32(b"privacy.chain") & 0x7FFFFFFF
+from privacy.models.ledger import chain_heads_lock
 
 
 def _normalise_subject(subject: str) -> str:
@@ -57,7 +54,11 @@ def disclosure_record(
         subject_count=len(unique_subjects),
     )
     using = router.db_for_write(Disclosure)
-    previous_disclosure, previous_subject = _chain_heads_lock(using)
+    # both chains locked and their heads read at once (the cabinet writes a disclosure with
+    # every page of buyers it shows)
+    previous_disclosure, previous_subject = chain_heads_lock(
+        Disclosure, DisclosureSubject, using=using
+    )
     row_seal(disclosure, previous_disclosure)
     # the chains are locked and the rows sealed: the plain insert, not the chained one, which
     # would lock and read each head again
@@ -67,30 +68,3 @@ def disclosure_record(
         previous_subject = row_seal(row, previous_subject)
     models.QuerySet.bulk_create(DisclosureSubject.objects.using(using), rows, batch_size=500)
     return disclosure
-
-
-def _chain_heads_lock(using: str) -> tuple[str, str]:
-    """Lock the chains of disclosures and of their subjects until the transaction ends, in
-    that order, and return the hash of each one's last row: what ``chain_head_lock`` does for
-    one table, for both in two queries instead of four (the cabinet writes a disclosure with
-    every page of buyers it shows)."""
-    connection = connections[using]
-    models_chained = (Disclosure, DisclosureSubject)
-    tables = [model._meta.db_table for model in models_chained]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            keys = [zlib.crc32(table.encode()) & 0x7FFFFFFF for table in tables]
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s), pg_advisory_xact_lock(%s, %s)",
-                [CHAIN_LOCK_NAMESPACE, keys[0], CHAIN_LOCK_NAMESPACE, keys[1]],
-            )
-        # a statement after the lock: its snapshot sees every row committed before it
-        quote = connection.ops.quote_name
-        last = [
-            f"(SELECT chain_hash FROM {quote(model._meta.db_table)}"
-            f" ORDER BY {quote(model._meta.pk.attname)} DESC LIMIT 1)"
-            for model in models_chained
-        ]
-        cursor.execute(f"SELECT {last[0]}, {last[1]}")
-        disclosure_head, subject_head = cursor.fetchone()
-    return disclosure_head or GENESIS, subject_head or GENESIS

@@ -3,8 +3,9 @@
 import pytest
 from django.db import connection
 
+from privacy.chain import GENESIS
 from privacy.models import Disclosure, DisclosureSubject, ledger
-from privacy.services import disclosure_record, disclosures
+from privacy.services import disclosure_record
 from privacy.services.ledger import chain_verify
 from tests.factories import UserFactory
 
@@ -69,10 +70,26 @@ def test_disclosures_cannot_be_changed_or_deleted():
     assert Disclosure.objects.get().recipient == "R"
 
 
-def test_disclosures_take_the_same_chain_lock_as_every_chained_write():
-    """Two writers must never link to the same head: the disclosure's own lock of both chains
-    is the one ``chain_head_lock`` takes."""
-    assert disclosures.CHAIN_LOCK_NAMESPACE == ledger._LOCK_NAMESPACE
+def test_both_chains_heads_are_read_in_one_query_after_the_locks(django_assert_num_queries):
+    """A disclosure locks and reads both of its chains at once (``chain_heads_lock``, the same
+    lock every chained write takes): the heads are each table's last row, or the genesis."""
+    assert ledger.chain_heads_lock(Disclosure, DisclosureSubject, using="default") == [
+        GENESIS,
+        GENESIS,
+    ]
+    disclosure_record(
+        actor=None,
+        recipient="R",
+        subjects=["a@example.kz", "b@example.kz"],
+        fields=["email"],
+        purpose="p",
+        channel=Disclosure.Channel.LIST_VIEW,
+    )
+    last_subject = DisclosureSubject.objects.order_by("-pk").first()
+    expected = [Disclosure.objects.get().chain_hash, last_subject.chain_hash]
+    with django_assert_num_queries(2 if connection.vendor == "postgresql" else 1):
+        heads = ledger.chain_heads_lock(Disclosure, DisclosureSubject, using="default")
+    assert heads == expected
 
 
 def test_disclosures_written_between_chained_rows_keep_both_chains_whole():
