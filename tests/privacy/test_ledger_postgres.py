@@ -157,11 +157,12 @@ def _aged(email: str, action: str, years: int) -> ConsentRecord:
     )
 
 
-def _anchor(first: ConsentRecord, last: ConsentRecord, rows: int):
+def _anchor(first, last, rows: int):
+    """An anchor naming the rows ``first``..``last`` of their table's chain."""
     from privacy.models import ChainCut
 
     return ChainCut.objects.create(
-        chain_table="privacy_consentrecord",
+        chain_table=type(first)._meta.db_table,
         first_id=first.pk,
         last_id=last.pk,
         before_hash=first.chain_previous,
@@ -236,21 +237,6 @@ def test_the_retention_run_cuts_through_the_function_on_postgresql(settings):
     assert ConsentRecord.objects.filter(email="x@e.kz").exists()
 
 
-def _register_anchor(model, first, last, rows: int):
-    from privacy.models import ChainCut
-
-    return ChainCut.objects.create(
-        chain_table=model._meta.db_table,
-        first_id=first.pk,
-        last_id=last.pk,
-        before_hash=first.chain_previous,
-        last_hash=last.chain_hash,
-        rows=rows,
-        rule="registers",
-        why="test",
-    )
-
-
 def test_the_function_cuts_the_other_registers_by_their_own_terms(app_role):
     from privacy.models import ChainCut, Disclosure, DisclosureSubject
     from tests.privacy.test_register_cut import YEAR, _disclosure
@@ -264,25 +250,16 @@ def test_the_function_cuts_the_other_registers_by_their_own_terms(app_role):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             app.execute(f"DELETE FROM privacy_disclosuresubject WHERE id = {old_subject.pk}")
         # a disclosure whose subjects are still there, and a recent one, are refused
-        for model, row in ((Disclosure, old), (DisclosureSubject, recent_subject)):
-            cut = _register_anchor(model, row, row, 1)
+        for row in (old, recent_subject):
+            cut = _anchor(row, row, 1)
             with pytest.raises(psycopg.errors.InsufficientPrivilege, match="not ended"):
                 app.execute("SELECT privacy_chain_cut(%s, 3, 730)", [cut.pk])
-        for model, row in ((DisclosureSubject, old_subject), (Disclosure, old)):
-            cut = _register_anchor(model, row, row, 1)
+        for row in (old_subject, old):
+            cut = _anchor(row, row, 1)
             assert app.execute("SELECT privacy_chain_cut(%s, 3, 730)", [cut.pk]).fetchone() == (1,)
         # the anchors themselves are never cut
         anchor = ChainCut.objects.order_by("pk").first()
-        cut = ChainCut.objects.create(
-            chain_table="privacy_chaincut",
-            first_id=anchor.pk,
-            last_id=anchor.pk,
-            before_hash=anchor.chain_previous,
-            last_hash=anchor.chain_hash,
-            rows=1,
-            rule="registers",
-            why="test",
-        )
+        cut = _anchor(anchor, anchor, 1)
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="no anchor"):
             app.execute("SELECT privacy_chain_cut(%s, 3, 730)", [cut.pk])
     assert not Disclosure.objects.filter(pk=old.pk).exists()
