@@ -226,3 +226,45 @@ def test_order_list_builds_one_status_badge_per_status_not_per_row(manager_clien
     assert badge.call_count == 2
     assert html.count('data-status="paid"') == len(paid)
     assert html.count('data-status="pending"') == len(pending)
+
+
+def _filters_html(html: str) -> str:
+    return html[html.index('<form method="get" class="filters"') : html.index("<datalist")]
+
+
+def test_order_list_writes_its_empty_filters_once_per_language(manager_client, organizer, tt):
+    """The filter form's empty fields are rendered once per language and process and then
+    reused: the same HTML, no widget rendered again; the other language gets its own."""
+    from django.forms.widgets import Widget
+
+    tickets_cabinet_orders._empty_fields.clear()
+    place_order({tt: 1})
+    url = reverse("tickets:cabinet_orders", args=[organizer.slug])
+    first = _filters_html(manager_client.get(url).content.decode())
+    with mock.patch.object(Widget, "render", autospec=True, side_effect=Widget.render) as widgets:
+        again = _filters_html(manager_client.get(url).content.decode())
+    assert widgets.call_count == 0
+    assert again == first
+    assert 'name="q" maxlength="100" id="id_q"' in first
+    assert 'data-suggest="event"' in first and "Часть названия" in first
+    english = _filters_html(manager_client.get(f"/en{url}").content.decode())
+    assert "Part of its title" in english and "Часть названия" not in english
+    assert english.replace("Part of its title", "") != first.replace("Часть названия", "")
+
+
+def test_order_list_filters_keep_what_was_typed_escaped_and_their_errors(
+    manager_client, organizer, tt
+):
+    """A filled field or one with an error is rendered for the request (never reused): the
+    typed text escaped, the message shown; the next empty form shows neither."""
+    url = reverse("tickets:cabinet_orders", args=[organizer.slug])
+    manager_client.get(url)
+    html = _filters_html(
+        manager_client.get(url, {"q": '<b>"x', "session": "zz", "status": "paid"}).content.decode()
+    )
+    assert 'value="&lt;b&gt;&quot;x"' in html and "<b>" not in html
+    assert html.count('role="alert"') == 1 and "Введите день, например" in html
+    assert '<option value="paid" selected>' in html
+    plain = _filters_html(manager_client.get(url).content.decode())
+    assert "&lt;b&gt;" not in plain and 'role="alert"' not in plain
+    assert '<option value="" selected>' in plain

@@ -1,16 +1,20 @@
-"""``{% cabinet_order_rows page.orders orders_url %}``: the rows of the cabinet's order list.
+"""The cabinet's order list, written in Python where a template costs too much for every page:
 
-Fifty rows a page, each with a dozen values, a status badge and sometimes the "data blocked"
-mark: written here in Python they cost a fraction of the same rows in template tags, with the
-same HTML (values escaped and localised as ``{{ }}`` does)."""
+* ``{% cabinet_order_rows page.orders orders_url %}``: the rows. Fifty rows a page, each with a
+  dozen values, a status badge and sometimes the "data blocked" mark: written here they cost a
+  fraction of the same rows in template tags, with the same HTML (values escaped and localised
+  as ``{{ }}`` does).
+* ``{% order_filter_fields form %}``: the filter form's fields, each an empty one written once
+  per language and process (the same HTML every time), the others rendered as before."""
 
 from collections.abc import Iterable
 from urllib.parse import quote
 
-from django import template
+from django import forms, template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
+from django.utils.translation import get_language
 
 from eventum.money import format_kzt
 from tickets.models import Order
@@ -60,3 +64,42 @@ def cabinet_order_rows(
             f"<td>{badge}</td></tr>\n  "
         )
     return mark_safe("".join(rows))  # every value escaped above
+
+
+# One field of the order list's filters: label, input, help and its errors (the markup the
+# page's form always had, whitespace included).
+FILTER_FIELD = (
+    '\n  <div class="field">\n'
+    '    <label for="{{ field.id_for_label }}">{{ field.label }}</label>\n'
+    "    {{ field }}\n"
+    '    {% if field.help_text %}<small class="help">{{ field.help_text }}</small>{% endif %}\n'
+    "    {% for error in field.errors %}"
+    '<span class="error" role="alert">{{ error }}</span>{% endfor %}\n'
+    "  </div>\n  "
+)
+_filter_field: list[template.Template] = []
+# (form class, field name, language) → the field's HTML while it is empty and has no error:
+# a few dozen strings at most, the same for every organizer.
+_empty_fields: dict[tuple[type, str, str | None], str] = {}
+
+
+@register.simple_tag(takes_context=True)
+def order_filter_fields(context: template.Context, form: forms.Form) -> SafeString:
+    """Every field of ``form`` as ``FILTER_FIELD`` writes it. An empty field without errors
+    (most of them on most pages: the list, its next pages) is rendered once per language; its
+    widget, label and help text then cost nothing on the next pages."""
+    if not _filter_field:
+        _filter_field.append(context.template.engine.from_string(FILTER_FIELD))
+    field_template = _filter_field[0]
+    parts = []
+    for field in form:
+        empty = field.value() in (None, "") and not field.errors
+        key = (type(form), field.name, get_language())
+        html = _empty_fields.get(key) if empty else None
+        if html is None:
+            with context.push(field=field):
+                html = field_template.render(context)
+            if empty:
+                _empty_fields[key] = html
+        parts.append(html)
+    return mark_safe("".join(parts))  # rendered by the template above, which escapes
