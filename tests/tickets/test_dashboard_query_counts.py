@@ -63,11 +63,12 @@ def test_dashboards_and_payout_queries_are_the_same_for_3_and_30_events(client):
     _sell(organizer, 9, event=event)
     many = [_queries(client, url) for url in urls]
     # the session, the user, the organizer with the membership (3), then the dashboard: the
-    # revenue with the last day of sales (1), tickets (2), a page of events with their figures
-    # (5), the chart's days (1) and promo codes (1); an event's dashboard reads the event and
-    # its sessions' figures (1 + 3) instead of the events; the payout report: the page of
-    # events and the revenue
-    assert many == few == [13, 12, 9]
+    # revenue with the last day of sales and the tickets (1) and the check-ins (1), a page of
+    # events (count and rows) with their money and tickets (1) and check-ins (1), the chart's
+    # days (1) and promo codes (1); an event's dashboard reads the event and its sessions'
+    # figures (1 + 3) instead of the events; the payout report: the page of events with their
+    # money only (3) and the total (1)
+    assert many == few == [11, 11, 7]
     page = client.get(urls[2])
     assert len(page.context["rows"]) == 20  # the payout report pages its 21 events
     assert page.context["total"].orders == 30

@@ -17,7 +17,15 @@ from tests.factories import SessionFactory, TicketTypeFactory
 from tests.tickets.flows import place_order
 from tests.tickets.reports_data import paid_order
 from tickets.models import EventSalesDay, Order, TicketSalesDay
-from tickets.reports.selectors import revenue, sessions_figures, ticket_totals
+from tickets.reports.models import OrganizerSalesDay
+from tickets.reports.selectors import (
+    orders_per_day,
+    revenue,
+    revenue_by_event,
+    sales_totals,
+    sessions_figures,
+    ticket_totals,
+)
 from tickets.reports.services.sales_summary import sale_day, sales_summary_recount
 from tickets.services.booking_move import order_move_to_slot
 from tickets.services.order_lifecycle import order_cancel, order_expire
@@ -98,6 +106,40 @@ def test_the_figures_read_from_the_summary_are_those_of_the_orders(slots):
     assert (left_behind.sold, left_behind.refunded, left_behind.revenue) == (0, 0, 0)
 
 
+def _sums(rows, key, figures):
+    sums = {}
+    for row in rows.values(*key, *figures):
+        group = sums.setdefault(tuple(row[k] for k in key), dict.fromkeys(figures, 0))
+        for name in figures:
+            group[name] += row[name]
+    return sums
+
+
+def test_the_organizers_days_and_the_events_tickets_are_the_sums_of_the_rows_under_them(slots):
+    event, *_rest = _mixed_sales(slots)
+    figures = ("orders", "gross", "discounts", "refunds", "sold", "refunded")
+    organizer_days = {
+        (row.organizer_id, row.day): {name: getattr(row, name) for name in figures}
+        for row in OrganizerSalesDay.objects.all()
+    }
+    assert organizer_days == _sums(EventSalesDay.objects, ("organizer_id", "day"), figures)
+    event_tickets = {
+        (row.event_id, row.day): {"sold": row.sold, "refunded": row.refunded}
+        for row in EventSalesDay.objects.exclude(sold=0, refunded=0)
+    }
+    assert event_tickets == _sums(TicketSalesDay.objects, ("event_id", "day"), ("sold", "refunded"))
+    # the concert's organizer sold nothing else: its totals are the concert's
+    money, tickets = sales_totals(organizer=event.organizer)
+    assert (money.orders, money.gross, money.refunds) == (
+        3,
+        Decimal("39000.00"),
+        Decimal("7500.00"),
+    )
+    assert (tickets.sold, tickets.refunded) == (7, 2)
+    assert money.last_sale_day == timezone.localdate()
+    assert sales_totals(event=event)[0] == money
+
+
 def test_the_recount_command_reports_a_drift_and_fixes_it(slots):
     event, stalls, *_rest = _mixed_sales(slots)
     EventSalesDay.objects.filter(event=event).update(gross=Decimal("1.00"))
@@ -111,6 +153,21 @@ def test_the_recount_command_reports_a_drift_and_fixes_it(slots):
     assert sales_summary_recount() == []
     assert revenue(event=event).gross == Decimal("39000.00")
     assert TicketSalesDay.objects.get(ticket_type=stalls).sold == 5
+    # the organizer's days and the events' tickets drift and are set right the same way
+    OrganizerSalesDay.objects.filter(organizer=event.organizer).update(orders=99)
+    EventSalesDay.objects.filter(event=event).update(sold=0)
+    differences = sales_summary_recount()
+    assert {d.table for d in differences} == {"event", "organizer"}
+    out = StringIO()
+    with pytest.raises(SystemExit):
+        call_command("sales_summary_recount", stdout=out)
+    assert f"organizer ({event.organizer_id}," in out.getvalue()
+    call_command("sales_summary_recount", "--fix", stdout=StringIO())
+    assert sales_summary_recount() == []
+    assert OrganizerSalesDay.objects.get(organizer=event.organizer).orders == 3
+    OrganizerSalesDay.objects.filter(organizer=event.organizer).delete()
+    assert [d.table for d in sales_summary_recount(fix=True)] == ["organizer"]
+    assert sales_totals(organizer=event.organizer)[1].sold == 7
     out = StringIO()
     call_command("sales_summary_recount", stdout=out)
     assert "agrees with the orders" in out.getvalue()
@@ -122,3 +179,36 @@ def test_a_sale_counts_on_the_local_day_it_was_paid(settings):
     order = place_order({stalls: 1})
     order.paid_at = timezone.now().replace(hour=20, minute=30)
     assert sale_day(order) == order.paid_at.date() + timedelta(days=1)
+
+
+def test_the_sums_read_back_to_the_tiyn_with_their_days():
+    """The dashboards' sums are written in SQL (``summary_sums``): money comes back as the
+    exact ``Decimal`` (SQLite sums decimals as numbers), days as ``date``, none as zeros."""
+    event = SessionFactory().event
+    organizer = event.organizer
+    today = timezone.localdate()
+    for n, (gross, orders) in enumerate(
+        ((Decimal("0.10"), 1), (Decimal("0.20"), 1), (Decimal("1234567.89"), 0))
+    ):
+        day = today - timedelta(days=n)
+        EventSalesDay.objects.create(
+            organizer=organizer, event=event, day=day, orders=orders, gross=gross, sold=2
+        )
+        OrganizerSalesDay.objects.create(organizer=organizer, day=day, orders=orders, gross=gross)
+    money = revenue(event=event)
+    assert money.gross == Decimal("1234568.19") and str(money.gross) == "1234568.19"
+    assert (money.orders, money.refunds, money.last_sale_day) == (2, Decimal("0.00"), today)
+    assert revenue(organizer=organizer) == money
+    assert revenue(organizer=organizer, day=today - timedelta(days=1)).gross == Decimal("0.20")
+    assert ticket_totals(event=event).sold == 6
+    days = orders_per_day(organizer=organizer)
+    assert [(d.day, d.orders, d.revenue) for d in days] == [
+        (today - timedelta(days=1), 1, Decimal("0.20")),
+        (today, 1, Decimal("0.10")),
+    ]
+    assert revenue_by_event(organizer=organizer, event_ids=[event.pk])[event.pk].gross == (
+        money.gross
+    )
+    assert revenue_by_event(organizer=organizer, event_ids=[]) == {}
+    nothing = revenue(organizer=SessionFactory().event.organizer)
+    assert (nothing.orders, nothing.gross, nothing.last_sale_day) == (0, Decimal("0.00"), None)

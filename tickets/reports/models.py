@@ -159,6 +159,10 @@ class EventSalesDay(models.Model):
     gross = models.DecimalField(_("gross"), max_digits=14, decimal_places=2, default=ZERO)
     discounts = models.DecimalField(_("discounts"), max_digits=14, decimal_places=2, default=ZERO)
     refunds = models.DecimalField(_("refunds"), max_digits=14, decimal_places=2, default=ZERO)
+    # the tickets of those orders still valid in a paid one, and given back: the sums of the
+    # day's ``TicketSalesDay`` rows of the event, so a dashboard reads money and tickets at once
+    sold = models.IntegerField(_("sold"), default=0)
+    refunded = models.IntegerField(_("refunded"), default=0)
 
     class Meta:
         verbose_name = _("event sales of a day")
@@ -170,6 +174,31 @@ class EventSalesDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.day}: {self.orders}"
+
+
+class OrganizerSalesDay(models.Model):
+    """The sums of an organizer's ``EventSalesDay`` rows of one local day, kept in step in the
+    same transaction: the dashboard's and the payout report's totals and the chart read a row
+    per day, not a row per event and day, so they do not grow with the number of events."""
+
+    organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    orders = models.IntegerField(_("orders"), default=0)
+    gross = models.DecimalField(_("gross"), max_digits=14, decimal_places=2, default=ZERO)
+    discounts = models.DecimalField(_("discounts"), max_digits=14, decimal_places=2, default=ZERO)
+    refunds = models.DecimalField(_("refunds"), max_digits=14, decimal_places=2, default=ZERO)
+    sold = models.IntegerField(_("sold"), default=0)
+    refunded = models.IntegerField(_("refunded"), default=0)
+
+    class Meta:
+        verbose_name = _("organizer sales of a day")
+        verbose_name_plural = _("organizer sales per day")
+        constraints = [
+            models.UniqueConstraint(fields=["organizer", "day"], name="organizer_sales_one_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organizer_id} {self.day}: {self.orders}"
 
 
 class TicketSalesDay(models.Model):

@@ -1,10 +1,13 @@
 """Sales figures for the organizer's dashboard and payout report.
 
-The sales come from the summary kept in step with the orders (``EventSalesDay``,
-``TicketSalesDay``, see ``tickets.reports.services.sales_summary``), so neither the number of
-queries nor their cost grows with the number of orders. Check-ins (not in the summary) are
-counted from the check-ins; promo codes' use is still counted from their orders. Money is
-``Decimal``.
+The sales come from the summary kept in step with the orders (``OrganizerSalesDay``,
+``EventSalesDay``, ``TicketSalesDay``, see ``tickets.reports.services.sales_summary``), so
+neither the number of queries nor their cost grows with the number of orders; an organizer's
+totals and chart read its own row per day, so they do not grow with its events either. The
+sums every dashboard request needs are read by ``tickets.reports.summary_sums`` (SQL written
+once, a tenth of the CPU of the same aggregates built by the ORM).
+Check-ins (not in the summary) are counted from the check-ins; promo codes' use is still
+counted from their orders. Money is ``Decimal``.
 
 * *gross*: the totals of orders that were paid (status paid or refunded);
 * *refunds*: what was given back of them (``Order.refunded_amount``);
@@ -20,14 +23,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, DecimalField, Max, Q, QuerySet, Sum, Value
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from events.models import Event, Session, TicketType
 from events.schedules.selectors import slots_of_day_all
 from events.selectors import organizer_events_typed
 from organizers.models import Organizer
-from tickets.models import CheckIn, EventSalesDay, Order, OrderItem, TicketSalesDay
+from tickets.models import CheckIn, Order, OrderItem, TicketSalesDay
+from tickets.reports.summary_sums import summary_days, summary_sums, summary_sums_by_event
 
 SOLD = (Order.Status.PAID, Order.Status.REFUNDED)
 ZERO = Decimal("0.00")
@@ -76,30 +80,14 @@ class Revenue:
         return self.net - self.fee
 
 
-def _revenue_columns() -> dict[str, Any]:
-    return {
-        "orders": Coalesce(Sum("orders"), Value(0)),
-        "gross": _money("gross"),
-        "refunds": _money("refunds"),
-        "discounts": _money("discounts"),
-    }
-
-
-def _sales_days(
-    model: type[EventSalesDay] | type[TicketSalesDay],
-    *,
-    organizer: Organizer | None = None,
-    event: Event | None = None,
-    day: date | None = None,
-) -> QuerySet[Any]:
-    rows = model._default_manager.all()
-    if organizer is not None:
-        rows = rows.filter(organizer=organizer)
-    if event is not None:
-        rows = rows.filter(event=event)
-    if day is not None:
-        rows = rows.filter(day=day)
-    return rows
+def _revenue(sums: Mapping[str, Any]) -> Revenue:
+    return Revenue(
+        orders=sums["orders"],
+        gross=sums["gross"],
+        refunds=sums["refunds"],
+        discounts=sums["discounts"],
+        last_sale_day=sums.get("last_sale_day"),
+    )
 
 
 def revenue(
@@ -108,21 +96,29 @@ def revenue(
     """Gross, refunds and discounts of the paid (or since refunded) orders of an organizer or
     an event (paid on ``day`` only, when given), and the last day of sales, from the sales
     summary: one query."""
-    rows = _sales_days(EventSalesDay, organizer=organizer, event=event, day=day)
-    # first: its condition is on the column ``orders``, not on the sum of the same name
-    last_sale_day = Max("day", filter=Q(orders__gt=0))
-    return Revenue(**rows.aggregate(last_sale_day=last_sale_day, **_revenue_columns()))
+    return _revenue(summary_sums(organizer=organizer, event=event, day=day))
+
+
+def sales_totals(
+    *, organizer: Organizer | None = None, event: Event | None = None
+) -> "tuple[Revenue, TicketTotals]":
+    """``revenue`` and ``ticket_totals`` of an organizer or an event together: the money and
+    the tickets in one query over the summary's days, the check-ins counted (2 queries)."""
+    sums = summary_sums(organizer=organizer, event=event)
+    tickets = TicketTotals(
+        sold=sums["sold"],
+        refunded=sums["refunded"],
+        checked_in=_checked_in(organizer, event).count(),
+    )
+    return _revenue(sums), tickets
 
 
 def revenue_by_event(
     *, organizer: Organizer, event_ids: list[int] | None = None
 ) -> dict[int, Revenue]:
     """Event id → its revenue (of ``event_ids`` only, when given), in one grouped query."""
-    rows = EventSalesDay.objects.filter(organizer=organizer)
-    if event_ids is not None:
-        rows = rows.filter(event_id__in=event_ids)
-    grouped = rows.values("event_id").annotate(**_revenue_columns()).order_by()
-    return {key: Revenue(**row) for key, row in _keyed(grouped, "event_id").items()}
+    sums = summary_sums_by_event(organizer=organizer, event_ids=event_ids)
+    return {event_id: _revenue(figures) for event_id, figures in sums.items()}
 
 
 @dataclass
@@ -270,49 +266,60 @@ def ticket_totals(
 ) -> TicketTotals:
     """Tickets sold (valid, in paid orders), refunded and checked in of an organizer or an
     event: the sales from the summary, the check-ins counted (2 queries)."""
-    row = _sales_days(TicketSalesDay, organizer=organizer, event=event).aggregate(
-        **_ticket_columns()
+    sums = summary_sums(organizer=organizer, event=event)
+    return TicketTotals(
+        sold=sums["sold"],
+        refunded=sums["refunded"],
+        checked_in=_checked_in(organizer, event).count(),
     )
-    return TicketTotals(**row, checked_in=_checked_in(organizer, event).count())
 
 
 def tickets_by_event(
     *, organizer: Organizer, event_ids: list[int] | None = None
 ) -> dict[int, TicketTotals]:
-    sales = TicketSalesDay.objects.filter(organizer=organizer)
+    sums = summary_sums_by_event(organizer=organizer, event_ids=event_ids)
+    checked_in = _checked_in_by_event(organizer, event_ids)
+    return {
+        key: TicketTotals(row["sold"], row["refunded"], checked_in.get(key, 0))
+        for key, row in sums.items()
+    }
+
+
+def _checked_in_by_event(organizer: Organizer, event_ids: list[int] | None) -> dict[int, int]:
     check_ins = _checked_in(organizer)
     if event_ids is not None:
-        sales = sales.filter(event_id__in=event_ids)
         check_ins = check_ins.filter(session__event_id__in=event_ids)
-    checked_in = dict(check_ins.values_list("session__event_id").annotate(n=Count("id")).order_by())
-    rows = _keyed(sales.values("event_id").annotate(**_ticket_columns()).order_by(), "event_id")
-    return {
-        key: TicketTotals(**row, checked_in=checked_in.get(key, 0)) for key, row in rows.items()
-    }
+    return dict(check_ins.values_list("session__event_id").annotate(n=Count("id")).order_by())
 
 
 @dataclass(frozen=True)
 class EventRow:
     event: Event
     revenue: Revenue
-    tickets: TicketTotals
+    tickets: TicketTotals | None = None  # not read for the payout report
 
 
-def event_rows(*, organizer: Organizer) -> list[EventRow]:
-    """The organizer's events, newest first, each with its revenue and tickets (4 queries).
-    Every event: for the payout file; pages use ``event_rows_page``."""
+def event_rows(*, organizer: Organizer, tickets: bool = True) -> list[EventRow]:
+    """The organizer's events, newest first, each with its revenue and (unless not
+    ``tickets``) its tickets: 2 queries, 3 with the tickets. Every event: for the payout
+    file; pages use ``event_rows_page``."""
     events = Event.objects.filter(organizer=organizer).order_by("-created_at", "-id")
-    return _rows(organizer, list(events), whole=True)
+    return _rows(organizer, list(events), whole=True, tickets=tickets)
 
 
 EVENTS_PER_PAGE = 20
 
 
 def event_rows_page(
-    *, organizer: Organizer, search: str = "", page_number: str | int | None = 1
+    *,
+    organizer: Organizer,
+    search: str = "",
+    page_number: str | int | None = 1,
+    tickets: bool = True,
 ) -> "Page[EventRow]":
     """One page of the organizer's events (newest first, ``search`` in their titles in any
-    language), each with its revenue and tickets: 5 queries whatever the number of events."""
+    language), each with its revenue and (unless not ``tickets``) its tickets: 4 queries, 3
+    without the tickets, whatever the number of events."""
     events: QuerySet[Event] = Event.objects.filter(organizer=organizer)
     if search.strip():
         events = organizer_events_typed(organizer=organizer, text=search)
@@ -320,22 +327,35 @@ def event_rows_page(
     titles = [f"title_{code}" for code, _name in settings.LANGUAGES]
     events = events.only("slug", "title", *titles).order_by("-created_at", "-id")
     page = Paginator(events, EVENTS_PER_PAGE).get_page(page_number)
-    rows = _rows(organizer, list(page.object_list), whole=False)
+    rows = _rows(organizer, list(page.object_list), whole=False, tickets=tickets)
     return Page(rows, page.number, page.paginator)  # type: ignore[arg-type]
 
 
-def _rows(organizer: Organizer, events: list[Event], *, whole: bool) -> list[EventRow]:
+def _rows(
+    organizer: Organizer, events: list[Event], *, whole: bool, tickets: bool
+) -> list[EventRow]:
+    """``events`` with their figures: the money and the tickets of each in one grouped query
+    over the summary, and the check-ins in another (only with ``tickets``)."""
     ids = None if whole else [event.pk for event in events]
-    money = revenue_by_event(organizer=organizer, event_ids=ids)
-    tickets = tickets_by_event(organizer=organizer, event_ids=ids)
-    return [
-        EventRow(
-            event=event,
-            revenue=money.get(event.pk, Revenue()),
-            tickets=tickets.get(event.pk, TicketTotals()),
+    figures = summary_sums_by_event(organizer=organizer, event_ids=ids)
+    checked_in = _checked_in_by_event(organizer, ids) if tickets else {}
+    rows = []
+    for event in events:
+        sums = figures.get(event.pk)
+        rows.append(
+            EventRow(
+                event=event,
+                revenue=_revenue(sums) if sums else Revenue(),
+                tickets=TicketTotals(
+                    sums["sold"] if sums else 0,
+                    sums["refunded"] if sums else 0,
+                    checked_in.get(event.pk, 0),
+                )
+                if tickets
+                else None,
+            )
         )
-        for event in events
-    ]
+    return rows
 
 
 @dataclass(frozen=True)
@@ -382,31 +402,17 @@ def orders_per_day(
     """Paid orders and their totals per local day of payment, gaps filled, the last ``days``
     days of sales, from the sales summary (2 queries; one given ``sales``, the ``revenue``
     of the same organizer or event, which knows the last day of sales)."""
-    rows = _sales_days(EventSalesDay, organizer=organizer, event=event)
-    if sales is not None:
-        last = sales.last_sale_day
-    else:
-        last = rows.filter(orders__gt=0).aggregate(last=Max("day"))["last"]
+    if sales is None:
+        sales = revenue(organizer=organizer, event=event)
+    last = sales.last_sale_day
     if last is None:
         return []
-    per_day = list(
-        rows.filter(day__gt=last - timedelta(days=days))
-        .values("day")
-        .annotate(n=Sum("orders"), revenue_sum=_money("gross"))
-        .filter(n__gt=0)
-        .order_by("day")
-    )
-    by_day = {r["day"]: r for r in per_day}
+    per_day = summary_days(organizer=organizer, event=event, after=last - timedelta(days=days))
+    by_day = {day: (orders, gross) for day, orders, gross in per_day}
     result = []
-    current = per_day[0]["day"]
+    current = per_day[0][0]
     while current <= last:
-        row = by_day.get(current)
-        result.append(
-            Day(
-                day=current,
-                orders=row["n"] if row else 0,
-                revenue=row["revenue_sum"] if row else ZERO,
-            )
-        )
+        orders, gross = by_day.get(current, (0, ZERO))
+        result.append(Day(day=current, orders=orders, revenue=gross))
         current += timedelta(days=1)
     return result

@@ -382,7 +382,7 @@ def payout_export_build(*, organizer: Organizer) -> ExportFile:
     ]
     rows: list[list[Any]] = [
         [row.event.title, row.revenue.orders, *_payout_amounts(row.revenue)]
-        for row in event_rows(organizer=organizer)
+        for row in event_rows(organizer=organizer, tickets=False)
     ]
     total = revenue(organizer=organizer)
     rows.append([_("Total"), total.orders, *_payout_amounts(total)])

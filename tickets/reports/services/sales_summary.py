@@ -1,12 +1,14 @@
-"""The sales summary (``EventSalesDay``, ``TicketSalesDay``) kept in step with the orders.
+"""The sales summary (``EventSalesDay``, ``OrganizerSalesDay``, ``TicketSalesDay``) kept in step
+with the orders.
 
 Every change of an order that moves money or tickets calls one function here inside its own
 transaction: ``sales_summary_transition`` (paid; cancelled after payment),
 ``sales_summary_refund`` and ``sales_summary_move``. Each adds its differences to the rows of
 the order's day in one upsert (``INSERT … ON CONFLICT DO UPDATE SET x = x + delta``), so the
-day's first sale costs what the next does and two payments at once both count. Rows are touched
-in one order (the event's row, then ticket types by id) so concurrent payments wait for each
-other instead of deadlocking.
+day's first sale costs what the next does and two payments at once both count. The organizer's
+row of the day gets the event row's differences (it holds their sums). Rows are touched in one
+order (the event's row, the organizer's, then ticket types by id) so concurrent payments wait
+for each other instead of deadlocking.
 
 ``sales_summary_recount`` counts the same figures again from the orders, reports the rows that
 differ and, asked to, sets them right (``manage.py sales_summary_recount``).
@@ -27,11 +29,11 @@ from django.utils import timezone
 
 from events.models import TicketType
 from tickets.models import Order, OrderItem
-from tickets.reports.models import EventSalesDay, TicketSalesDay
+from tickets.reports.models import EventSalesDay, OrganizerSalesDay, TicketSalesDay
 
 ZERO = Decimal("0.00")
 SOLD = (Order.Status.PAID, Order.Status.REFUNDED)
-EVENT_FIGURES = ("orders", "gross", "discounts", "refunds")
+EVENT_FIGURES = ("orders", "gross", "discounts", "refunds", "sold", "refunded")
 TICKET_FIGURES = ("sold", "refunded", "revenue")
 
 
@@ -89,11 +91,16 @@ def _organizer_id(order: Order) -> int:
 
 
 def _event_add(order: Order, **deltas: Any) -> None:
+    """Add ``deltas`` to the order's event and day, and to its organizer's day (their sums)."""
+    organizer_id, day = _organizer_id(order), sale_day(order)
     _add(
         EventSalesDay,
-        key={"event_id": order.event_id, "day": sale_day(order)},
-        copied={"organizer_id": _organizer_id(order)},
+        key={"event_id": order.event_id, "day": day},
+        copied={"organizer_id": organizer_id},
         deltas=deltas,
+    )
+    _add(
+        OrganizerSalesDay, key={"organizer_id": organizer_id, "day": day}, copied={}, deltas=deltas
     )
 
 
@@ -139,14 +146,15 @@ def sales_summary_transition(order: Order, *, previous: str, to: str) -> None:
         sign, item_status = -1, OrderItem.Status.CANCELLED
     else:
         return  # refunds are counted by ``sales_summary_refund``; nothing else was sold
+    rows = _per_type(order.items.filter(status=item_status))
     _event_add(
         order,
         orders=sign,
         gross=sign * order.total,
         discounts=sign * order.discount,
         refunds=sign * order.refunded_amount,
+        sold=sign * sum(row["n"] for row in rows),
     )
-    rows = _per_type(order.items.filter(status=item_status))
     _tickets_add(
         order,
         (
@@ -163,8 +171,9 @@ def sales_summary_transition(order: Order, *, previous: str, to: str) -> None:
 
 def sales_summary_refund(order: Order, *, item_ids: list[int], amount: Decimal) -> None:
     """Tickets ``item_ids`` of a paid order were refunded and ``amount`` given back."""
-    _event_add(order, refunds=amount)
     rows = _per_type(OrderItem.objects.filter(pk__in=item_ids))
+    tickets = sum(row["n"] for row in rows)
+    _event_add(order, refunds=amount, sold=-tickets, refunded=tickets)
     _tickets_add(
         order,
         (
@@ -184,7 +193,8 @@ def sales_summary_move(
     order: Order, *, items: list[OrderItem], new_types: Mapping[int, TicketType]
 ) -> None:
     """The valid tickets ``items`` of a paid order move to ``new_types`` (old type id → new
-    type): they stop counting for the old ticket types and count for the new ones."""
+    type): they stop counting for the old ticket types and count for the new ones (of the
+    same event: its and the organizer's rows do not change)."""
     changes: dict[int, _TicketChange] = {}
 
     def shift(ticket_type_id: int, session_id: int, sold: int, revenue: Decimal) -> None:
@@ -295,26 +305,46 @@ def _compare(
     return differences
 
 
+def _with_tickets(
+    events: dict[tuple[int, date], dict[str, Any]],
+    tickets: Mapping[tuple[int, date], dict[str, Any]],
+) -> dict[tuple[int, date], dict[str, Any]]:
+    """``events`` (``expected_event_rows``) with the tickets sold and refunded of each event
+    and day: the sums of its ``tickets`` (``expected_ticket_rows``)."""
+    rows = {key: {**row, "sold": 0, "refunded": 0} for key, row in events.items()}
+    for (_ticket_type, day), ticket in tickets.items():
+        row = rows.setdefault(  # none without its order's row; should one be, it has zeros
+            (ticket["event_id"], day),
+            {"organizer_id": ticket["organizer_id"], **dict.fromkeys(EVENT_FIGURES, 0)},
+        )
+        row["sold"] += ticket["sold"]
+        row["refunded"] += ticket["refunded"]
+    return rows
+
+
+def _organizer_days(
+    events: Mapping[tuple[int, date], dict[str, Any]],
+) -> dict[tuple[int, date], dict[str, Any]]:
+    """(organizer id, day) → the sums of the organizer's event rows of that day."""
+    rows: dict[tuple[int, date], dict[str, Any]] = {}
+    for (_event, day), event in events.items():
+        row = rows.setdefault((event["organizer_id"], day), {})
+        for name in EVENT_FIGURES:
+            row[name] = row.get(name, 0) + (event.get(name) or 0)
+    return rows
+
+
 @transaction.atomic
 def sales_summary_recount(*, fix: bool = False) -> list[SummaryDifference]:
     """Count every figure of the summary again from the orders and return the rows that
     differ; with ``fix`` the summary is set to the recount (rows nothing sold on deleted)."""
     differences = []
+    tickets = expected_ticket_rows(OrderItem.objects.all())
+    events = _with_tickets(expected_event_rows(Order.objects.all()), tickets)
     for table, model, key_name, figures, expected in (
-        (
-            "event",
-            EventSalesDay,
-            "event_id",
-            EVENT_FIGURES,
-            expected_event_rows(Order.objects.all()),
-        ),
-        (
-            "ticket",
-            TicketSalesDay,
-            "ticket_type_id",
-            TICKET_FIGURES,
-            expected_ticket_rows(OrderItem.objects.all()),
-        ),
+        ("event", EventSalesDay, "event_id", EVENT_FIGURES, events),
+        ("organizer", OrganizerSalesDay, "organizer_id", EVENT_FIGURES, _organizer_days(events)),
+        ("ticket", TicketSalesDay, "ticket_type_id", TICKET_FIGURES, tickets),
     ):
         found = {
             (row.pop(key_name), row.pop("day")): row

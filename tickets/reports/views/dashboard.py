@@ -19,9 +19,9 @@ from tickets.reports.selectors import (
     orders_per_day,
     promo_use,
     revenue,
+    sales_totals,
     service_day_figures,
     sessions_figures,
-    ticket_totals,
 )
 from tickets.reports.services.exports import payout_export_build
 
@@ -45,14 +45,14 @@ class ServiceDayForm(forms.Form):
 @organizer_role_required(*ROLES_REPORTS)
 def organizer_dashboard(request: HttpRequest, organizer_slug: str) -> HttpResponse:
     organizer = request.organizer
-    sales = revenue(organizer=organizer)
+    sales, tickets = sales_totals(organizer=organizer)
     return render(
         request,
         "tickets/dashboard/organizer.html",
         {
             "organizer": organizer,
             "revenue": sales,
-            "tickets": ticket_totals(organizer=organizer),
+            "tickets": tickets,
             "rows": _events_page(request),
             "search": request.GET.get("q", "")[:100],
             "chart": orders_chart(orders_per_day(organizer=organizer, sales=sales)),
@@ -69,7 +69,7 @@ def event_dashboard(request: HttpRequest, organizer_slug: str, event_slug: str) 
     if event.is_service:  # thousands of slots: one typed day at a time, never all of them
         day_form = ServiceDayForm(request.GET or None)
         service_day = service_day_figures(event=event, day=day_form.chosen_day())
-    sales = revenue(event=event)
+    sales, tickets = sales_totals(event=event)
     return render(
         request,
         "tickets/dashboard/event.html",
@@ -77,7 +77,7 @@ def event_dashboard(request: HttpRequest, organizer_slug: str, event_slug: str) 
             "organizer": request.organizer,
             "event": event,
             "revenue": sales,
-            "tickets": ticket_totals(event=event),
+            "tickets": tickets,
             "sessions": sessions_figures(event=event) if service_day is None else [],
             "service_day": service_day,
             "day_form": day_form,
@@ -102,7 +102,7 @@ def payout_report(request: HttpRequest, organizer_slug: str) -> HttpResponse:
         "tickets/dashboard/payout.html",
         {
             "organizer": organizer,
-            "rows": _events_page(request),
+            "rows": _events_page(request, tickets=False),  # the report shows money only
             "search": request.GET.get("q", "")[:100],
             "total": revenue(organizer=organizer),
             "fee_percent": fee_percent(),
@@ -110,10 +110,11 @@ def payout_report(request: HttpRequest, organizer_slug: str) -> HttpResponse:
     )
 
 
-def _events_page(request: HttpRequest) -> Page:
+def _events_page(request: HttpRequest, *, tickets: bool = True) -> Page:
     """The page of event rows the request asks for (``?q=`` search, ``?page=``)."""
     return event_rows_page(
         organizer=request.organizer,
         search=request.GET.get("q", "")[:100],
         page_number=request.GET.get("page"),
+        tickets=tickets,
     )
