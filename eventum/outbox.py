@@ -44,15 +44,15 @@ def outbox_enqueue(task: "Task[Any, Any] | str", *args: Any, **kwargs: Any) -> O
 def outbox_enqueue_many(
     calls: list[tuple["Task[Any, Any] | str", tuple[Any, ...], dict[str, Any]]],
 ) -> list[OutboxMessage]:
-    """``outbox_enqueue`` for several tasks at once: after the commit they are published
-    together, in one database transaction."""
-    messages = [
-        OutboxMessage.objects.create(
+    """``outbox_enqueue`` for several tasks at once, written in one INSERT: after the commit
+    they are published together, in one database transaction."""
+    messages = OutboxMessage.objects.bulk_create(
+        OutboxMessage(
             task_name=task if isinstance(task, str) else task.name, args=list(args), kwargs=kwargs
         )
         for task, args, kwargs in calls
-    ]
-    ids = [message.pk for message in messages]
+    )
+    ids = [message.pk for message in messages]  # PostgreSQL and SQLite return them
     transaction.on_commit(lambda: outbox_publish_many(message_ids=ids))
     return messages
 

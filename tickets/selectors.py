@@ -106,13 +106,13 @@ def event_for_checkout(*, event_id: int) -> Event:
     return Event.objects.select_related("organizer").get(pk=event_id)
 
 
-def event_questions(*, event_id: int) -> list[Question]:
-    # The event and organizer are named in the consent to questions about special data.
-    return list(
-        Question.objects.filter(event_id=event_id)
-        .select_related("event__organizer")
-        .order_by("position", "id")
-    )
+def event_questions(*, event: Event) -> list[Question]:
+    """The event's questions to buyers, in order; each names ``event`` (and so its organizer,
+    as the consent to questions about special data does) without reading it again."""
+    questions = list(Question.objects.filter(event=event).order_by("position", "id"))
+    for question in questions:
+        question.event = event
+    return questions
 
 
 def _order_detail_qs() -> QuerySet[Order]:

@@ -78,16 +78,20 @@ class PolicyVersion(models.Model):
 
     def missing_languages(self) -> list[str]:
         """Codes of the site's languages this version has no text in (ru is required)."""
-        return [
-            code
-            for code, _name in settings.LANGUAGES
-            if not (getattr(self, f"text_{code}", "") or "").strip()
-        ]
+        return [code for code, _name in settings.LANGUAGES if not self._has_text(code)]
+
+    def _has_text(self, code: str) -> bool:
+        """Whether this version has a text in ``code``. A version read without its texts
+        (``policy_current()``) carries ``has_text_<code>`` instead, so this does not read them."""
+        has_text = getattr(self, f"has_text_{code}", None)
+        if has_text is None:
+            has_text = bool((getattr(self, f"text_{code}", "") or "").strip())
+        return has_text
 
     def text_language(self, language: str) -> str:
         """The language whose text a reader of ``language`` is shown: their own, or Russian."""
         code = (language or "").split("-")[0]
-        if code and (getattr(self, f"text_{code}", "") or "").strip():
+        if code and self._has_text(code):
             return code
         return settings.MODELTRANSLATION_DEFAULT_LANGUAGE
 

@@ -3,7 +3,10 @@ choices a material change makes stale."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models.functions import Coalesce, Length, Trim
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from privacy.models import PolicyVersion
@@ -17,12 +20,43 @@ class PolicyAlreadyPublished(Exception):
     """A published policy version cannot be changed, only superseded by a new one."""
 
 
-def policy_current() -> PolicyVersion | None:
-    """The version in force: the latest one published up to now."""
-    return (
-        PolicyVersion.objects.filter(published_at__lte=timezone.now())
-        .order_by("-published_at", "-id")
-        .first()
+def _policy_texts() -> list[str]:
+    """The version's long texts in every language (the policy and its summary of changes)."""
+    return [
+        field.name
+        for field in PolicyVersion._meta.concrete_fields
+        if field.name.split("_")[0] in ("text", "changes")
+    ]
+
+
+POLICY_CURRENT_CACHE_KEY = "privacy:policy-current:v1"
+
+
+def _policy_current_read(*, with_texts: bool) -> PolicyVersion | None:
+    current = PolicyVersion.objects.filter(published_at__lte=timezone.now())
+    if not with_texts:
+        # which languages it has a text in (``PolicyVersion.text_language``), not the texts
+        has_text = {
+            f"has_text_{code}": GreaterThan(Coalesce(Length(Trim(f"text_{code}")), 0), 0)
+            for code, _name in settings.LANGUAGES
+        }
+        current = current.defer(*_policy_texts()).annotate(**has_text)
+    return current.order_by("-published_at", "-id").first()
+
+
+def policy_current(*, with_texts: bool = False) -> PolicyVersion | None:
+    """The version in force: the latest one published up to now.
+
+    Without ``with_texts`` it comes from the cache (every checkout, consent and cookie choice
+    names it; publishing a version, the only way one comes into force, forgets it) and
+    without its texts, which are tens of kilobytes in every language; it still knows which
+    languages it has a text in. The pages that show the text ask for them."""
+    if with_texts:
+        return _policy_current_read(with_texts=True)
+    return cached_read(
+        POLICY_CURRENT_CACHE_KEY,
+        POLICY_STATE_CACHE_SECONDS,
+        lambda: _policy_current_read(with_texts=False),
     )
 
 
@@ -42,6 +76,7 @@ def policy_publish(*, policy: PolicyVersion) -> PolicyVersion:
     policy.published_at = timezone.now()
     policy.save(update_fields=["content_hash", "published_at"])
     cached_forget(POLICY_STATE_CACHE_KEY)
+    cached_forget(POLICY_CURRENT_CACHE_KEY)
     return policy
 
 

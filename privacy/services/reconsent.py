@@ -56,7 +56,7 @@ def policy_reconsent_due(*, user: Visitor | None) -> PolicyVersion | None:
     version = latest.policy_version.version if latest.policy_version is not None else ""
     if state.accepted(version):
         return None
-    return policy_current()
+    return policy_current(with_texts=True)  # the page shows it
 
 
 @transaction.atomic

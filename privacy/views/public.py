@@ -37,7 +37,7 @@ from privacy.services.cookies import cookie_choice_record, cookie_choice_set
 
 
 def policy_current_view(request: HttpRequest) -> HttpResponse:
-    policy = policy_current()
+    policy = policy_current(with_texts=True)
     if policy is None:
         raise Http404("No privacy policy has been published yet.")
     return _render_policy(request, policy, current=policy)

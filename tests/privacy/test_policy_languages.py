@@ -250,3 +250,29 @@ def test_staff_are_warned_when_a_text_states_other_retention_periods(admin_clien
     warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
     assert len(warnings) == 1 and "RETENTION_ORDER_IP_DAYS" in warnings[0], warnings
     assert "English" in warnings[0]
+
+
+def test_the_version_in_force_is_read_without_its_texts_yet_knows_its_languages(
+    django_assert_num_queries,
+):
+    """A checkout names the version in force: its texts in three languages (tens of
+    kilobytes) stay in the database, and which language a reader is shown needs no more;
+    it is kept in the cache until a new version is published."""
+    from django.utils import timezone
+
+    PolicyVersion.objects.create(
+        version="9.0", text_ru="Текст", text_kk="   ", text_en="Text", published_at=timezone.now()
+    )
+    with django_assert_num_queries(1):
+        policy = policy_current()
+        assert policy.get_deferred_fields() >= {"text_ru", "text_kk", "text_en"}
+        assert policy.text_language("en") == "en"
+        assert policy.text_language("kk") == "ru"  # only spaces: the Russian text is shown
+        assert policy.missing_languages() == ["kk"]
+    with django_assert_num_queries(1):
+        assert policy_current(with_texts=True).text_in("kk") == "Текст"
+    with django_assert_num_queries(0):  # kept in the cache
+        assert policy_current().pk == policy.pk
+    draft = PolicyVersion.objects.create(version="9.1", text_ru="Новый текст")
+    policy_publish(policy=draft)
+    assert policy_current().version == "9.1"  # publishing forgets the cached one at once

@@ -197,7 +197,7 @@ def cart_promo(request: HttpRequest, body: PromoIn) -> CartOut:
 
 def _unbound_form(event: Event) -> CheckoutForm:
     return CheckoutForm(
-        questions=event_questions(event_id=event.pk),
+        questions=event_questions(event=event),
         asks_postal_address=event.asks_postal_address,
         company_allowed=event.allow_company_purchases,
     )
@@ -289,7 +289,7 @@ def _form(body: CheckoutIn, event: Event) -> CheckoutForm:
     return CheckoutForm(
         data,
         files,
-        questions=event_questions(event_id=event.pk),
+        questions=event_questions(event=event),
         asks_postal_address=event.asks_postal_address,
         company_allowed=event.allow_company_purchases,
     )

@@ -37,16 +37,24 @@ def reservation_expires_at(now: datetime | None = None) -> datetime:
     return (now or timezone.now()) + timedelta(minutes=settings.TICKETS_RESERVATION_MINUTES)
 
 
-def _cart_locked(*, cart_token: str, user: User | None, event_id: int | None = None) -> Cart:
+def _cart_locked(
+    *, cart_token: str, user: User | None, event_id: int | None = None, is_new: bool = False
+) -> Cart:
     """The cart row, locked (read with ``FOR UPDATE``, or inserted by this transaction); a new
-    cart is made for ``event_id`` at once."""
-    cart, created = Cart.objects.select_for_update().get_or_create(
-        token=cart_token, defaults={"event_id": event_id}
-    )
+    cart is made for ``event_id`` at once. ``is_new``: the token was made for this call, so no
+    row holds it and the row is inserted without looking first."""
+    signed_in = user if user is not None and user.is_authenticated else None
+    if is_new:
+        cart = Cart.objects.create(token=cart_token, event_id=event_id, user=signed_in)
+        created = True
+    else:
+        cart, created = Cart.objects.select_for_update().get_or_create(
+            token=cart_token, defaults={"event_id": event_id, "user": signed_in}
+        )
     if created:  # a row this transaction inserted is locked already
         cart.is_new = True
-    if user is not None and user.is_authenticated and cart.user_id is None:
-        cart.user = user
+    if signed_in is not None and cart.user_id is None:
+        cart.user = signed_in
         cart.save(update_fields=["user", "updated_at"])
     return cart
 
@@ -173,11 +181,13 @@ def cart_set_quantities(
     cart_token: str,
     quantities: dict[int, int],
     user: User | None = None,
+    cart_is_new: bool = False,
 ) -> Cart:
     """Hold exactly ``quantities[ticket_type_id]`` tickets of each given type (0 releases).
 
     All ticket types must belong to one event. Raises ``SoldOut``, ``OrderLimitExceeded`` or
-    ``NotOnSale``; then nothing changes (the whole call is one transaction).
+    ``NotOnSale``; then nothing changes (the whole call is one transaction). ``cart_is_new``:
+    the caller has just made ``cart_token`` (``cart_token_new``), so no cart has it yet.
     """
     now = timezone.now()
     _refuse_seated(tt_id for tt_id, quantity in quantities.items() if quantity)
@@ -188,7 +198,7 @@ def cart_set_quantities(
     if len(events) != 1:
         raise NotOnSale()
     event_id = events.pop()
-    cart = _cart_locked(cart_token=cart_token, user=user, event_id=event_id)
+    cart = _cart_locked(cart_token=cart_token, user=user, event_id=event_id, is_new=cart_is_new)
     _switch_event(cart=cart, event_id=event_id, now=now)
     live = _live_holds_locked(cart=cart, now=now)
     for ticket_type in ticket_types:

@@ -130,6 +130,7 @@ def reservations_release(
     *,
     ticket_type_ids: Iterable[int] | None = None,
     cart_id: int | None = None,
+    cart_token: str | None = None,
     only_expired: bool = True,
     now: datetime | None = None,
 ) -> int:
@@ -146,6 +147,8 @@ def reservations_release(
         live = live.filter(ticket_type_id__in=list(ticket_type_ids))
     if cart_id is not None:
         live = live.filter(cart_id=cart_id)
+    if cart_token is not None:
+        live = live.filter(cart__token=cart_token)
     now = now or timezone.now()
     if only_expired:
         live = live.filter(expires_at__lte=now)

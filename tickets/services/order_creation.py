@@ -185,9 +185,10 @@ def order_create(
     """
     if subject_is_blocked(email=buyer.email, phone=buyer.phone, user=user):
         raise BuyerDataBlocked()
-    for cart_id in Cart.objects.filter(token=cart_token).values_list("pk", flat=True):
-        reservations_release(cart_id=cart_id, only_expired=True)
+    now = timezone.now()
+    reservations_release(cart_token=cart_token, only_expired=True, now=now)
     return _order_create(
+        now=now,
         cart_token=cart_token,
         idempotency_key=idempotency_key,
         buyer=buyer,
@@ -212,23 +213,29 @@ def _checkout_cart_locked(cart_token: str) -> Cart:
 
 
 def _live_holds_on_sale(cart: Cart, now: datetime) -> list[Reservation]:
-    """The cart's live holds, locked; ``ReservationExpired``/``CartEmpty``/``NotOnSale``."""
-    reservations_release(cart_id=cart.pk, only_expired=True, now=now)
+    """The cart's live holds, locked; ``ReservationExpired``/``CartEmpty``/``NotOnSale``.
+
+    ``order_create`` released the holds expired at ``now`` just before, in their own
+    transaction; one that expired since then is not live here."""
     live = list(
         Reservation.objects.select_for_update(of=("self",))
-        .filter(cart=cart, released_at__isnull=True, order__isnull=True)
-        .select_related("ticket_type__session__event")
+        .filter(cart=cart, released_at__isnull=True, order__isnull=True, expires_at__gt=now)
+        .select_related("ticket_type__session")
         .order_by("ticket_type_id")
     )
     if not live:
         expired = Reservation.objects.filter(
-            cart=cart, order__isnull=True, released_at__gte=F("expires_at")
+            Q(released_at__gte=F("expires_at")) | Q(released_at__isnull=True),
+            cart=cart,
+            order__isnull=True,
         )
         if expired.exists():
             raise ReservationExpired()
         raise CartEmpty()
     for hold in live:
         session = hold.ticket_type.session
+        if session.event_id == cart.event_id:  # always: a cart holds tickets of its event
+            session.event = cart.event
         if session.event.status != Event.Status.PUBLISHED or (
             session.starts_at <= now and not session.is_open_dated
         ):
@@ -321,6 +328,7 @@ def _holds_to_items(order: Order, cart: Cart, live: list[Reservation], priced: Q
 @transaction.atomic
 def _order_create(
     *,
+    now: datetime,
     cart_token: str,
     idempotency_key: str,
     buyer: BuyerDetails,
@@ -345,7 +353,6 @@ def _order_create(
     existing = order_for_idempotency_key(idempotency_key)
     if existing is not None:  # a reload, or the twin request got the cart lock first
         return existing
-    now = timezone.now()
     live = _live_holds_on_sale(cart, now)
     priced, promo = _priced(cart, live)
     order = _order_new(

@@ -83,11 +83,13 @@ def cart_update(request: HttpRequest) -> HttpResponse:
     except TicketsError as exc:
         messages.error(request, exc.message)
         return _back_to_event(session)
+    token = cart_token_for(request)
     try:
         cart_set_quantities(
-            cart_token=cart_token_for(request, create=True),
+            cart_token=token or cart_token_for(request, create=True),
             quantities=quantities,
             user=request.user,
+            cart_is_new=token is None,  # a token made now names no cart yet
         )
     except TicketsError as exc:
         messages.error(request, exc.message)
@@ -150,7 +152,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             form = CheckoutForm(
                 request.POST,
                 request.FILES or None,
-                questions=event_questions(event_id=event_id),
+                questions=event_questions(event=event),
                 asks_postal_address=event.asks_postal_address,
                 company_allowed=event.allow_company_purchases,
                 saved_organisations=organisations_of(request.user),
@@ -182,7 +184,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
         return redirect("events:home")
     if form is None:
         form = CheckoutForm(
-            questions=event_questions(event_id=cart.cart.event_id),
+            questions=event_questions(event=cart.cart.event),
             asks_postal_address=cart.cart.event.asks_postal_address,
             company_allowed=cart.cart.event.allow_company_purchases,
             saved_organisations=organisations_of(request.user),

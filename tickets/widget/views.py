@@ -304,7 +304,7 @@ def checkout(request: HttpRequest, state: WidgetState, organizer: Organizer) -> 
 
 def _checkout_page(request, state: WidgetState, organizer: Organizer, cart) -> HttpResponse:
     token = state.cart_token
-    questions = event_questions(event_id=cart.cart.event_id)
+    questions = event_questions(event=cart.cart.event)
     form = CheckoutForm(
         request.POST or None,
         request.FILES or None,
