@@ -42,3 +42,40 @@ def test_the_navigation_reverses_no_address_once_its_links_were_seen():
         urls = _urls(other)
     assert reversed_.call_count == 0
     assert all(f"/cabinet/{other.organizer.slug}/" in url for url in urls)
+
+
+def _head(client, url: str) -> str:
+    html = client.get(url).content.decode()
+    return html[html.index('<div class="cabinet-head">') : html.index("</nav>\n\n</div>")]
+
+
+def test_the_cabinet_head_is_written_once_and_follows_the_organizer_role_page_and_language(
+    client,
+):
+    """The head (organizer, status, role, navigation) is rendered once per organizer, role,
+    page and language, then reused; a renamed organizer, another role, another page or
+    language each get their own."""
+    from organizers.templatetags import cabinet_tags
+
+    membership = MembershipFactory(role=Membership.Role.OWNER)
+    organizer = membership.organizer
+    client.force_login(membership.user)
+    team = reverse("organizers:team", args=[organizer.slug])
+    first = _head(client, team)
+    assert organizer.public_name in first and 'href="' + team + '" aria-current="page"' in first
+    with mock.patch.object(
+        cabinet_tags, "cabinet_nav", side_effect=cabinet_tags.cabinet_nav
+    ) as navigation:
+        assert _head(client, team) == first
+    assert navigation.call_count == 0
+    profile = reverse("organizers:profile", args=[organizer.slug])
+    assert 'href="' + profile + '" aria-current="page"' in _head(client, profile)
+    organizer.public_name = "Театр <Новый>"
+    organizer.save()
+    assert "Театр &lt;Новый&gt;" in _head(client, team)
+    Membership.objects.filter(pk=membership.pk).update(role=Membership.Role.MANAGER)
+    manager = _head(client, reverse("organizers:dashboard", args=[organizer.slug]))
+    assert "Менеджер" in manager or "менеджер" in manager
+    assert reverse("organizers:team", args=[organizer.slug]) not in manager
+    english = _head(client, f"/en{reverse('organizers:dashboard', args=[organizer.slug])}")
+    assert "Organizer cabinet" in english and "Кабинет" not in english

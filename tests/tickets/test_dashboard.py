@@ -193,3 +193,19 @@ def test_many_events_come_a_page_at_a_time_with_a_search(
     assert [row.event.pk for row in found] == [sales.other_event.pk]
     assert found.object_list[0].revenue.gross == D("2000")
     assert "Лекция 24" in first.content.decode() and "Лекция 0" not in first.content.decode()
+
+
+def test_event_titles_and_buyers_are_escaped_in_the_cabinets_rows(owner_client, sales):
+    """The rows written in Python (dashboard, payout report, order list) encode what
+    ``{{ }}`` encodes: a title or a name with markup shows as text."""
+    sales.event.title = sales.event.title_ru = "<i>Rock & \"Roll\"</i> 'live'"
+    sales.event.save()
+    order = sales.orders["promo"]
+    Order.objects.filter(pk=order.pk).update(name="<b>O'Neil</b>", surname="&")
+    shown = "&lt;i&gt;Rock &amp; &quot;Roll&quot;&lt;/i&gt; &#x27;live&#x27;"
+    slug = sales.organizer.slug
+    for name in ("tickets:cabinet_dashboard", "tickets:cabinet_payout", "tickets:cabinet_orders"):
+        html = owner_client.get(reverse(name, args=[slug])).content.decode()
+        assert shown in html and "<i>Rock" not in html, name
+    orders = owner_client.get(reverse("tickets:cabinet_orders", args=[slug])).content.decode()
+    assert "&amp; &lt;b&gt;O&#x27;Neil&lt;/b&gt;" in orders and "<b>O'Neil" not in orders

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from urllib.parse import quote
 
 from django import forms, template
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
@@ -19,7 +18,7 @@ from django.utils.translation import get_language
 from eventum.money import format_kzt
 from tickets.models import Order
 from tickets.order_status import order_status
-from tickets.templatetags.tickets_dashboard import integers_written
+from tickets.templatetags.tickets_dashboard import escape, integers_written
 from tickets.templatetags.tickets_status import status_badge
 
 register = template.Library()
