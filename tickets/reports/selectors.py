@@ -23,8 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet, Sum
 
 from events.models import Event, Session, TicketType
 from events.schedules.selectors import slots_of_day_all
@@ -44,14 +43,6 @@ def _keyed(rows: Iterable[Mapping[str, Any]], key: str) -> dict[Any, dict[str, A
 
 
 VALID_SOLD = Q(status=OrderItem.Status.VALID, order__status=Order.Status.PAID)
-
-
-def _money(expression: str, **extra: Any) -> Coalesce:
-    return Coalesce(
-        Sum(expression, **extra),
-        Value(ZERO),
-        output_field=DecimalField(max_digits=14, decimal_places=2),
-    )
 
 
 def fee_percent() -> Decimal:
@@ -153,13 +144,6 @@ class SessionFigures:
         return round(self.checked_in * 100 / self.sold) if self.sold else 0
 
 
-def _ticket_columns() -> dict[str, Any]:
-    return {
-        "sold": Coalesce(Sum("sold"), Value(0)),
-        "refunded": Coalesce(Sum("refunded"), Value(0)),
-    }
-
-
 def _checked_in(organizer: Organizer | None = None, event: Event | None = None) -> Any:
     """Check-ins of valid tickets of paid orders: the door is not in the sales summary, so
     this counts check-ins (not orders)."""
@@ -190,9 +174,10 @@ def sessions_figures(
             "session__starts_at", "session_id", "position", "id"
         )
     )
+    # a group has rows, and the figures no NULLs: plain sums, no COALESCE to build
     per_type = _keyed(
         sales.values("ticket_type_id")
-        .annotate(**_ticket_columns(), revenue=_money("revenue"))
+        .annotate(sold=Sum("sold"), refunded=Sum("refunded"), revenue=Sum("revenue"))
         .order_by(),
         "ticket_type_id",
     )
@@ -371,7 +356,8 @@ def promo_use(orders: QuerySet[Order]) -> list[PromoUse]:
     rows = (
         orders.filter(status__in=SOLD, promo_code__isnull=False)
         .values("promo_code__code")
-        .annotate(n=Count("id"), discount_sum=_money("discount"), revenue_sum=_money("total"))
+        # a group has rows, and the amounts no NULLs: plain sums, no COALESCE to build
+        .annotate(n=Count("id"), discount_sum=Sum("discount"), revenue_sum=Sum("total"))
         .order_by("-n", "promo_code__code")
     )
     return [
