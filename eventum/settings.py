@@ -361,7 +361,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_ENGINE = "eventum.sessions"  # Django's database sessions, a query cheaper for new visitors
+SESSION_ENGINE = "eventum.sessions"  # database sessions; anonymous ones read from the cache
 # The client's address: how many reverse proxies in front of Django append to X-Forwarded-For.
 # 0 (embedded default) trusts no header and takes REMOTE_ADDR; docker-compose sets 1 for its nginx,
 # whose entry (the right-most) is the address it saw, so a client cannot forge it. This one value

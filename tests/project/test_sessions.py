@@ -1,15 +1,24 @@
-"""Web sessions: a new visitor's session is inserted without first asking whether its key is
-taken, and a taken key is never shared: the insert fails and another key is drawn."""
+"""Web sessions: kept in the database; an anonymous one is read from the cache, a signed-in
+one always from the database (signing out ends it even when the cache could not be told); a
+cache that is down changes nothing but speed; a new session's key is inserted without first
+looking it up, and a taken key is never shared."""
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from eventum import sessions
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def _sql(queries: CaptureQueriesContext) -> list[str]:
+    return [q["sql"].lstrip().upper() for q in queries.captured_queries]
 
 
 def test_the_portal_uses_this_session_store():
@@ -21,8 +30,7 @@ def test_a_new_session_is_inserted_without_looking_up_its_key_first():
     store["cart"] = "x"
     with CaptureQueriesContext(connection) as queries:
         store.save()
-    sql = [q["sql"] for q in queries.captured_queries]
-    assert not any(s.lstrip().upper().startswith("SELECT") for s in sql), sql
+    assert not any(sql.startswith("SELECT") for sql in _sql(queries)), _sql(queries)
     assert Session.objects.get(session_key=store.session_key).get_decoded() == {"cart": "x"}
 
 
@@ -38,3 +46,56 @@ def test_a_key_already_taken_is_never_shared(monkeypatch):
     assert second.session_key == "k" * 32
     assert sessions.SessionStore(first.session_key).load() == {"who": "first"}
     assert sessions.SessionStore(second.session_key).load() == {"who": "second"}
+
+
+def test_an_anonymous_session_is_read_from_the_cache(django_assert_num_queries):
+    store = sessions.SessionStore()
+    store["cart"] = "token"
+    store.save()
+    with django_assert_num_queries(0):
+        assert sessions.SessionStore(store.session_key).load() == {"cart": "token"}
+    store["cart"] = "another"
+    store.save()  # the database first, then the cache
+    with django_assert_num_queries(0):
+        assert sessions.SessionStore(store.session_key).load() == {"cart": "another"}
+    assert Session.objects.get(session_key=store.session_key).get_decoded() == {"cart": "another"}
+
+
+def test_a_signed_in_session_is_always_read_from_the_database(client):
+    user = UserFactory()
+    client.force_login(user)
+    key = client.session.session_key
+    with CaptureQueriesContext(connection) as queries:
+        assert sessions.SessionStore(key).load()[SESSION_KEY] == str(user.pk)
+    assert any("DJANGO_SESSION" in sql for sql in _sql(queries))
+    # The row is gone (signed out elsewhere, or the account ended): so is the session.
+    Session.objects.filter(session_key=key).delete()
+    assert sessions.SessionStore(key).load() == {}
+    assert client.get("/accounts/email/").status_code == 302  # sent to sign in
+
+
+def test_signing_out_ends_the_session_even_if_the_cache_was_not_told(client, monkeypatch):
+    user = UserFactory()
+    client.force_login(user)
+    key = client.session.session_key
+    monkeypatch.setattr(sessions.SessionStore, "_cache_forget", lambda self, key: None)
+    client.post("/accounts/logout/")
+    assert not Session.objects.filter(session_key=key).exists()
+    assert SESSION_KEY not in sessions.SessionStore(key).load()
+
+
+def test_sessions_work_without_the_cache(monkeypatch):
+    def down(*args, **kwargs):
+        raise RedisConnectionError("the cache is down")
+
+    store = sessions.SessionStore()
+    monkeypatch.setattr(store._cache, "get", down)
+    monkeypatch.setattr(store._cache, "set", down)
+    monkeypatch.setattr(store._cache, "delete", down)
+    store["cart"] = "token"
+    store.save()
+    reader = sessions.SessionStore(store.session_key)
+    reader._cache = store._cache
+    assert reader.load() == {"cart": "token"}
+    store.delete()
+    assert not Session.objects.filter(session_key=store.session_key).exists()

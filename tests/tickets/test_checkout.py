@@ -400,9 +400,10 @@ def test_a_new_buyer_reserves_and_checks_out_in_a_bounded_number_of_queries(
 ):
     """The on-sale rush path (see bench/): a regression here costs every buyer of a big sale."""
     free = TicketTypeFactory(session=session, price=Decimal("0"), quantity=100)
-    # the session and its event, the ticket types, the new cart (inserted without looking: its
-    # token was made now), the hold, the new session row (inserted without looking either)
-    with django_assert_max_num_queries(12):
+    # the session and its event, the ticket types (and whether they are sold by seat), the new
+    # cart (inserted without looking: its token was made now), the hold, the new session row
+    # (inserted without looking either)
+    with django_assert_max_num_queries(11):
         assert choose(client, session, {free: 1}).status_code == 302
     # block check, expired holds released, order, ticket, consent (+ its chain head, and on
     # PostgreSQL its lock), IP log, the outbox's messages in one insert; the event's organizer,

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -77,11 +78,12 @@ def _live_holds_locked(*, cart: Cart, now: datetime) -> dict[int, Reservation]:
 
 
 def _check_can_sell(ticket_type: TicketType, quantity: int, now: datetime) -> None:
-    event = ticket_type.session.event
     if quantity == 0:
         return
     session = ticket_type.session
-    if event.status != Event.Status.PUBLISHED or (
+    # ``_ticket_types`` reads the event's status with the type; others read the event with it
+    status = getattr(ticket_type, "event_status", None) or session.event.status
+    if status != Event.Status.PUBLISHED or (
         session.starts_at <= now and not session.is_open_dated
     ):
         raise NotOnSale()
@@ -153,16 +155,24 @@ def _hold_set(
         current.save(update_fields=["quantity"])
 
 
-def _refuse_seated(ticket_type_ids: Iterable[int]) -> None:
-    """Seats are chosen on the map (``tickets.seating.services``), never as a bare count."""
-    if SessionSeatPrice.objects.filter(ticket_type_id__in=list(ticket_type_ids)).exists():
-        raise NotOnSale(_("Choose your seats on the hall map."))
-
-
 def _ticket_types(ids: Iterable[int]) -> list[TicketType]:
+    """The ticket types with their sessions, each with its event's status (``event_status``)
+    and whether it is sold by seats on a hall map (``seated``), in one query."""
     return list(
-        TicketType.objects.select_related("session__event").filter(pk__in=ids).order_by("pk")
+        TicketType.objects.select_related("session")
+        .annotate(
+            event_status=F("session__event__status"),
+            seated=Exists(SessionSeatPrice.objects.filter(ticket_type=OuterRef("pk"))),
+        )
+        .filter(pk__in=ids)
+        .order_by("pk")
     )
+
+
+def _refuse_seated(ticket_types: list[TicketType], quantities: dict[int, int]) -> None:
+    """Seats are chosen on the map (``tickets.seating.services``), never as a bare count."""
+    if any(tt.seated and quantities[tt.pk] for tt in ticket_types):
+        raise NotOnSale(_("Choose your seats on the hall map."))
 
 
 def _switch_event(*, cart: Cart, event_id: int, now: datetime) -> None:
@@ -190,8 +200,8 @@ def cart_set_quantities(
     the caller has just made ``cart_token`` (``cart_token_new``), so no cart has it yet.
     """
     now = timezone.now()
-    _refuse_seated(tt_id for tt_id, quantity in quantities.items() if quantity)
     ticket_types = _ticket_types(quantities)
+    _refuse_seated(ticket_types, quantities)
     if len(ticket_types) != len(quantities) or any(q < 0 for q in quantities.values()):
         raise NotOnSale()
     events = {tt.session.event_id for tt in ticket_types}
