@@ -19,7 +19,8 @@ from organizers.models import Membership, Organizer
 from tickets.delivery.models import EmailDelivery
 from tickets.models import TicketSalesDay
 from tickets.refunds.selectors import refund_requests_of_organizer
-from tickets.reports.selectors import Revenue, revenue
+from tickets.reports.selectors import Revenue, revenue_from_sums
+from tickets.reports.summary_sums import summary_sums
 
 SOON_DAYS = 14  # a session this close with nothing on sale needs the organizer
 UPCOMING_LIMIT = 8
@@ -39,12 +40,9 @@ class TodaysSales:
 
 def todays_sales(*, organizer: Organizer) -> TodaysSales:
     """Orders paid today (the local day, Asia/Almaty), their money and tickets, from the
-    sales summary (2 queries)."""
-    today = timezone.localdate()
-    tickets = TicketSalesDay.objects.filter(organizer=organizer, day=today).aggregate(
-        sold=Sum("sold")
-    )["sold"]
-    return TodaysSales(revenue=revenue(organizer=organizer, day=today), tickets=tickets or 0)
+    organizer's row of the day in the sales summary (1 query)."""
+    sums = summary_sums(organizer=organizer, day=timezone.localdate())
+    return TodaysSales(revenue=revenue_from_sums(sums), tickets=sums["sold"])
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,8 @@ class Revenue:
         return self.net - self.fee
 
 
-def _revenue(sums: Mapping[str, Any]) -> Revenue:
+def revenue_from_sums(sums: Mapping[str, Any]) -> Revenue:
+    """The ``Revenue`` of the summary's sums (``tickets.reports.summary_sums``)."""
     return Revenue(
         orders=sums["orders"],
         gross=sums["gross"],
@@ -87,7 +88,7 @@ def revenue(
     """Gross, refunds and discounts of the paid (or since refunded) orders of an organizer or
     an event (paid on ``day`` only, when given), and the last day of sales, from the sales
     summary: one query."""
-    return _revenue(summary_sums(organizer=organizer, event=event, day=day))
+    return revenue_from_sums(summary_sums(organizer=organizer, event=event, day=day))
 
 
 def sales_totals(
@@ -101,7 +102,7 @@ def sales_totals(
         refunded=sums["refunded"],
         checked_in=_checked_in(organizer, event).count(),
     )
-    return _revenue(sums), tickets
+    return revenue_from_sums(sums), tickets
 
 
 def revenue_by_event(
@@ -109,7 +110,7 @@ def revenue_by_event(
 ) -> dict[int, Revenue]:
     """Event id → its revenue (of ``event_ids`` only, when given), in one grouped query."""
     sums = summary_sums_by_event(organizer=organizer, event_ids=event_ids)
-    return {event_id: _revenue(figures) for event_id, figures in sums.items()}
+    return {event_id: revenue_from_sums(figures) for event_id, figures in sums.items()}
 
 
 @dataclass
@@ -330,7 +331,7 @@ def _rows(
         rows.append(
             EventRow(
                 event=event,
-                revenue=_revenue(sums) if sums else Revenue(),
+                revenue=revenue_from_sums(sums) if sums else Revenue(),
                 tickets=TicketTotals(
                     sums["sold"] if sums else 0,
                     sums["refunded"] if sums else 0,
