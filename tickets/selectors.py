@@ -66,11 +66,14 @@ def order_for_idempotency_key(key: str) -> Order | None:
     return Order.objects.get(pk=pk) if pk is not None else None
 
 
-def cart_event_id(*, cart_token: str | None) -> int | None:
-    """The event the cart is buying for, without reading its holds."""
+def event_for_checkout(*, cart_token: str | None) -> Event | None:
+    """The event the cart is buying for, without reading its holds, with its organizer (named
+    in the consent text) and whether it asks for the buyers' postal address (the checkout then
+    shows the field): one query."""
     if not cart_token:
         return None
-    return Cart.objects.filter(token=cart_token).values_list("event_id", flat=True).first()
+    cart = Cart.objects.select_related("event__organizer").filter(token=cart_token).first()
+    return cart.event if cart is not None else None
 
 
 def cart_hold_expired(*, cart_token: str | None, within_minutes: int = 60) -> bool:
@@ -98,12 +101,6 @@ def cart_quantities(*, cart_token: str | None) -> dict[int, int]:
             expires_at__gt=timezone.now(),
         ).values_list("ticket_type_id", "quantity")
     )
-
-
-def event_for_checkout(*, event_id: int) -> Event:
-    """The event of a cart with its organizer (named in the consent text) and whether it asks
-    for the buyers' postal address (the checkout then shows the field)."""
-    return Event.objects.select_related("organizer").get(pk=event_id)
 
 
 def event_questions(*, event: Event) -> list[Question]:

@@ -83,9 +83,7 @@ def _check_can_sell(ticket_type: TicketType, quantity: int, now: datetime) -> No
     session = ticket_type.session
     # ``_ticket_types`` reads the event's status with the type; others read the event with it
     status = getattr(ticket_type, "event_status", None) or session.event.status
-    if status != Event.Status.PUBLISHED or (
-        session.starts_at <= now and not session.is_open_dated
-    ):
+    if status != Event.Status.PUBLISHED or (session.starts_at <= now and not session.is_open_dated):
         raise NotOnSale()
     if not ticket_type.is_on_sale(now):
         raise NotOnSale(_("Tickets “%(name)s” are not on sale now.") % {"name": ticket_type.name})

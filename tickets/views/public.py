@@ -20,7 +20,6 @@ from tickets.errors import CartEmpty, ReservationExpired, TicketsError
 from tickets.forms import CheckoutForm, PromoCodeForm
 from tickets.models import Order
 from tickets.selectors import (
-    cart_event_id,
     cart_hold_expired,
     cart_view,
     event_for_checkout,
@@ -61,13 +60,18 @@ def _chosen_event(request: HttpRequest) -> int | None:
     return session.event_id if session is not None else None
 
 
-def _checkout_event(request: HttpRequest) -> int | None:
+def _checkout_event(request: HttpRequest) -> Event | None:
     """The event of the visitor's cart, read once a request (the gate and the view ask)."""
     if not hasattr(request, "_tickets_checkout_event"):
-        request._tickets_checkout_event = cart_event_id(  # type: ignore[attr-defined]
+        request._tickets_checkout_event = event_for_checkout(  # type: ignore[attr-defined]
             cart_token=cart_token_for(request)
         )
     return request._tickets_checkout_event  # type: ignore[attr-defined]
+
+
+def _checkout_event_id(request: HttpRequest) -> int | None:
+    event = _checkout_event(request)
+    return event.pk if event is not None else None
 
 
 @require_POST
@@ -133,7 +137,7 @@ def _checkout_queued(request: HttpRequest, event_id: int) -> HttpResponse | None
     return checkout_refusal(request, event_id, cart_token_for(request))
 
 
-@guarded(_checkout_event, refused=_checkout_queued, timed=True)
+@guarded(_checkout_event_id, refused=_checkout_queued, timed=True)
 @rate_limited(CHECKOUT, cart_token=cart_token_for, back_to="tickets:checkout")
 def checkout(request: HttpRequest) -> HttpResponse:
     token = cart_token_for(request)
@@ -146,9 +150,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
             return redirect(done.get_absolute_url())  # a reload or a second click on “Pay”
         # The order service checks the holds itself: the cart is read for the page only when
         # the order cannot be made (a form error, an empty or expired cart).
-        event_id = _checkout_event(request)
-        if event_id is not None:
-            event = event_for_checkout(event_id=event_id)
+        event = _checkout_event(request)
+        if event is not None:
             form = CheckoutForm(
                 request.POST,
                 request.FILES or None,
