@@ -15,11 +15,14 @@ draws another, so no two visitors ever share a key.
 
 import contextlib
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDatabaseStore
+from django.contrib.sessions.models import Session
+from django.core.cache.backends.base import BaseCache
 from django.utils.crypto import get_random_string
 
 from eventum.cache import CACHE_ERRORS
@@ -28,6 +31,11 @@ logger = logging.getLogger(__name__)
 
 
 class SessionStore(CachedDatabaseStore):
+    # Django's own attributes that this engine builds on (not in the type stubs).
+    _cache: BaseCache
+    _session: dict[str, Any]
+    _get_session_from_db: Callable[[], Session | None]
+
     def _get_new_session_key(self) -> str:
         return get_random_string(32, VALID_KEY_CHARS)
 

@@ -55,7 +55,9 @@ def cabinet_head(context: template.Context) -> SafeString:
     key = _head_key(request)
     html = _heads.get(key)
     if html is None:
-        html = context.template.engine.get_template(HEAD_TEMPLATE).render(context)
+        owner = context.template
+        engine = owner.engine if owner is not None else template.Engine.get_default()
+        html = engine.get_template(HEAD_TEMPLATE).render(context)
         if len(_heads) >= HEADS_KEPT:
             _heads.clear()
         _heads[key] = html

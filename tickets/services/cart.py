@@ -169,7 +169,7 @@ def _ticket_types(ids: Iterable[int]) -> list[TicketType]:
 
 def _refuse_seated(ticket_types: list[TicketType], quantities: dict[int, int]) -> None:
     """Seats are chosen on the map (``tickets.seating.services``), never as a bare count."""
-    if any(tt.seated and quantities[tt.pk] for tt in ticket_types):
+    if any(tt.seated and quantities[tt.pk] for tt in ticket_types):  # type: ignore[attr-defined]
         raise NotOnSale(_("Choose your seats on the hall map."))
 
 

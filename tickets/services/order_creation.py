@@ -234,7 +234,8 @@ def _live_holds_on_sale(cart: Cart, now: datetime) -> list[Reservation]:
         raise CartEmpty()
     for hold in live:
         session = hold.ticket_type.session
-        if session.event_id == cart.event_id:  # always: a cart holds tickets of its event
+        # a cart holds tickets of its event, read with the cart: not read again per hold
+        if cart.event is not None and session.event_id == cart.event_id:
             session.event = cart.event
         if session.event.status != Event.Status.PUBLISHED or (
             session.starts_at <= now and not session.is_open_dated
