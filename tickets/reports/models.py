@@ -142,7 +142,24 @@ class MessageDelivery(models.Model):
 ZERO = Decimal("0.00")
 
 
-class EventSalesDay(models.Model):
+class DaySales(models.Model):
+    """A day's sales figures, as ``EventSalesDay`` and ``OrganizerSalesDay`` keep them: the paid
+    orders, their totals, discounts and what was given back of them; their tickets still valid
+    in a paid order and those given back (the sums of the day's ``TicketSalesDay`` rows), so a
+    dashboard reads money and tickets at once."""
+
+    orders = models.IntegerField(_("orders"), default=0)
+    gross = models.DecimalField(_("gross"), max_digits=14, decimal_places=2, default=ZERO)
+    discounts = models.DecimalField(_("discounts"), max_digits=14, decimal_places=2, default=ZERO)
+    refunds = models.DecimalField(_("refunds"), max_digits=14, decimal_places=2, default=ZERO)
+    sold = models.IntegerField(_("sold"), default=0)
+    refunded = models.IntegerField(_("refunded"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class EventSalesDay(DaySales):
     """What an event's orders paid on one local day (Asia/Almaty) are worth now: how many
     (still paid, or since refunded), their totals, discounts and what was given back of them.
 
@@ -155,14 +172,6 @@ class EventSalesDay(models.Model):
     organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
     day = models.DateField(_("day"))
-    orders = models.IntegerField(_("orders"), default=0)
-    gross = models.DecimalField(_("gross"), max_digits=14, decimal_places=2, default=ZERO)
-    discounts = models.DecimalField(_("discounts"), max_digits=14, decimal_places=2, default=ZERO)
-    refunds = models.DecimalField(_("refunds"), max_digits=14, decimal_places=2, default=ZERO)
-    # the tickets of those orders still valid in a paid one, and given back: the sums of the
-    # day's ``TicketSalesDay`` rows of the event, so a dashboard reads money and tickets at once
-    sold = models.IntegerField(_("sold"), default=0)
-    refunded = models.IntegerField(_("refunded"), default=0)
 
     class Meta:
         verbose_name = _("event sales of a day")
@@ -176,19 +185,13 @@ class EventSalesDay(models.Model):
         return f"{self.event_id} {self.day}: {self.orders}"
 
 
-class OrganizerSalesDay(models.Model):
+class OrganizerSalesDay(DaySales):
     """The sums of an organizer's ``EventSalesDay`` rows of one local day, kept in step in the
     same transaction: the dashboard's and the payout report's totals and the chart read a row
     per day, not a row per event and day, so they do not grow with the number of events."""
 
     organizer = models.ForeignKey(Organizer, on_delete=models.CASCADE, related_name="+")
     day = models.DateField(_("day"))
-    orders = models.IntegerField(_("orders"), default=0)
-    gross = models.DecimalField(_("gross"), max_digits=14, decimal_places=2, default=ZERO)
-    discounts = models.DecimalField(_("discounts"), max_digits=14, decimal_places=2, default=ZERO)
-    refunds = models.DecimalField(_("refunds"), max_digits=14, decimal_places=2, default=ZERO)
-    sold = models.IntegerField(_("sold"), default=0)
-    refunded = models.IntegerField(_("refunded"), default=0)
 
     class Meta:
         verbose_name = _("organizer sales of a day")

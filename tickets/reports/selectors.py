@@ -105,14 +105,6 @@ def sales_totals(
     return revenue_from_sums(sums), tickets
 
 
-def revenue_by_event(
-    *, organizer: Organizer, event_ids: list[int] | None = None
-) -> dict[int, Revenue]:
-    """Event id → its revenue (of ``event_ids`` only, when given), in one grouped query."""
-    sums = summary_sums_by_event(organizer=organizer, event_ids=event_ids)
-    return {event_id: revenue_from_sums(figures) for event_id, figures in sums.items()}
-
-
 @dataclass
 class TicketTypeFigures:
     ticket_type: TicketType
@@ -258,17 +250,6 @@ def ticket_totals(
         refunded=sums["refunded"],
         checked_in=_checked_in(organizer, event).count(),
     )
-
-
-def tickets_by_event(
-    *, organizer: Organizer, event_ids: list[int] | None = None
-) -> dict[int, TicketTotals]:
-    sums = summary_sums_by_event(organizer=organizer, event_ids=event_ids)
-    checked_in = _checked_in_by_event(organizer, event_ids)
-    return {
-        key: TicketTotals(row["sold"], row["refunded"], checked_in.get(key, 0))
-        for key, row in sums.items()
-    }
 
 
 def _checked_in_by_event(organizer: Organizer, event_ids: list[int] | None) -> dict[int, int]:
