@@ -66,13 +66,37 @@ def order_for_idempotency_key(key: str) -> Order | None:
     return Order.objects.get(pk=pk) if pk is not None else None
 
 
+# What the checkout form and its consent text read of the event and its organizer: the
+# event's title in every language (its name in the text falls back to Russian), the fields the
+# form asks for and the organizer's names. Their descriptions, covers and legal details are not
+# read on every checkout POST.
+CHECKOUT_EVENT_FIELDS = (
+    "event",
+    "event__organizer",
+    "event__title",
+    "event__title_ru",
+    "event__title_kk",
+    "event__title_en",
+    "event__slug",
+    "event__asks_postal_address",
+    "event__allow_company_purchases",
+    "event__organizer__public_name",
+    "event__organizer__legal_name",
+)
+
+
 def event_for_checkout(*, cart_token: str | None) -> Event | None:
     """The event the cart is buying for, without reading its holds, with its organizer (named
     in the consent text) and whether it asks for the buyers' postal address (the checkout then
-    shows the field): one query."""
+    shows the field): one query, of ``CHECKOUT_EVENT_FIELDS`` only."""
     if not cart_token:
         return None
-    cart = Cart.objects.select_related("event__organizer").filter(token=cart_token).first()
+    cart = (
+        Cart.objects.select_related("event__organizer")
+        .only(*CHECKOUT_EVENT_FIELDS)
+        .filter(token=cart_token)
+        .first()
+    )
     return cart.event if cart is not None else None
 
 

@@ -43,12 +43,28 @@ def _back_to_event(session: Session | None) -> HttpResponse:
     return redirect(session.get_absolute_url())
 
 
+# The session's own columns (its page address needs them) and of its event only the address:
+# the ticket choice reads nothing else of the event (the cart service reads what it checks).
+CHOSEN_SESSION_FIELDS = (
+    "event",
+    "starts_at",
+    "ends_at",
+    "doors_open_at",
+    "schedule",
+    "is_open_dated",
+    "event__slug",
+)
+
+
 def _chosen_session(request: HttpRequest) -> Session | None:
     """The session of the ticket choice (with its event), read once a request."""
     if not hasattr(request, "_tickets_chosen_session"):
         session_id = whole_number(request.POST.get("session"))
         request._tickets_chosen_session = (  # type: ignore[attr-defined]
-            Session.objects.select_related("event").filter(pk=session_id).first()
+            Session.objects.select_related("event")
+            .only(*CHOSEN_SESSION_FIELDS)
+            .filter(pk=session_id)
+            .first()
             if session_id is not None
             else None
         )
