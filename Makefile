@@ -47,6 +47,7 @@ bench: syscheck
 # `make bench` makes (BENCH_DATABASE_URL), seeded once; BENCH_ARGS e.g. --large 10000:1000000.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/eventum_bench
 bench-cabinet: syscheck
+	$(BIN)/python -c "from bench.stack import ensure_database as e; e('$(notdir $(BENCH_DATABASE_URL))')"
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --verbosity 0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.cabinet $(BENCH_ARGS)
 

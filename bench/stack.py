@@ -140,6 +140,16 @@ def flush_broker() -> None:
     redis.Redis.from_url(BROKER_URL).flushdb()
 
 
+def ensure_database(name: str = DB_NAME) -> None:
+    """The bench database, created empty if this machine has none yet (the cabinet run)."""
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not found:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def recreate_database() -> None:
     """A new empty bench database, and no files (PDFs, e-mails) left from the previous run."""
     import psycopg

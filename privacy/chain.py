@@ -15,6 +15,7 @@ models, and the models and ``privacy_verify`` call the same code.
 
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -70,6 +71,25 @@ def row_canonical(row: models.Model, *, as_first_sealed: bool = False) -> str:
         if field.primary_key or field.attname in CHAIN_COLUMNS or field.attname in left_out:
             continue
         value = _plain(field, getattr(row, field.attname))
+        if value is None or value == "":
+            continue
+        data[field.attname] = value
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def values_canonical(model: type[models.Model], values: Mapping[str, Any]) -> str:
+    """``row_canonical`` of a row of ``model`` holding these values (by attribute name, every
+    hashed column given), without building the model: for rows written by a hand-written
+    ``INSERT``. Not for tables with a shortenable column (``REDACTABLE``)."""
+    if model._meta.db_table in REDACTABLE:
+        raise ValueError(f"{model._meta.db_table} has shortenable columns: seal its rows")
+    data: dict[str, Any] = {}
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.attname in CHAIN_COLUMNS:
+            continue
+        if field.attname not in values:
+            raise ValueError(f"{model._meta.db_table}.{field.attname} is hashed: give its value")
+        value = _plain(field, values[field.attname])
         if value is None or value == "":
             continue
         data[field.attname] = value
