@@ -63,17 +63,17 @@ def disclosure_record(
     # the chains are locked and the rows sealed: the plain insert, not the chained one, which
     # would lock and read each head again
     models.QuerySet.bulk_create(Disclosure.objects.using(using), [disclosure])
-    rows = []
+    rows: list[tuple[int, str, str, str]] = []
     for subject in unique_subjects:
         values = {"disclosure_id": disclosure.pk, "subject": subject[:254]}
         sealed = link_hash(previous_subject, values_canonical(DisclosureSubject, values))
-        rows.append((disclosure.pk, values["subject"], previous_subject, sealed))
+        rows.append((disclosure.pk, subject[:254], previous_subject, sealed))
         previous_subject = sealed
     _subjects_insert(rows, using=using)
     return disclosure
 
 
-_SUBJECT_FIELDS = ("disclosure", "subject", "chain_previous", "chain_hash")
+_SUBJECT_COLUMNS = ("disclosure_id", "subject", "chain_previous", "chain_hash")
 _SUBJECT_ROWS_A_STATEMENT = 200  # 800 parameters: within SQLite's limit too
 
 
@@ -84,10 +84,8 @@ def _subjects_insert(rows: list[tuple[int, str, str, str]], *, using: str) -> No
     connection = connections[using]
     quote = connection.ops.quote_name
     table = quote(DisclosureSubject._meta.db_table)
-    columns = ", ".join(
-        quote(DisclosureSubject._meta.get_field(name).column) for name in _SUBJECT_FIELDS
-    )
-    row_marks = "(" + ", ".join(["%s"] * len(_SUBJECT_FIELDS)) + ")"
+    columns = ", ".join(_SUBJECT_COLUMNS)
+    row_marks = "(" + ", ".join(["%s"] * len(_SUBJECT_COLUMNS)) + ")"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), _SUBJECT_ROWS_A_STATEMENT):
             batch = rows[start : start + _SUBJECT_ROWS_A_STATEMENT]

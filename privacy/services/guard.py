@@ -130,7 +130,8 @@ _BLOCKED, _WITHDRAWN = "b", "w"
 
 def _any_of(*columns: tuple[str, Sequence[Any]]) -> tuple[str, list[Any]]:
     """``(a IN (...) OR b IN (...))`` over the columns given values, and its parameters."""
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     for column, values in columns:
         if values:
             parts.append(f"{column} IN ({', '.join(['%s'] * len(values))})")
@@ -149,11 +150,8 @@ def _restriction_rows(
     took to answer them."""
     connection = connections[router.db_for_read(BlockingRequest)]
     quote = connection.ops.quote_name
-    block, consent = BlockingRequest._meta, ConsentRecord._meta
-    block_columns = [
-        quote(block.get_field(f).column) for f in ("subject_email", "subject_phone", "subject_user")
-    ]
-    consent_columns = [quote(consent.get_field(f).column) for f in ("email", "phone", "user")]
+    block_columns = ["subject_email", "subject_phone", "subject_user_id"]
+    consent_columns = ["email", "phone", "user_id"]
     limit = connection.features.max_query_params
     # each identifier is asked of both tables; SQLite takes 999 parameters a statement
     size = 500 if limit is None else (limit - 2 - len(IN_FORCE)) // 6
@@ -166,13 +164,12 @@ def _restriction_rows(
             blocked_by, blocked_params = _any_of(*zip(block_columns, chunks, strict=True))
             withdrawn_by, withdrawn_params = _any_of(*zip(consent_columns, chunks, strict=True))
             cursor.execute(
-                f"SELECT '{_BLOCKED}', {', '.join(block_columns)} FROM {quote(block.db_table)}"
-                f" WHERE {quote(block.get_field('status').column)}"
-                f" IN ({', '.join(['%s'] * len(IN_FORCE))}) AND {blocked_by}"
+                f"SELECT '{_BLOCKED}', {', '.join(block_columns)}"
+                f" FROM {quote(BlockingRequest._meta.db_table)}"
+                f" WHERE status IN ({', '.join(['%s'] * len(IN_FORCE))}) AND {blocked_by}"
                 f" UNION ALL SELECT '{_WITHDRAWN}', {', '.join(consent_columns)}"
-                f" FROM {quote(consent.db_table)}"
-                f" WHERE {quote(consent.get_field('purpose').column)} = %s"
-                f" AND {quote(consent.get_field('action').column)} = %s AND {withdrawn_by}",
+                f" FROM {quote(ConsentRecord._meta.db_table)}"
+                f" WHERE purpose = %s AND action = %s AND {withdrawn_by}",
                 [
                     *map(str, IN_FORCE),
                     *blocked_params,

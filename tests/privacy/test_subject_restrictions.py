@@ -9,10 +9,17 @@ from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_tot
 from django.core import mail
 from django.urls import reverse
 
-from privacy.models import BlockingRequest, ConsentWithdrawal, Disclosure, WithdrawalAnswer
+from privacy.models import (
+    BlockingRequest,
+    ConsentRecord,
+    ConsentWithdrawal,
+    Disclosure,
+    WithdrawalAnswer,
+)
 from privacy.services import (
     Subject,
     blocking_request_create,
+    consent_record,
     subjects_guard,
     withdrawal_answer_record,
 )
@@ -278,3 +285,39 @@ def test_the_team_resends_tickets_to_the_buyer_without_seeing_the_address(
         page = client.post(url, follow=True).content.decode()
     assert "resend@example.kz" not in page  # masked everywhere on the page now
     assert mail.outbox[-1].to == ["resend@example.kz"]
+
+
+def test_the_guard_over_many_subjects_finds_each_kind_of_restriction_in_every_statement(
+    django_assert_max_num_queries,
+):
+    """A guard over an export's worth of buyers asks blocking requests and withdrawals together,
+    a statement per few hundred identifiers of each kind (SQLite takes fewer a statement than
+    PostgreSQL): a restriction is found whichever statement its subject falls in."""
+    subjects = [Subject(email=f"buyer{n}@example.kz", phone=f"+7701{n:07d}") for n in range(1_200)]
+    user = UserFactory(email="account@example.kz")
+    subjects.append(Subject(email="someone@example.kz", user_id=user.pk))
+    _received(subject_email="BUYER7@example.kz")  # the first statement
+    _received(subject_phone="+77010000900")  # a later one, by phone
+    _received(subject_user=user)  # the last, by account
+    consent_record(
+        purpose=ConsentRecord.Purpose.PROCESSING_AND_TRANSFER,
+        action=ConsentRecord.Action.WITHDRAWN,
+        wording="Отзываю согласие",
+        channel=ConsentRecord.Channel.SITE,
+        email="buyer1100@example.kz",
+    )
+    # the statements, then the withdrawn subject's history: a handful, not one per subject
+    with django_assert_max_num_queries(10):
+        guard = subjects_guard(subjects)
+    restricted = [
+        s for s in subjects if guard.is_restricted(email=s.email, phone=s.phone, user_id=s.user_id)
+    ]
+    assert [s.email for s in restricted] == [
+        "buyer7@example.kz",
+        "buyer900@example.kz",
+        "buyer1100@example.kz",
+        "someone@example.kz",
+    ]
+    assert guard.is_blocked(email="buyer7@example.kz")
+    assert not guard.is_blocked(email="buyer1100@example.kz")
+    assert guard.has_withdrawn(email="buyer1100@example.kz")
