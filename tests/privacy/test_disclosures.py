@@ -1,5 +1,7 @@
 """The disclosure log records each transfer of personal data and cannot be altered."""
 
+import itertools
+
 import pytest
 from django.db import connection
 
@@ -128,7 +130,7 @@ def test_a_long_list_of_subjects_is_written_in_several_statements_and_stays_chai
     assert [row.subject for row in rows] == sorted(subjects)
     assert {row.disclosure_id for row in rows} == {disclosure.pk}
     assert rows[0].chain_previous == GENESIS
-    assert all(b.chain_previous == a.chain_hash for a, b in zip(rows, rows[1:], strict=False))
+    assert all(b.chain_previous == a.chain_hash for a, b in itertools.pairwise(rows))
     assert chain_verify(DisclosureSubject).broken is None
     # each seal is the one the ORM's own sealing gives the row read back
     assert all(row.chain_hash == link_hash(row.chain_previous, row_canonical(row)) for row in rows)
