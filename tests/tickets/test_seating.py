@@ -269,3 +269,45 @@ def test_the_confirmation_email_and_the_cabinet_order_name_the_seat(
     client.force_login(MembershipFactory(organizer=organizer, role=Membership.Role.OWNER).user)
     page = client.get(reverse("tickets:cabinet_order", args=[organizer.slug, order.code]))
     assert "Партер, ряд 4, место 4" in page.content.decode()
+
+
+def test_checkout_is_refused_when_every_held_seat_was_lost(hall):
+    """The holds still say they are of a seated type: no seat left means no order."""
+    from tickets.errors import ReservationExpired
+
+    session, seat_map = hall
+    token = new_token()
+    seats_hold(cart_token=token, session_id=session.pk, seat_ids=[seat(seat_map, 5, 3).pk])
+    SeatClaim.objects.all().delete()  # as if taken over after expiry
+    with pytest.raises(ReservationExpired):
+        _checkout(token)
+    assert not Order.objects.exists()
+
+
+def test_a_held_seat_goes_to_the_ticket_even_when_its_type_no_longer_sells_by_seat(hall):
+    from events.models import SessionSeatPrice
+
+    session, seat_map = hall
+    token = new_token()
+    seats_hold(cart_token=token, session_id=session.pk, seat_ids=[seat(seat_map, 4, 4).pk])
+    SessionSeatPrice.objects.filter(ticket_type__session=session).delete()
+    order = _checkout(token)
+    assert list(order.items.values_list("seat_label", flat=True)) == ["Партер, ряд 4, место 4"]
+    assert SeatClaim.objects.get().order_item.order == order
+
+
+def test_checkout_of_counted_tickets_reads_nothing_about_seats(django_assert_num_queries):
+    from tests.factories import TicketTypeFactory
+    from tickets.seating.services import reservation_seat_flags, seats_attach_to_order
+
+    ticket_type = TicketTypeFactory(quantity=5)
+    token = new_token()
+    cart_set_quantities(cart_token=token, quantities={ticket_type.pk: 2})
+    holds = list(Reservation.objects.annotate(**reservation_seat_flags()))
+    items = [OrderItem(ticket_type=ticket_type, price=0, amount=0) for _n in range(2)]
+    with django_assert_num_queries(0):
+        seats_attach_to_order(items=items, reservations=holds)
+    # holds read without the flags: the seats are looked for as before
+    unflagged = list(Reservation.objects.all())
+    with django_assert_num_queries(2):
+        seats_attach_to_order(items=items, reservations=unflagged)

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -319,8 +319,33 @@ def seats_unblock(*, session_id: int, seat_ids: list[int]) -> int:
     ).delete()[0]
 
 
+def reservation_seat_flags() -> dict[str, Exists]:
+    """Annotations for a query of holds: ``seated`` (its ticket type is sold by seat) and
+    ``seat_held`` (it holds a seat not sold yet). Holds read with them let
+    ``seats_attach_to_order`` skip its two reads when no hold has anything to do with seats."""
+    return {
+        "seated": Exists(SessionSeatPrice.objects.filter(ticket_type=OuterRef("ticket_type_id"))),
+        "seat_held": Exists(
+            SeatClaim.objects.filter(reservation=OuterRef("pk"), order_item__isnull=True)
+        ),
+    }
+
+
+def _seatless(reservations: list[Reservation]) -> bool:
+    """Read with ``reservation_seat_flags``, no hold is of a seated type or holds a seat."""
+    return all(
+        hasattr(r, "seated") and not r.seated and hasattr(r, "seat_held") and not r.seat_held
+        for r in reservations
+    )
+
+
 def seats_attach_to_order(*, items: list[OrderItem], reservations: list[Reservation]) -> None:
-    """At checkout: each held seat goes to one new ticket of its type (inside ``order_create``)."""
+    """At checkout: each held seat goes to one new ticket of its type (inside ``order_create``).
+
+    ``reservations`` are the holds the items were made of; read with
+    ``reservation_seat_flags``, holds of counted tickets cost no query here."""
+    if reservations and _seatless(reservations):
+        return
     claims = list(
         SeatClaim.objects.filter(
             reservation__in=reservations, order_item__isnull=True

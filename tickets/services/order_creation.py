@@ -35,7 +35,7 @@ from tickets.models import (
     Reservation,
 )
 from tickets.pricing import Quote, promo_find, quote
-from tickets.seating.services import seats_attach_to_order
+from tickets.seating.services import reservation_seat_flags, seats_attach_to_order
 from tickets.selectors import order_for_idempotency_key
 from tickets.services.inventory import reservations_release
 from tickets.services.order_states import (
@@ -221,6 +221,7 @@ def _live_holds_on_sale(cart: Cart, now: datetime) -> list[Reservation]:
         Reservation.objects.select_for_update(of=("self",))
         .filter(cart=cart, released_at__isnull=True, order__isnull=True, expires_at__gt=now)
         .select_related("ticket_type__session")
+        .annotate(**reservation_seat_flags())
         .order_by("ticket_type_id")
     )
     if not live:
