@@ -211,3 +211,29 @@ def test_the_sums_read_back_to_the_tiyn_with_their_days():
     assert summary_sums_by_event(organizer=organizer, event_ids=[]) == {}
     nothing = revenue(organizer=SessionFactory().event.organizer)
     assert (nothing.orders, nothing.gross, nothing.last_sale_day) == (0, Decimal("0.00"), None)
+
+
+def test_a_free_order_of_several_types_counts_as_a_recount_does():
+    """A free order is counted from the tickets it was just made with: the rows of its day
+    equal a recount, the discount that made it free included."""
+    from tests.tickets.factories import PromoCodeFactory
+
+    session = SessionFactory()
+    stalls = TicketTypeFactory(session=session, price=Decimal("5000"), quantity=10)
+    kids = TicketTypeFactory(
+        session=SessionFactory(event=session.event), price=Decimal("0"), quantity=10
+    )
+    promo = PromoCodeFactory(
+        organizer=session.event.organizer, code="ALL", value=Decimal("100"), event=session.event
+    )
+    order = place_order({stalls: 2, kids: 3}, promo=promo.code)
+    assert order.status == Order.Status.PAID and order.discount == Decimal("10000.00")
+    assert sales_summary_recount() == []
+    day = EventSalesDay.objects.get(event=session.event)
+    assert (day.orders, day.sold, day.gross, day.discounts) == (1, 5, 0, Decimal("10000.00"))
+    tickets = dict(TicketSalesDay.objects.values_list("ticket_type_id", "sold"))
+    assert tickets == {stalls.pk: 2, kids.pk: 3}
+    assert dict(TicketSalesDay.objects.values_list("ticket_type_id", "session_id")) == {
+        stalls.pk: stalls.session_id,
+        kids.pk: kids.session_id,
+    }

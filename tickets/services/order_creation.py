@@ -301,8 +301,11 @@ def _order_new(
     return order
 
 
-def _holds_to_items(order: Order, cart: Cart, live: list[Reservation], priced: Quote) -> None:
-    """One ticket row per priced ticket; the holds (and their seats) now belong to the order."""
+def _holds_to_items(
+    order: Order, cart: Cart, live: list[Reservation], priced: Quote
+) -> list[OrderItem]:
+    """One ticket row per priced ticket; the holds (and their seats) now belong to the order.
+    Returns the new tickets."""
     bought_on = timezone.localdate()
     rows = []
     for t in priced.tickets:
@@ -325,6 +328,7 @@ def _holds_to_items(order: Order, cart: Cart, live: list[Reservation], priced: Q
     if cart.promo_code_id is not None:  # the code is spent with this order
         cart.promo_code = None
         cart.save(update_fields=["promo_code", "updated_at"])
+    return created
 
 
 @transaction.atomic
@@ -368,7 +372,7 @@ def _order_create(
         promo=promo,
         now=now,
     )
-    _holds_to_items(order, cart, live, priced)
+    items = _holds_to_items(order, cart, live, priced)
     if company is not None:
         order_company_attach(order=order, company=company)
         if user is not None and user.is_authenticated:
@@ -386,6 +390,6 @@ def _order_create(
     _record_consents(order, consent, user)
     order_risk_check(order, event_kind="order_created")
     if order.total == 0:
-        order_transition(order, S.PAID, actor=buyer_actor, note="free order")
+        order_transition(order, S.PAID, actor=buyer_actor, note="free order", items=items)
         order_paid_deliver(order)
     return order

@@ -48,8 +48,18 @@ class Actor:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def order_transition(order: Order, to: str, *, actor: Actor, note: str = "") -> None:
-    """Move a locked order to ``to`` and log it; raises ``InvalidTransition``."""
+def order_transition(
+    order: Order,
+    to: str,
+    *,
+    actor: Actor,
+    note: str = "",
+    items: list[OrderItem] | None = None,
+) -> None:
+    """Move a locked order to ``to`` and log it; raises ``InvalidTransition``.
+
+    ``items``: every ticket of the order, when the caller holds them (a new order paid at
+    once); the sales summary counts them without reading them again."""
     if to not in TRANSITIONS[order.status]:
         raise InvalidTransition()
     previous = order.status
@@ -59,7 +69,7 @@ def order_transition(order: Order, to: str, *, actor: Actor, note: str = "") -> 
         order.paid_at = timezone.now()
         update.append("paid_at")
     order.save(update_fields=update)
-    sales_summary_transition(order, previous=previous, to=to)
+    sales_summary_transition(order, previous=previous, to=to, items=items)
     OrderLog.objects.create(
         order=order,
         from_status=previous,

@@ -137,16 +137,44 @@ def _per_type(items: QuerySet[OrderItem]) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
-def sales_summary_transition(order: Order, *, previous: str, to: str) -> None:
+def _per_type_of(items: Iterable[OrderItem], status: str) -> list[dict[str, Any]]:
+    """``_per_type`` of tickets in memory (each with its ticket type read)."""
+    rows: dict[int, dict[str, Any]] = {}
+    for item in items:
+        if item.status != status:
+            continue
+        row = rows.setdefault(
+            item.ticket_type_id,
+            {
+                "ticket_type_id": item.ticket_type_id,
+                "ticket_type__session_id": item.ticket_type.session_id,
+                "n": 0,
+                "amount": ZERO,
+            },
+        )
+        row["n"] += 1
+        row["amount"] += item.amount
+    return [rows[ticket_type_id] for ticket_type_id in sorted(rows)]
+
+
+def sales_summary_transition(
+    order: Order, *, previous: str, to: str, items: list[OrderItem] | None = None
+) -> None:
     """An order moved from ``previous`` to ``to``: a paid one counts, with its valid tickets;
-    one cancelled after payment (a free order) stops counting, with its cancelled tickets."""
+    one cancelled after payment (a free order) stops counting, with its cancelled tickets.
+
+    ``items``: every ticket of the order, when the caller has them in memory (an order made in
+    this transaction, paid at once): counted from them instead of read again."""
     if to == Order.Status.PAID:
         sign, item_status = 1, OrderItem.Status.VALID
     elif previous == Order.Status.PAID and to == Order.Status.CANCELLED:
         sign, item_status = -1, OrderItem.Status.CANCELLED
     else:
         return  # refunds are counted by ``sales_summary_refund``; nothing else was sold
-    rows = _per_type(order.items.filter(status=item_status))
+    if items is not None:
+        rows = _per_type_of(items, item_status)
+    else:
+        rows = _per_type(order.items.filter(status=item_status))
     _event_add(
         order,
         orders=sign,
