@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -88,16 +88,22 @@ CHECKOUT_EVENT_FIELDS = (
 def event_for_checkout(*, cart_token: str | None) -> Event | None:
     """The event the cart is buying for, without reading its holds, with its organizer (named
     in the consent text) and whether it asks for the buyers' postal address (the checkout then
-    shows the field): one query, of ``CHECKOUT_EVENT_FIELDS`` only."""
+    shows the field): one query, of ``CHECKOUT_EVENT_FIELDS`` only, which also tells whether
+    the event asks buyers any questions (``has_questions``: ``event_questions`` then reads
+    them, or knows there are none)."""
     if not cart_token:
         return None
     cart = (
         Cart.objects.select_related("event__organizer")
         .only(*CHECKOUT_EVENT_FIELDS)
+        .annotate(event_has_questions=Exists(Question.objects.filter(event=OuterRef("event_id"))))
         .filter(token=cart_token)
         .first()
     )
-    return cart.event if cart is not None else None
+    if cart is None or cart.event is None:
+        return None
+    cart.event.has_questions = cart.event_has_questions  # type: ignore[attr-defined]
+    return cart.event
 
 
 def cart_hold_expired(*, cart_token: str | None, within_minutes: int = 60) -> bool:
@@ -129,7 +135,10 @@ def cart_quantities(*, cart_token: str | None) -> dict[int, int]:
 
 def event_questions(*, event: Event) -> list[Question]:
     """The event's questions to buyers, in order; each names ``event`` (and so its organizer,
-    as the consent to questions about special data does) without reading it again."""
+    as the consent to questions about special data does) without reading it again. An event
+    read by ``event_for_checkout`` says whether it has any: without, none are read."""
+    if getattr(event, "has_questions", True) is False:
+        return []
     questions = list(Question.objects.filter(event=event).order_by("position", "id"))
     for question in questions:
         question.event = event

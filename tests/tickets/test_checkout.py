@@ -405,15 +405,43 @@ def test_a_new_buyer_reserves_and_checks_out_in_a_bounded_number_of_queries(
     # (inserted without looking either)
     with django_assert_max_num_queries(11):
         assert choose(client, session, {free: 1}).status_code == 302
-    # block check, expired holds released, order, ticket, consent (+ its chain head, and on
-    # PostgreSQL its lock), IP log, the outbox's messages in one insert; the event's organizer,
-    # its payment methods, the policy in force and the operator (both then cached) named in the
-    # consent text; the organizer's webhooks told of the paid order; whether it sold its
-    # session's last ticket (event.sold_out, one statement); the sales summary (its upserts:
-    # the tickets just made are counted without reading them again). Counted tickets read
-    # nothing about seats (the holds say so). 37 on SQLite, 38 on PostgreSQL (the idempotency
-    # key is read twice: by the view, then under the lock)
-    with django_assert_max_num_queries(38):
+    # the cart's event with its organizer (and whether it asks questions: this one does not,
+    # so none are read), block check, expired holds released, order, ticket, consent (+ its
+    # chain head, and on PostgreSQL its lock), IP log, the outbox's messages in one insert; the
+    # organizer's payment methods, the policy in force and the operator (both then cached)
+    # named in the consent text; the organizer's webhooks told of the paid order; whether it
+    # sold its session's last ticket (event.sold_out, one statement); the sales summary (its
+    # upserts: the tickets just made are counted without reading them again). Counted tickets
+    # read nothing about seats (the holds say so). 36 on SQLite, 37 on PostgreSQL (the
+    # idempotency key is read twice: by the view, then under the lock)
+    with django_assert_max_num_queries(37):
         response = client.post(reverse("tickets:checkout"), buyer_data(uuid.uuid4().hex))
     assert response.status_code == 302
     assert Order.objects.get().status == Order.Status.PAID
+
+
+def test_the_checkout_reads_questions_only_of_an_event_that_asks_some(
+    client, session, stalls, django_assert_num_queries
+):
+    from tests.tickets.factories import new_token
+    from tickets.selectors import event_for_checkout, event_questions
+    from tickets.services.cart import cart_set_quantities
+
+    token = new_token()
+    cart_set_quantities(cart_token=token, quantities={stalls.pk: 1})
+    event = event_for_checkout(cart_token=token)
+    with django_assert_num_queries(0):
+        assert event_questions(event=event) == []
+    question = QuestionFactory(event=session.event, label="Компания", required=True)
+    event = event_for_checkout(cart_token=token)
+    assert event_questions(event=event) == [question]
+    # a question added after the page was shown is asked on the next submit
+    choose(client, session, {stalls: 1})
+    response = client.post(reverse("tickets:checkout"), buyer_data(uuid.uuid4().hex))
+    assert response.status_code == 400 and not Order.objects.exists()
+    response = client.post(
+        reverse("tickets:checkout"),
+        buyer_data(uuid.uuid4().hex, **{f"q_{question.pk}": "ТОО Ромашка"}),
+    )
+    assert response.status_code == 302
+    assert Answer.objects.get().value == "ТОО Ромашка"
