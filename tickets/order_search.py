@@ -316,9 +316,8 @@ def orders_page(
 ) -> OrdersPage:
     """A page of ``orders`` (newest first) after the ``older_than`` cursor, or before the
     ``newer_than`` one; a cursor that does not parse starts from the newest."""
-    # the count needs the rows, not their per-row figures (subqueries) nor their order
-    count = orders.order_by().values("pk")[: COUNT_CAP + 1].count()
     older, newer = _parse_cursor(older_than), _parse_cursor(newer_than)
+    matching = orders
     if newer is not None:
         moment, pk = newer
         # the plain bound lets the index start at the cursor instead of at the newest order
@@ -340,6 +339,11 @@ def orders_page(
         has_older = len(rows) > PAGE_SIZE
         rows = rows[:PAGE_SIZE]
         has_newer = older is not None
+    if newer is None and older is None and not has_older:
+        count = len(rows)  # the first page holds them all (a search, a narrow filter)
+    else:
+        # the count needs the rows, not their per-row figures (subqueries) nor their order
+        count = matching.order_by().values("pk")[: COUNT_CAP + 1].count()
     return OrdersPage(
         orders=rows,
         newer=_cursor(rows[0]) if rows and has_newer else None,
