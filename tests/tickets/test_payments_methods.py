@@ -187,3 +187,62 @@ def test_the_order_page_lets_pay_go_only_to_the_offered_methods_pages(client, or
     policy = client.get(order.get_absolute_url())["Content-Security-Policy"]
     form_action = next(d for d in policy.split(";") if d.strip().startswith("form-action"))
     assert "https://api.freedompay.kz" not in form_action
+
+
+def _names(organizer) -> list[str]:
+    from tickets.payments.selectors import providers_of_organizer
+
+    return [p.name for p in providers_of_organizer(organizer)]
+
+
+def test_buyers_methods_are_read_once_and_then_come_from_the_cache(
+    order, django_assert_num_queries
+):
+    organizer = order.event.organizer
+    with django_assert_num_queries(1):
+        assert _names(organizer) == ["test", "cloudpayments", "halyk"]
+    with django_assert_num_queries(0):
+        assert _names(organizer) == ["test", "cloudpayments", "halyk"]
+        checkout_recipients(order.event)
+
+
+def test_saving_the_methods_in_the_cabinet_is_seen_by_the_next_checkout(client, order, owner):
+    from tickets.payments.services import payment_methods_save
+
+    organizer = order.event.organizer
+    assert _names(organizer) == ["test", "cloudpayments", "halyk"]  # now cached
+    payment_methods_save(
+        organizer=organizer,
+        choices={"test": (True, 3), "cloudpayments": (False, 1), "halyk": (True, 2)},
+    )
+    assert _names(organizer) == ["halyk", "test"]
+    names = [r.name for r in checkout_recipients(order.event)]
+    assert "CloudPayments Kazakhstan" not in names
+
+
+def test_a_method_switched_by_staff_or_removed_is_seen_at_once(order):
+    organizer = order.event.organizer
+    assert _names(organizer) == ["test", "cloudpayments", "halyk"]
+    row = PaymentMethodSetting.objects.create(organizer=organizer, provider="halyk", enabled=False)
+    assert _names(organizer) == ["test", "cloudpayments"]
+    row.enabled = True
+    row.position = 0
+    row.save()  # as the admin's list does
+    assert _names(organizer) == ["halyk", "test", "cloudpayments"]
+    row.delete()
+    assert _names(organizer) == ["test", "cloudpayments", "halyk"]
+
+
+def test_the_methods_are_read_from_the_database_while_the_cache_is_down(order, monkeypatch):
+    from django.core.cache import cache
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    def down(*args, **kwargs):
+        raise RedisConnectionError("down")
+
+    monkeypatch.setattr(cache, "get", down)
+    monkeypatch.setattr(cache, "set", down)
+    monkeypatch.setattr(cache, "delete", down)
+    organizer = order.event.organizer
+    PaymentMethodSetting.objects.create(organizer=organizer, provider="test", enabled=False)
+    assert _names(organizer) == ["cloudpayments", "halyk"]

@@ -1,6 +1,7 @@
 """Payments through a provider, the provider's notifications (audit trail) and refunds."""
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizers.models import Organizer
 from tickets.models.orders import MONEY, Order
+from tickets.payments.method_cache import method_rows_forget
 
 
 class Payment(models.Model):
@@ -162,3 +164,12 @@ class PaymentMethodSetting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organizer_id}: {self.provider} ({self.position})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        method_rows_forget(self.organizer_id)  # checkouts name the methods from the cache
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        method_rows_forget(self.organizer_id)
+        return deleted
