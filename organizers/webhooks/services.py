@@ -9,6 +9,7 @@ attempts fail ``WEBHOOK_DISABLE_AFTER_FAILURES`` times in a row is switched off 
 e-mailed; switching it on again resumes what waits.
 """
 
+import contextlib
 import json
 import uuid
 from collections.abc import Callable
@@ -18,12 +19,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from eventum.cache import CACHE_ERRORS
 from eventum.outbox import outbox_enqueue, outbox_enqueue_many
 from organizers.models import Organizer
 from organizers.webhooks.emails import email_webhook_disabled
@@ -51,6 +54,9 @@ RETRY_LEASE = timedelta(minutes=5)
 MAX_ENDPOINTS = 10
 # The delivery log keeps payloads (buyers' data among them) this long, then forgets them.
 KEEP_DELIVERIES_DAYS = 30
+# Which endpoints of an organizer are on, and for what, is kept in the cache this long (every
+# paid order asks; every change of an endpoint here forgets it at once).
+ACTIVE_ENDPOINTS_CACHE_SECONDS = 60
 
 Payload = dict[str, Any]
 # A guard sees every payload before each attempt and returns it as it may leave now: the app
@@ -87,6 +93,47 @@ class NewWebhookSecret:
     secret: str
 
 
+def _active_endpoints_key(organizer_id: int) -> str:
+    return f"webhooks:active:{organizer_id}"
+
+
+def _active_endpoints_read(organizer_id: int) -> list[tuple[int, list[str]]]:
+    return [
+        (pk, list(event_types))
+        for pk, event_types in WebhookEndpoint.objects.filter(
+            organizer_id=organizer_id, is_active=True
+        ).values_list("pk", "event_types")
+    ]
+
+
+def _active_endpoints(organizer_id: int) -> list[tuple[int, list[str]]]:
+    """The organizer's active endpoints (id, the events each wants), in their order; from the
+    cache, read when absent (or when the cache is down)."""
+    key = _active_endpoints_key(organizer_id)
+    try:
+        endpoints: list[tuple[int, list[str]]] | None = cache.get(key)
+    except CACHE_ERRORS:
+        return _active_endpoints_read(organizer_id)
+    if endpoints is None:
+        endpoints = _active_endpoints_read(organizer_id)
+        with contextlib.suppress(*CACHE_ERRORS):
+            cache.set(key, endpoints, ACTIVE_ENDPOINTS_CACHE_SECONDS)
+    return endpoints
+
+
+def _active_endpoints_forget(organizer_id: int) -> None:
+    """An endpoint was made, changed, switched on or off or removed: forget the organizer's
+    active ones now and once more when the transaction commits (so no other process keeps
+    what it read before the commit)."""
+
+    def forget() -> None:
+        with contextlib.suppress(*CACHE_ERRORS):
+            cache.delete(_active_endpoints_key(organizer_id))
+
+    forget()
+    transaction.on_commit(forget)
+
+
 def _clean_types(event_types: list[str]) -> list[str]:
     known = WebhookEventType.values
     chosen = [name for name in known if name in set(event_types)]
@@ -116,6 +163,7 @@ def webhook_endpoint_create(
         secret_hint=secret[:10],
         created_by=created_by if created_by is not None and created_by.is_authenticated else None,
     )
+    _active_endpoints_forget(organizer.pk)
     return NewWebhookSecret(endpoint=endpoint, secret=secret)
 
 
@@ -132,6 +180,7 @@ def webhook_endpoint_update(
     endpoint.url = url
     endpoint.event_types = _clean_types(event_types)
     endpoint.save(update_fields=["url", "event_types"])
+    _active_endpoints_forget(endpoint.organizer_id)
     return endpoint
 
 
@@ -154,6 +203,7 @@ def webhook_endpoint_enable(*, endpoint_id: int, organizer: Organizer) -> Webhoo
     endpoint.disabled_reason = ""
     endpoint.failures_in_row = 0
     endpoint.save(update_fields=["is_active", "disabled_at", "disabled_reason", "failures_in_row"])
+    _active_endpoints_forget(endpoint.organizer_id)
     WebhookDelivery.objects.filter(endpoint=endpoint, status=WebhookDelivery.Status.PENDING).update(
         next_attempt_at=timezone.now()
     )
@@ -171,6 +221,7 @@ def webhook_endpoint_disable(
         endpoint.disabled_at = timezone.now()
         endpoint.disabled_reason = reason[:300]
         endpoint.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
+        _active_endpoints_forget(endpoint.organizer_id)
     return endpoint
 
 
@@ -178,6 +229,7 @@ def webhook_endpoint_disable(
 def webhook_endpoint_delete(*, endpoint_id: int, organizer: Organizer) -> None:
     """Remove the endpoint with its delivery log."""
     _endpoint_locked(endpoint_id, organizer).delete()
+    _active_endpoints_forget(organizer.pk)
 
 
 def _payload(event_type: str, data: Payload, event_id: uuid.UUID) -> Payload:
@@ -196,15 +248,15 @@ def webhook_emit(
     ``event_type``, sent after the caller's transaction commits. Returns how many.
 
     ``data`` (or the function making it, called only when an endpoint wants the event) must
-    show buyers as the organizer may see them (masked when restricted). One query when no
-    endpoint wants it.
+    show buyers as the organizer may see them (masked when restricted). No query when no
+    endpoint wants it (the organizer's active endpoints come from the cache).
     """
     if event_type not in WebhookEventType.values:
         raise ValueError(f"Unknown webhook event type {event_type!r}")
     endpoints = [
-        endpoint
-        for endpoint in WebhookEndpoint.objects.filter(organizer_id=organizer_id, is_active=True)
-        if event_type in endpoint.event_types
+        endpoint_id
+        for endpoint_id, event_types in _active_endpoints(organizer_id)
+        if event_type in event_types
     ]
     if not endpoints:
         return 0
@@ -214,13 +266,13 @@ def webhook_emit(
     deliveries = WebhookDelivery.objects.bulk_create(
         [
             WebhookDelivery(
-                endpoint=endpoint,
+                endpoint_id=endpoint_id,
                 event_id=event_id,
                 event_type=event_type,
                 payload=payload,
                 next_attempt_at=now + RETRY_LEASE,
             )
-            for endpoint in endpoints
+            for endpoint_id in endpoints
         ]
     )
     outbox_enqueue_many([(WEBHOOK_DELIVER_TASK, (delivery.pk, 0), {}) for delivery in deliveries])
@@ -328,6 +380,7 @@ def _disable_if_failing(endpoint_id: int) -> None:
         "count": endpoint.failures_in_row
     }
     endpoint.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
+    _active_endpoints_forget(endpoint.organizer_id)
     email_webhook_disabled(endpoint)
 
 

@@ -451,3 +451,65 @@ def test_another_organizers_webhook_is_not_found(client, shop):
         kwargs={"organizer_slug": shop["organizer"].slug, "pk": new.endpoint.pk},
     )
     assert client.get(url).status_code == 404
+
+
+def _paid_deliveries(organizer) -> list[int]:
+    """The endpoints that got an ``order.paid`` delivery for one more paid order, by id."""
+    from organizers.webhooks.services import webhook_emit
+
+    before = set(WebhookDelivery.objects.values_list("pk", flat=True))
+    webhook_emit(organizer_id=organizer.pk, event_type="order.paid", data={"n": 1})
+    return sorted(
+        WebhookDelivery.objects.exclude(pk__in=before).values_list("endpoint_id", flat=True)
+    )
+
+
+def test_an_organizer_without_webhooks_costs_a_paid_order_no_query_after_the_first(
+    shop, django_assert_num_queries
+):
+    from organizers.webhooks.services import webhook_emit
+
+    organizer = shop["organizer"]
+    with django_assert_num_queries(1):
+        assert webhook_emit(organizer_id=organizer.pk, event_type="order.paid", data={}) == 0
+    with django_assert_num_queries(0):
+        assert webhook_emit(organizer_id=organizer.pk, event_type="order.paid", data={}) == 0
+
+
+def test_every_change_of_an_endpoint_is_seen_by_the_next_event(shop):
+    from organizers.webhooks.services import (
+        webhook_endpoint_delete,
+        webhook_endpoint_disable,
+        webhook_endpoint_update,
+    )
+
+    organizer = shop["organizer"]
+    assert _paid_deliveries(organizer) == []  # "none" is cached now
+    first = _endpoint(organizer, "http://127.0.0.1:9/a", ["order.paid"]).endpoint
+    assert _paid_deliveries(organizer) == [first.pk]
+    second = _endpoint(organizer, "http://127.0.0.1:9/b", ["order.refunded"]).endpoint
+    assert _paid_deliveries(organizer) == [first.pk]
+    webhook_endpoint_update(
+        endpoint_id=second.pk, organizer=organizer, url=second.url, event_types=ALL_TYPES
+    )
+    assert _paid_deliveries(organizer) == [first.pk, second.pk]
+    webhook_endpoint_disable(endpoint_id=first.pk, organizer=organizer)
+    assert _paid_deliveries(organizer) == [second.pk]
+    webhook_endpoint_enable(endpoint_id=first.pk, organizer=organizer)
+    assert _paid_deliveries(organizer) == [first.pk, second.pk]
+    webhook_endpoint_delete(endpoint_id=second.pk, organizer=organizer)
+    assert _paid_deliveries(organizer) == [first.pk]
+
+
+def test_an_endpoint_switched_off_for_failing_gets_no_new_events(
+    shop, settings, django_capture_on_commit_callbacks
+):
+    settings.WEBHOOK_DISABLE_AFTER_FAILURES = 1
+    organizer = shop["organizer"]
+    with webhook_receiver(500) as receiver:
+        new = _endpoint(organizer, receiver.url, ["order.paid"])
+        assert _paid_deliveries(organizer) == [new.endpoint.pk]  # cached while on
+        with django_capture_on_commit_callbacks(execute=True):
+            _pay(place_order({shop["ticket_type"]: 1}))
+    assert not WebhookEndpoint.objects.get(pk=new.endpoint.pk).is_active
+    assert _paid_deliveries(organizer) == []
