@@ -20,16 +20,17 @@ from privacy.services import (
     subjects_guard,
 )
 from tickets.models import MessageDelivery, Order
+from tickets.order_search import OrderRow
 
-T = TypeVar("T", bound=Order)
+T = TypeVar("T", bound=Order | OrderRow)
 
 
-def orders_guard(orders: Iterable[Order]) -> SubjectGuard:
+def orders_guard(orders: Iterable[Order | OrderRow]) -> SubjectGuard:
     """Privacy's guard for the buyers of these orders (a few queries for any number)."""
     return subjects_guard(Subject(email=o.email, phone=o.phone, user_id=o.user_id) for o in orders)
 
 
-def order_shown(order: Order, guard: SubjectGuard) -> SubjectDisplay:
+def order_shown(order: Order | OrderRow, guard: SubjectGuard) -> SubjectDisplay:
     return guard.display(
         name=order.full_name, email=order.email, phone=order.phone, user_id=order.user_id
     )
@@ -65,7 +66,7 @@ def buyers_disclosed(
     *,
     actor: User | str | None,
     recipient: str,
-    orders: Iterable[Order | MessageDelivery],
+    orders: Iterable[Order | OrderRow | MessageDelivery],
     purpose: str,
     channel: str,
     fields: tuple[str, ...] | list[str] = ("name", "email"),

@@ -9,6 +9,7 @@ and e-mails all ask here, so they say the same thing in ru, kk and en.
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef, Subquery
 from django.utils.functional import Promise
@@ -16,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from tickets.models import Order, OrderItem, Payment
+
+if TYPE_CHECKING:
+    from tickets.order_search import OrderRow
 
 
 class Tone(StrEnum):
@@ -154,7 +158,7 @@ def last_payment_status() -> Subquery:
     )
 
 
-def payment_declined(order: Order) -> bool:
+def payment_declined(order: "Order | OrderRow") -> bool:
     """Is the order still waiting after its last payment attempt failed?
 
     Reads the ``last_payment_status`` annotation of the list selectors or the prefetched
@@ -177,7 +181,7 @@ def payment_declined(order: Order) -> bool:
     return last == Payment.Status.FAILED
 
 
-def order_status(order: Order) -> StatusLabel:
+def order_status(order: "Order | OrderRow") -> StatusLabel:
     """The order's status as the buyer and the organizer should read it."""
     status = order.status
     if status == Order.Status.PENDING:

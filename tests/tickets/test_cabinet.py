@@ -215,6 +215,25 @@ def test_order_list_reads_only_the_columns_it_shows(manager_client, organizer, t
     assert '"events_event"."cover' not in rows[0]
 
 
+def test_order_list_rows_are_plain_values_with_the_events_title_in_the_pages_language(
+    manager_client, organizer, tt
+):
+    """The rows are read as values, not built as orders and events (``OrderRow``), and say the
+    event's title as the event's own field does: the page's language, else Russian."""
+    order = place_order({tt: 1})
+    Event.objects.filter(pk=tt.session.event_id).update(
+        title_ru="Вечер домбры", title_kk="Домбыра кеші", title_en=""
+    )
+    url = reverse("tickets:cabinet_orders", args=[organizer.slug])
+    with mock.patch.object(Order, "__init__", side_effect=AssertionError("an order built")):
+        ru = manager_client.get(url)
+    assert type(ru.context["page"].orders[0]).__name__ == "OrderRow"
+    assert "Вечер домбры" in ru.content.decode()
+    assert "Домбыра кеші" in manager_client.get("/kk" + url).content.decode()
+    en = manager_client.get("/en" + url).content.decode()
+    assert "Вечер домбры" in en and order.code in en  # no English title: the Russian one
+
+
 def test_order_list_builds_one_status_badge_per_status_not_per_row(manager_client, organizer, tt):
     """Fifty rows a page: each status's badge is written once and reused by its rows."""
     paid = [_paid_order(tt, 1, f"paid{n}@example.kz") for n in range(3)]

@@ -16,7 +16,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
 
 from eventum.money import format_kzt
-from tickets.models import Order
+from tickets.order_search import OrderRow
 from tickets.order_status import order_status
 from tickets.templatetags.tickets_dashboard import escape, integers_written
 from tickets.templatetags.tickets_status import status_badge
@@ -28,7 +28,7 @@ BLOCKED_MARK = "privacy/_data_blocked_mark.html"
 
 @register.simple_tag(takes_context=True)
 def cabinet_order_rows(
-    context: template.Context, orders: Iterable[Order], orders_url: str
+    context: template.Context, orders: Iterable[OrderRow], orders_url: str
 ) -> SafeString:
     """One ``<tr>`` per order (buyers as ``order.shown``: restricted ones masked and marked);
     each links to ``orders_url`` + the order's code (``tickets:cabinet_order``)."""
@@ -52,11 +52,11 @@ def cabinet_order_rows(
         badge = badges.get(state.key)
         if badge is None:
             badge = badges[state.key] = status_badge(state)
-        tickets = number(order.tickets)  # type: ignore[attr-defined]
+        tickets = number(order.tickets)
         rows.append(
             f'\n    <tr><td><a href="{link}{escape(quote(order.code, safe="/"))}/">'
             f"{escape(order.code)}</a>{' ⚠' if order.needs_review else ''}</td>\n"
-            f"      <td>{placed}</td><td>{escape(order.event.title)}</td>\n"
+            f"      <td>{placed}</td><td>{escape(order.event_title)}</td>\n"
             f"      <td>{escape(shown.name)}{f' {blocked_mark}' if shown.masked else ''}"
             f"<br><small>{escape(shown.email)}</small></td>\n"
             f"      <td>{tickets}</td><td>{escape(format_kzt(order.total))}</td>"
