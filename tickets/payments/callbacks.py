@@ -103,9 +103,8 @@ def _pay(data: Mapping) -> CallbackResult:
         return CallbackResult(200, cp.CODE_BAD_AMOUNT, problem, order)
     try:
         with transaction.atomic():
-            payment = _payment_for(order, transaction_id)
-            payment_complete(
-                payment_id=payment.pk,
+            payment = payment_complete(
+                payment_id=_payment_for(order, transaction_id).pk,
                 succeeded=True,
                 transaction_id=transaction_id,
                 actor=Actor(label="cloudpayments"),
@@ -113,7 +112,9 @@ def _pay(data: Mapping) -> CallbackResult:
             )
     except IntegrityError:
         return CallbackResult(200, cp.CODE_OK, "duplicate: already applied", order)
-    order.refresh_from_db(fields=["status"])  # all the answer needs
+    # all the answer needs; a payment that paid the order carries it as it is now, else the
+    # order is read again
+    order.status = payment.order.status
     if order.status == Order.Status.PAID:
         return CallbackResult(200, cp.CODE_OK, "paid", order)
     # A late payment whose tickets were gone: payment_complete refunded it (or flagged it).

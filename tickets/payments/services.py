@@ -125,6 +125,7 @@ def payment_complete(
         payment_refund_late(payment=payment, actor=actor)
         return payment
     _ip_event(order, "payment_succeeded")
+    payment.order = order  # as it is now (paid): the caller's answer needs no second read
     return payment
 
 
