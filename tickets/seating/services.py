@@ -321,7 +321,8 @@ def seats_unblock(*, session_id: int, seat_ids: list[int]) -> int:
 
 
 def _column(model: type[Model], field: str) -> str:
-    return f'"{model._meta.db_table}"."{model._meta.get_field(field).column}"'
+    column = model._meta.get_field(field).column  # type: ignore[union-attr]
+    return f'"{model._meta.db_table}"."{column}"'
 
 
 def reservation_seat_flags() -> dict[str, RawSQL]:
