@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import cProfile
 import hashlib
 import hmac
@@ -35,7 +36,7 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -342,23 +343,29 @@ def run(*, orders: int, rounds: int, profile: str | None) -> dict:
     per_round = max(orders // rounds, 1)
     profiler = cProfile.Profile(time.process_time) if profile else None
 
-    def measured(name: str, work: Callable[[], None]) -> None:
-        if profiler is not None and name.startswith(profile or "-"):
+    @contextlib.contextmanager
+    def profiled(name: str) -> Iterator[None]:
+        """The profiler on for ``--profile``'s part only (an order's requests, not the worker's
+        part run after them)."""
+        on = profiler is not None and name.startswith(profile or "-")
+        if on:
             profiler.enable()
-            work()
-            profiler.disable()
-        else:
-            work()
+        try:
+            yield
+        finally:
+            if on:
+                profiler.disable()
 
     def sell(kind: str, count: int) -> None:
         sale, clock = sales[kind], clocks[f"{kind} order"]
         started = time.process_time()
         made = 0
-        for _ in range(count):
-            if buyers.order(sale):
-                made += 1
-            else:
-                sale.turned_away += 1
+        with profiled(kind):
+            for _ in range(count):
+                if buyers.order(sale):
+                    made += 1
+                else:
+                    sale.turned_away += 1
         clock.seconds += time.process_time() - started
         clock.count += made
         sale.sold += made
@@ -368,19 +375,15 @@ def run(*, orders: int, rounds: int, profile: str | None) -> dict:
     for _round in range(rounds):
         before = {name: (clock.seconds, clock.count) for name, clock in clocks.items()}
         _get_many(trivial_client, "/bench/trivial", per_round * 5, clocks["trivial"])
-        measured(
-            "event",
-            lambda: _get_many(
+        with profiled("event"):
+            _get_many(
                 visitor_client, "/events/bench-event/", per_round, clocks["event page (session)"]
-            ),
-        )
-        measured(
-            "poll",
-            lambda: _get_many(poll_client, poll_url, per_round * 10, clocks["queue poll"]),
-        )
+            )
+        with profiled("poll"):
+            _get_many(poll_client, poll_url, per_round * 10, clocks["queue poll"])
         for kind in ("free", "paid"):
             left = sales[kind].quantity - sales[kind].sold
-            measured(kind, lambda kind=kind, left=left: sell(kind, min(per_round, left)))
+            sell(kind, min(per_round, left))
         # the trivial view again at the end of the round: a neighbour's burst weighs on both
         _get_many(trivial_client, "/bench/trivial", per_round * 5, clocks["trivial"])
         spent = {
