@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import BooleanField, F
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -153,15 +154,25 @@ def _hold_set(
         current.save(update_fields=["quantity"])
 
 
+def _sold_by_seat() -> RawSQL:
+    """Whether the ticket type of the row is sold by seat: SQL, as an ``Exists`` of a queryset
+    costs more to build than the rest of the query."""
+    prices, types = SessionSeatPrice._meta, TicketType._meta
+    priced = f'"{prices.db_table}"."{prices.get_field("ticket_type").column}"'
+    return RawSQL(
+        f'EXISTS (SELECT 1 FROM "{prices.db_table}" WHERE {priced} = '
+        f'"{types.db_table}"."{types.pk.column}")',
+        (),
+        output_field=BooleanField(),
+    )
+
+
 def _ticket_types(ids: Iterable[int]) -> list[TicketType]:
     """The ticket types with their sessions, each with its event's status (``event_status``)
     and whether it is sold by seats on a hall map (``seated``), in one query."""
     return list(
         TicketType.objects.select_related("session")
-        .annotate(
-            event_status=F("session__event__status"),
-            seated=Exists(SessionSeatPrice.objects.filter(ticket_type=OuterRef("pk"))),
-        )
+        .annotate(event_status=F("session__event__status"), seated=_sold_by_seat())
         .filter(pk__in=ids)
         .order_by("pk")
     )
