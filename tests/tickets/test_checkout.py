@@ -453,3 +453,30 @@ def test_the_checkout_reads_questions_only_of_an_event_that_asks_some(
     )
     assert response.status_code == 302
     assert Answer.objects.get().value == "ТОО Ромашка"
+
+
+def test_a_key_already_used_returns_its_order_and_leaves_the_new_holds_alone(stalls):
+    from tests.tickets.factories import new_token
+    from tickets.selectors import order_for_idempotency_key
+    from tickets.services.cart import cart_set_quantities
+    from tickets.services.order_creation import BuyerDetails, ConsentInput, order_create
+
+    def checkout(token: str, key: str) -> Order:
+        return order_create(
+            cart_token=token,
+            idempotency_key=key,
+            buyer=BuyerDetails(surname="Иванов", name="Иван", phone="+77011234567", email="b@e.kz"),
+            consent=ConsentInput(processing_wording="Согласен"),
+        )
+
+    assert order_for_idempotency_key("never-used") is None
+    first_cart, second_cart, key = new_token(), new_token(), new_token()
+    cart_set_quantities(cart_token=first_cart, quantities={stalls.pk: 1})
+    first = checkout(first_cart, key)
+    assert order_for_idempotency_key(key) == first
+    cart_set_quantities(cart_token=second_cart, quantities={stalls.pk: 2})
+    assert checkout(second_cart, key) == first
+    assert Order.objects.count() == 1
+    held = Reservation.objects.get(cart__token=second_cart)
+    assert (held.quantity, held.order_id, held.released_at) == (2, None, None)
+    assert _taken(stalls) == 3
