@@ -200,10 +200,32 @@ def order_create(
     )
 
 
+# What the order is made of, of the cart's event: its organizer and status, whether it sells
+# to organisations, and its address and title (a webhook names them); not its descriptions and
+# covers, read and parsed on every checkout for nothing.
+CHECKOUT_LOCK_FIELDS = (
+    "token",
+    "event",
+    "user",
+    "promo_code",
+    "created_at",
+    "updated_at",
+    "event__organizer",
+    "event__status",
+    "event__allow_company_purchases",
+    "event__slug",
+    "event__title",
+    "event__title_ru",
+    "event__title_kk",
+    "event__title_en",
+)
+
+
 def _checkout_cart_locked(cart_token: str) -> Cart:
     cart = (
         Cart.objects.select_for_update(of=("self",))
         .select_related("event")
+        .only(*CHECKOUT_LOCK_FIELDS)
         .filter(token=cart_token)
         .first()
     )
