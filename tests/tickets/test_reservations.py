@@ -167,3 +167,26 @@ def test_database_refuses_overselling_even_without_the_service():
     tt.quantity_taken = 2
     with pytest.raises(IntegrityError):
         tt.save()
+
+
+def test_a_release_by_cart_frees_only_that_carts_expired_holds(django_assert_num_queries):
+    tt, other = TicketTypeFactory(quantity=10), TicketTypeFactory(quantity=10)
+    mine, theirs = new_token(), new_token()
+    cart_set_quantities(cart_token=mine, quantities={tt.pk: 2})
+    cart_set_quantities(cart_token=theirs, quantities={tt.pk: 3})
+    Reservation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    cart_set_quantities(cart_token=new_token(), quantities={other.pk: 1})  # live, another cart
+    with django_assert_num_queries(1):  # nothing of the unknown cart: one statement, no more
+        assert reservations_release(cart_token=new_token()) == 0
+    assert reservations_release(cart_token=mine) == 2
+    assert _taken(tt) == 3
+    assert Reservation.objects.get(cart__token=theirs).released_at is None
+    held = Reservation.objects.get(cart__token=mine)
+    assert held.released_at is not None and held.release_batch is not None
+    # by id, everything of the cart, expired or not
+    cart_id = Reservation.objects.get(ticket_type=other).cart_id
+    assert reservations_release(cart_id=cart_id, only_expired=False) == 1
+    assert _taken(other) == 0
+    assert reservations_release(ticket_type_ids=[]) == 0
+    assert reservations_release(ticket_type_ids=[tt.pk]) == 3
+    assert _taken(tt) == 0

@@ -8,6 +8,7 @@ them updates zero rows. A check constraint backs it.
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F, Sum
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from events.models import CapacityPool, TicketType
 from tickets.errors import SoldOut
-from tickets.models import Reservation
+from tickets.models import Cart, Reservation
 from tickets.soldout.services import sold_out_close
 
 
@@ -142,17 +143,57 @@ def reservations_release(
     (no savepoint: a failure here fails the caller's transaction anyway).
     Returns the number of tickets put back on sale.
     """
-    live = Reservation.objects.filter(released_at__isnull=True, order__isnull=True)
-    if ticket_type_ids is not None:
-        live = live.filter(ticket_type_id__in=list(ticket_type_ids))
-    if cart_id is not None:
-        live = live.filter(cart_id=cart_id)
-    if cart_token is not None:
-        live = live.filter(cart__token=cart_token)
     now = now or timezone.now()
-    if only_expired:
-        live = live.filter(expires_at__lte=now)
     batch = uuid.uuid4()
-    if not live.update(released_at=now, release_batch=batch):
+    if not _release_flag(
+        batch=batch,
+        now=now,
+        ticket_type_ids=None if ticket_type_ids is None else list(ticket_type_ids),
+        cart_id=cart_id,
+        cart_token=cart_token,
+        only_expired=only_expired,
+    ):
         return 0
     return _return_flagged(batch)
+
+
+def _release_flag(
+    *,
+    batch: uuid.UUID,
+    now: datetime,
+    ticket_type_ids: list[int] | None,
+    cart_id: int | None,
+    cart_token: str | None,
+    only_expired: bool,
+) -> int:
+    """Flag the live holds chosen with ``batch`` as released at ``now``: how many. One UPDATE
+    written in SQL: the ORM took longer to build it than the database to run it, and it runs
+    on every checkout."""
+    if ticket_type_ids is not None and not ticket_type_ids:
+        return 0  # no type: nothing to release (and no statement)
+    at = Reservation._meta.get_field("released_at").get_db_prep_save(now, connection)
+    where = ["released_at IS NULL", "order_id IS NULL"]
+    params: list[Any] = [
+        at,
+        Reservation._meta.get_field("release_batch").get_db_prep_save(batch, connection),
+    ]
+    if ticket_type_ids is not None:
+        where.append(f"ticket_type_id IN ({', '.join(['%s'] * len(ticket_type_ids))})")
+        params.extend(ticket_type_ids)
+    if cart_id is not None:
+        where.append("cart_id = %s")
+        params.append(cart_id)
+    if cart_token is not None:
+        carts = connection.ops.quote_name(Cart._meta.db_table)
+        where.append(f"cart_id IN (SELECT id FROM {carts} WHERE token = %s)")
+        params.append(cart_token)
+    if only_expired:
+        where.append("expires_at <= %s")
+        params.append(at)
+    table = connection.ops.quote_name(Reservation._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET released_at = %s, release_batch = %s WHERE {' AND '.join(where)}",
+            params,
+        )
+        return int(cursor.rowcount)
