@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db import connections, router
 from django.utils import timezone
 
 from privacy.models import IpEvent
@@ -49,6 +49,28 @@ def ip_event_record(*, ip: str, kind: str, reference: str = "") -> IpEvent | Non
     return IpEvent.objects.create(ip=address, kind=IpEvent.Kind(kind), reference=reference[:100])
 
 
+def _recent_counts(address: str, since: datetime) -> dict[str, int]:
+    """Orders created and payments failed from ``address`` since ``since``: one statement in
+    SQL (every checkout asks; the ORM's aggregate took longer to build than to run)."""
+    connection = connections[router.db_for_read(IpEvent)]
+    fields = IpEvent._meta
+    table = connection.ops.quote_name(fields.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COALESCE(SUM(CASE WHEN kind = %s THEN 1 ELSE 0 END), 0), "
+            "COALESCE(SUM(CASE WHEN kind = %s THEN 1 ELSE 0 END), 0) "
+            f"FROM {table} WHERE ip = %s AND created_at >= %s",
+            [
+                IpEvent.Kind.ORDER_CREATED.value,
+                IpEvent.Kind.PAYMENT_FAILED.value,
+                fields.get_field("ip").get_db_prep_value(address, connection),
+                fields.get_field("created_at").get_db_prep_value(since, connection),
+            ],
+        )
+        orders, failed = cursor.fetchone()
+    return {"orders": int(orders), "failed": int(failed)}
+
+
 def ip_risk_assess(*, ip: str, now: datetime | None = None) -> IpRisk:
     """Counts of recent orders and failed payments from ``ip`` and whether that is too many."""
     address = _valid_ip(ip)
@@ -56,10 +78,7 @@ def ip_risk_assess(*, ip: str, now: datetime | None = None) -> IpRisk:
         return IpRisk(ip=ip, orders=0, failed_payments=0, flagged=False)
     now = now or timezone.now()
     since = now - timedelta(minutes=settings.IP_RISK_WINDOW_MINUTES)
-    counts = IpEvent.objects.filter(ip=address, created_at__gte=since).aggregate(
-        orders=Count("id", filter=Q(kind=IpEvent.Kind.ORDER_CREATED)),
-        failed=Count("id", filter=Q(kind=IpEvent.Kind.PAYMENT_FAILED)),
-    )
+    counts = _recent_counts(address, since)
     reasons = []
     if counts["orders"] >= settings.IP_RISK_MAX_ORDERS:
         reasons.append(f"{counts['orders']} orders in {settings.IP_RISK_WINDOW_MINUTES} min")

@@ -44,3 +44,14 @@ def test_unknown_ip_is_ignored():
     assert ip_event_record(ip="", kind="order_created") is None
     assert ip_event_record(ip="not-an-ip", kind="order_created") is None
     assert not ip_risk_flag(ip="")
+
+
+def test_orders_and_failed_payments_are_counted_apart_for_that_ip_only():
+    for kind, count in (("order_created", 3), ("payment_failed", 2), ("payment_succeeded", 4)):
+        for n in range(count):
+            ip_event_record(ip="203.0.113.9", kind=kind, reference=f"{kind}{n}")
+    ip_event_record(ip="203.0.113.10", kind="order_created", reference="other")
+    risk = ip_risk_assess(ip="203.0.113.9")
+    assert (risk.ip, risk.orders, risk.failed_payments) == ("203.0.113.9", 3, 2)
+    nobody = ip_risk_assess(ip="192.0.2.1")
+    assert (nobody.orders, nobody.failed_payments, nobody.flagged) == (0, 0, False)
