@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,16 +53,28 @@ def subject_is_blocked(*, email: str = "", phone: str = "", user: Visitor | None
     the phone or the user (or the user's e-mail). Nothing given means nobody: ``False``.
     """
     emails, phones, user_ids = _identifiers(email=email, phone=phone, user=user)
-    condition = Q()
-    if emails:
-        condition |= Q(subject_email__in=emails)
-    if phones:
-        condition |= Q(subject_phone__in=phones)
-    if user_ids:
-        condition |= Q(subject_user_id__in=user_ids)
-    if not condition:
+    named: list[str] = []
+    params: list[Any] = []
+    for column, values in (
+        ("subject_email", sorted(emails)),
+        ("subject_phone", sorted(phones)),
+        ("subject_user_id", sorted(user_ids)),
+    ):
+        if values:
+            named.append(f"{column} IN ({', '.join(['%s'] * len(values))})")
+            params.extend(values)
+    if not named:
         return False
-    return BlockingRequest.objects.filter(condition, status__in=IN_FORCE).exists()
+    # One indexed read in SQL: every checkout asks, and the ORM took longer to build it.
+    connection = connections[router.db_for_read(BlockingRequest)]
+    table = connection.ops.quote_name(BlockingRequest._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {table} WHERE ({' OR '.join(named)}) "
+            f"AND status IN ({', '.join(['%s'] * len(IN_FORCE))}) LIMIT 1",
+            [*params, *(str(status) for status in IN_FORCE)],
+        )
+        return cursor.fetchone() is not None
 
 
 def subject_ensure_not_blocked(
