@@ -480,3 +480,29 @@ def test_a_key_already_used_returns_its_order_and_leaves_the_new_holds_alone(sta
     held = Reservation.objects.get(cart__token=second_cart)
     assert (held.quantity, held.order_id, held.released_at) == (2, None, None)
     assert _taken(stalls) == 3
+
+
+def test_a_refused_choice_goes_back_to_its_sessions_page_and_a_missing_session_home(
+    client, session, stalls
+):
+    url = reverse("tickets:cart_update")
+    page = session.get_absolute_url()
+    too_many = client.post(url, {"session": session.pk, f"qty_{stalls.pk}": "6"})
+    assert too_many.status_code == 302 and too_many["Location"] == page
+    nonsense = client.post(url, {"session": session.pk, f"qty_{stalls.pk}": "x"})
+    assert nonsense["Location"] == page
+    nothing = client.post(url, {"session": session.pk, f"qty_{stalls.pk}": "0"})
+    assert nothing["Location"] == page
+    gone = client.post(url, {"session": session.pk + 1000, f"qty_{stalls.pk}": "1"})
+    assert gone["Location"] == reverse("events:home")
+    assert _taken(stalls) == 0
+
+
+def test_a_quantity_posted_for_another_sessions_ticket_type_is_ignored(client, session, stalls):
+    elsewhere = TicketTypeFactory(session=SessionFactory(event=session.event), quantity=5)
+    response = client.post(
+        reverse("tickets:cart_update"),
+        {"session": session.pk, f"qty_{stalls.pk}": "1", f"qty_{elsewhere.pk}": "2"},
+    )
+    assert response["Location"] == reverse("tickets:checkout")
+    assert (_taken(stalls), _taken(elsewhere)) == (1, 0)

@@ -24,13 +24,14 @@ from tickets.selectors import (
     cart_view,
     event_for_checkout,
     event_questions,
+    session_event_id,
 )
 from tickets.services.cart import cart_clear, cart_promo_apply, cart_set_quantities
 from tickets.views.purchase import (
     HOLD_CANCELLED,
     order_from_checkout,
     order_repeated,
-    quantities_from_post,
+    quantities_of_session,
 )
 from tickets.waitroom.gate import checkout_refusal, guarded
 
@@ -43,8 +44,7 @@ def _back_to_event(session: Session | None) -> HttpResponse:
     return redirect(session.get_absolute_url())
 
 
-# The session's own columns (its page address needs them) and of its event only the address:
-# the ticket choice reads nothing else of the event (the cart service reads what it checks).
+# The session's own columns and of its event only the address: all its page's address needs.
 CHOSEN_SESSION_FIELDS = (
     "event",
     "starts_at",
@@ -56,24 +56,33 @@ CHOSEN_SESSION_FIELDS = (
 )
 
 
+def _chosen_session_id(request: HttpRequest) -> int | None:
+    return whole_number(request.POST.get("session"))
+
+
 def _chosen_session(request: HttpRequest) -> Session | None:
-    """The session of the ticket choice (with its event), read once a request."""
-    if not hasattr(request, "_tickets_chosen_session"):
-        session_id = whole_number(request.POST.get("session"))
-        request._tickets_chosen_session = (  # type: ignore[attr-defined]
-            Session.objects.select_related("event")
-            .only(*CHOSEN_SESSION_FIELDS)
-            .filter(pk=session_id)
-            .first()
-            if session_id is not None
-            else None
-        )
-    return request._tickets_chosen_session  # type: ignore[attr-defined]
+    """The session of the ticket choice with its event's address: read only to send the buyer
+    back to its page."""
+    session_id = _chosen_session_id(request)
+    if session_id is None:
+        return None
+    return (
+        Session.objects.select_related("event")
+        .only(*CHOSEN_SESSION_FIELDS)
+        .filter(pk=session_id)
+        .first()
+    )
 
 
 def _chosen_event(request: HttpRequest) -> int | None:
-    session = _chosen_session(request)
-    return session.event_id if session is not None else None
+    """The event of the chosen session (``None``: no such session), read once a request: the
+    waiting room's door and the choice ask it."""
+    if not hasattr(request, "_tickets_chosen_event"):
+        session_id = _chosen_session_id(request)
+        request._tickets_chosen_event = (  # type: ignore[attr-defined]
+            session_event_id(session_id) if session_id is not None else None
+        )
+    return request._tickets_chosen_event  # type: ignore[attr-defined]
 
 
 def _checkout_event(request: HttpRequest) -> Event | None:
@@ -94,15 +103,15 @@ def _checkout_event_id(request: HttpRequest) -> int | None:
 @guarded(_chosen_event)
 def cart_update(request: HttpRequest) -> HttpResponse:
     """The ticket choice of one session (``qty_<ticket type id>`` fields)."""
-    session = _chosen_session(request)
-    if session is None:
+    session_id = _chosen_session_id(request)
+    if session_id is None or _chosen_event(request) is None:
         messages.error(request, CartEmpty.default_message)
         return redirect("events:home")
     try:
-        quantities = quantities_from_post(request.POST, session)
+        quantities = quantities_of_session(request.POST, session_id)
     except TicketsError as exc:
         messages.error(request, exc.message)
-        return _back_to_event(session)
+        return _back_to_event(_chosen_session(request))
     token = cart_token_for(request)
     try:
         cart_set_quantities(
@@ -113,7 +122,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
         )
     except TicketsError as exc:
         messages.error(request, exc.message)
-        return _back_to_event(session)
+        return _back_to_event(_chosen_session(request))
     return redirect("tickets:checkout")
 
 
