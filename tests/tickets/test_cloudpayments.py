@@ -587,3 +587,17 @@ def test_a_pay_notification_costs_a_bounded_number_of_queries(
     assert PaymentNotification.objects.get().outcome == "paid"
     order.refresh_from_db()
     assert order.status == Order.Status.PAID
+
+
+def test_a_second_transaction_paying_a_paid_order_is_kept_and_flagged(client, order, api):
+    assert _notify(client, "pay", "pay.txt").json() == {"code": 0}
+    body = (PAYLOADS / "pay.txt").read_bytes().replace(b"2871145001", b"2871145777")
+    assert _notify(client, "pay", "pay.txt", body=body).json() == {"code": 0}
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert order.needs_review and order.review_reason == "paid twice: refund one payment"
+    assert sorted(Payment.objects.values_list("provider_transaction_id", "status")) == [
+        ("2871145001", "succeeded"),
+        ("2871145777", "succeeded"),
+    ]
+    assert order.log.filter(to_status="paid").count() == 1

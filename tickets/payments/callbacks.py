@@ -28,6 +28,7 @@ from tickets.errors import TicketsError
 from tickets.models import Order, OrderLog, Payment, PaymentNotification, Refund
 from tickets.payments import cloudpayments as cp
 from tickets.payments.notifications import notification_record
+from tickets.payments.selectors import payment_transaction_known
 from tickets.payments.services import payment_complete
 from tickets.services.order_lifecycle import order_cancel
 from tickets.services.order_refunds import order_refund
@@ -93,7 +94,7 @@ def _pay(data: Mapping) -> CallbackResult:
     transaction_id = str(data.get("TransactionId", "")).strip()
     if order is None or not transaction_id:
         return CallbackResult(200, cp.CODE_BAD_INVOICE, "unknown invoice or transaction", order)
-    if Payment.objects.filter(provider=PROVIDER, provider_transaction_id=transaction_id).exists():
+    if payment_transaction_known(provider=PROVIDER, transaction_id=transaction_id):
         return CallbackResult(200, cp.CODE_OK, "duplicate: already applied", order)
     problem = _matches(order, data)
     if problem:

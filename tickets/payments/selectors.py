@@ -1,9 +1,12 @@
 """Which payment methods an organizer's buyers are offered, in the organizer's order."""
 
 from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections, router
 
 from organizers.models import Organizer
-from tickets.models import PaymentMethodSetting
+from tickets.models import Payment, PaymentMethodSetting
 from tickets.payments.base import BasePaymentProvider
 from tickets.payments.method_cache import MethodRows, method_rows_cached
 from tickets.payments.providers import providers_enabled
@@ -57,3 +60,27 @@ def providers_of_organizer(organizer: Organizer) -> list[BasePaymentProvider]:
     come from the cache (every checkout's consent text names them)."""
     rows = method_rows_cached(organizer.pk, lambda: _method_rows(organizer.pk))
     return [c.provider for c in _choices(rows) if c.enabled]
+
+
+def _payment_exists(where: str, params: list[Any]) -> bool:
+    """Is there a payment row matching ``where``? One indexed SELECT in SQL: the money path
+    asks twice per notification, and the ORM took longer to build each than to run it."""
+    connection = connections[router.db_for_read(Payment)]
+    table = connection.ops.quote_name(Payment._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE {where} LIMIT 1", params)
+        return cursor.fetchone() is not None
+
+
+def payment_transaction_known(*, provider: str, transaction_id: str) -> bool:
+    """Did the provider's transaction ``transaction_id`` already reach a payment of ours?"""
+    return _payment_exists(
+        "provider = %s AND provider_transaction_id = %s", [provider, transaction_id]
+    )
+
+
+def order_paid_before(order_id: int) -> bool:
+    """Has a payment of the order succeeded already?"""
+    return _payment_exists(
+        "order_id = %s AND status = %s", [order_id, str(Payment.Status.SUCCEEDED)]
+    )

@@ -20,6 +20,7 @@ from tickets.errors import InvalidTransition, PaymentError, RefundError, SoldOut
 from tickets.models import Order, OrderLog, Payment, PaymentMethodSetting, Refund
 from tickets.payments.base import BasePaymentProvider
 from tickets.payments.providers import provider_for
+from tickets.payments.selectors import order_paid_before
 from tickets.services.order_lifecycle import order_mark_paid
 from tickets.services.order_states import Actor, order_risk_check
 
@@ -105,7 +106,7 @@ def payment_complete(
             payment.save(update_fields=["status", "completed_at"])
             order_risk_check(payment.order, event_kind="payment_failed")
         return payment
-    if Payment.objects.filter(order_id=payment.order_id, status=Payment.Status.SUCCEEDED).exists():
+    if order_paid_before(payment.order_id):
         # Money arrived twice for one order: keep both on record and ask staff to refund one.
         Order.objects.filter(pk=payment.order_id).update(
             needs_review=True, review_reason="paid twice: refund one payment"
