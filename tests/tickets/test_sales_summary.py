@@ -237,3 +237,21 @@ def test_a_free_order_of_several_types_counts_as_a_recount_does():
         stalls.pk: stalls.session_id,
         kids.pk: kids.session_id,
     }
+
+
+def test_a_paid_order_with_tiyn_counts_its_revenue_to_the_tiyn():
+    from tests.tickets.factories import PromoCodeFactory
+
+    session = SessionFactory()
+    odd = TicketTypeFactory(session=session, price=Decimal("3333.33"), quantity=10)
+    other = TicketTypeFactory(session=session, price=Decimal("1000.10"), quantity=10)
+    promo = PromoCodeFactory(organizer=session.event.organizer, code="SEVEN", value=Decimal("7"))
+    order = paid_order({odd: 3, other: 1}, promo=promo.code)
+    assert order.status == Order.Status.PAID and order.discount > 0
+    assert sales_summary_recount() == []
+    revenue = dict(TicketSalesDay.objects.values_list("ticket_type_id", "revenue"))
+    amounts = {
+        tt.pk: sum(i.amount for i in order.items.filter(ticket_type=tt)) for tt in (odd, other)
+    }
+    assert revenue == amounts
+    assert EventSalesDay.objects.get(event=session.event).gross == order.total

@@ -32,6 +32,7 @@ from tickets.models import Order, OrderItem
 from tickets.reports.models import EventSalesDay, OrganizerSalesDay, TicketSalesDay
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 SOLD = (Order.Status.PAID, Order.Status.REFUNDED)
 EVENT_FIGURES = ("orders", "gross", "discounts", "refunds", "sold", "refunded")
 TICKET_FIGURES = ("sold", "refunded", "revenue")
@@ -137,6 +138,39 @@ def _per_type(items: QuerySet[OrderItem]) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
+def _per_type_of_order(order_id: int, status: str) -> list[dict[str, Any]]:
+    """``_per_type`` of the order's tickets in ``status``: one grouped read in SQL, as every
+    payment asks it and the ORM's grouping took longer to build than to run. The sums come
+    back as the ORM gives them: ``Decimal`` to the tiyn (SQLite sums in floating point)."""
+    connection = connections[router.db_for_read(OrderItem)]
+    quote = connection.ops.quote_name
+    items, types = quote(OrderItem._meta.db_table), quote(TicketType._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT i.ticket_type_id, t.session_id, COUNT(i.id), SUM(i.amount) FROM {items} i "
+            f"JOIN {types} t ON t.id = i.ticket_type_id WHERE i.order_id = %s AND i.status = %s "
+            "GROUP BY i.ticket_type_id, t.session_id ORDER BY i.ticket_type_id",
+            [order_id, status],
+        )
+        rows = cursor.fetchall()
+    return [
+        {
+            "ticket_type_id": ticket_type_id,
+            "ticket_type__session_id": session_id,
+            "n": count,
+            "amount": _money_of(amount),
+        }
+        for ticket_type_id, session_id, count, amount in rows
+    ]
+
+
+def _money_of(value: Any) -> Decimal | None:
+    """A sum of money read in SQL as the ORM reads it: ``Decimal`` with two places."""
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(CENT)
+
+
 def _per_type_of(items: Iterable[OrderItem], status: str) -> list[dict[str, Any]]:
     """``_per_type`` of tickets in memory (each with its ticket type read)."""
     rows: dict[int, dict[str, Any]] = {}
@@ -174,7 +208,7 @@ def sales_summary_transition(
     if items is not None:
         rows = _per_type_of(items, item_status)
     else:
-        rows = _per_type(order.items.filter(status=item_status))
+        rows = _per_type_of_order(order.pk, item_status)
     _event_add(
         order,
         orders=sign,
