@@ -124,10 +124,17 @@ def _window_key(scope: str, kind: str, value: str, window_seconds: int) -> str:
 
 
 def _count(key: str, timeout: int) -> int:
-    cache.add(key, 0, timeout=timeout)
+    """One more attempt under ``key``: the window's count so far. Most attempts find the key
+    (an increment); the first of a window makes it (one more round trip, not two)."""
     try:
         return cache.incr(key)
-    except ValueError:  # the window ended between add and incr
+    except ValueError:  # the first attempt of the window (or the window just ended)
+        pass
+    if cache.add(key, 1, timeout=timeout):
+        return 1
+    try:  # another attempt made the key meanwhile
+        return cache.incr(key)
+    except ValueError:  # and its window ended at once
         cache.set(key, 1, timeout=timeout)
         return 1
 

@@ -156,3 +156,25 @@ def test_widget_checkout_posts_are_limited_per_cart(stalls, policy):
     assert refused.status_code == 429
     assert "Слишком много попыток оформить заказ" in refused.content.decode()
     assert not Order.objects.exists()
+
+
+def test_each_attempt_counts_once_and_a_new_window_starts_again(monkeypatch):
+    monkeypatch.setattr(ratelimit, "_now", lambda: 2_000_000.0)
+    counts = [ratelimit.window_count("test", "ip", "10.9.9.9", 60) for _n in range(3)]
+    assert counts == [1, 2, 3]
+    assert ratelimit.window_count("test", "ip", "10.9.9.8", 60) == 1  # another address
+    monkeypatch.setattr(ratelimit, "_now", lambda: 2_000_000.0 + 60)
+    assert ratelimit.window_count("test", "ip", "10.9.9.9", 60) == 1
+
+
+def test_an_attempt_made_while_another_made_the_key_counts_after_it(monkeypatch):
+    from django.core.cache import cache
+
+    real_add = cache.add
+
+    def raced_add(key, value, timeout=None):  # another worker's first attempt got there first
+        real_add(key, 1, timeout=timeout)
+        return False
+
+    monkeypatch.setattr(cache, "add", raced_add)
+    assert ratelimit.window_count("test", "cart", "raced", 60) == 2
