@@ -601,3 +601,19 @@ def test_a_second_transaction_paying_a_paid_order_is_kept_and_flagged(client, or
         ("2871145777", "succeeded"),
     ]
     assert order.log.filter(to_status="paid").count() == 1
+
+
+def test_pay_completes_the_latest_started_payment_of_the_order(client, order):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    older = Payment.objects.create(order=order, provider="cloudpayments", amount=order.total)
+    newer = Payment.objects.create(order=order, provider="cloudpayments", amount=order.total)
+    Payment.objects.filter(pk=older.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    Payment.objects.create(order=order, provider="halyk", amount=order.total)  # another provider
+    assert _notify(client, "pay", "pay.txt").json() == {"code": 0}
+    statuses = dict(Payment.objects.values_list("pk", "status"))
+    assert statuses[newer.pk] == Payment.Status.SUCCEEDED
+    assert statuses[older.pk] == Payment.Status.CREATED
+    assert Payment.objects.count() == 3

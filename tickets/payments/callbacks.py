@@ -28,7 +28,7 @@ from tickets.errors import TicketsError
 from tickets.models import Order, OrderLog, Payment, PaymentNotification, Refund
 from tickets.payments import cloudpayments as cp
 from tickets.payments.notifications import notification_record
-from tickets.payments.selectors import payment_transaction_known
+from tickets.payments.selectors import payment_started, payment_transaction_known
 from tickets.payments.services import payment_complete
 from tickets.services.order_lifecycle import order_cancel
 from tickets.services.order_refunds import order_refund
@@ -78,15 +78,12 @@ def _check(data: Mapping) -> CallbackResult:
     return CallbackResult(200, cp.CODE_OK, "payable", order)
 
 
-def _payment_for(order: Order, transaction_id: str) -> Payment:
-    payment = (
-        order.payments.filter(provider=PROVIDER, status=Payment.Status.CREATED)
-        .order_by("-created_at")
-        .first()
-    )
-    if payment is None:
-        payment = Payment.objects.create(order=order, provider=PROVIDER, amount=order.total)
-    return payment
+def _payment_for(order: Order) -> int:
+    """The id of the order's latest started CloudPayments payment, or of a new one."""
+    started = payment_started(order_id=order.pk, provider=PROVIDER)
+    if started is not None:
+        return started
+    return Payment.objects.create(order=order, provider=PROVIDER, amount=order.total).pk
 
 
 def _pay(data: Mapping) -> CallbackResult:
@@ -105,7 +102,7 @@ def _pay(data: Mapping) -> CallbackResult:
     try:
         with transaction.atomic():
             payment = payment_complete(
-                payment_id=_payment_for(order, transaction_id).pk,
+                payment_id=_payment_for(order),
                 succeeded=True,
                 transaction_id=transaction_id,
                 actor=Actor(label="cloudpayments"),
