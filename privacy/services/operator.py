@@ -5,8 +5,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from eventum.accounts import Visitor
+from eventum.cached import cached_forget, cached_read
 from privacy.models import Operator
-from privacy.services.state_cache import cached_forget, cached_read
 
 OPERATOR_CACHE_KEY = "privacy:operator:v1"
 OPERATOR_CACHE_SECONDS = 300

@@ -9,8 +9,8 @@ from django.db.models.functions import Coalesce, Length, Trim
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
+from eventum.cached import cached_forget, cached_read
 from privacy.models import PolicyVersion
-from privacy.services.state_cache import cached_forget, cached_read
 
 POLICY_STATE_CACHE_KEY = "privacy:policy-state:v1"
 POLICY_STATE_CACHE_SECONDS = 60

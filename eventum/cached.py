@@ -1,5 +1,6 @@
-"""Small read-mostly privacy state (the operator, which policy versions are in force) kept in
-the cache, because every page shows it. The cache is only an accelerator: when it is down the
+"""Small read-mostly values kept in the cache because every page or every order asks for them:
+the operator and the policy versions in force (privacy), an organizer's payment methods and
+webhook endpoints (tickets, organizers). The cache is only an accelerator: when it is down the
 value is read from the database, and writers forget it at once and again after commit (so no
 other process re-caches the old value from before the commit)."""
 
