@@ -53,28 +53,35 @@ def subject_is_blocked(*, email: str = "", phone: str = "", user: Visitor | None
     the phone or the user (or the user's e-mail). Nothing given means nobody: ``False``.
     """
     emails, phones, user_ids = _identifiers(email=email, phone=phone, user=user)
-    named: list[str] = []
-    params: list[Any] = []
-    for column, values in (
+    named, params = sql_any_of(
         ("subject_email", sorted(emails)),
         ("subject_phone", sorted(phones)),
         ("subject_user_id", sorted(user_ids)),
-    ):
-        if values:
-            named.append(f"{column} IN ({', '.join(['%s'] * len(values))})")
-            params.extend(values)
-    if not named:
+    )
+    if not params:
         return False
     # One indexed read in SQL: every checkout asks, and the ORM took longer to build it.
     connection = connections[router.db_for_read(BlockingRequest)]
     table = connection.ops.quote_name(BlockingRequest._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT 1 FROM {table} WHERE ({' OR '.join(named)}) "
+            f"SELECT 1 FROM {table} WHERE {named} "
             f"AND status IN ({', '.join(['%s'] * len(IN_FORCE))}) LIMIT 1",
             [*params, *(str(status) for status in IN_FORCE)],
         )
         return cursor.fetchone() is not None
+
+
+def sql_any_of(*columns: tuple[str, Sequence[Any]]) -> tuple[str, list[Any]]:
+    """``(a IN (%s, …) OR b IN (…))`` over the columns given values, and its parameters: the
+    condition of the written-out statements that ask who among some subjects is restricted."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for column, values in columns:
+        if values:
+            parts.append(f"{column} IN ({', '.join(['%s'] * len(values))})")
+            params.extend(values)
+    return "(" + " OR ".join(parts) + ")", params
 
 
 def subject_ensure_not_blocked(

@@ -15,7 +15,7 @@ subjects come out masked with ``masked=True`` (the page shows a "data blocked" m
 silently dropped, so organizers can still check tickets in and refund.
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -27,7 +27,7 @@ from django.db.models import Exists, OuterRef, Q
 from eventum.accounts import Visitor
 from privacy.identity import normalise_email, normalise_phone
 from privacy.models import BlockingRequest, ConsentRecord
-from privacy.services.blocking import IN_FORCE, BlockedIndex, chunked_conditions
+from privacy.services.blocking import IN_FORCE, BlockedIndex, chunked_conditions, sql_any_of
 from privacy.services.masking import SubjectDisplay, mask_row, subject_display
 
 PROCESSING = ConsentRecord.Purpose.PROCESSING_AND_TRANSFER
@@ -128,17 +128,6 @@ def _keep_latest(
 _BLOCKED, _WITHDRAWN = "b", "w"
 
 
-def _any_of(*columns: tuple[str, Sequence[Any]]) -> tuple[str, list[Any]]:
-    """``(a IN (...) OR b IN (...))`` over the columns given values, and its parameters."""
-    parts: list[str] = []
-    params: list[Any] = []
-    for column, values in columns:
-        if values:
-            parts.append(f"{column} IN ({', '.join(['%s'] * len(values))})")
-            params.extend(values)
-    return "(" + " OR ".join(parts) + ")", params
-
-
 def _restriction_rows(
     emails: list[str], phones: list[str], user_ids: list[int]
 ) -> Iterator[tuple[str, str, str, int | None]]:
@@ -161,8 +150,8 @@ def _restriction_rows(
             chunks = [values[start : start + size] for values in (emails, phones, user_ids)]
             if not any(chunks):
                 continue
-            blocked_by, blocked_params = _any_of(*zip(block_columns, chunks, strict=True))
-            withdrawn_by, withdrawn_params = _any_of(*zip(consent_columns, chunks, strict=True))
+            blocked_by, blocked_params = sql_any_of(*zip(block_columns, chunks, strict=True))
+            withdrawn_by, withdrawn_params = sql_any_of(*zip(consent_columns, chunks, strict=True))
             cursor.execute(
                 f"SELECT '{_BLOCKED}', {', '.join(block_columns)}"
                 f" FROM {quote(BlockingRequest._meta.db_table)}"
