@@ -9,7 +9,6 @@ attempts fail ``WEBHOOK_DISABLE_AFTER_FAILURES`` times in a row is switched off 
 e-mailed; switching it on again resumes what waits.
 """
 
-import contextlib
 import json
 import uuid
 from collections.abc import Callable
@@ -19,14 +18,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from eventum.cache import CACHE_ERRORS
+from eventum.cached import cached_forget, cached_read
 from eventum.outbox import outbox_enqueue, outbox_enqueue_many
 from organizers.models import Organizer
 from organizers.webhooks.emails import email_webhook_disabled
@@ -109,29 +107,17 @@ def _active_endpoints_read(organizer_id: int) -> list[tuple[int, list[str]]]:
 def _active_endpoints(organizer_id: int) -> list[tuple[int, list[str]]]:
     """The organizer's active endpoints (id, the events each wants), in their order; from the
     cache, read when absent (or when the cache is down)."""
-    key = _active_endpoints_key(organizer_id)
-    try:
-        endpoints: list[tuple[int, list[str]]] | None = cache.get(key)
-    except CACHE_ERRORS:
-        return _active_endpoints_read(organizer_id)
-    if endpoints is None:
-        endpoints = _active_endpoints_read(organizer_id)
-        with contextlib.suppress(*CACHE_ERRORS):
-            cache.set(key, endpoints, ACTIVE_ENDPOINTS_CACHE_SECONDS)
-    return endpoints
+    return cached_read(
+        _active_endpoints_key(organizer_id),
+        ACTIVE_ENDPOINTS_CACHE_SECONDS,
+        lambda: _active_endpoints_read(organizer_id),
+    )
 
 
 def _active_endpoints_forget(organizer_id: int) -> None:
     """An endpoint was made, changed, switched on or off or removed: forget the organizer's
-    active ones now and once more when the transaction commits (so no other process keeps
-    what it read before the commit)."""
-
-    def forget() -> None:
-        with contextlib.suppress(*CACHE_ERRORS):
-            cache.delete(_active_endpoints_key(organizer_id))
-
-    forget()
-    transaction.on_commit(forget)
+    active ones now and once more when the transaction commits."""
+    cached_forget(_active_endpoints_key(organizer_id))
 
 
 def _clean_types(event_types: list[str]) -> list[str]:

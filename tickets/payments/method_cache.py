@@ -5,13 +5,9 @@ The cache is only an accelerator: when it is down the rows are read from the dat
 or deleted ``PaymentMethodSetting`` forgets its organizer's entry at once and again after the
 commit, so no other process keeps the rows from before the commit."""
 
-import contextlib
 from collections.abc import Callable
 
-from django.core.cache import cache
-from django.db import transaction
-
-from eventum.cache import CACHE_ERRORS
+from eventum.cached import cached_forget, cached_read
 
 # provider name → (offered, position): the organizer's stored choices
 MethodRows = dict[str, tuple[bool, int]]
@@ -26,24 +22,10 @@ def _key(organizer_id: int) -> str:
 
 def method_rows_cached(organizer_id: int, read: Callable[[], MethodRows]) -> MethodRows:
     """The organizer's stored choices from the cache, ``read()`` from the database when absent."""
-    try:
-        rows = cache.get(_key(organizer_id))
-    except CACHE_ERRORS:
-        return read()
-    if rows is None:
-        rows = read()
-        with contextlib.suppress(*CACHE_ERRORS):
-            cache.set(_key(organizer_id), rows, PAYMENT_METHODS_CACHE_SECONDS)
-    return rows
+    return cached_read(_key(organizer_id), PAYMENT_METHODS_CACHE_SECONDS, read)
 
 
 def method_rows_forget(organizer_id: int) -> None:
     """The organizer's choices changed: drop them now and once more when the transaction
     commits."""
-
-    def forget() -> None:
-        with contextlib.suppress(*CACHE_ERRORS):
-            cache.delete(_key(organizer_id))
-
-    forget()
-    transaction.on_commit(forget)
+    cached_forget(_key(organizer_id))
