@@ -1,9 +1,13 @@
 """Webhook endpoints of organizers, their deliveries and each attempt to send one."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from eventum.cached import cached_forget
 
 
 class WebhookEventType(models.TextChoices):
@@ -12,6 +16,11 @@ class WebhookEventType(models.TextChoices):
     ORDER_CANCELLED = "order.cancelled", _("Order cancelled")
     TICKET_CHECKED_IN = "ticket.checked_in", _("Ticket checked in")
     EVENT_SOLD_OUT = "event.sold_out", _("Event sold out")
+
+
+def active_endpoints_key(organizer_id: int) -> str:
+    """The cache key of the organizer's active endpoints (``webhook_emit`` reads them)."""
+    return f"webhooks:active:{organizer_id}"
 
 
 class WebhookEndpoint(models.Model):
@@ -43,6 +52,17 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+    # Every order asks which endpoints are on (from the cache): any save or removal of one,
+    # through the services or not, forgets its organizer's now and again after the commit.
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        cached_forget(active_endpoints_key(self.organizer_id))
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        cached_forget(active_endpoints_key(self.organizer_id))
+        return deleted
 
     def event_type_labels(self) -> list[str]:
         labels = dict(WebhookEventType.choices)

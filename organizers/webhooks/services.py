@@ -24,7 +24,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from eventum.cached import cached_forget, cached_read
+from eventum.cached import cached_read
 from eventum.outbox import outbox_enqueue, outbox_enqueue_many
 from organizers.models import Organizer
 from organizers.webhooks.emails import email_webhook_disabled
@@ -33,6 +33,7 @@ from organizers.webhooks.models import (
     WebhookDelivery,
     WebhookEndpoint,
     WebhookEventType,
+    active_endpoints_key,
 )
 from organizers.webhooks.sending import SendResult, webhook_post
 from organizers.webhooks.signing import (
@@ -53,7 +54,7 @@ MAX_ENDPOINTS = 10
 # The delivery log keeps payloads (buyers' data among them) this long, then forgets them.
 KEEP_DELIVERIES_DAYS = 30
 # Which endpoints of an organizer are on, and for what, is kept in the cache this long (every
-# paid order asks; every change of an endpoint here forgets it at once).
+# paid order asks; every save or removal of an endpoint forgets it at once: see the model).
 ACTIVE_ENDPOINTS_CACHE_SECONDS = 60
 
 Payload = dict[str, Any]
@@ -91,10 +92,6 @@ class NewWebhookSecret:
     secret: str
 
 
-def _active_endpoints_key(organizer_id: int) -> str:
-    return f"webhooks:active:{organizer_id}"
-
-
 def _active_endpoints_read(organizer_id: int) -> list[tuple[int, list[str]]]:
     return [
         (pk, list(event_types))
@@ -108,16 +105,10 @@ def _active_endpoints(organizer_id: int) -> list[tuple[int, list[str]]]:
     """The organizer's active endpoints (id, the events each wants), in their order; from the
     cache, read when absent (or when the cache is down)."""
     return cached_read(
-        _active_endpoints_key(organizer_id),
+        active_endpoints_key(organizer_id),
         ACTIVE_ENDPOINTS_CACHE_SECONDS,
         lambda: _active_endpoints_read(organizer_id),
     )
-
-
-def _active_endpoints_forget(organizer_id: int) -> None:
-    """An endpoint was made, changed, switched on or off or removed: forget the organizer's
-    active ones now and once more when the transaction commits."""
-    cached_forget(_active_endpoints_key(organizer_id))
 
 
 def _clean_types(event_types: list[str]) -> list[str]:
@@ -149,7 +140,6 @@ def webhook_endpoint_create(
         secret_hint=secret[:10],
         created_by=created_by if created_by is not None and created_by.is_authenticated else None,
     )
-    _active_endpoints_forget(organizer.pk)
     return NewWebhookSecret(endpoint=endpoint, secret=secret)
 
 
@@ -166,7 +156,6 @@ def webhook_endpoint_update(
     endpoint.url = url
     endpoint.event_types = _clean_types(event_types)
     endpoint.save(update_fields=["url", "event_types"])
-    _active_endpoints_forget(endpoint.organizer_id)
     return endpoint
 
 
@@ -189,7 +178,6 @@ def webhook_endpoint_enable(*, endpoint_id: int, organizer: Organizer) -> Webhoo
     endpoint.disabled_reason = ""
     endpoint.failures_in_row = 0
     endpoint.save(update_fields=["is_active", "disabled_at", "disabled_reason", "failures_in_row"])
-    _active_endpoints_forget(endpoint.organizer_id)
     WebhookDelivery.objects.filter(endpoint=endpoint, status=WebhookDelivery.Status.PENDING).update(
         next_attempt_at=timezone.now()
     )
@@ -207,7 +195,6 @@ def webhook_endpoint_disable(
         endpoint.disabled_at = timezone.now()
         endpoint.disabled_reason = reason[:300]
         endpoint.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
-        _active_endpoints_forget(endpoint.organizer_id)
     return endpoint
 
 
@@ -215,7 +202,6 @@ def webhook_endpoint_disable(
 def webhook_endpoint_delete(*, endpoint_id: int, organizer: Organizer) -> None:
     """Remove the endpoint with its delivery log."""
     _endpoint_locked(endpoint_id, organizer).delete()
-    _active_endpoints_forget(organizer.pk)
 
 
 def _payload(event_type: str, data: Payload, event_id: uuid.UUID) -> Payload:
@@ -366,7 +352,6 @@ def _disable_if_failing(endpoint_id: int) -> None:
         "count": endpoint.failures_in_row
     }
     endpoint.save(update_fields=["is_active", "disabled_at", "disabled_reason"])
-    _active_endpoints_forget(endpoint.organizer_id)
     email_webhook_disabled(endpoint)
 
 

@@ -501,6 +501,22 @@ def test_every_change_of_an_endpoint_is_seen_by_the_next_event(shop):
     assert _paid_deliveries(organizer) == [first.pk]
 
 
+def test_an_endpoint_changed_outside_the_services_is_seen_by_the_next_event(shop):
+    """The cache is forgotten by the endpoint itself: a change from the shell or a data fix
+    is seen at once, not after the cache's minute."""
+    organizer = shop["organizer"]
+    endpoint = _endpoint(organizer, "http://127.0.0.1:9/a", ["order.paid"]).endpoint
+    assert _paid_deliveries(organizer) == [endpoint.pk]  # cached while on
+    endpoint.is_active = False
+    endpoint.save()
+    assert _paid_deliveries(organizer) == []
+    endpoint.is_active = True
+    endpoint.save()
+    assert _paid_deliveries(organizer) == [endpoint.pk]
+    endpoint.delete()
+    assert _paid_deliveries(organizer) == []
+
+
 def test_an_endpoint_switched_off_for_failing_gets_no_new_events(
     shop, settings, django_capture_on_commit_callbacks
 ):
