@@ -1,11 +1,11 @@
 """The disclosure log: a row each time personal data leaves the system."""
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import connections, models, router, transaction
+from django.db import router, transaction
 
+from eventum.rows import instances_insert, rows_insert
 from privacy.chain import link_hash, row_seal, values_canonical
 from privacy.identity import normalise_email, normalise_phone
 from privacy.models import Disclosure, DisclosureSubject
@@ -65,51 +65,12 @@ def disclosure_record(
     # would lock and read each head again; written out, as the cabinet writes a disclosure and
     # a page of subjects with every list of buyers it shows, and the ORM spent more time
     # building the instances and the SQL than the inserts took.
-    disclosure.pk = _rows_insert(
-        Disclosure,
-        [{c.attname: getattr(disclosure, c.attname) for c in _inserted_fields(Disclosure)}],
-        using=using,
-    )
-    disclosure._state.adding, disclosure._state.db = False, using
+    instances_insert([disclosure], using=using)
     rows = []
     for subject in unique_subjects:
         row = {"disclosure_id": disclosure.pk, "subject": subject[:254]}
         sealed = link_hash(previous_subject, values_canonical(DisclosureSubject, row))
         rows.append({**row, "chain_previous": previous_subject, "chain_hash": sealed})
         previous_subject = sealed
-    _rows_insert(DisclosureSubject, rows, using=using)
+    rows_insert(DisclosureSubject, rows, using=using)
     return disclosure
-
-
-_PARAMETERS_A_STATEMENT = 800  # within SQLite's 999 too
-
-
-def _inserted_fields(model: type[models.Model]) -> "list[models.Field[Any, Any]]":
-    return [field for field in model._meta.concrete_fields if not field.primary_key]
-
-
-def _rows_insert(model: type[models.Model], rows: list[dict[str, Any]], *, using: str) -> int:
-    """Insert ``rows`` (every column's value by attribute name) in the order given, a few
-    hundred a statement; the id of the last row inserted."""
-    connection = connections[using]
-    quote = connection.ops.quote_name
-    fields = _inserted_fields(model)
-    columns = ", ".join(quote(field.get_attname_column()[1] or "") for field in fields)
-    row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    per_statement = max(_PARAMETERS_A_STATEMENT // len(fields), 1)
-    last = 0
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            batch = rows[start : start + per_statement]
-            cursor.execute(
-                f"INSERT INTO {quote(model._meta.db_table)} ({columns})"
-                f" VALUES {', '.join([row_marks] * len(batch))}"
-                f" RETURNING {quote(model._meta.pk.get_attname_column()[1] or '')}",
-                [
-                    field.get_db_prep_save(row[field.attname], connection)
-                    for row in batch
-                    for field in fields
-                ],
-            )
-            last = max(pk for (pk,) in cursor.fetchall())
-    return last

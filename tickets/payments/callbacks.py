@@ -24,6 +24,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from eventum.rows import RowQuery
 from tickets.errors import TicketsError
 from tickets.models import Order, OrderLog, Payment, PaymentNotification, Refund
 from tickets.payments import cloudpayments as cp
@@ -51,9 +52,14 @@ class CallbackResult:
         return {"code": self.code} if self.code is not None else {"message": self.outcome}
 
 
+# the order a notification names, by its code: built once (the ORM built this read of the
+# order's every column anew for each notification)
+_ORDER_BY_CODE = RowQuery(Order, where='{table}."code" = %s')
+
+
 def _order(data: Mapping) -> Order | None:
     code = str(data.get("InvoiceId", "")).strip().upper()
-    return Order.objects.filter(code=code).first() if code else None
+    return _ORDER_BY_CODE.first(code) if code else None
 
 
 def _matches(order: Order, data: Mapping) -> str:

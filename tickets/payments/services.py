@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from eventum.rows import RowQuery
 from organizers.models import Organizer
 from privacy.services import disclosure_record, ip_event_record
 from tickets.delivery.emails import email_late_payment_refunded
@@ -82,6 +83,10 @@ def _provider_disclosed(provider: BasePaymentProvider, order: Order) -> None:
     )
 
 
+# the payment an answer is about, locked: built once (every provider's answer reads it)
+_PAYMENT_LOCKED = RowQuery(Payment, where='{table}."id" = %s', lock=True)
+
+
 @transaction.atomic
 def payment_complete(
     *,
@@ -96,7 +101,9 @@ def payment_complete(
     A success marks the order paid. A late payment of an expired order whose tickets are gone
     is kept on record and refunded at once (``payment_refund_late``); the order stays expired.
     """
-    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    payment = _PAYMENT_LOCKED.first(payment_id)
+    if payment is None:
+        raise Payment.DoesNotExist(f"no payment {payment_id}")
     if payment.status == Payment.Status.SUCCEEDED:
         return payment
     if not succeeded:

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from events.models import Event
+from eventum.rows import RowQuery
 from privacy.services import consent_record, policy_current, subject_is_blocked
 from tickets.companies.inputs import CompanyDetails
 from tickets.companies.services import order_company_attach, organisation_remember
@@ -200,38 +201,50 @@ def order_create(
     )
 
 
-# What the order is made of, of the cart's event: its organizer and status, whether it sells
-# to organisations, and its address and title (a webhook names them); not its descriptions and
-# covers, read and parsed on every checkout for nothing.
-CHECKOUT_LOCK_FIELDS = (
-    "token",
-    "event",
-    "user",
-    "promo_code",
-    "created_at",
-    "updated_at",
-    "event__organizer",
-    "event__status",
-    "event__allow_company_purchases",
-    "event__slug",
-    "event__title",
-    "event__title_ru",
-    "event__title_kk",
-    "event__title_en",
+# The cart, locked, with what the order is made of of its event: its organizer and status,
+# whether it sells to organisations, and its address and title (a webhook names them); not
+# its descriptions and covers. One statement, built once: the ORM took longer to build it on
+# every checkout than the database to answer it.
+_CART_LOCKED = RowQuery(
+    Cart,
+    fields=("token", "event", "user", "promo_code", "created_at", "updated_at"),
+    related={
+        "event": (
+            "organizer",
+            "status",
+            "allow_company_purchases",
+            "slug",
+            "title",
+            "title_ru",
+            "title_kk",
+            "title_en",
+        )
+    },
+    where='{table}."token" = %s',
+    lock=True,
 )
 
 
 def _checkout_cart_locked(cart_token: str) -> Cart:
-    cart = (
-        Cart.objects.select_for_update(of=("self",))
-        .select_related("event")
-        .only(*CHECKOUT_LOCK_FIELDS)
-        .filter(token=cart_token)
-        .first()
-    )
+    cart = _CART_LOCKED.first(cart_token)
     if cart is None or cart.event is None:
         raise CartEmpty()
     return cart
+
+
+# The cart's live holds, locked, with their ticket types and sessions, and whether each is
+# sold by seat or holds a seat (``reservation_seat_flags``); built once, as ``_CART_LOCKED``.
+_LIVE_HOLDS = RowQuery(
+    Reservation,
+    related={"ticket_type": None, "ticket_type__session": None},
+    extra=reservation_seat_flags(),
+    where=(
+        '{table}."cart_id" = %s AND {table}."released_at" IS NULL'
+        ' AND {table}."order_id" IS NULL AND {table}."expires_at" > %s'
+    ),
+    order_by='{table}."ticket_type_id", {table}."id"',
+    lock=True,
+)
 
 
 def _live_holds_on_sale(cart: Cart, now: datetime) -> list[Reservation]:
@@ -239,13 +252,7 @@ def _live_holds_on_sale(cart: Cart, now: datetime) -> list[Reservation]:
 
     ``order_create`` released the holds expired at ``now`` just before, in their own
     transaction; one that expired since then is not live here."""
-    live = list(
-        Reservation.objects.select_for_update(of=("self",))
-        .filter(cart=cart, released_at__isnull=True, order__isnull=True, expires_at__gt=now)
-        .select_related("ticket_type__session")
-        .annotate(**reservation_seat_flags())
-        .order_by("ticket_type_id")
-    )
+    live = _LIVE_HOLDS.all(cart.pk, now)
     if not live:
         expired = Reservation.objects.filter(
             Q(released_at__gte=F("expires_at")) | Q(released_at__isnull=True),

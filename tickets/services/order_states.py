@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.db.models import F
 from django.utils import timezone
 
+from eventum.rows import RowQuery
 from privacy.services import ip_event_record, ip_risk_assess
 from tickets.companies.acts import closing_act_after_paid
 from tickets.delivery.emails import email_order_changed
@@ -83,9 +84,16 @@ def order_transition(
         sold_out_open_for_order(order=order)
 
 
+# every move of an order reads it this way: built once, not by the ORM on each move
+_ORDER_LOCKED = RowQuery(Order, related={"event": None}, where='{table}."id" = %s', lock=True)
+
+
 def order_lock(order_id: int) -> Order:
-    """The order row, locked for this transaction."""
-    return Order.objects.select_for_update(of=("self",)).select_related("event").get(pk=order_id)
+    """The order row, locked for this transaction, with its event."""
+    order = _ORDER_LOCKED.first(order_id)
+    if order is None:
+        raise Order.DoesNotExist(f"no order {order_id}")
+    return order
 
 
 def promo_give_back(order: Order) -> None:
