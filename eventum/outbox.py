@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from eventum.celery import app as celery_app
 from eventum.models import OutboxMessage
+from eventum.rows import instances_insert
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def outbox_enqueue_many(
 ) -> list[OutboxMessage]:
     """``outbox_enqueue`` for several tasks at once, written in one INSERT: after the commit
     they are published together, in one database transaction."""
-    messages = OutboxMessage.objects.bulk_create(
+    messages = instances_insert(
         OutboxMessage(
             task_name=task if isinstance(task, str) else task.name, args=list(args), kwargs=kwargs
         )

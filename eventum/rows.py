@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from django.db import connections, router
 from django.db.models import Field, ForeignKey, Model
@@ -93,7 +93,8 @@ def _fields(model: type[Model], names: Sequence[str] | None) -> list[Field[Any, 
     concrete = model._meta.concrete_fields
     if names is None:
         return list(concrete)
-    wanted = {model._meta.get_field(name).attname for name in names} | {model._meta.pk.attname}
+    by_name = {field.name: field.attname for field in concrete}
+    wanted = {by_name[name] for name in names} | {model._meta.pk.attname}
     return [field for field in concrete if field.attname in wanted]
 
 
@@ -155,7 +156,7 @@ class RowQuery(Generic[M]):
                 if not isinstance(link, ForeignKey):
                     raise ValueError(f"{path}: not a foreign key")
                 aliases[path] = quote(path)
-                models[path] = link.related_model  # type: ignore[assignment]
+                models[path] = link.related_model
                 inner[path] = inner[parent_path] and not link.null
                 parent_alias = aliases[parent_path or "table"]
                 joins.append(
@@ -256,29 +257,36 @@ class RowQuery(Generic[M]):
 
 
 def _inserted_fields(model: type[Model]) -> list[Field[Any, Any]]:
-    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    """Every column but a primary key the database numbers itself."""
+    auto = model._meta.auto_field
+    fields = [field for field in model._meta.concrete_fields if field is not auto]
     if any(field.has_db_default() for field in fields):
         raise ValueError(f"{model.__name__}: a field with a database default")
     return fields
 
 
-def rows_insert(model: type[Model], rows: Sequence[dict[str, Any]], *, using: str) -> list[int]:
+def rows_insert(
+    model: type[Model], rows: Sequence[dict[str, Any]], *, using: str, skip_taken: bool = False
+) -> list[Any]:
     """Insert ``rows`` (every column's value by attribute name) in the order given, a few
-    hundred a statement; the ids given to them, in that order."""
+    hundred a statement; the ids given to them, in that order. ``skip_taken``: a row whose
+    unique value another row holds is left out, not refused (``ON CONFLICT DO NOTHING``, on
+    PostgreSQL and SQLite alike; other constraints still refuse it), and has no id."""
     connection = connections[using]
     quote = connection.ops.quote_name
     fields = _inserted_fields(model)
-    columns = ", ".join(quote(field.column) for field in fields)
+    columns = ", ".join(quote(field.get_attname_column()[1] or "") for field in fields)
     row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     per_statement = max(_PARAMETERS_A_STATEMENT // len(fields), 1)
-    ids: list[int] = []
+    ids: list[Any] = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
             batch = rows[start : start + per_statement]
             cursor.execute(
                 f"INSERT INTO {quote(model._meta.db_table)} ({columns})"
                 f" VALUES {', '.join([row_marks] * len(batch))}"
-                f" RETURNING {quote(model._meta.pk.column)}",
+                f"{' ON CONFLICT DO NOTHING' if skip_taken else ''}"
+                f" RETURNING {quote(model._meta.pk.get_attname_column()[1] or '')}",
                 [
                     field.get_db_prep_save(row[field.attname], connection)
                     for row in batch
@@ -305,3 +313,47 @@ def instances_insert(instances: Iterable[M], *, using: str | None = None) -> lis
         obj.pk = pk
         obj._state.adding, obj._state.db = False, using
     return instances
+
+
+def instance_insert_unless_taken(instance: Model, *, using: str | None = None) -> bool:
+    """Insert one new instance as ``instances_insert`` does, unless another row holds one of
+    its unique values: then nothing is written and ``False`` (no savepoint needed to try)."""
+    model = type(instance)
+    using = using or router.db_for_write(model)
+    fields = _inserted_fields(model)
+    row = {field.attname: field.pre_save(instance, True) for field in fields}
+    ids = rows_insert(model, [row], using=using, skip_taken=True)
+    if not ids:
+        return False
+    instance.pk = ids[0]
+    instance._state.adding, instance._state.db = False, using
+    return True
+
+
+_UPDATES: dict[tuple[str, type[Model], tuple[str, ...]], str] = {}
+
+
+def instance_update(instance: Model, fields: Sequence[str], *, using: str | None = None) -> bool:
+    """Write these fields of a stored instance to its row, as ``save(update_fields=...)``
+    does (each field's ``pre_save``: an ``auto_now`` time set), without signals; ``False``
+    when no row has the instance's id."""
+    model = type(instance)
+    using = using or router.db_for_write(model)
+    connection = connections[using]
+    chosen = [cast("Field[Any, Any]", model._meta.get_field(name)) for name in fields]
+    key = (connection.vendor, model, tuple(fields))
+    sql = _UPDATES.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        assignments = ", ".join(f"{quote(field.column or '')} = %s" for field in chosen)
+        sql = _UPDATES[key] = (
+            f"UPDATE {quote(model._meta.db_table)} SET {assignments}"
+            f" WHERE {quote(model._meta.pk.get_attname_column()[1] or '')} = %s"
+        )
+    params = [
+        field.get_db_prep_save(field.pre_save(instance, False), connection) for field in chosen
+    ]
+    params.append(model._meta.pk.get_db_prep_save(instance.pk, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount > 0

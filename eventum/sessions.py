@@ -19,13 +19,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import SESSION_KEY
-from django.contrib.sessions.backends.base import VALID_KEY_CHARS
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError, UpdateError
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDatabaseStore
 from django.contrib.sessions.models import Session
 from django.core.cache.backends.base import BaseCache
 from django.utils.crypto import get_random_string
 
 from eventum.cache import CACHE_ERRORS
+from eventum.rows import instance_insert_unless_taken, instance_update
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ class SessionStore(CachedDatabaseStore):
     _cache: BaseCache
     _session: dict[str, Any]
     _get_session_from_db: Callable[[], Session | None]
+    _get_session: Callable[..., dict[str, Any]]
 
     def _get_new_session_key(self) -> str:
         return get_random_string(32, VALID_KEY_CHARS)
@@ -54,7 +56,18 @@ class SessionStore(CachedDatabaseStore):
 
     def save(self, must_create: bool = False) -> None:
         # the database's copy first, as Django's engine does; then the cache's
-        super(CachedDatabaseStore, self).save(must_create)
+        if self.session_key is None:
+            self.create()  # draws a key and saves with it
+            return
+        row = self.create_model_instance(self._get_session(no_load=must_create))
+        # one statement each, as Django's engine writes them but without the transaction
+        # around a single statement and the ORM's build of it: a taken key (insert) or a
+        # session gone meanwhile (update) writes nothing and says so, as Django's does
+        if must_create:
+            if not instance_insert_unless_taken(row):
+                raise CreateError
+        elif not instance_update(row, ["session_data", "expire_date"]):
+            raise UpdateError
         self._cache_keep(self._session, self.get_expiry_age())
 
     def delete(self, session_key: str | None = None) -> None:

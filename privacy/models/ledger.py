@@ -8,6 +8,7 @@ from django.db import connections, models, router, transaction
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
+from eventum.rows import instances_insert
 from privacy.chain import GENESIS, row_seal
 
 # The first key of every chain's PostgreSQL advisory lock (the second names the table).
@@ -124,4 +125,7 @@ class ChainedModel(AppendOnlyModel):
             previous = chain_head_lock(type(self), using)
             _files_commit(self)
             row_seal(self, previous)
-            super().save(*args, **kwargs)
+            if args or set(kwargs) - {"using"}:
+                super().save(*args, **kwargs)
+            else:  # the common insert, without the ORM's build of it (see eventum.rows)
+                instances_insert([self], using=using)

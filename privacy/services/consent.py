@@ -46,7 +46,7 @@ def _user_or_none(user: Visitor | None) -> User | None:
     return user if isinstance(user, User) else None
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside a caller's transaction: no savepoint of its own
 def consent_record(
     *,
     purpose: str,

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import connections, router
 from django.utils import timezone
 
+from eventum.rows import instances_insert
 from privacy.models import IpEvent
 
 
@@ -46,7 +47,9 @@ def ip_event_record(*, ip: str, kind: str, reference: str = "") -> IpEvent | Non
     address = _valid_ip(ip)
     if not address:
         return None
-    return IpEvent.objects.create(ip=address, kind=IpEvent.Kind(kind), reference=reference[:100])
+    return instances_insert(
+        [IpEvent(ip=address, kind=IpEvent.Kind(kind), reference=reference[:100])]
+    )[0]
 
 
 def _recent_counts(address: str, since: datetime) -> dict[str, int]:

@@ -6,6 +6,7 @@ looking it up, and a taken key is never shared."""
 import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.base import UpdateError
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -98,4 +99,28 @@ def test_sessions_work_without_the_cache(monkeypatch):
     reader._cache = store._cache
     assert reader.load() == {"cart": "token"}
     store.delete()
+    assert not Session.objects.filter(session_key=store.session_key).exists()
+
+
+def test_a_session_is_written_in_one_statement_each_time():
+    store = sessions.SessionStore()
+    store["cart"] = "x"
+    with CaptureQueriesContext(connection) as queries:
+        store.save()  # new: inserted
+        store["cart"] = "y"
+        store.save()  # changed: updated
+    assert [sql.split()[0] for sql in _sql(queries)] == ["INSERT", "UPDATE"]
+    assert Session.objects.get(session_key=store.session_key).get_decoded() == {"cart": "y"}
+
+
+def test_a_session_ended_meanwhile_is_not_written_again():
+    """Signed out in another tab: the row is gone, and this request's save says so (Django's
+    middleware then answers that the session was interrupted) instead of bringing it back."""
+    store = sessions.SessionStore()
+    store["cart"] = "x"
+    store.save()
+    Session.objects.filter(session_key=store.session_key).delete()
+    store["cart"] = "y"
+    with pytest.raises(UpdateError):
+        store.save()
     assert not Session.objects.filter(session_key=store.session_key).exists()

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from events.seating.layouts import seat_label_shown
 from eventum.outbox import outbox_enqueue, outbox_enqueue_many
+from eventum.rows import instances_insert
 from tickets.delivery.emails import email_tickets_message
 from tickets.delivery.pdf import TicketPrint, render_tickets_pdf
 from tickets.errors import TicketsError
@@ -198,16 +199,22 @@ def _email_delivery_new(
     requested_by: User | None = None,
     requested_label: str = "system",
 ) -> EmailDelivery:
-    return EmailDelivery.objects.create(
-        order=order,
-        kind=kind,
-        to=order.email,
-        language=_language(order),
-        requested_by=(
-            requested_by if requested_by is not None and requested_by.is_authenticated else None
-        ),
-        requested_label=requested_label[:30],
-    )
+    return instances_insert(
+        [
+            EmailDelivery(
+                order=order,
+                kind=kind,
+                to=order.email,
+                language=_language(order),
+                requested_by=(
+                    requested_by
+                    if requested_by is not None and requested_by.is_authenticated
+                    else None
+                ),
+                requested_label=requested_label[:30],
+            )
+        ]
+    )[0]
 
 
 def tickets_email_queue(

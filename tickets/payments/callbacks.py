@@ -24,7 +24,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from eventum.rows import RowQuery
+from eventum.rows import RowQuery, instances_insert
 from tickets.errors import TicketsError
 from tickets.models import Order, OrderLog, Payment, PaymentNotification, Refund
 from tickets.payments import cloudpayments as cp
@@ -89,7 +89,7 @@ def _payment_for(order: Order) -> int:
     started = payment_started(order_id=order.pk, provider=PROVIDER)
     if started is not None:
         return started
-    return Payment.objects.create(order=order, provider=PROVIDER, amount=order.total).pk
+    return instances_insert([Payment(order=order, provider=PROVIDER, amount=order.total)])[0].pk
 
 
 def _pay(data: Mapping) -> CallbackResult:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from eventum.rows import instances_insert
 from tickets.models import Order, PaymentNotification
 
 # Card numbers (even masked), expiry, card tokens and ids, the cardholder's name.
@@ -39,17 +40,21 @@ def notification_record(
 ) -> PaymentNotification:
     """Keep one notification (or status answer, ``kind="status"``) on record."""
     body = json.dumps(data_without_card(dict(data)), ensure_ascii=False, default=str)
-    return PaymentNotification.objects.create(
-        provider=provider,
-        kind=kind,
-        body=body[:20000],
-        signature_valid=signature_valid,
-        outcome=outcome[:200],
-        needs_review=needs_review,
-        order=order,
-        transaction_id=transaction_id.strip()[:64],
-        ip_address=ip or None,
-    )
+    return instances_insert(
+        [
+            PaymentNotification(
+                provider=provider,
+                kind=kind,
+                body=body[:20000],
+                signature_valid=signature_valid,
+                outcome=outcome[:200],
+                needs_review=needs_review,
+                order=order,
+                transaction_id=transaction_id.strip()[:64],
+                ip_address=ip or None,
+            )
+        ]
+    )[0]
 
 
 # What a provider's data may keep once its payer is made anonymous: the money and the ids and

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from eventum.rows import RowQuery
+from eventum.rows import RowQuery, instance_update
 from organizers.models import Organizer
 from privacy.services import disclosure_record, ip_event_record
 from tickets.delivery.emails import email_late_payment_refunded
@@ -122,7 +122,7 @@ def payment_complete(
     payment.completed_at = timezone.now()
     if transaction_id:
         payment.provider_transaction_id = transaction_id
-    payment.save(update_fields=["status", "completed_at", "provider_transaction_id"])
+    instance_update(payment, ["status", "completed_at", "provider_transaction_id"])
     try:
         order = order_mark_paid(
             order_id=payment.order_id, actor=actor, note=note or f"{payment.provider}"

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from events.models import CapacityPool, Event, SessionSeatPrice, TicketType
-from eventum.rows import RowQuery
+from eventum.rows import RowQuery, instances_insert
 from tickets.errors import NotOnSale, OrderLimitExceeded, PromoCodeInvalid, SoldOut
 from tickets.models import Cart, PromoCode, Reservation
 from tickets.pricing import promo_find
@@ -48,7 +48,7 @@ def _cart_locked(
     row holds it and the row is inserted without looking first."""
     signed_in = user if user is not None and user.is_authenticated else None
     if is_new:
-        cart = Cart.objects.create(token=cart_token, event_id=event_id, user=signed_in)
+        cart = instances_insert([Cart(token=cart_token, event_id=event_id, user=signed_in)])[0]
         created = True
     else:
         cart, created = Cart.objects.select_for_update().get_or_create(
@@ -140,12 +140,16 @@ def _hold_set(
         inventory_return(ticket_type_id=ticket_type.pk, quantity=-delta)
     if current is None:
         if quantity:
-            live[ticket_type.pk] = Reservation.objects.create(
-                cart=cart,
-                ticket_type=ticket_type,
-                quantity=quantity,
-                expires_at=reservation_expires_at(now),
-            )
+            live[ticket_type.pk] = instances_insert(
+                [
+                    Reservation(
+                        cart=cart,
+                        ticket_type=ticket_type,
+                        quantity=quantity,
+                        expires_at=reservation_expires_at(now),
+                    )
+                ]
+            )[0]
     elif quantity == 0:
         current.released_at = now
         current.save(update_fields=["released_at"])

@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from events.models import Event
-from eventum.rows import RowQuery
+from eventum.rows import RowQuery, instance_insert_unless_taken, instances_insert
 from privacy.services import consent_record, policy_current, subject_is_blocked
 from tickets.companies.inputs import CompanyDetails
 from tickets.companies.services import order_company_attach, organisation_remember
@@ -108,15 +108,15 @@ def _promo_consume(promo: PromoCode) -> None:
 
 
 def _save_new_order(order: Order) -> None:
+    """Insert the order under a new random code; a code (or idempotency key) already taken
+    writes nothing, so no savepoint is needed to try another code."""
+    assert order.organizer_id is not None  # Order.save's lookup is not made here
     for _attempt in range(6):
         order.code = order_code_new()
-        try:
-            with transaction.atomic():
-                order.save()
+        if instance_insert_unless_taken(order):
             return
-        except IntegrityError:
-            if Order.objects.filter(idempotency_key=order.idempotency_key).exists():
-                raise
+        if Order.objects.filter(idempotency_key=order.idempotency_key).exists():
+            raise IntegrityError("An order with this idempotency key exists.")
     raise IntegrityError("Could not find a free order code.")
 
 
@@ -362,7 +362,7 @@ def _holds_to_items(
                 valid_until=valid_until,
             )
         )
-    created = OrderItem.objects.bulk_create(rows)
+    created = instances_insert(rows)
     seats_attach_to_order(items=created, reservations=live)
     _holds_to_order(order, live)
     if cart.promo_code_id is not None:  # the code is spent with this order
@@ -419,14 +419,18 @@ def _order_create(
             organisation_remember(user=user, company=company)
     _save_answers(order, answers or [])
     buyer_actor = Actor(user=user, label="buyer")
-    OrderLog.objects.create(
-        order=order,
-        from_status="",
-        to_status=S.PENDING,
-        actor=buyer_actor.user if user is not None and user.is_authenticated else None,
-        actor_label=buyer_actor.label,
-        note="checkout",
-    )
+    instances_insert(
+        [
+            OrderLog(
+                order=order,
+                from_status="",
+                to_status=S.PENDING,
+                actor=buyer_actor.user if user is not None and user.is_authenticated else None,
+                actor_label=buyer_actor.label,
+                note="checkout",
+            )
+        ]
+    )[0]
     _record_consents(order, consent, user)
     order_risk_check(order, event_kind="order_created")
     if order.total == 0:

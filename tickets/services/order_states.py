@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from django.db.models import F
 from django.utils import timezone
 
-from eventum.rows import RowQuery
+from eventum.rows import RowQuery, instance_update, instances_insert
 from privacy.services import ip_event_record, ip_risk_assess
 from tickets.companies.acts import closing_act_after_paid
 from tickets.delivery.emails import email_order_changed
@@ -69,16 +69,22 @@ def order_transition(
     if to == S.PAID:
         order.paid_at = timezone.now()
         update.append("paid_at")
-    order.save(update_fields=update)
+    instance_update(order, update)
     sales_summary_transition(order, previous=previous, to=to, items=items)
-    OrderLog.objects.create(
-        order=order,
-        from_status=previous,
-        to_status=to,
-        actor=actor.user if actor.user is not None and actor.user.is_authenticated else None,
-        actor_label=actor.label,
-        note=note[:300],
-    )
+    instances_insert(
+        [
+            OrderLog(
+                order=order,
+                from_status=previous,
+                to_status=to,
+                actor=actor.user
+                if actor.user is not None and actor.user.is_authenticated
+                else None,
+                actor_label=actor.label,
+                note=note[:300],
+            )
+        ]
+    )[0]
     webhook_order_moved(order)  # order.paid / order.cancelled to the organizer's webhooks
     if to == S.PAID:  # perhaps the last ticket of a session sold: event.sold_out, once
         sold_out_open_for_order(order=order)
@@ -126,7 +132,7 @@ def order_risk_check(order: Order, *, event_kind: str) -> None:
     if risk.flagged and not order.needs_review:
         order.needs_review = True
         order.review_reason = "; ".join(risk.reasons)[:300]
-        order.save(update_fields=["needs_review", "review_reason", "updated_at"])
+        instance_update(order, ["needs_review", "review_reason", "updated_at"])
 
 
 def order_paid_deliver(order: Order) -> None:
