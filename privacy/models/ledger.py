@@ -125,7 +125,7 @@ class ChainedModel(AppendOnlyModel):
             previous = chain_head_lock(type(self), using)
             _files_commit(self)
             row_seal(self, previous)
-            if args or set(kwargs) - {"using"}:
+            if args or set(kwargs) - {"using", "force_insert"}:
                 super().save(*args, **kwargs)
             else:  # the common insert, without the ORM's build of it (see eventum.rows)
                 instances_insert([self], using=using)

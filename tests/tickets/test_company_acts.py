@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from events.models import Session
+from eventum.models import OutboxMessage
 from organizers.models import Organizer
 from tests.factories import MembershipFactory, OrganizerFactory, UserFactory
 from tests.privacy.conftest import make_blocked
@@ -25,11 +27,14 @@ from tests.tickets.company_helpers import (
 )
 from tests.tickets.flows import place_order
 from tickets.companies.acts import (
+    ACT_TASK,
+    closing_act_after_paid,
     closing_act_issue,
     closing_act_number_take,
     closing_acts_issue_due,
 )
 from tickets.models import ClosingAct
+from tickets.services.order_states import order_lock
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +97,35 @@ def test_act_is_issued_and_emailed_on_payment(
     response = client.get(reverse("tickets:order_act", kwargs={"code": order.code}))
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_the_paid_path_asks_about_a_company_only_for_organizers_issuing_acts_on_payment(
+    on_payment, django_assert_num_queries
+):
+    """Every paid order passes here: an organizer issuing acts after the event costs no query
+    (its setting is read with the locked order), one issuing them on payment one."""
+    after_event, personal, company = (
+        order_lock_read(order.pk)
+        for order in (
+            pay(company_order(company_ticket_type(OrganizerFactory()))),
+            pay(place_order({company_ticket_type(on_payment): 1})),
+            company_order(company_ticket_type(on_payment)),
+        )
+    )
+    OutboxMessage.objects.all().delete()
+    with django_assert_num_queries(0):
+        closing_act_after_paid(after_event)
+    with django_assert_num_queries(1):
+        closing_act_after_paid(personal)  # no company: nothing enqueued
+    assert not OutboxMessage.objects.filter(task_name=ACT_TASK).exists()
+    with django_assert_num_queries(2):  # the company, then the act's task
+        closing_act_after_paid(company)
+    assert OutboxMessage.objects.filter(task_name=ACT_TASK, args=[company.pk]).exists()
+
+
+def order_lock_read(order_id: int):
+    with transaction.atomic():
+        return order_lock(order_id)
 
 
 def test_after_the_event_the_hourly_run_issues_the_act(django_capture_on_commit_callbacks):

@@ -87,7 +87,7 @@ def _provider_disclosed(provider: BasePaymentProvider, order: Order) -> None:
 _PAYMENT_LOCKED = RowQuery(Payment, where='{table}."id" = %s', lock=True)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # a caller that catches its errors has its own block
 def payment_complete(
     *,
     payment_id: int,

@@ -90,12 +90,18 @@ def order_transition(
         sold_out_open_for_order(order=order)
 
 
-# every move of an order reads it this way: built once, not by the ORM on each move
-_ORDER_LOCKED = RowQuery(Order, related={"event": None}, where='{table}."id" = %s', lock=True)
+# every move of an order reads it this way: built once, not by the ORM on each move; with its
+# event and the event's organizer (whose settings a paid order's act of services depends on)
+_ORDER_LOCKED = RowQuery(
+    Order,
+    related={"event": None, "event__organizer": None},
+    where='{table}."id" = %s',
+    lock=True,
+)
 
 
 def order_lock(order_id: int) -> Order:
-    """The order row, locked for this transaction, with its event."""
+    """The order row, locked for this transaction, with its event and organizer."""
     order = _ORDER_LOCKED.first(order_id)
     if order is None:
         raise Order.DoesNotExist(f"no order {order_id}")
