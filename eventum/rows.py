@@ -17,6 +17,7 @@ receivers, on paths where the ORM's cost was measured to matter.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -256,13 +257,34 @@ class RowQuery(Generic[M]):
         return base
 
 
-def _inserted_fields(model: type[Model]) -> list[Field[Any, Any]]:
+@functools.cache
+def _inserted_fields(model: type[Model]) -> tuple[Field[Any, Any], ...]:
     """Every column but a primary key the database numbers itself."""
     auto = model._meta.auto_field
-    fields = [field for field in model._meta.concrete_fields if field is not auto]
+    fields = tuple(field for field in model._meta.concrete_fields if field is not auto)
     if any(field.has_db_default() for field in fields):
         raise ValueError(f"{model.__name__}: a field with a database default")
     return fields
+
+
+_INSERTS: dict[tuple[str, type[Model], int, bool], str] = {}
+
+
+def _insert_statement(connection: Any, model: type[Model], rows: int, skip_taken: bool) -> str:
+    key = (connection.vendor, model, rows, skip_taken)
+    sql = _INSERTS.get(key)
+    if sql is None:
+        quote = connection.ops.quote_name
+        fields = _inserted_fields(model)
+        columns = ", ".join(quote(field.get_attname_column()[1] or "") for field in fields)
+        row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        sql = _INSERTS[key] = (
+            f"INSERT INTO {quote(model._meta.db_table)} ({columns})"
+            f" VALUES {', '.join([row_marks] * rows)}"
+            f"{' ON CONFLICT DO NOTHING' if skip_taken else ''}"
+            f" RETURNING {quote(model._meta.pk.get_attname_column()[1] or '')}"
+        )
+    return sql
 
 
 def rows_insert(
@@ -273,20 +295,14 @@ def rows_insert(
     unique value another row holds is left out, not refused (``ON CONFLICT DO NOTHING``, on
     PostgreSQL and SQLite alike; other constraints still refuse it), and has no id."""
     connection = connections[using]
-    quote = connection.ops.quote_name
     fields = _inserted_fields(model)
-    columns = ", ".join(quote(field.get_attname_column()[1] or "") for field in fields)
-    row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     per_statement = max(_PARAMETERS_A_STATEMENT // len(fields), 1)
     ids: list[Any] = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
             batch = rows[start : start + per_statement]
             cursor.execute(
-                f"INSERT INTO {quote(model._meta.db_table)} ({columns})"
-                f" VALUES {', '.join([row_marks] * len(batch))}"
-                f"{' ON CONFLICT DO NOTHING' if skip_taken else ''}"
-                f" RETURNING {quote(model._meta.pk.get_attname_column()[1] or '')}",
+                _insert_statement(connection, model, len(batch), skip_taken),
                 [
                     field.get_db_prep_save(row[field.attname], connection)
                     for row in batch

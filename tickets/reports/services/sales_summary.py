@@ -14,7 +14,8 @@ for each other instead of deadlocking.
 differ and, asked to, sets them right (``manage.py sales_summary_recount``).
 """
 
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -58,31 +59,61 @@ def _add(
     if not any(deltas.values()):
         return
     connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    fields = model._meta.concrete_fields
-    by_name = {field.attname: field for field in fields} | {field.name: field for field in fields}
     values = {**key, **copied, **deltas}
-    for field in fields:  # the figures not changed here start at their default
-        if not field.primary_key and field.attname not in values and field.has_default():
-            values[field.attname] = field.get_default()
-
-    def column(name: str) -> str:
-        return quote(by_name[name].get_attname_column()[1] or name)
-
-    table = quote(model._meta.db_table)
-    columns = ", ".join(column(name) for name in values)
-    conflict = ", ".join(column(name) for name in key)
-    changes = ", ".join(
-        f"{column(name)} = {table}.{column(name)} + EXCLUDED.{column(name)}" for name in deltas
-    )
+    sql, defaulted = _add_statement(connection, model, tuple(key), tuple(values), tuple(deltas))
+    by_name = _fields_by_name(model)
+    for name in defaulted:  # the figures not changed here start at their default
+        values[name] = by_name[name].get_default()
     params = [by_name[name].get_db_prep_save(value, connection) for name, value in values.items()]
-    placeholders = ", ".join(["%s"] * len(params))
     with connection.cursor() as cursor:
-        cursor.execute(
+        cursor.execute(sql, params)
+
+
+@functools.cache
+def _fields_by_name(model: type[models.Model]) -> "dict[str, models.Field[Any, Any]]":
+    fields = model._meta.concrete_fields
+    return {field.attname: field for field in fields} | {field.name: field for field in fields}
+
+
+_ADDS: dict[tuple[Any, ...], tuple[str, tuple[str, ...]]] = {}
+
+
+def _add_statement(
+    connection: Any,
+    model: type[models.Model],
+    key: tuple[str, ...],
+    given: tuple[str, ...],
+    deltas: tuple[str, ...],
+) -> tuple[str, tuple[str, ...]]:
+    """``_add``'s statement for these columns, built once, and the figures not given, which
+    start at their defaults (their values follow the given ones, in the statement's order)."""
+    cache_key = (connection.vendor, model, key, given, deltas)
+    built = _ADDS.get(cache_key)
+    if built is None:
+        quote: Callable[[str], str] = connection.ops.quote_name
+        by_name = _fields_by_name(model)
+        defaulted = tuple(
+            field.attname
+            for field in model._meta.concrete_fields
+            if not field.primary_key and field.attname not in given and field.has_default()
+        )
+
+        def column(name: str) -> str:
+            return quote(by_name[name].get_attname_column()[1] or name)
+
+        table = quote(model._meta.db_table)
+        columns = ", ".join(column(name) for name in (*given, *defaulted))
+        conflict = ", ".join(column(name) for name in key)
+        changes = ", ".join(
+            f"{column(name)} = {table}.{column(name)} + EXCLUDED.{column(name)}" for name in deltas
+        )
+        placeholders = ", ".join(["%s"] * (len(given) + len(defaulted)))
+        built = _ADDS[cache_key] = (
             f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "
             f"ON CONFLICT ({conflict}) DO UPDATE SET {changes}",
-            params,
+            defaulted,
         )
+    return built
 
 
 def _organizer_id(order: Order) -> int:
