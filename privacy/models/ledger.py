@@ -4,6 +4,7 @@ import zlib
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
+import psycopg
 from django.db import connections, models, router, transaction
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
@@ -45,7 +46,7 @@ class AppendOnlyModel(models.Model):
 
 def chain_heads_lock(*chained: type[models.Model], using: str) -> list[str]:
     """Lock these tables' chains, in the order given, until the transaction ends; return the
-    hash of each one's last row (the genesis for an empty one). Two queries however many.
+    hash of each one's last row (the genesis for an empty one). One round trip however many.
 
     Two inserts at once must not both link to the same row (the chain would fork): on
     PostgreSQL a transaction-level advisory lock per table serialises them; SQLite serialises
@@ -53,18 +54,27 @@ def chain_heads_lock(*chained: type[models.Model], using: str) -> list[str]:
     """
     connection = connections[using]
     quote = connection.ops.quote_name
+    # a statement after the locks: its snapshot sees every row committed before them
+    heads = "SELECT " + ", ".join(
+        f"(SELECT chain_hash FROM {quote(model._meta.db_table)}"
+        f" ORDER BY {quote(model._meta.pk.attname)} DESC LIMIT 1)"
+        for model in chained
+    )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             keys = [zlib.crc32(model._meta.db_table.encode()) & 0x7FFFFFFF for model in chained]
-            locks = ", ".join("pg_advisory_xact_lock(%s, %s)" for _ in keys)
-            cursor.execute(f"SELECT {locks}", [v for key in keys for v in (_LOCK_NAMESPACE, key)])
-        # a statement after the locks: its snapshot sees every row committed before them
-        heads = ", ".join(
-            f"(SELECT chain_hash FROM {quote(model._meta.db_table)}"
-            f" ORDER BY {quote(model._meta.pk.attname)} DESC LIMIT 1)"
-            for model in chained
-        )
-        cursor.execute(f"SELECT {heads}")
+            locks = "SELECT " + ", ".join("pg_advisory_xact_lock(%s, %s)" for _ in keys)
+            params = [v for key in keys for v in (_LOCK_NAMESPACE, key)]
+            if isinstance(cursor.cursor, psycopg.ClientCursor):
+                # both statements in one round trip; each still takes its own snapshot, the
+                # heads' after the locks are held
+                cursor.execute(f"{locks}; {heads}", params)
+                cursor.nextset()
+            else:  # a cursor binding on the server takes one statement at a time
+                cursor.execute(locks, params)
+                cursor.execute(heads)
+        else:
+            cursor.execute(heads)
         row = cursor.fetchone()
     return [head or GENESIS for head in row]
 
