@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 
+import psycopg
 from django.db import connections, router
 from django.db.models import Field, ForeignKey, Model
 from django.db.models.expressions import RawSQL
@@ -373,3 +374,56 @@ def instance_update(instance: Model, fields: Sequence[str], *, using: str | None
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount > 0
+
+
+Statement = tuple[str, Sequence[Any]]
+
+
+def statements_run(using: str, statements: Sequence[Statement]) -> list[list[tuple[Any, ...]]]:
+    """Run ``statements`` in order; each one's rows (none for a statement without a result).
+
+    Sent in one round trip where the database takes several statements at once (PostgreSQL,
+    through Django's client-side binding cursor): each still runs on its own, with its own
+    snapshot, seeing what the ones before it wrote and any row committed before it began.
+    Elsewhere (SQLite, or PostgreSQL binding on the server) one by one."""
+    connection = connections[using]
+    results: list[list[tuple[Any, ...]]] = []
+    with connection.cursor() as cursor:
+        together = (
+            len(statements) > 1
+            and connection.vendor == "postgresql"
+            and isinstance(cursor.cursor, psycopg.ClientCursor)
+        )
+        if together:
+            cursor.execute(
+                "; ".join(sql for sql, _ in statements),
+                [param for _, params in statements for param in params],
+            )
+            for index in range(len(statements)):
+                if index:
+                    cursor.nextset()
+                results.append(cursor.fetchall() if cursor.description is not None else [])
+            return results
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            results.append(cursor.fetchall() if cursor.description is not None else [])
+    return results
+
+
+def instance_insert_statement(instance: Model, *, using: str) -> Statement:
+    """The statement ``instances_insert`` would send for one new instance (each field's
+    ``pre_save`` applied now), to send with others (``statements_run``); it returns the id,
+    for ``instance_inserted`` to give the instance."""
+    model = type(instance)
+    connection = connections[using]
+    fields = _inserted_fields(model)
+    return (
+        _insert_statement(connection, model, 1, False),
+        [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields],
+    )
+
+
+def instance_inserted(instance: Model, rows: list[tuple[Any, ...]], *, using: str) -> None:
+    """Give the instance the id its insert statement returned (``rows``)."""
+    ((instance.pk,),) = rows
+    instance._state.adding, instance._state.db = False, using

@@ -4,12 +4,11 @@ import zlib
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-import psycopg
 from django.db import connections, models, router, transaction
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
-from eventum.rows import instances_insert
+from eventum.rows import Statement, instances_insert, statements_run
 from privacy.chain import GENESIS, row_seal
 
 # The first key of every chain's PostgreSQL advisory lock (the second names the table).
@@ -54,28 +53,20 @@ def chain_heads_lock(*chained: type[models.Model], using: str) -> list[str]:
     """
     connection = connections[using]
     quote = connection.ops.quote_name
-    # a statement after the locks: its snapshot sees every row committed before them
     heads = "SELECT " + ", ".join(
         f"(SELECT chain_hash FROM {quote(model._meta.db_table)}"
         f" ORDER BY {quote(model._meta.pk.attname)} DESC LIMIT 1)"
         for model in chained
     )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            keys = [zlib.crc32(model._meta.db_table.encode()) & 0x7FFFFFFF for model in chained]
-            locks = "SELECT " + ", ".join("pg_advisory_xact_lock(%s, %s)" for _ in keys)
-            params = [v for key in keys for v in (_LOCK_NAMESPACE, key)]
-            if isinstance(cursor.cursor, psycopg.ClientCursor):
-                # both statements in one round trip; each still takes its own snapshot, the
-                # heads' after the locks are held
-                cursor.execute(f"{locks}; {heads}", params)
-                cursor.nextset()
-            else:  # a cursor binding on the server takes one statement at a time
-                cursor.execute(locks, params)
-                cursor.execute(heads)
-        else:
-            cursor.execute(heads)
-        row = cursor.fetchone()
+    statements: list[Statement] = []
+    if connection.vendor == "postgresql":
+        keys = [zlib.crc32(model._meta.db_table.encode()) & 0x7FFFFFFF for model in chained]
+        locks = "SELECT " + ", ".join("pg_advisory_xact_lock(%s, %s)" for _ in keys)
+        statements.append((locks, [v for key in keys for v in (_LOCK_NAMESPACE, key)]))
+    # sent with the locks (one round trip), yet a statement of its own after them: its
+    # snapshot sees every row committed before they were granted
+    statements.append((heads, []))
+    (row,) = statements_run(using, statements)[-1]
     return [head or GENESIS for head in row]
 
 

@@ -69,7 +69,13 @@ from privacy.services.reconsent import (
     policy_reconsent_accept,
     policy_reconsent_due,
 )
-from privacy.services.risk import IpRisk, ip_event_record, ip_risk_assess, ip_risk_flag
+from privacy.services.risk import (
+    IpRisk,
+    ip_event_record,
+    ip_event_record_assessed,
+    ip_risk_assess,
+    ip_risk_flag,
+)
 from privacy.services.workdays import is_working_day, working_days_deadline
 
 __all__ = [
@@ -101,6 +107,7 @@ __all__ = [
     "disclosure_record",
     "guest_consents_end",
     "ip_event_record",
+    "ip_event_record_assessed",
     "ip_risk_assess",
     "ip_risk_flag",
     "is_working_day",

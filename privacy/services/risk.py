@@ -21,7 +21,13 @@ from django.conf import settings
 from django.db import connections, router
 from django.utils import timezone
 
-from eventum.rows import instances_insert
+from eventum.rows import (
+    Statement,
+    instance_insert_statement,
+    instance_inserted,
+    instances_insert,
+    statements_run,
+)
 from privacy.models import IpEvent
 
 
@@ -52,26 +58,38 @@ def ip_event_record(*, ip: str, kind: str, reference: str = "") -> IpEvent | Non
     )[0]
 
 
-def _recent_counts(address: str, since: datetime) -> dict[str, int]:
+def _recent_counts_statement(address: str, since: datetime, *, using: str) -> Statement:
     """Orders created and payments failed from ``address`` since ``since``: one statement in
     SQL (every checkout asks; the ORM's aggregate took longer to build than to run)."""
-    connection = connections[router.db_for_read(IpEvent)]
+    connection = connections[using]
     fields = IpEvent._meta
     table = connection.ops.quote_name(fields.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT COALESCE(SUM(CASE WHEN kind = %s THEN 1 ELSE 0 END), 0), "
-            "COALESCE(SUM(CASE WHEN kind = %s THEN 1 ELSE 0 END), 0) "
-            f"FROM {table} WHERE ip = %s AND created_at >= %s",
-            [
-                IpEvent.Kind.ORDER_CREATED.value,
-                IpEvent.Kind.PAYMENT_FAILED.value,
-                fields.get_field("ip").get_db_prep_value(address, connection),
-                fields.get_field("created_at").get_db_prep_value(since, connection),
-            ],
-        )
-        orders, failed = cursor.fetchone()
-    return {"orders": int(orders), "failed": int(failed)}
+    return (
+        "SELECT COALESCE(SUM(CASE WHEN kind = %s THEN 1 ELSE 0 END), 0), "
+        "COALESCE(SUM(CASE WHEN kind = %s THEN 1 ELSE 0 END), 0) "
+        f"FROM {table} WHERE ip = %s AND created_at >= %s",
+        [
+            IpEvent.Kind.ORDER_CREATED.value,
+            IpEvent.Kind.PAYMENT_FAILED.value,
+            fields.get_field("ip").get_db_prep_value(address, connection),
+            fields.get_field("created_at").get_db_prep_value(since, connection),
+        ],
+    )
+
+
+def _assessed(address: str, orders: int, failed: int) -> IpRisk:
+    reasons = []
+    if orders >= settings.IP_RISK_MAX_ORDERS:
+        reasons.append(f"{orders} orders in {settings.IP_RISK_WINDOW_MINUTES} min")
+    if failed >= settings.IP_RISK_MAX_FAILED_PAYMENTS:
+        reasons.append(f"{failed} failed payments in {settings.IP_RISK_WINDOW_MINUTES} min")
+    return IpRisk(
+        ip=address, orders=orders, failed_payments=failed, flagged=bool(reasons), reasons=reasons
+    )
+
+
+def _since(now: datetime | None) -> datetime:
+    return (now or timezone.now()) - timedelta(minutes=settings.IP_RISK_WINDOW_MINUTES)
 
 
 def ip_risk_assess(*, ip: str, now: datetime | None = None) -> IpRisk:
@@ -79,23 +97,31 @@ def ip_risk_assess(*, ip: str, now: datetime | None = None) -> IpRisk:
     address = _valid_ip(ip)
     if not address:
         return IpRisk(ip=ip, orders=0, failed_payments=0, flagged=False)
-    now = now or timezone.now()
-    since = now - timedelta(minutes=settings.IP_RISK_WINDOW_MINUTES)
-    counts = _recent_counts(address, since)
-    reasons = []
-    if counts["orders"] >= settings.IP_RISK_MAX_ORDERS:
-        reasons.append(f"{counts['orders']} orders in {settings.IP_RISK_WINDOW_MINUTES} min")
-    if counts["failed"] >= settings.IP_RISK_MAX_FAILED_PAYMENTS:
-        reasons.append(
-            f"{counts['failed']} failed payments in {settings.IP_RISK_WINDOW_MINUTES} min"
-        )
-    return IpRisk(
-        ip=address,
-        orders=counts["orders"],
-        failed_payments=counts["failed"],
-        flagged=bool(reasons),
-        reasons=reasons,
+    using = router.db_for_read(IpEvent)
+    ((orders, failed),) = statements_run(
+        using, [_recent_counts_statement(address, _since(now), using=using)]
+    )[0]
+    return _assessed(address, int(orders), int(failed))
+
+
+def ip_event_record_assessed(*, ip: str, kind: str, reference: str = "") -> IpRisk:
+    """``ip_event_record`` then ``ip_risk_assess`` (the event just recorded counts), in one
+    round trip where the database takes both statements at once: every checkout asks."""
+    address = _valid_ip(ip)
+    if not address:
+        return IpRisk(ip=ip, orders=0, failed_payments=0, flagged=False)
+    using = router.db_for_write(IpEvent)
+    event = IpEvent(ip=address, kind=IpEvent.Kind(kind), reference=reference[:100])
+    inserted, counts = statements_run(
+        using,
+        [
+            instance_insert_statement(event, using=using),
+            _recent_counts_statement(address, _since(None), using=using),
+        ],
     )
+    instance_inserted(event, inserted, using=using)
+    ((orders, failed),) = counts
+    return _assessed(address, int(orders), int(failed))
 
 
 def ip_risk_flag(*, ip: str) -> bool:

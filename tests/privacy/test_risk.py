@@ -3,10 +3,16 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from privacy.models import IpEvent
-from privacy.services import ip_event_record, ip_risk_assess, ip_risk_flag
+from privacy.services import (
+    ip_event_record,
+    ip_event_record_assessed,
+    ip_risk_assess,
+    ip_risk_flag,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +61,21 @@ def test_orders_and_failed_payments_are_counted_apart_for_that_ip_only():
     assert (risk.ip, risk.orders, risk.failed_payments) == ("203.0.113.9", 3, 2)
     nobody = ip_risk_assess(ip="192.0.2.1")
     assert (nobody.orders, nobody.failed_payments, nobody.flagged) == (0, 0, False)
+
+
+def test_recording_and_assessing_at_once_counts_the_event_just_recorded(
+    settings, django_assert_num_queries
+):
+    """Every checkout records its order and asks about its address: one round trip on
+    PostgreSQL, two statements on SQLite, the same answer as the two calls one after the
+    other."""
+    settings.IP_RISK_MAX_ORDERS = 3
+    for n in range(2):
+        risk = ip_event_record_assessed(ip="192.0.2.7", kind="order_created", reference=f"O{n}")
+        assert not risk.flagged and risk.orders == n + 1
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 2):
+        risk = ip_event_record_assessed(ip=" 192.0.2.7 ", kind="order_created", reference="O3")
+    assert risk.flagged and risk.orders == 3 and risk == ip_risk_assess(ip="192.0.2.7")
+    assert IpEvent.objects.filter(ip="192.0.2.7", reference="O3").exists()
+    nothing = ip_event_record_assessed(ip="not an address", kind="order_created")
+    assert not nothing.flagged and IpEvent.objects.count() == 3

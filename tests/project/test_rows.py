@@ -14,10 +14,13 @@ from django.utils import timezone
 from events.models import TicketType
 from eventum.rows import (
     RowQuery,
+    instance_insert_statement,
     instance_insert_unless_taken,
+    instance_inserted,
     instance_update,
     instances_insert,
     rows_insert,
+    statements_run,
 )
 from organizers.models import Organizer
 from privacy.models import PolicyVersion
@@ -182,3 +185,30 @@ def test_an_update_writes_the_fields_named_and_its_auto_now_time(order):
     assert fresh.updated_at == stored.updated_at > before  # auto_now, as save() sets it
     stored.pk = 0
     assert instance_update(stored, ["needs_review"]) is False  # no such row: nothing written
+
+
+@pytest.mark.django_db(transaction=True)
+def test_statements_go_together_where_the_database_can_and_each_sees_the_last(order):
+    """On PostgreSQL one round trip; each statement still runs on its own, after the ones
+    before it (the second sees the first's row). SQLite: one by one, same results."""
+    log = OrderLog(order=order, from_status="", to_status="pending", note="together")
+    count = (
+        'SELECT COUNT(*) FROM "tickets_orderlog" WHERE "note" = %s',
+        ["together"],
+    )
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        inserted, counted, nothing = statements_run(
+            "default",
+            [
+                instance_insert_statement(log, using="default"),
+                count,
+                ('UPDATE "tickets_orderlog" SET "note" = %s WHERE "note" = %s', ["x", "y"]),
+            ],
+        )
+        instance_inserted(log, inserted, using="default")
+    assert counted == [(1,)] and nothing == []
+    assert OrderLog.objects.get(pk=log.pk).note == "together" and not log._state.adding
+    sent = [
+        q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("BEGIN", "COMMIT"))
+    ]
+    assert len(sent) == (1 if connection.vendor == "postgresql" else 3)

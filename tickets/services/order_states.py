@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from eventum.rows import RowQuery, instance_update, instances_insert
-from privacy.services import ip_event_record, ip_risk_assess
+from privacy.services import ip_event_record_assessed
 from tickets.companies.acts import closing_act_after_paid
 from tickets.delivery.emails import email_order_changed
 from tickets.delivery.services import tickets_deliver_after_paid
@@ -133,8 +133,7 @@ def order_risk_check(order: Order, *, event_kind: str) -> None:
     """Tell privacy about this order-flow event from the buyer's IP; flag the order if risky."""
     if not order.ip_address:
         return
-    ip_event_record(ip=order.ip_address, kind=event_kind, reference=order.code)
-    risk = ip_risk_assess(ip=order.ip_address)
+    risk = ip_event_record_assessed(ip=order.ip_address, kind=event_kind, reference=order.code)
     if risk.flagged and not order.needs_review:
         order.needs_review = True
         order.review_reason = "; ".join(risk.reasons)[:300]

@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from events.models import TicketType
+from eventum.rows import Statement, statements_run
 from tickets.models import Order, OrderItem
 from tickets.reports.models import EventSalesDay, OrganizerSalesDay, TicketSalesDay
 
@@ -50,14 +51,15 @@ def _add(
     key: Mapping[str, Any],
     copied: Mapping[str, Any],
     deltas: Mapping[str, Any],
-) -> None:
-    """Add ``deltas`` to the row ``key`` of ``model``, making it (with ``copied``) if new.
+) -> list[Statement]:
+    """The statement adding ``deltas`` to the row ``key`` of ``model``, making it (with
+    ``copied``) if new; none when nothing changes (``_run`` sends a change's together).
 
     One statement, ``INSERT … ON CONFLICT (key) DO UPDATE SET x = x + EXCLUDED.x`` (PostgreSQL
     and SQLite both have it): the day's first sale costs no more than the next, and two
     payments making the same row at once both count, the second adding to the first's row."""
     if not any(deltas.values()):
-        return
+        return []
     connection = connections[router.db_for_write(model)]
     values = {**key, **copied, **deltas}
     sql, defaulted = _add_statement(connection, model, tuple(key), tuple(values), tuple(deltas))
@@ -65,8 +67,13 @@ def _add(
     for name in defaulted:  # the figures not changed here start at their default
         values[name] = by_name[name].get_default()
     params = [by_name[name].get_db_prep_save(value, connection) for name, value in values.items()]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    return [(sql, params)]
+
+
+def _run(statements: list[Statement]) -> None:
+    """The summary's statements of one change, in one round trip where the database can."""
+    if statements:
+        statements_run(router.db_for_write(EventSalesDay), statements)
 
 
 @functools.cache
@@ -122,16 +129,15 @@ def _organizer_id(order: Order) -> int:
     return order.organizer_id or order.event.organizer_id
 
 
-def _event_add(order: Order, **deltas: Any) -> None:
+def _event_add(order: Order, **deltas: Any) -> list[Statement]:
     """Add ``deltas`` to the order's event and day, and to its organizer's day (their sums)."""
     organizer_id, day = _organizer_id(order), sale_day(order)
-    _add(
+    return _add(
         EventSalesDay,
         key={"event_id": order.event_id, "day": day},
         copied={"organizer_id": organizer_id},
         deltas=deltas,
-    )
-    _add(
+    ) + _add(
         OrganizerSalesDay, key={"organizer_id": organizer_id, "day": day}, copied={}, deltas=deltas
     )
 
@@ -145,10 +151,11 @@ class _TicketChange:
     revenue: Decimal = ZERO
 
 
-def _tickets_add(order: Order, changes: Iterable[_TicketChange]) -> None:
+def _tickets_add(order: Order, changes: Iterable[_TicketChange]) -> list[Statement]:
     day = sale_day(order)
+    statements = []
     for change in sorted(changes, key=lambda c: c.ticket_type_id):
-        _add(
+        statements += _add(
             TicketSalesDay,
             key={"ticket_type_id": change.ticket_type_id, "day": day},
             copied={
@@ -158,6 +165,7 @@ def _tickets_add(order: Order, changes: Iterable[_TicketChange]) -> None:
             },
             deltas={"sold": change.sold, "refunded": change.refunded, "revenue": change.revenue},
         )
+    return statements
 
 
 def _per_type(items: QuerySet[OrderItem]) -> list[dict[str, Any]]:
@@ -240,7 +248,7 @@ def sales_summary_transition(
         rows = _per_type_of(items, item_status)
     else:
         rows = _per_type_of_order(order.pk, item_status)
-    _event_add(
+    event_rows = _event_add(
         order,
         orders=sign,
         gross=sign * order.total,
@@ -248,7 +256,7 @@ def sales_summary_transition(
         refunds=sign * order.refunded_amount,
         sold=sign * sum(row["n"] for row in rows),
     )
-    _tickets_add(
+    ticket_rows = _tickets_add(
         order,
         (
             _TicketChange(
@@ -260,14 +268,15 @@ def sales_summary_transition(
             for row in rows
         ),
     )
+    _run(event_rows + ticket_rows)
 
 
 def sales_summary_refund(order: Order, *, item_ids: list[int], amount: Decimal) -> None:
     """Tickets ``item_ids`` of a paid order were refunded and ``amount`` given back."""
     rows = _per_type(OrderItem.objects.filter(pk__in=item_ids))
     tickets = sum(row["n"] for row in rows)
-    _event_add(order, refunds=amount, sold=-tickets, refunded=tickets)
-    _tickets_add(
+    event_rows = _event_add(order, refunds=amount, sold=-tickets, refunded=tickets)
+    ticket_rows = _tickets_add(
         order,
         (
             _TicketChange(
@@ -280,6 +289,7 @@ def sales_summary_refund(order: Order, *, item_ids: list[int], amount: Decimal) 
             for row in rows
         ),
     )
+    _run(event_rows + ticket_rows)
 
 
 def sales_summary_move(
@@ -300,7 +310,7 @@ def sales_summary_move(
         new = new_types[item.ticket_type_id]
         shift(item.ticket_type_id, item.ticket_type.session_id, -1, -item.amount)
         shift(new.pk, new.session_id, 1, item.amount)
-    _tickets_add(order, changes.values())
+    _run(_tickets_add(order, changes.values()))
 
 
 def _money(expression: str, **extra: Any) -> Coalesce:
