@@ -32,6 +32,8 @@ from django.db.models.expressions import RawSQL
 M = TypeVar("M", bound=Model)
 Converter = Callable[[Any, Any, Any], Any]
 
+Statement = tuple[str, Sequence[Any]]  # SQL and its parameters
+
 # SQLite allows 999 parameters a statement (32,766 since 3.32); within both
 _PARAMETERS_A_STATEMENT = 800
 
@@ -350,12 +352,11 @@ def instance_insert_unless_taken(instance: Model, *, using: str | None = None) -
 _UPDATES: dict[tuple[str, type[Model], tuple[str, ...]], str] = {}
 
 
-def instance_update(instance: Model, fields: Sequence[str], *, using: str | None = None) -> bool:
-    """Write these fields of a stored instance to its row, as ``save(update_fields=...)``
-    does (each field's ``pre_save``: an ``auto_now`` time set), without signals; ``False``
-    when no row has the instance's id."""
+def instance_update_statement(instance: Model, fields: Sequence[str], *, using: str) -> Statement:
+    """The statement writing these fields of a stored instance to its row, as
+    ``save(update_fields=...)`` does (each field's ``pre_save`` applied now: an ``auto_now``
+    time set), to send alone (``instance_update``) or with others (``statements_run``)."""
     model = type(instance)
-    using = using or router.db_for_write(model)
     connection = connections[using]
     chosen = [cast("Field[Any, Any]", model._meta.get_field(name)) for name in fields]
     key = (connection.vendor, model, tuple(fields))
@@ -371,12 +372,17 @@ def instance_update(instance: Model, fields: Sequence[str], *, using: str | None
         field.get_db_prep_save(field.pre_save(instance, False), connection) for field in chosen
     ]
     params.append(model._meta.pk.get_db_prep_save(instance.pk, connection))
-    with connection.cursor() as cursor:
+    return sql, params
+
+
+def instance_update(instance: Model, fields: Sequence[str], *, using: str | None = None) -> bool:
+    """Write these fields of a stored instance to its row (``instance_update_statement``),
+    without signals; ``False`` when no row has the instance's id."""
+    using = using or router.db_for_write(type(instance))
+    sql, params = instance_update_statement(instance, fields, using=using)
+    with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount > 0
-
-
-Statement = tuple[str, Sequence[Any]]
 
 
 def statements_run(using: str, statements: Sequence[Statement]) -> list[list[tuple[Any, ...]]]:

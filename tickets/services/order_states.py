@@ -13,17 +13,25 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db import router
 from django.db.models import F
 from django.utils import timezone
 
-from eventum.rows import RowQuery, instance_update, instances_insert
+from eventum.rows import (
+    RowQuery,
+    instance_insert_statement,
+    instance_inserted,
+    instance_update,
+    instance_update_statement,
+    statements_run,
+)
 from privacy.services import ip_event_record_assessed
 from tickets.companies.acts import closing_act_after_paid
 from tickets.delivery.emails import email_order_changed
 from tickets.delivery.services import tickets_deliver_after_paid
 from tickets.errors import InvalidTransition
 from tickets.models import Order, OrderItem, OrderLog, PromoCode
-from tickets.reports.services.sales_summary import sales_summary_transition
+from tickets.reports.services.sales_summary import sales_summary_transition_statements
 from tickets.seating.services import seats_release_for_items
 from tickets.services.inventory import inventory_return
 from tickets.soldout.services import sold_out_open_for_order
@@ -69,22 +77,26 @@ def order_transition(
     if to == S.PAID:
         order.paid_at = timezone.now()
         update.append("paid_at")
-    instance_update(order, update)
-    sales_summary_transition(order, previous=previous, to=to, items=items)
-    instances_insert(
+    log = OrderLog(
+        order=order,
+        from_status=previous,
+        to_status=to,
+        actor=actor.user if actor.user is not None and actor.user.is_authenticated else None,
+        actor_label=actor.label,
+        note=note[:300],
+    )
+    # the move, what it changes in the sales summary and its log: written together (one round
+    # trip where the database takes several statements at once)
+    using = router.db_for_write(Order)
+    written = statements_run(
+        using,
         [
-            OrderLog(
-                order=order,
-                from_status=previous,
-                to_status=to,
-                actor=actor.user
-                if actor.user is not None and actor.user.is_authenticated
-                else None,
-                actor_label=actor.label,
-                note=note[:300],
-            )
-        ]
-    )[0]
+            instance_update_statement(order, update, using=using),
+            *sales_summary_transition_statements(order, previous=previous, to=to, items=items),
+            instance_insert_statement(log, using=using),
+        ],
+    )
+    instance_inserted(log, written[-1], using=using)
     webhook_order_moved(order)  # order.paid / order.cancelled to the organizer's webhooks
     if to == S.PAID:  # perhaps the last ticket of a session sold: event.sold_out, once
         sold_out_open_for_order(order=order)

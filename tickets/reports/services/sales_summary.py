@@ -2,8 +2,9 @@
 with the orders.
 
 Every change of an order that moves money or tickets calls one function here inside its own
-transaction: ``sales_summary_transition`` (paid; cancelled after payment),
-``sales_summary_refund`` and ``sales_summary_move``. Each adds its differences to the rows of
+transaction: ``sales_summary_transition_statements`` (paid; cancelled after payment: its
+statements are sent with the order's move and log), ``sales_summary_refund`` and
+``sales_summary_move``. Each adds its differences to the rows of
 the order's day in one upsert (``INSERT … ON CONFLICT DO UPDATE SET x = x + delta``), so the
 day's first sale costs what the next does and two payments at once both count. The organizer's
 row of the day gets the event row's differences (it holds their sums). Rows are touched in one
@@ -230,20 +231,22 @@ def _per_type_of(items: Iterable[OrderItem], status: str) -> list[dict[str, Any]
     return [rows[ticket_type_id] for ticket_type_id in sorted(rows)]
 
 
-def sales_summary_transition(
+def sales_summary_transition_statements(
     order: Order, *, previous: str, to: str, items: list[OrderItem] | None = None
-) -> None:
+) -> list[Statement]:
     """An order moved from ``previous`` to ``to``: a paid one counts, with its valid tickets;
     one cancelled after payment (a free order) stops counting, with its cancelled tickets.
 
-    ``items``: every ticket of the order, when the caller has them in memory (an order made in
-    this transaction, paid at once): counted from them instead of read again."""
+    The writes, for the caller to send with its own (the order's move, its log) in one round
+    trip; what they count is read now. ``items``: every ticket of the order, when the caller
+    has them in memory (an order made in this transaction, paid at once): counted from them
+    instead of read again."""
     if to == Order.Status.PAID:
         sign, item_status = 1, OrderItem.Status.VALID
     elif previous == Order.Status.PAID and to == Order.Status.CANCELLED:
         sign, item_status = -1, OrderItem.Status.CANCELLED
     else:
-        return  # refunds are counted by ``sales_summary_refund``; nothing else was sold
+        return []  # refunds are counted by ``sales_summary_refund``; nothing else was sold
     if items is not None:
         rows = _per_type_of(items, item_status)
     else:
@@ -268,7 +271,7 @@ def sales_summary_transition(
             for row in rows
         ),
     )
-    _run(event_rows + ticket_rows)
+    return event_rows + ticket_rows
 
 
 def sales_summary_refund(order: Order, *, item_ids: list[int], amount: Decimal) -> None:
