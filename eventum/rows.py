@@ -324,13 +324,9 @@ def instances_insert(instances: Iterable[M], *, using: str | None = None) -> lis
     instances = list(instances)
     if not instances:
         return instances
-    model = type(instances[0])
-    using = using or router.db_for_write(model)
-    fields = _inserted_fields(model)
-    rows = [{field.attname: field.pre_save(obj, True) for field in fields} for obj in instances]
-    for obj, pk in zip(instances, rows_insert(model, rows, using=using), strict=True):
-        obj.pk = pk
-        obj._state.adding, obj._state.db = False, using
+    using = using or router.db_for_write(type(instances[0]))
+    written = statements_run(using, instances_insert_statements(instances, using=using))
+    instances_inserted(instances, [row for rows in written for row in rows], using=using)
     return instances
 
 
@@ -416,20 +412,37 @@ def statements_run(using: str, statements: Sequence[Statement]) -> list[list[tup
     return results
 
 
-def instance_insert_statement(instance: Model, *, using: str) -> Statement:
-    """The statement ``instances_insert`` would send for one new instance (each field's
-    ``pre_save`` applied now), to send with others (``statements_run``); it returns the id,
-    for ``instance_inserted`` to give the instance."""
-    model = type(instance)
+def instances_insert_statements(instances: Sequence[Model], *, using: str) -> list[Statement]:
+    """The statements inserting new instances of one model as ``instances_insert`` does (each
+    field's ``pre_save`` applied now; a few hundred values a statement), to send with others
+    (``statements_run``); they return the ids, for ``instances_inserted`` to give them."""
+    if not instances:
+        return []
+    model = type(instances[0])
     connection = connections[using]
     fields = _inserted_fields(model)
-    return (
-        _insert_statement(connection, model, 1, False),
-        [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields],
-    )
+    per_statement = max(_PARAMETERS_A_STATEMENT // len(fields), 1)
+    statements: list[Statement] = []
+    for start in range(0, len(instances), per_statement):
+        batch = instances[start : start + per_statement]
+        statements.append(
+            (
+                _insert_statement(connection, model, len(batch), False),
+                [
+                    field.get_db_prep_save(field.pre_save(instance, True), connection)
+                    for instance in batch
+                    for field in fields
+                ],
+            )
+        )
+    return statements
 
 
-def instance_inserted(instance: Model, rows: list[tuple[Any, ...]], *, using: str) -> None:
-    """Give the instance the id its insert statement returned (``rows``)."""
-    ((instance.pk,),) = rows
-    instance._state.adding, instance._state.db = False, using
+def instances_inserted(
+    instances: Sequence[Model], rows: list[tuple[Any, ...]], *, using: str
+) -> None:
+    """Give the instances the ids their insert statements returned (``rows``, all of them in
+    order)."""
+    for instance, (pk,) in zip(instances, rows, strict=True):
+        instance.pk = pk
+        instance._state.adding, instance._state.db = False, using

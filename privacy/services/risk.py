@@ -23,9 +23,9 @@ from django.utils import timezone
 
 from eventum.rows import (
     Statement,
-    instance_insert_statement,
-    instance_inserted,
     instances_insert,
+    instances_insert_statements,
+    instances_inserted,
     statements_run,
 )
 from privacy.models import IpEvent
@@ -115,11 +115,11 @@ def ip_event_record_assessed(*, ip: str, kind: str, reference: str = "") -> IpRi
     inserted, counts = statements_run(
         using,
         [
-            instance_insert_statement(event, using=using),
+            *instances_insert_statements([event], using=using),
             _recent_counts_statement(address, _since(None), using=using),
         ],
     )
-    instance_inserted(event, inserted, using=using)
+    instances_inserted([event], inserted, using=using)
     ((orders, failed),) = counts
     return _assessed(address, int(orders), int(failed))
 

@@ -14,11 +14,11 @@ from django.utils import timezone
 from events.models import TicketType
 from eventum.rows import (
     RowQuery,
-    instance_insert_statement,
     instance_insert_unless_taken,
-    instance_inserted,
     instance_update,
     instances_insert,
+    instances_insert_statements,
+    instances_inserted,
     rows_insert,
     statements_run,
 )
@@ -200,12 +200,12 @@ def test_statements_go_together_where_the_database_can_and_each_sees_the_last(or
         inserted, counted, nothing = statements_run(
             "default",
             [
-                instance_insert_statement(log, using="default"),
+                *instances_insert_statements([log], using="default"),
                 count,
                 ('UPDATE "tickets_orderlog" SET "note" = %s WHERE "note" = %s', ["x", "y"]),
             ],
         )
-        instance_inserted(log, inserted, using="default")
+        instances_inserted([log], inserted, using="default")
     assert counted == [(1,)] and nothing == []
     assert OrderLog.objects.get(pk=log.pk).note == "together" and not log._state.adding
     sent = [

@@ -19,10 +19,10 @@ from django.utils import timezone
 
 from eventum.rows import (
     RowQuery,
-    instance_insert_statement,
-    instance_inserted,
     instance_update,
     instance_update_statement,
+    instances_insert_statements,
+    instances_inserted,
     statements_run,
 )
 from privacy.services import ip_event_record_assessed
@@ -93,10 +93,10 @@ def order_transition(
         [
             instance_update_statement(order, update, using=using),
             *sales_summary_transition_statements(order, previous=previous, to=to, items=items),
-            instance_insert_statement(log, using=using),
+            *instances_insert_statements([log], using=using),
         ],
     )
-    instance_inserted(log, written[-1], using=using)
+    instances_inserted([log], written[-1], using=using)
     webhook_order_moved(order)  # order.paid / order.cancelled to the organizer's webhooks
     if to == S.PAID:  # perhaps the last ticket of a session sold: event.sold_out, once
         sold_out_open_for_order(order=order)
