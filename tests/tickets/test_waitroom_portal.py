@@ -46,6 +46,26 @@ def test_without_a_room_the_sale_is_untouched(client, event, ticket_type):
     assert response.url == reverse("tickets:checkout")
 
 
+def test_a_choice_and_a_checkout_ask_only_their_events_room(client, event, ticket_type):
+    """Their views read the event anyway: its own room answers, without first asking whether
+    any room exists (a round trip to the cache fewer on every order); a room of another event
+    leaves this sale untouched, and this event's room still holds it."""
+    other = TicketTypeFactory(quantity=5).session.event
+    room_on(other)
+    with mock.patch.object(room, "rooms_configured", wraps=room.rooms_configured) as asked:
+        response = choose(client, ticket_type.session, {ticket_type: 1})
+        assert response.url == reverse("tickets:checkout")
+    asked.assert_not_called()
+    key = idempotency_key(client)  # the page (a GET) asks as before
+    with mock.patch.object(room, "rooms_configured", wraps=room.rooms_configured) as asked:
+        response = client.post(reverse("tickets:checkout"), buyer_data(key))
+        assert response.status_code == 302 and Order.objects.count() == 1
+    asked.assert_not_called()
+    room_on(event)
+    response = choose(Client(), ticket_type.session, {ticket_type: 1})
+    assert response.url.startswith(_queue(event))
+
+
 def test_the_event_page_sends_visitors_without_a_pass_to_the_queue(client, event):
     room_on(event)
     response = client.get(event.get_absolute_url())

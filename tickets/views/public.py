@@ -100,7 +100,7 @@ def _checkout_event_id(request: HttpRequest) -> int | None:
 
 
 @require_POST
-@guarded(_chosen_event)
+@guarded(_chosen_event, posts_read_the_event=True)
 def cart_update(request: HttpRequest) -> HttpResponse:
     """The ticket choice of one session (``qty_<ticket type id>`` fields)."""
     session_id = _chosen_session_id(request)
@@ -162,7 +162,7 @@ def _checkout_queued(request: HttpRequest, event_id: int) -> HttpResponse | None
     return checkout_refusal(request, event_id, cart_token_for(request))
 
 
-@guarded(_checkout_event_id, refused=_checkout_queued, timed=True)
+@guarded(_checkout_event_id, refused=_checkout_queued, timed=True, posts_read_the_event=True)
 @rate_limited(CHECKOUT, cart_token=cart_token_for, back_to="tickets:checkout")
 def checkout(request: HttpRequest) -> HttpResponse:
     token = cart_token_for(request)
