@@ -205,26 +205,44 @@ class RowQuery(Generic[M]):
                 statement += f" OF {base}"
         return _Plan(sql=statement, segments=tuple(segments), extras=tuple(extras))
 
-    def all(self, *params: Any, using: str | None = None) -> list[M]:
-        """The instances of the rows ``where`` selects with ``params``."""
-        using = using or (
+    def _using(self, using: str | None) -> str:
+        return using or (
             router.db_for_write(self.model) if self.lock else router.db_for_read(self.model)
         )
-        connection = connections[using]
+
+    def statement(self, *params: Any, using: str | None = None) -> Statement:
+        """The SELECT with ``params``, to send with others (``statements_run``); ``built``
+        turns its rows into the instances. A list parameter must not be empty."""
+        connection = connections[self._using(using)]
         plan = self._plan(connection)
         lengths = tuple(len(p) for p in params if isinstance(p, list | tuple))
         if 0 in lengths:
-            return []  # IN () selects nothing
+            raise ValueError("IN () selects nothing: do not ask")
         flat = []
         for param in params:
             if isinstance(param, list | tuple):
                 flat += [_adapted(connection, value) for value in param]
             else:
                 flat.append(_adapted(connection, param))
-        with connection.cursor() as cursor:
-            cursor.execute(plan.statement(lengths), flat)
-            rows = cursor.fetchall()
+        return plan.statement(lengths), flat
+
+    def built(self, rows: Sequence[Sequence[Any]], *, using: str | None = None) -> list[M]:
+        """The instances of ``rows`` that ``statement`` selected."""
+        using = self._using(using)
+        connection = connections[using]
+        plan = self._plan(connection)
         return [self._instance(plan, row, using, connection) for row in rows]
+
+    def all(self, *params: Any, using: str | None = None) -> list[M]:
+        """The instances of the rows ``where`` selects with ``params``."""
+        if any(isinstance(p, list | tuple) and not p for p in params):
+            return []  # IN () selects nothing
+        using = self._using(using)
+        sql, flat = self.statement(*params, using=using)
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, flat)
+            rows = cursor.fetchall()
+        return self.built(rows, using=using)
 
     def first(self, *params: Any, using: str | None = None) -> M | None:
         found = self.all(*params, using=using)

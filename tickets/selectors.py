@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from events.hooks import EventCancelFigures
 from events.models import Event, Session, TicketType
-from eventum.rows import RowQuery
+from eventum.rows import RowQuery, Statement, statements_run
 from organizers.models import Organizer
 from tickets.models import Answer, Cart, Order, OrderItem, Question, Reservation
 from tickets.order_status import last_payment_status
@@ -75,19 +75,27 @@ def cart_view(*, cart_token: str | None) -> CartView | None:
     )
 
 
-def order_for_idempotency_key(key: str) -> Order | None:
-    """The order a checkout with this key already made (the key is unique). The common miss
-    reads one column by the key's index, in SQL: building the query cost more than it."""
+def idempotency_key_lookup(key: str) -> Statement:
+    """The id of the order a checkout with this key already made (the key is unique): one
+    column by the key's index, in SQL (building the query cost more than running it), to
+    send alone or with other statements (``statements_run``)."""
     order = Order._meta
     column = order.get_field("idempotency_key").column
-    connection = connections[router.db_for_read(Order)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT "{order.pk.column}" FROM "{order.db_table}" WHERE "{column}" = %s LIMIT 1',
-            [key],
-        )
-        row = cursor.fetchone()
-    return Order.objects.get(pk=row[0]) if row is not None else None
+    return (
+        f'SELECT "{order.pk.column}" FROM "{order.db_table}" WHERE "{column}" = %s LIMIT 1',
+        [key],
+    )
+
+
+def order_of_lookup(rows: list[tuple[Any, ...]]) -> Order | None:
+    """The order ``idempotency_key_lookup`` found (the common miss reads nothing more)."""
+    return Order.objects.get(pk=rows[0][0]) if rows else None
+
+
+def order_for_idempotency_key(key: str) -> Order | None:
+    """The order a checkout with this key already made."""
+    (rows,) = statements_run(router.db_for_read(Order), [idempotency_key_lookup(key)])
+    return order_of_lookup(rows)
 
 
 # What the checkout form and its consent text read of the event and its organizer: the

@@ -212,3 +212,11 @@ def test_statements_go_together_where_the_database_can_and_each_sees_the_last(or
         q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("BEGIN", "COMMIT"))
     ]
     assert len(sent) == (1 if connection.vendor == "postgresql" else 3)
+
+
+def test_a_select_sent_with_others_builds_the_same_instances(order):
+    query = RowQuery(Order, related={"event": None}, where='{table}."id" IN %l')
+    (rows,) = statements_run("default", [query.statement([order.pk])])
+    assert [_values(o) for o in query.built(rows)] == [_values(o) for o in query.all([order.pk])]
+    with pytest.raises(ValueError, match="IN"):
+        query.statement([])

@@ -6,6 +6,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -414,17 +415,20 @@ def test_a_new_buyer_reserves_and_checks_out_in_a_bounded_number_of_queries(
     # upserts: the tickets just made are counted without reading them again). Counted tickets
     # read nothing about seats (the holds say so). The order is inserted without a savepoint
     # (a taken code writes nothing and another is drawn), the consent row without one, the web
-    # session's change is one statement. 30 on SQLite and PostgreSQL (there the ledger's lock
-    # is sent with the read of its chain's head)
-    with django_assert_max_num_queries(30):
+    # session's change is one statement. 30 on SQLite; on PostgreSQL statements that follow
+    # one another go in one round trip (the ledger's lock with its chain's head, the key's
+    # order with the live holds, the holds' hand-over with the tickets, the IP event with its
+    # counts, the order's move with its summary and log): 23
+    pg = connection.vendor == "postgresql"
+    with django_assert_max_num_queries(23 if pg else 30):
         response = client.post(reverse("tickets:checkout"), buyer_data(uuid.uuid4().hex))
     assert response.status_code == 302
     assert Order.objects.get().status == Order.Status.PAID
     # the next buyer: the payment methods, the policy, the operator and the organizer's active
-    # webhooks come from the cache — 26
+    # webhooks come from the cache — 26 on SQLite, 19 on PostgreSQL
     client.cookies.clear()
     assert choose(client, session, {free: 1}).status_code == 302
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(19 if pg else 26):
         response = client.post(reverse("tickets:checkout"), buyer_data(uuid.uuid4().hex))
     assert response.status_code == 302
     assert Order.objects.filter(status=Order.Status.PAID).count() == 2

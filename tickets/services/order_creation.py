@@ -45,7 +45,7 @@ from tickets.models import (
 )
 from tickets.pricing import Quote, promo_find, quote
 from tickets.seating.services import reservation_seat_flags, seats_attach_to_order
-from tickets.selectors import order_for_idempotency_key
+from tickets.selectors import idempotency_key_lookup, order_for_idempotency_key, order_of_lookup
 from tickets.services.inventory import reservations_release
 from tickets.services.order_states import (
     Actor,
@@ -255,12 +255,12 @@ _LIVE_HOLDS = RowQuery(
 )
 
 
-def _live_holds_on_sale(cart: Cart, now: datetime) -> list[Reservation]:
-    """The cart's live holds, locked; ``ReservationExpired``/``CartEmpty``/``NotOnSale``.
+def _live_holds_on_sale(cart: Cart, now: datetime, live: list[Reservation]) -> list[Reservation]:
+    """The cart's live holds (``_LIVE_HOLDS``, locked), if they are all on sale;
+    ``ReservationExpired``/``CartEmpty``/``NotOnSale``.
 
     ``order_create`` released the holds expired at ``now`` just before, in their own
     transaction; one that expired since then is not live here."""
-    live = _LIVE_HOLDS.all(cart.pk, now)
     if not live:
         expired = Reservation.objects.filter(
             Q(released_at__gte=F("expires_at")) | Q(released_at__isnull=True),
@@ -408,10 +408,16 @@ def _order_create(
         if existing is not None:
             return existing
         raise
-    existing = order_for_idempotency_key(idempotency_key)
+    # the key's order and the cart's live holds asked together (one round trip where the
+    # database takes several statements at once)
+    using = router.db_for_write(Order)
+    found, holds = statements_run(
+        using, [idempotency_key_lookup(idempotency_key), _LIVE_HOLDS.statement(cart.pk, now)]
+    )
+    existing = order_of_lookup(found)
     if existing is not None:  # a reload, or the twin request got the cart lock first
         return existing
-    live = _live_holds_on_sale(cart, now)
+    live = _live_holds_on_sale(cart, now, _LIVE_HOLDS.built(holds, using=using))
     priced, promo = _priced(cart, live)
     order = _order_new(
         cart=cart,
