@@ -308,21 +308,20 @@ def _insert_statement(connection: Any, model: type[Model], rows: int, skip_taken
     return sql
 
 
-def rows_insert(
+def _rows_insert_statements(
     model: type[Model], rows: Sequence[dict[str, Any]], *, using: str, skip_taken: bool = False
-) -> list[Any]:
-    """Insert ``rows`` (every column's value by attribute name) in the order given, a few
-    hundred a statement; the ids given to them, in that order. ``skip_taken``: a row whose
-    unique value another row holds is left out, not refused (``ON CONFLICT DO NOTHING``, on
-    PostgreSQL and SQLite alike; other constraints still refuse it), and has no id."""
+) -> list[Statement]:
+    """The INSERTs of ``rows`` (every column's value by attribute name), a few hundred values
+    a statement, each returning the ids of its rows in the order of its VALUES (PostgreSQL and
+    SQLite both; the ORM's bulk insert relies on it too)."""
     connection = connections[using]
     fields = _inserted_fields(model)
     per_statement = max(_PARAMETERS_A_STATEMENT // len(fields), 1)
-    ids: list[Any] = []
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            batch = rows[start : start + per_statement]
-            cursor.execute(
+    statements: list[Statement] = []
+    for start in range(0, len(rows), per_statement):
+        batch = rows[start : start + per_statement]
+        statements.append(
+            (
                 _insert_statement(connection, model, len(batch), skip_taken),
                 [
                     field.get_db_prep_save(row[field.attname], connection)
@@ -330,8 +329,28 @@ def rows_insert(
                     for field in fields
                 ],
             )
-            # the database returns the rows of one statement in the order of its VALUES
-            # (PostgreSQL and SQLite both; the ORM's bulk insert relies on it too)
+        )
+    return statements
+
+
+def _instance_row(instance: Model) -> dict[str, Any]:
+    """A new instance's columns as the ORM's insert takes them (each field's ``pre_save``:
+    ``auto_now_add`` times set on the instance too)."""
+    fields = _inserted_fields(type(instance))
+    return {field.attname: field.pre_save(instance, True) for field in fields}
+
+
+def rows_insert(
+    model: type[Model], rows: Sequence[dict[str, Any]], *, using: str, skip_taken: bool = False
+) -> list[Any]:
+    """Insert ``rows`` (every column's value by attribute name) in the order given, a few
+    hundred a statement; the ids given to them, in that order. ``skip_taken``: a row whose
+    unique value another row holds is left out, not refused (``ON CONFLICT DO NOTHING``, on
+    PostgreSQL and SQLite alike; other constraints still refuse it), and has no id."""
+    ids: list[Any] = []
+    with connections[using].cursor() as cursor:
+        for sql, params in _rows_insert_statements(model, rows, using=using, skip_taken=skip_taken):
+            cursor.execute(sql, params)
             ids += [pk for (pk,) in cursor.fetchall()]
     return ids
 
@@ -351,15 +370,11 @@ def instances_insert(instances: Iterable[M], *, using: str | None = None) -> lis
 def instance_insert_unless_taken(instance: Model, *, using: str | None = None) -> bool:
     """Insert one new instance as ``instances_insert`` does, unless another row holds one of
     its unique values: then nothing is written and ``False`` (no savepoint needed to try)."""
-    model = type(instance)
-    using = using or router.db_for_write(model)
-    fields = _inserted_fields(model)
-    row = {field.attname: field.pre_save(instance, True) for field in fields}
-    ids = rows_insert(model, [row], using=using, skip_taken=True)
+    using = using or router.db_for_write(type(instance))
+    ids = rows_insert(type(instance), [_instance_row(instance)], using=using, skip_taken=True)
     if not ids:
         return False
-    instance.pk = ids[0]
-    instance._state.adding, instance._state.db = False, using
+    instances_inserted([instance], [(ids[0],)], using=using)
     return True
 
 
@@ -436,24 +451,8 @@ def instances_insert_statements(instances: Sequence[Model], *, using: str) -> li
     (``statements_run``); they return the ids, for ``instances_inserted`` to give them."""
     if not instances:
         return []
-    model = type(instances[0])
-    connection = connections[using]
-    fields = _inserted_fields(model)
-    per_statement = max(_PARAMETERS_A_STATEMENT // len(fields), 1)
-    statements: list[Statement] = []
-    for start in range(0, len(instances), per_statement):
-        batch = instances[start : start + per_statement]
-        statements.append(
-            (
-                _insert_statement(connection, model, len(batch), False),
-                [
-                    field.get_db_prep_save(field.pre_save(instance, True), connection)
-                    for instance in batch
-                    for field in fields
-                ],
-            )
-        )
-    return statements
+    rows = [_instance_row(instance) for instance in instances]
+    return _rows_insert_statements(type(instances[0]), rows, using=using)
 
 
 def instances_inserted(
