@@ -98,10 +98,6 @@ def order_for_idempotency_key(key: str) -> Order | None:
     return order_of_lookup(rows)
 
 
-# What the checkout form and its consent text read of the event and its organizer: the
-# event's title in every language (its name in the text falls back to Russian), the fields the
-# form asks for and the organizer's names. Their descriptions, covers and legal details are not
-# read on every checkout POST.
 def _has_questions() -> RawSQL:
     """Whether the cart's event asks buyers any questions."""
     questions, carts = Question._meta.db_table, Cart._meta.db_table
@@ -114,9 +110,11 @@ def _has_questions() -> RawSQL:
     )
 
 
-# The cart's event with only what the checkout shows, its organizer's names (in the consent
-# text) and whether it asks any questions: one statement, built once (built by the ORM on
-# every checkout, it cost more CPU than the rest of the page's reads).
+# What the checkout form and its consent text read of the cart's event and its organizer: the
+# event's title in every language (its name in the text falls back to Russian), the fields the
+# form asks for, the organizer's names, and whether the event asks any questions; not their
+# descriptions, covers and legal details. One statement, built once (built by the ORM on every
+# checkout, it cost more CPU than the rest of the page's reads).
 _CHECKOUT_EVENT = RowQuery(
     Cart,
     fields=("event",),

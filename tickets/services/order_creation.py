@@ -209,7 +209,7 @@ def order_create(
     )
 
 
-# The cart, locked, with what the order is made of of its event: its organizer and status,
+# The cart, locked, with the parts of its event the order is made of: its organizer and status,
 # whether it sells to organisations, and its address and title (a webhook names them); not
 # its descriptions and covers. One statement, built once: the ORM took longer to build it on
 # every checkout than the database to answer it.
