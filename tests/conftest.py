@@ -106,6 +106,17 @@ def _celery_mode(request: pytest.FixtureRequest):
 
 def pytest_configure(config: pytest.Config) -> None:
     _own_redis_database_per_test_process()
+    _fast_password_hashing()
+
+
+def _fast_password_hashing() -> None:
+    """Tests hash with MD5 first (Django's advice for test runs): the production hasher takes a
+    quarter of a second per password on purpose, and most tests sign a user up or in. The
+    production hashers stay listed after it, so a hash made by them still checks."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
 
 
 def _own_redis_database_per_test_process() -> None:
