@@ -188,6 +188,12 @@ def _pay_notification(code: str, amount: Decimal) -> tuple[bytes, str]:
     return body, signature.decode()
 
 
+def _form_post(client: Any, path: str, data: dict[str, Any]) -> Any:
+    """POST a form as a browser sends one without files (the cart's, and the checkout's when
+    the event asks for no attachment): its fields URL-encoded, not as a multipart body."""
+    return client.post(path, urlencode(data), content_type="application/x-www-form-urlencoded")
+
+
 class Buyers:
     """Rush buyers: each order a new visitor (new session and cart, own address)."""
 
@@ -203,13 +209,14 @@ class Buyers:
         self.serial += 1
         address = _address(self.serial)
         client = Client(REMOTE_ADDR=address)
-        reserve = client.post(
-            "/orders/cart/", {"session": sale.session_id, f"qty_{sale.ticket_type_id}": "1"}
+        reserve = _form_post(
+            client, "/orders/cart/", {"session": sale.session_id, f"qty_{sale.ticket_type_id}": 1}
         )
         assert reserve.status_code == 302, reserve.status_code
         if "/orders/checkout/" not in reserve["Location"]:
             return False  # sent back to the event page: sold out
-        checkout = client.post(
+        checkout = _form_post(
+            client,
             "/orders/checkout/",
             {
                 "surname": "Тестов",
@@ -324,8 +331,8 @@ def run(*, orders: int, rounds: int, profile: str | None) -> dict:
 
     held_type = TicketType.objects.filter(session__event__slug="bench-event").first()
     assert held_type is not None
-    visitor_client.post(
-        "/orders/cart/", {"session": held_type.session_id, f"qty_{held_type.pk}": "1"}
+    _form_post(
+        visitor_client, "/orders/cart/", {"session": held_type.session_id, f"qty_{held_type.pk}": 1}
     )
     poll_client = Client(REMOTE_ADDR="10.250.0.2", HTTP_COOKIE=f"eventum_queue={visitor}")
     trivial_client = Client(REMOTE_ADDR="10.250.0.3")

@@ -11,7 +11,6 @@ from django.db.models import (
     BooleanField,
     Count,
     F,
-    Model,
     OuterRef,
     Prefetch,
     Q,
@@ -150,29 +149,33 @@ def event_for_checkout(*, cart_token: str | None) -> Event | None:
     return cart.event
 
 
-def _column_values(sql: str, params: list[Any], model: type[Model]) -> list[Any]:
-    """The first column of ``sql``'s rows (integers only: no conversion needed)."""
-    connection = connections[router.db_for_read(model)]
+@dataclass(frozen=True)
+class SessionChoice:
+    """What a ticket choice needs of its session: its event (the waiting room's door) and its
+    ticket types' ids in their order on the page (the ``qty_<id>`` fields)."""
+
+    event_id: int
+    ticket_type_ids: list[int]
+
+
+def session_choice(session_id: int) -> SessionChoice | None:
+    """The choice of a session (``None``: no such session): one query by the primary key, in
+    SQL. Every ticket choice asks it, and the ORM took longer to build the query than the
+    database to answer it."""
+    connection = connections[router.db_for_read(Session)]
+    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        cursor.execute(sql.format(table=connection.ops.quote_name(model._meta.db_table)), params)
-        return [row[0] for row in cursor.fetchall()]
-
-
-def session_event_id(session_id: int) -> int | None:
-    """The event of a session (``None``: no such session). One column by the primary key, in
-    SQL: every ticket choice asks it (the waiting room's door), and the ORM took longer to
-    build the query than the database to answer it."""
-    found = _column_values("SELECT event_id FROM {table} WHERE id = %s", [session_id], Session)
-    return found[0] if found else None
-
-
-def session_ticket_type_ids(session_id: int) -> list[int]:
-    """The ids of a session's ticket types in their order on the page; in SQL, as
-    ``session_event_id``."""
-    return _column_values(
-        "SELECT id FROM {table} WHERE session_id = %s ORDER BY position, price, id",
-        [session_id],
-        TicketType,
+        cursor.execute(
+            f"SELECT s.event_id, t.id FROM {quote(Session._meta.db_table)} s"
+            f" LEFT JOIN {quote(TicketType._meta.db_table)} t ON t.session_id = s.id"
+            " WHERE s.id = %s ORDER BY t.position, t.price, t.id",
+            [session_id],
+        )
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    return SessionChoice(
+        event_id=rows[0][0], ticket_type_ids=[row[1] for row in rows if row[1] is not None]
     )
 
 

@@ -72,6 +72,21 @@ def test_portal_and_widget_share_one_checkout_form_naming_the_policy_version(
     assert 'name="w"' not in html
 
 
+def test_the_checkout_form_is_a_file_upload_only_when_it_asks_for_a_file(client, session, stalls):
+    """A browser sends a form without a file as plain fields (cheaper to read than a
+    multipart body); an event asking for an attachment gets the multipart form."""
+
+    def form_tag() -> str:
+        html = client.get(reverse("tickets:checkout")).content.decode()
+        tags = [t.split(">")[0] for t in html.split("<form")[1:]]
+        return next(t for t in tags if 'class="checkout-form"' in t)
+
+    choose(client, session, {stalls: 1})
+    assert "enctype" not in form_tag()
+    QuestionFactory(event=session.event, kind=Question.Kind.FILE, label="Справка")
+    assert 'enctype="multipart/form-data"' in form_tag()
+
+
 def test_checkout_creates_a_pending_order_with_tickets_answers_and_consent(
     client, session, stalls, balcony, settings
 ):
@@ -283,6 +298,25 @@ def test_checkout_after_the_hold_expired_says_so(client, session, stalls):
     assert _taken(stalls) == 0
 
 
+def test_an_expired_hold_goes_back_on_sale_with_the_order_of_the_live_ones(
+    client, session, stalls, balcony
+):
+    """The order's transaction releases the cart's expired holds (no transaction of their own
+    before it): the order holds the live tickets only, the expired ones are on sale again."""
+    choose(client, session, {stalls: 2, balcony: 1})
+    key = idempotency_key(client)
+    Reservation.objects.filter(ticket_type=stalls).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    response = client.post(reverse("tickets:checkout"), buyer_data(key))
+    assert response.status_code == 302
+    order = Order.objects.get()
+    assert [item.ticket_type_id for item in order.items.all()] == [balcony.pk]
+    assert (_taken(stalls), _taken(balcony)) == (0, 1)
+    stalls_hold = Reservation.objects.get(ticket_type=stalls)
+    assert stalls_hold.released_at is not None and stalls_hold.order_id is None
+
+
 def test_second_browser_cannot_take_the_last_ticket_the_first_holds(client, session):
     last = TicketTypeFactory(session=session, quantity=1, name_ru="Последний")
     choose(client, session, {last: 1})
@@ -401,13 +435,15 @@ def test_a_new_buyer_reserves_and_checks_out_in_a_bounded_number_of_queries(
 ):
     """The on-sale rush path (see bench/): a regression here costs every buyer of a big sale."""
     free = TicketTypeFactory(session=session, price=Decimal("0"), quantity=100)
-    # the session and its event, the ticket types (and whether they are sold by seat), the new
-    # cart (inserted without looking: its token was made now), the hold, the new session row
-    # (inserted without looking either, and without a transaction around its one statement)
-    with django_assert_max_num_queries(9):
+    # the session's event with its ticket types' ids (one query), the ticket types (and
+    # whether they are sold by seat), the new cart (inserted without looking: its token was
+    # made now), the hold, the new session row (inserted without looking either, and without a
+    # transaction around its one statement)
+    with django_assert_max_num_queries(8):
         assert choose(client, session, {free: 1}).status_code == 302
     # the cart's event with its organizer (and whether it asks questions: this one does not,
-    # so none are read), block check, expired holds released, order, ticket, consent (+ its
+    # so none are read), block check, expired holds released (in the order's transaction),
+    # order, ticket, consent (+ its
     # chain head, and on PostgreSQL its lock), IP log, the outbox's messages in one insert; the
     # organizer's payment methods, the policy in force and the operator (all three then
     # cached) named in the consent text; the organizer's webhooks told of the paid order; whether it
@@ -416,19 +452,20 @@ def test_a_new_buyer_reserves_and_checks_out_in_a_bounded_number_of_queries(
     # read nothing about seats (the holds say so). The order is inserted without a savepoint
     # (a taken code writes nothing and another is drawn), the consent row without one, the web
     # session's change is one statement. 30 on SQLite; on PostgreSQL statements that follow
-    # one another go in one round trip (the ledger's lock with its chain's head, the key's
-    # order with the live holds, the holds' hand-over with the tickets, the IP event with its
-    # counts, the order's move with its summary and log): 23
+    # one another go in one round trip (the ledger's lock with its chain's head, the expired
+    # holds' release with the key's order and the live holds, the holds' hand-over with the
+    # tickets and the order's log, the IP event with its counts, the order's move with its
+    # summary, log and the sell-out check): 20
     pg = connection.vendor == "postgresql"
-    with django_assert_max_num_queries(23 if pg else 30):
+    with django_assert_max_num_queries(20 if pg else 30):
         response = client.post(reverse("tickets:checkout"), buyer_data(uuid.uuid4().hex))
     assert response.status_code == 302
     assert Order.objects.get().status == Order.Status.PAID
     # the next buyer: the payment methods, the policy, the operator and the organizer's active
-    # webhooks come from the cache — 26 on SQLite, 19 on PostgreSQL
+    # webhooks come from the cache — 26 on SQLite, 16 on PostgreSQL
     client.cookies.clear()
     assert choose(client, session, {free: 1}).status_code == 302
-    with django_assert_max_num_queries(19 if pg else 26):
+    with django_assert_max_num_queries(16 if pg else 26):
         response = client.post(reverse("tickets:checkout"), buyer_data(uuid.uuid4().hex))
     assert response.status_code == 302
     assert Order.objects.filter(status=Order.Status.PAID).count() == 2

@@ -24,18 +24,19 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from eventum.rows import RowQuery, instances_insert
+from eventum.rows import instances_insert
 from tickets.errors import TicketsError
 from tickets.models import Order, OrderLog, Payment, PaymentNotification, Refund
 from tickets.payments import cloudpayments as cp
 from tickets.payments.notifications import notification_record
-from tickets.payments.selectors import payment_started, payment_transaction_known
+from tickets.payments.selectors import ORDER_BY_CODE, pay_notification_reads
 from tickets.payments.services import payment_complete
 from tickets.services.order_lifecycle import order_cancel
 from tickets.services.order_refunds import order_refund
 from tickets.services.order_states import Actor
 
 PROVIDER = "cloudpayments"
+_DUPLICATE = "duplicate: already applied"
 KINDS = ("check", "pay", "fail", "refund")
 
 
@@ -52,14 +53,13 @@ class CallbackResult:
         return {"code": self.code} if self.code is not None else {"message": self.outcome}
 
 
-# the order a notification names, by its code: built once (the ORM built this read of the
-# order's every column anew for each notification)
-_ORDER_BY_CODE = RowQuery(Order, where='{table}."code" = %s')
+def _code(data: Mapping) -> str:
+    return str(data.get("InvoiceId", "")).strip().upper()
 
 
 def _order(data: Mapping) -> Order | None:
-    code = str(data.get("InvoiceId", "")).strip().upper()
-    return _ORDER_BY_CODE.first(code) if code else None
+    code = _code(data)
+    return ORDER_BY_CODE.first(code) if code else None
 
 
 def _matches(order: Order, data: Mapping) -> str:
@@ -84,38 +84,37 @@ def _check(data: Mapping) -> CallbackResult:
     return CallbackResult(200, cp.CODE_OK, "payable", order)
 
 
-def _payment_for(order: Order) -> int:
-    """The id of the order's latest started CloudPayments payment, or of a new one."""
-    started = payment_started(order_id=order.pk, provider=PROVIDER)
-    if started is not None:
-        return started
-    return instances_insert([Payment(order=order, provider=PROVIDER, amount=order.total)])[0].pk
-
-
 def _pay(data: Mapping) -> CallbackResult:
-    order = _order(data)
+    code = _code(data)
     transaction_id = str(data.get("TransactionId", "")).strip()
-    if order is None or not transaction_id:
-        return CallbackResult(200, cp.CODE_BAD_INVOICE, "unknown invoice or transaction", order)
-    if payment_transaction_known(provider=PROVIDER, transaction_id=transaction_id):
-        return CallbackResult(200, cp.CODE_OK, "duplicate: already applied", order)
+    if not code or not transaction_id:
+        return CallbackResult(200, cp.CODE_BAD_INVOICE, "unknown invoice or transaction", None)
+    reads = pay_notification_reads(
+        order_code=code, provider=PROVIDER, transaction_id=transaction_id
+    )
+    order = reads.order
+    if order is None:
+        return CallbackResult(200, cp.CODE_BAD_INVOICE, "unknown invoice or transaction", None)
+    if reads.transaction_known:
+        return CallbackResult(200, cp.CODE_OK, _DUPLICATE, order)
     problem = _matches(order, data)
     if problem:
         Order.objects.filter(pk=order.pk).update(
             needs_review=True, review_reason=f"CloudPayments paid {problem}"[:300]
         )
         return CallbackResult(200, cp.CODE_BAD_AMOUNT, problem, order)
-    try:
-        with transaction.atomic():
-            payment = payment_complete(
-                payment_id=_payment_for(order),
-                succeeded=True,
-                transaction_id=transaction_id,
-                actor=Actor(label="cloudpayments"),
-                note=f"CloudPayments {transaction_id}",
-            )
-    except IntegrityError:
-        return CallbackResult(200, cp.CODE_OK, "duplicate: already applied", order)
+    # the order's latest started CloudPayments payment, or a new one; a twin notification
+    # that paid with the same transaction meanwhile makes the payment's update fail on its
+    # unique transaction id (``IntegrityError``: see ``cloudpayments_notification_handle``)
+    new = Payment(order=order, provider=PROVIDER, amount=order.total)
+    started = reads.payment_started or instances_insert([new])[0].pk
+    payment = payment_complete(
+        payment_id=started,
+        succeeded=True,
+        transaction_id=transaction_id,
+        actor=Actor(label="cloudpayments"),
+        note=f"CloudPayments {transaction_id}",
+    )
     # all the answer needs; a payment that paid the order carries it as it is now, else the
     # order is read again
     order.status = payment.order.status
@@ -282,8 +281,15 @@ def cloudpayments_notification_handle(
     if not valid:
         result = CallbackResult(403, None, "bad signature")
     else:
-        with transaction.atomic():
-            result = HANDLERS[kind](data)
+        try:
+            with transaction.atomic():
+                result = HANDLERS[kind](data)
+        except IntegrityError:
+            if kind != "pay":
+                raise
+            # a twin Pay applied the same transaction first: this one's writes are rolled back
+            # with its transaction (no savepoint of its own on the common path)
+            result = CallbackResult(200, cp.CODE_OK, _DUPLICATE, _order(data))
     notification_record(
         provider=PROVIDER,
         kind=kind,

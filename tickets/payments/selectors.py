@@ -1,12 +1,14 @@
-"""Which payment methods an organizer's buyers are offered, in the organizer's order."""
+"""Which payment methods an organizer's buyers are offered, in the organizer's order; what a
+payment notification reads."""
 
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, router
 
+from eventum.rows import RowQuery, Statement, instance_update_statement, statements_run
 from organizers.models import Organizer
-from tickets.models import Payment, PaymentMethodSetting
+from tickets.models import Order, Payment, PaymentMethodSetting
 from tickets.payments.base import BasePaymentProvider
 from tickets.payments.method_cache import MethodRows, method_rows_cached
 from tickets.payments.providers import providers_enabled
@@ -62,39 +64,73 @@ def providers_of_organizer(organizer: Organizer) -> list[BasePaymentProvider]:
     return [c.provider for c in _choices(rows) if c.enabled]
 
 
-def _payment_id(where: str, params: list[Any]) -> int | None:
-    """The id of the first payment row matching ``where`` (an ``ORDER BY`` may follow). One
-    indexed SELECT in SQL: the money path asks three times per notification, and the ORM took
-    longer to build each than to run it."""
-    connection = connections[router.db_for_read(Payment)]
+# the order a notification names, by its code: built once (the ORM built this read of the
+# order's every column anew for each notification)
+ORDER_BY_CODE = RowQuery(Order, where='{table}."code" = %s')
+
+
+def _payment_id_statement(using: str, where: str, params: list[Any]) -> Statement:
+    """The SELECT of the first payment row matching ``where`` (an ``ORDER BY`` may follow), as
+    indexed SQL: the money path asks several times per notification, and the ORM took longer
+    to build each than to run it."""
+    connection = connections[using]
     table = connection.ops.quote_name(Payment._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id FROM {table} WHERE {where} LIMIT 1", params)
-        row = cursor.fetchone()
-    return None if row is None else int(row[0])
+    return f"SELECT id FROM {table} WHERE {where} LIMIT 1", params
 
 
-def _payment_exists(where: str, params: list[Any]) -> bool:
-    return _payment_id(where, params) is not None
+@dataclass(frozen=True)
+class PayNotificationReads:
+    """What a provider's payment notification needs to know before it writes anything."""
+
+    order: Order | None  # the order it names, by its code
+    transaction_known: bool  # its transaction already reached a payment of ours
+    payment_started: int | None  # the id of the order's latest payment started with it
 
 
-def payment_started(*, order_id: int, provider: str) -> int | None:
-    """The id of the order's latest payment started with ``provider`` and not completed."""
-    return _payment_id(
-        "order_id = %s AND provider = %s AND status = %s ORDER BY created_at DESC",
-        [order_id, provider, str(Payment.Status.CREATED)],
+def pay_notification_reads(
+    *, order_code: str, provider: str, transaction_id: str
+) -> PayNotificationReads:
+    """The order named by ``order_code``, whether ``transaction_id`` is known already and the
+    order's latest payment started with ``provider`` and not completed: one round trip on
+    PostgreSQL (``statements_run``)."""
+    using = router.db_for_write(Payment)
+    order_table = connections[using].ops.quote_name(Order._meta.db_table)
+    order_rows, known, started = statements_run(
+        using,
+        [
+            ORDER_BY_CODE.statement(order_code, using=using),
+            _payment_id_statement(
+                using,
+                "provider = %s AND provider_transaction_id = %s",
+                [provider, transaction_id],
+            ),
+            _payment_id_statement(
+                using,
+                f"order_id = (SELECT id FROM {order_table} WHERE code = %s)"
+                " AND provider = %s AND status = %s ORDER BY created_at DESC",
+                [order_code, provider, str(Payment.Status.CREATED)],
+            ),
+        ],
+    )
+    orders = ORDER_BY_CODE.built(order_rows, using=using)
+    return PayNotificationReads(
+        order=orders[0] if orders else None,
+        transaction_known=bool(known),
+        payment_started=int(started[0][0]) if started else None,
     )
 
 
-def payment_transaction_known(*, provider: str, transaction_id: str) -> bool:
-    """Did the provider's transaction ``transaction_id`` already reach a payment of ours?"""
-    return _payment_exists(
-        "provider = %s AND provider_transaction_id = %s", [provider, transaction_id]
-    )
-
-
-def order_paid_before(order_id: int) -> bool:
-    """Has a payment of the order succeeded already?"""
-    return _payment_exists(
-        "order_id = %s AND status = %s", [order_id, str(Payment.Status.SUCCEEDED)]
-    )
+def payment_succeed_statements(payment: Payment, *, using: str) -> list[Statement]:
+    """Writing ``payment`` as it now is (succeeded: its status, completion time and
+    transaction), then asking whether another payment of its order succeeded before it (money
+    that came twice): sent together (``statements_run``), the second's rows say it."""
+    return [
+        instance_update_statement(
+            payment, ["status", "completed_at", "provider_transaction_id"], using=using
+        ),
+        _payment_id_statement(
+            using,
+            "order_id = %s AND status = %s AND id <> %s",
+            [payment.order_id, str(Payment.Status.SUCCEEDED), payment.pk],
+        ),
+    ]

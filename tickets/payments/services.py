@@ -9,11 +9,11 @@ import logging
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from eventum.rows import RowQuery, instance_update
+from eventum.rows import RowQuery, statements_run
 from organizers.models import Organizer
 from privacy.services import disclosure_record, ip_event_record
 from tickets.delivery.emails import email_late_payment_refunded
@@ -21,7 +21,7 @@ from tickets.errors import InvalidTransition, PaymentError, RefundError, SoldOut
 from tickets.models import Order, OrderLog, Payment, PaymentMethodSetting, Refund
 from tickets.payments.base import BasePaymentProvider
 from tickets.payments.providers import provider_for
-from tickets.payments.selectors import order_paid_before
+from tickets.payments.selectors import payment_succeed_statements
 from tickets.services.order_lifecycle import order_mark_paid
 from tickets.services.order_states import Actor, order_risk_check
 
@@ -113,16 +113,17 @@ def payment_complete(
             payment.save(update_fields=["status", "completed_at"])
             order_risk_check(payment.order, event_kind="payment_failed")
         return payment
-    if order_paid_before(payment.order_id):
-        # Money arrived twice for one order: keep both on record and ask staff to refund one.
-        Order.objects.filter(pk=payment.order_id).update(
-            needs_review=True, review_reason="paid twice: refund one payment"
-        )
     payment.status = Payment.Status.SUCCEEDED
     payment.completed_at = timezone.now()
     if transaction_id:
         payment.provider_transaction_id = transaction_id
-    instance_update(payment, ["status", "completed_at", "provider_transaction_id"])
+    using = router.db_for_write(Payment)
+    _updated, paid_before = statements_run(using, payment_succeed_statements(payment, using=using))
+    if paid_before:
+        # Money arrived twice for one order: keep both on record and ask staff to refund one.
+        Order.objects.filter(pk=payment.order_id).update(
+            needs_review=True, review_reason="paid twice: refund one payment"
+        )
     try:
         order = order_mark_paid(
             order_id=payment.order_id, actor=actor, note=note or f"{payment.provider}"

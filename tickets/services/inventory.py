@@ -15,6 +15,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from events.models import CapacityPool, TicketType
+from eventum.rows import Statement, statements_run
 from tickets.errors import SoldOut
 from tickets.models import Cart, Reservation
 from tickets.soldout.services import sold_out_close
@@ -111,8 +112,9 @@ def inventory_return(*, ticket_type_id: int, quantity: int) -> None:
         sold_out_close(ticket_type_ids=[ticket_type_id])
 
 
-def _return_flagged(batch: uuid.UUID) -> int:
-    """Return to sale what one release batch flagged, per ticket type."""
+def released_holds_return(batch: uuid.UUID) -> int:
+    """Return to sale what one release batch flagged, per ticket type (inside the transaction
+    that flagged it): how many tickets."""
     released = 0
     per_type = (
         Reservation.objects.filter(release_batch=batch)
@@ -154,10 +156,10 @@ def reservations_release(
         only_expired=only_expired,
     ):
         return 0
-    return _return_flagged(batch)
+    return released_holds_return(batch)
 
 
-def _release_flag(
+def _release_flag_statement(
     *,
     batch: uuid.UUID,
     now: datetime,
@@ -165,12 +167,10 @@ def _release_flag(
     cart_id: int | None,
     cart_token: str | None,
     only_expired: bool,
-) -> int:
-    """Flag the live holds chosen with ``batch`` as released at ``now``: how many. One UPDATE
-    written in SQL: the ORM took longer to build it than the database to run it, and it runs
-    on every checkout."""
-    if ticket_type_ids is not None and not ticket_type_ids:
-        return 0  # no type: nothing to release (and no statement)
+) -> Statement:
+    """The UPDATE flagging the live holds chosen with ``batch`` as released at ``now``; it
+    returns their ids. Written in SQL: the ORM took longer to build it than the database to
+    run it, and it runs on every checkout."""
     at = Reservation._meta.get_field("released_at").get_db_prep_save(now, connection)
     where = ["released_at IS NULL", "order_id IS NULL"]
     params: list[Any] = [
@@ -191,9 +191,47 @@ def _release_flag(
         where.append("expires_at <= %s")
         params.append(at)
     table = connection.ops.quote_name(Reservation._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET released_at = %s, release_batch = %s WHERE {' AND '.join(where)}",
-            params,
-        )
-        return int(cursor.rowcount)
+    return (
+        f"UPDATE {table} SET released_at = %s, release_batch = %s"
+        f" WHERE {' AND '.join(where)} RETURNING id",
+        params,
+    )
+
+
+def _release_flag(
+    *,
+    batch: uuid.UUID,
+    now: datetime,
+    ticket_type_ids: list[int] | None,
+    cart_id: int | None,
+    cart_token: str | None,
+    only_expired: bool,
+) -> int:
+    """Flag the live holds chosen with ``batch`` as released at ``now``: how many."""
+    if ticket_type_ids is not None and not ticket_type_ids:
+        return 0  # no type: nothing to release (and no statement)
+    statement = _release_flag_statement(
+        batch=batch,
+        now=now,
+        ticket_type_ids=ticket_type_ids,
+        cart_id=cart_id,
+        cart_token=cart_token,
+        only_expired=only_expired,
+    )
+    return len(statements_run(connection.alias, [statement])[0])
+
+
+def expired_holds_release_statement(*, cart_id: int, now: datetime) -> tuple[Statement, uuid.UUID]:
+    """The statement flagging the cart's holds expired at ``now`` as released, with its batch,
+    to send with others (``statements_run``) inside the caller's transaction; when its rows
+    say it flagged some, ``released_holds_return(batch)`` puts their tickets back on sale."""
+    batch = uuid.uuid4()
+    statement = _release_flag_statement(
+        batch=batch,
+        now=now,
+        ticket_type_ids=None,
+        cart_id=cart_id,
+        cart_token=None,
+        only_expired=True,
+    )
+    return statement, batch

@@ -17,7 +17,6 @@ from eventum.rows import (
     RowQuery,
     Statement,
     instance_insert_unless_taken,
-    instances_insert,
     instances_insert_statements,
     instances_inserted,
     statements_run,
@@ -32,6 +31,7 @@ from tickets.errors import (
     PromoCodeInvalid,
     PromoCodeUsedUp,
     ReservationExpired,
+    TicketsError,
 )
 from tickets.models import (
     Answer,
@@ -46,7 +46,11 @@ from tickets.models import (
 from tickets.pricing import Quote, promo_find, quote
 from tickets.seating.services import reservation_seat_flags, seats_attach_to_order
 from tickets.selectors import idempotency_key_lookup, order_for_idempotency_key, order_of_lookup
-from tickets.services.inventory import reservations_release
+from tickets.services.inventory import (
+    expired_holds_release_statement,
+    released_holds_return,
+    reservations_release,
+)
 from tickets.services.order_states import (
     Actor,
     S,
@@ -188,25 +192,28 @@ def order_create(
     Submitting the same ``idempotency_key`` again returns the first order. Raises
     ``CartEmpty``, ``ReservationExpired``, ``NotOnSale``, ``PromoCodeUsedUp`` or
     ``BuyerDataBlocked`` (the e-mail, phone or account is blocked: privacy refuses further
-    processing); then no order is written. Expired holds are returned to sale first in their
-    own transaction, so a checkout refused because its hold expired still gives the tickets
-    back at once.
+    processing); then no order is written. The cart's expired holds are returned to sale in
+    the order's transaction; when the order is refused, in a transaction of their own, so a
+    checkout refused because its hold expired still gives the tickets back at once.
     """
     if subject_is_blocked(email=buyer.email, phone=buyer.phone, user=user):
         raise BuyerDataBlocked()
     now = timezone.now()
-    reservations_release(cart_token=cart_token, only_expired=True, now=now)
-    return _order_create(
-        now=now,
-        cart_token=cart_token,
-        idempotency_key=idempotency_key,
-        buyer=buyer,
-        consent=consent,
-        answers=answers,
-        user=user,
-        language=language,
-        company=company,
-    )
+    try:
+        return _order_create(
+            now=now,
+            cart_token=cart_token,
+            idempotency_key=idempotency_key,
+            buyer=buyer,
+            consent=consent,
+            answers=answers,
+            user=user,
+            language=language,
+            company=company,
+        )
+    except TicketsError:
+        reservations_release(cart_token=cart_token, only_expired=True, now=now)
+        raise
 
 
 # The cart, locked, with the parts of its event the order is made of: its organizer and status,
@@ -259,8 +266,8 @@ def _live_holds_on_sale(cart: Cart, now: datetime, live: list[Reservation]) -> l
     """The cart's live holds (``_LIVE_HOLDS``, locked), if they are all on sale;
     ``ReservationExpired``/``CartEmpty``/``NotOnSale``.
 
-    ``order_create`` released the holds expired at ``now`` just before, in their own
-    transaction; one that expired since then is not live here."""
+    ``_order_create`` released the holds expired at ``now`` just before, in this transaction;
+    one that expired since then is not live here."""
     if not live:
         expired = Reservation.objects.filter(
             Q(released_at__gte=F("expires_at")) | Q(released_at__isnull=True),
@@ -349,10 +356,10 @@ def _holds_to_order(order: Order, live: list[Reservation]) -> Statement:
 
 
 def _holds_to_items(
-    order: Order, cart: Cart, live: list[Reservation], priced: Quote
+    order: Order, cart: Cart, live: list[Reservation], priced: Quote, log: OrderLog
 ) -> list[OrderItem]:
-    """One ticket row per priced ticket; the holds (and their seats) now belong to the order.
-    Returns the new tickets."""
+    """One ticket row per priced ticket; the holds (and their seats) now belong to the order;
+    the order's first ``log`` entry is written with them. Returns the new tickets."""
     bought_on = timezone.localdate()
     rows = []
     for t in priced.tickets:
@@ -369,13 +376,19 @@ def _holds_to_items(
                 valid_until=valid_until,
             )
         )
-    # the holds handed to the order and its tickets inserted together (one round trip where
-    # the database takes several statements at once)
+    # the holds handed to the order, its tickets and its log inserted together (one round trip
+    # where the database takes several statements at once)
     using = router.db_for_write(OrderItem)
-    _handed, *inserted = statements_run(
-        using, [_holds_to_order(order, live), *instances_insert_statements(rows, using=using)]
+    _handed, *inserted, logged = statements_run(
+        using,
+        [
+            _holds_to_order(order, live),
+            *instances_insert_statements(rows, using=using),
+            *instances_insert_statements([log], using=using),
+        ],
     )
     instances_inserted(rows, [row for batch in inserted for row in batch], using=using)
+    instances_inserted([log], logged, using=using)
     seats_attach_to_order(items=rows, reservations=live)
     if cart.promo_code_id is not None:  # the code is spent with this order
         cart.promo_code = None
@@ -408,12 +421,16 @@ def _order_create(
         if existing is not None:
             return existing
         raise
-    # the key's order and the cart's live holds asked together (one round trip where the
-    # database takes several statements at once)
+    # the cart's holds expired at ``now`` released, the key's order and the cart's live holds
+    # asked, together (one round trip where the database takes several statements at once)
     using = router.db_for_write(Order)
-    found, holds = statements_run(
-        using, [idempotency_key_lookup(idempotency_key), _LIVE_HOLDS.statement(cart.pk, now)]
+    release, batch = expired_holds_release_statement(cart_id=cart.pk, now=now)
+    released, found, holds = statements_run(
+        using,
+        [release, idempotency_key_lookup(idempotency_key), _LIVE_HOLDS.statement(cart.pk, now)],
     )
+    if released:
+        released_holds_return(batch)
     existing = order_of_lookup(found)
     if existing is not None:  # a reload, or the twin request got the cart lock first
         return existing
@@ -430,25 +447,21 @@ def _order_create(
         promo=promo,
         now=now,
     )
-    items = _holds_to_items(order, cart, live, priced)
+    buyer_actor = Actor(user=user, label="buyer")
+    log = OrderLog(
+        order=order,
+        from_status="",
+        to_status=S.PENDING,
+        actor=buyer_actor.user if user is not None and user.is_authenticated else None,
+        actor_label=buyer_actor.label,
+        note="checkout",
+    )
+    items = _holds_to_items(order, cart, live, priced, log)
     if company is not None:
         order_company_attach(order=order, company=company)
         if user is not None and user.is_authenticated:
             organisation_remember(user=user, company=company)
     _save_answers(order, answers or [])
-    buyer_actor = Actor(user=user, label="buyer")
-    instances_insert(
-        [
-            OrderLog(
-                order=order,
-                from_status="",
-                to_status=S.PENDING,
-                actor=buyer_actor.user if user is not None and user.is_authenticated else None,
-                actor_label=buyer_actor.label,
-                note="checkout",
-            )
-        ]
-    )[0]
     _record_consents(order, consent, user)
     order_risk_check(order, event_kind="order_created")
     if order.total == 0:

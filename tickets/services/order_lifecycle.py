@@ -29,29 +29,41 @@ from tickets.services.order_states import (
 )
 
 
-@transaction.atomic
 def order_mark_paid(*, order_id: int, actor: Actor, note: str = "") -> Order:
     """Record that the order is paid. Paying a paid order again changes nothing.
 
     A late payment of an expired order takes its tickets again if they are still free;
-    otherwise ``SoldOut`` is raised and the caller must refund the money.
+    otherwise ``SoldOut`` is raised and the caller must refund the money. Either error
+    (``SoldOut``, or ``InvalidTransition`` for a cancelled order) leaves nothing written, so a
+    caller's transaction (a payment's completion) goes on without a savepoint around this:
+    only the taking again has one. Called outside a transaction, it makes its own.
     """
+    if not transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            return order_mark_paid(order_id=order_id, actor=actor, note=note)
     order = order_lock(order_id)
     if order.status == S.PAID:
         return order
     if order.status == S.EXPIRED:
-        items = list(order.items.filter(status=OrderItem.Status.VALID))
-        per_type: dict[int, int] = {}
-        for item in items:
-            per_type[item.ticket_type_id] = per_type.get(item.ticket_type_id, 0) + 1
-        for ticket_type_id in sorted(per_type):
-            inventory_take_or_release_expired(
-                ticket_type_id=ticket_type_id, quantity=per_type[ticket_type_id]
-            )
-        seats_reclaim_for_order(order=order)
-    order_transition(order, S.PAID, actor=actor, note=note)
+        _tickets_take_again(order)
+    order_transition(order, S.PAID, actor=actor, note=note)  # checks the move before writing
     order_paid_deliver(order)
     return order
+
+
+@transaction.atomic  # a savepoint: a type sold out gives back the types taken before it
+def _tickets_take_again(order: Order) -> None:
+    """The valid tickets of an expired order taken again, type by type, and its seats;
+    ``SoldOut`` when a type has not enough left."""
+    items = list(order.items.filter(status=OrderItem.Status.VALID))
+    per_type: dict[int, int] = {}
+    for item in items:
+        per_type[item.ticket_type_id] = per_type.get(item.ticket_type_id, 0) + 1
+    for ticket_type_id in sorted(per_type):
+        inventory_take_or_release_expired(
+            ticket_type_id=ticket_type_id, quantity=per_type[ticket_type_id]
+        )
+    seats_reclaim_for_order(order=order)
 
 
 @transaction.atomic

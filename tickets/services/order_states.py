@@ -34,7 +34,7 @@ from tickets.models import Order, OrderItem, OrderLog, PromoCode
 from tickets.reports.services.sales_summary import sales_summary_transition_statements
 from tickets.seating.services import seats_release_for_items
 from tickets.services.inventory import inventory_return
-from tickets.soldout.services import sold_out_open_for_order
+from tickets.soldout.services import sold_out_of_order_statement, sold_out_open_for_order
 from tickets.waitlist.services import waitlist_offer_for_types
 from tickets.webhooks import webhook_order_moved
 
@@ -86,20 +86,23 @@ def order_transition(
         note=note[:300],
     )
     # the move, what it changes in the sales summary and its log: written together (one round
-    # trip where the database takes several statements at once)
+    # trip where the database takes several statements at once); a paid order also asks
+    # whether it sold the last ticket of a session
     using = router.db_for_write(Order)
-    written = statements_run(
+    paid = to == S.PAID
+    *written, last = statements_run(
         using,
         [
             instance_update_statement(order, update, using=using),
             *sales_summary_transition_statements(order, previous=previous, to=to, items=items),
             *instances_insert_statements([log], using=using),
+            *([sold_out_of_order_statement(order.pk)] if paid else []),
         ],
     )
-    instances_inserted([log], written[-1], using=using)
+    instances_inserted([log], written[-1] if paid else last, using=using)
     webhook_order_moved(order)  # order.paid / order.cancelled to the organizer's webhooks
-    if to == S.PAID:  # perhaps the last ticket of a session sold: event.sold_out, once
-        sold_out_open_for_order(order=order)
+    if paid:  # perhaps the last ticket of a session sold: event.sold_out, once
+        sold_out_open_for_order(order=order, found=last)
 
 
 # every move of an order reads it this way: built once, not by the ORM on each move; with its

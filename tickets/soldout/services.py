@@ -16,11 +16,14 @@ SHARE``, so a return of tickets under way is waited for instead of missed, and a
 comes after waits for the commit and sees the episode to close.
 """
 
+from typing import Any
+
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
 from events.models import CapacityPool, Session, TicketType
+from eventum.rows import Statement, statements_run
 from tickets.models import Order, OrderItem, Reservation
 from tickets.soldout.models import SoldOutEpisode
 from tickets.waitlist.models import WaitlistEntry
@@ -92,10 +95,12 @@ def _episode_open(session_id: int) -> None:
     webhook_session_sold_out(session)
 
 
-def _sessions_sold_out_of_order(order_id: int) -> list[int]:
+def sold_out_of_order_statement(order_id: int) -> Statement:
     """The sessions of the order's valid tickets in which no type has a ticket left (its
     counter full or a place it shares gone), in id order. One statement written out: it runs
-    for every paid order, and the ORM's subqueries cost more to build than to run."""
+    for every paid order, and the ORM's subqueries cost more to build than to run. Sent alone
+    or with the caller's statements (``statements_run``); its rows go to
+    ``sold_out_open_for_order``."""
     quote = connection.ops.quote_name
     item, ticket_type = OrderItem._meta.db_table, TicketType._meta.db_table
     pool = CapacityPool._meta.db_table
@@ -103,29 +108,30 @@ def _sessions_sold_out_of_order(order_id: int) -> list[int]:
     pool_types = through.db_table
     of_pool = through.get_field("capacitypool").column
     of_type = through.get_field("tickettype").column
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT DISTINCT ot.session_id FROM {quote(item)} oi "
-            f"JOIN {quote(ticket_type)} ot ON ot.id = oi.ticket_type_id "
-            "WHERE oi.order_id = %s AND oi.status = %s AND NOT EXISTS ("
-            f"SELECT 1 FROM {quote(ticket_type)} t WHERE t.session_id = ot.session_id "
-            "AND t.quantity_taken < t.quantity AND NOT EXISTS ("
-            f"SELECT 1 FROM {quote(pool_types)} pt JOIN {quote(pool)} p ON p.id = pt.{of_pool} "
-            f"WHERE pt.{of_type} = t.id AND p.taken >= p.capacity)) "
-            "ORDER BY ot.session_id",
-            [order_id, OrderItem.Status.VALID],
-        )
-        return [int(session_id) for (session_id,) in cursor.fetchall()]
+    return (
+        f"SELECT DISTINCT ot.session_id FROM {quote(item)} oi "
+        f"JOIN {quote(ticket_type)} ot ON ot.id = oi.ticket_type_id "
+        "WHERE oi.order_id = %s AND oi.status = %s AND NOT EXISTS ("
+        f"SELECT 1 FROM {quote(ticket_type)} t WHERE t.session_id = ot.session_id "
+        "AND t.quantity_taken < t.quantity AND NOT EXISTS ("
+        f"SELECT 1 FROM {quote(pool_types)} pt JOIN {quote(pool)} p ON p.id = pt.{of_pool} "
+        f"WHERE pt.{of_type} = t.id AND p.taken >= p.capacity)) "
+        "ORDER BY ot.session_id",
+        [order_id, OrderItem.Status.VALID],
+    )
 
 
-def sold_out_open_for_order(*, order: Order) -> None:
+def sold_out_open_for_order(*, order: Order, found: list[tuple[Any, ...]] | None = None) -> None:
     """The order was just paid, or its tickets moved to another time: each session of its
     tickets whose last ticket is now sold opens a sell-out episode and tells the webhooks
     (``event.sold_out``), once an episode. Inside the caller's transaction; when a type of
-    the session still has tickets (nearly always) it costs one query."""
+    the session still has tickets (nearly always) it costs one query, or none when the caller
+    sent ``sold_out_of_order_statement`` with its own and passes its rows as ``found``."""
+    if found is None:
+        (found,) = statements_run(connection.alias, [sold_out_of_order_statement(order.pk)])
     # in id order: two orders lock shared sessions alike
-    for session_id in _sessions_sold_out_of_order(order.pk):
-        _episode_open(session_id)
+    for (session_id,) in found:
+        _episode_open(int(session_id))
 
 
 def sold_out_close(*, ticket_type_ids: list[int]) -> int:

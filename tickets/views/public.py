@@ -20,11 +20,12 @@ from tickets.errors import CartEmpty, ReservationExpired, TicketsError
 from tickets.forms import CheckoutForm, PromoCodeForm
 from tickets.models import Order
 from tickets.selectors import (
+    SessionChoice,
     cart_hold_expired,
     cart_view,
     event_for_checkout,
     event_questions,
-    session_event_id,
+    session_choice,
 )
 from tickets.services.cart import cart_clear, cart_promo_apply, cart_set_quantities
 from tickets.views.purchase import (
@@ -74,15 +75,20 @@ def _chosen_session(request: HttpRequest) -> Session | None:
     )
 
 
-def _chosen_event(request: HttpRequest) -> int | None:
-    """The event of the chosen session (``None``: no such session), read once a request: the
-    waiting room's door and the choice ask it."""
-    if not hasattr(request, "_tickets_chosen_event"):
+def _chosen(request: HttpRequest) -> SessionChoice | None:
+    """The chosen session's event and ticket types (``None``: no such session), read once a
+    request: the waiting room's door and the choice ask it."""
+    if not hasattr(request, "_tickets_chosen"):
         session_id = _chosen_session_id(request)
-        request._tickets_chosen_event = (  # type: ignore[attr-defined]
-            session_event_id(session_id) if session_id is not None else None
+        request._tickets_chosen = (  # type: ignore[attr-defined]
+            session_choice(session_id) if session_id is not None else None
         )
-    return request._tickets_chosen_event  # type: ignore[attr-defined]
+    return request._tickets_chosen  # type: ignore[attr-defined]
+
+
+def _chosen_event(request: HttpRequest) -> int | None:
+    choice = _chosen(request)
+    return choice.event_id if choice is not None else None
 
 
 def _checkout_event(request: HttpRequest) -> Event | None:
@@ -103,12 +109,12 @@ def _checkout_event_id(request: HttpRequest) -> int | None:
 @guarded(_chosen_event, posts_read_the_event=True)
 def cart_update(request: HttpRequest) -> HttpResponse:
     """The ticket choice of one session (``qty_<ticket type id>`` fields)."""
-    session_id = _chosen_session_id(request)
-    if session_id is None or _chosen_event(request) is None:
+    choice = _chosen(request)
+    if choice is None:
         messages.error(request, CartEmpty.default_message)
         return redirect("events:home")
     try:
-        quantities = quantities_of_session(request.POST, session_id)
+        quantities = quantities_of_session(request.POST, choice.ticket_type_ids)
     except TicketsError as exc:
         messages.error(request, exc.message)
         return _back_to_event(_chosen_session(request))

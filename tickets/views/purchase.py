@@ -16,7 +16,7 @@ from privacy.services.consent_notice import ConsentNotice
 from tickets.errors import CartEmpty, ConsentTermsChanged, TicketsError
 from tickets.forms import MARKETING_CONSENT_TEXT, CheckoutForm
 from tickets.models import Order
-from tickets.selectors import order_for_idempotency_key, session_ticket_type_ids
+from tickets.selectors import order_for_idempotency_key, session_choice
 from tickets.services.order_creation import ConsentInput, order_create
 
 BAD_QUANTITY = _("Enter the number of tickets as a whole number from 0.")
@@ -30,13 +30,14 @@ def quantities_from_post(post: QueryDict, session: Session) -> dict[int, int]:
 
     A field missing from the POST is a disabled (sold-out) row: the cart keeps what it holds.
     """
-    return quantities_of_session(post, session.pk)
+    choice = session_choice(session.pk)
+    return quantities_of_session(post, choice.ticket_type_ids if choice else [])
 
 
-def quantities_of_session(post: QueryDict, session_id: int) -> dict[int, int]:
-    """``quantities_from_post`` of the session ``session_id``."""
+def quantities_of_session(post: QueryDict, ticket_type_ids: list[int]) -> dict[int, int]:
+    """``quantities_from_post`` of the session whose ticket types are ``ticket_type_ids``."""
     quantities: dict[int, int] = {}
-    for ticket_type_id in session_ticket_type_ids(session_id):
+    for ticket_type_id in ticket_type_ids:
         field = f"qty_{ticket_type_id}"
         if field not in post:
             continue
