@@ -201,14 +201,23 @@ class Buyers:
         # from a random start: with ``--keepdb`` the addresses of earlier runs are not used
         # again (their IP events would flag every buyer as one address's tenth order)
         self.serial = random.randrange(1 << 23)
+        self.handler: Any = None
+
+    def _client(self, address: str) -> Any:
+        """A new visitor's client (own cookies) on one request handler: a server process
+        loads its middleware once, not per visitor."""
+        from django.test import Client
+
+        client = Client(REMOTE_ADDR=address)
+        if self.handler is None:
+            self.handler = client.handler
+        client.handler = self.handler
+        return client
 
     def order(self, sale: Sale) -> bool:
         """Reserve one ticket, check out, pay when paid; whether an order was made."""
-        from django.test import Client
-
         self.serial += 1
-        address = _address(self.serial)
-        client = Client(REMOTE_ADDR=address)
+        client = self._client(_address(self.serial))
         reserve = _form_post(
             client, "/orders/cart/", {"session": sale.session_id, f"qty_{sale.ticket_type_id}": 1}
         )

@@ -142,11 +142,25 @@ def event_for_checkout(*, cart_token: str | None) -> Event | None:
     (``has_questions``: ``event_questions`` then reads them, or knows there are none)."""
     if not cart_token:
         return None
-    cart = _CHECKOUT_EVENT.first(cart_token)
+    return _event_of(_CHECKOUT_EVENT.first(cart_token))
+
+
+def _event_of(cart: Cart | None) -> Event | None:
     if cart is None or cart.event is None:
         return None
     cart.event.has_questions = cart.event_has_questions  # type: ignore[attr-defined]
     return cart.event
+
+
+def checkout_reads(*, cart_token: str, idempotency_key: str) -> tuple[Event | None, Order | None]:
+    """``event_for_checkout`` and ``order_for_idempotency_key`` (the order a reload or a second
+    click already made) asked together: one round trip on PostgreSQL, as a checkout's every
+    submission asks both first. ``idempotency_key`` must be one the database can compare."""
+    using = router.db_for_read(Order)
+    event_read = _CHECKOUT_EVENT.statement(cart_token, using=using)
+    carts, found = statements_run(using, [event_read, idempotency_key_lookup(idempotency_key)])
+    built = _CHECKOUT_EVENT.built(carts, using=using)
+    return _event_of(built[0] if built else None), order_of_lookup(found)
 
 
 @dataclass(frozen=True)

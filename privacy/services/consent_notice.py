@@ -17,7 +17,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import get_language, gettext, pgettext
 
-from privacy.models import ConsentRecord, PolicyVersion
+from privacy.models import ConsentRecord, Operator, PolicyVersion
 from privacy.services.operator import operator_current
 from privacy.services.policy import policy_current
 from privacy.special_categories import special_category_name
@@ -95,8 +95,7 @@ def _quoted(items: Sequence[str]) -> str:
     return ", ".join(items)
 
 
-def _operator_paragraph() -> str:
-    operator = operator_current()
+def _operator_paragraph(operator: Operator) -> str:
     return gettext(
         "I give my consent to %(name)s, BIN %(bin)s, %(address)s (the operator), to collect and "
         "process my personal data on the terms below."
@@ -150,8 +149,7 @@ def _term_paragraph() -> str:
     ) % {"years": settings.RETENTION_ORDERS_YEARS}
 
 
-def _withdrawal_paragraph(site_url: str) -> str:
-    operator = operator_current()
+def _withdrawal_paragraph(operator: Operator, site_url: str) -> str:
     return gettext(
         "How to withdraw: at any time, in my account on the site (%(account)s), by e-mail to "
         "%(email)s, or by a registered letter with acknowledgement of delivery to %(postal)s. "
@@ -172,8 +170,9 @@ def consent_notice_build(
     widget's page on another site); by default they are paths of this site.
     """
     policy = policy if policy is not None else policy_current()
+    operator = operator_current()
     paragraphs = [
-        _operator_paragraph(),
+        _operator_paragraph(operator),
         gettext("Data collected: %(data)s.") % {"data": _quoted(notice.data)},
     ]
     if notice.special_data:
@@ -185,7 +184,7 @@ def consent_notice_build(
     paragraphs.extend(_recipients_paragraphs(notice.recipients))
     paragraphs.append(gettext("The data is not made public (not placed in public sources)."))
     paragraphs.append(_term_paragraph())
-    paragraphs.append(_withdrawal_paragraph(site_url))
+    paragraphs.append(_withdrawal_paragraph(operator, site_url))
     if policy is not None:
         paragraphs.append(
             gettext("The privacy policy, version %(version)s: %(url)s")

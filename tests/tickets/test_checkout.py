@@ -442,30 +442,30 @@ def test_a_new_buyer_reserves_and_checks_out_in_a_bounded_number_of_queries(
     with django_assert_max_num_queries(8):
         assert choose(client, session, {free: 1}).status_code == 302
     # the cart's event with its organizer (and whether it asks questions: this one does not,
-    # so none are read), block check, expired holds released (in the order's transaction),
-    # order, ticket, consent (+ its
-    # chain head, and on PostgreSQL its lock), IP log, the outbox's messages in one insert; the
-    # organizer's payment methods, the policy in force and the operator (all three then
-    # cached) named in the consent text; the organizer's webhooks told of the paid order; whether it
-    # sold its session's last ticket (event.sold_out, one statement); the sales summary (its
-    # upserts: the tickets just made are counted without reading them again). Counted tickets
-    # read nothing about seats (the holds say so). The order is inserted without a savepoint
-    # (a taken code writes nothing and another is drawn), the consent row without one, the web
-    # session's change is one statement. 30 on SQLite; on PostgreSQL statements that follow
-    # one another go in one round trip (the ledger's lock with its chain's head, the expired
-    # holds' release with the key's order and the live holds, the holds' hand-over with the
-    # tickets and the order's log, the IP event with its counts, the order's move with its
-    # summary, log and the sell-out check): 20
+    # so none are read), the key's order, block check, expired holds released (in the order's
+    # transaction), order, ticket, log, consent (+ its chain head, and on PostgreSQL its lock),
+    # IP log, the outbox's messages in one insert; the organizer's payment methods, the policy
+    # in force and the operator (all three then cached) named in the consent text; the
+    # organizer's webhooks told of the paid order; whether it sold its session's last ticket
+    # (event.sold_out, one statement); the sales summary (its upserts: the tickets just made
+    # are counted without reading them again). Counted tickets read nothing about seats (the
+    # holds say so). The order is inserted without a savepoint (a taken code writes nothing
+    # and another is drawn), the consent row without one, the web session's change is one
+    # statement. 30 on SQLite; on PostgreSQL statements that follow one another go in one
+    # round trip (the cart's event with the key's order; the ledger's lock with its chain's
+    # head; the expired holds' release with the key's order under the cart's lock and the
+    # live holds; the holds' hand-over with the tickets and the order's log; the IP event
+    # with its counts; the order's move with its summary, log and sell-out check): 19
     pg = connection.vendor == "postgresql"
-    with django_assert_max_num_queries(20 if pg else 30):
+    with django_assert_max_num_queries(19 if pg else 30):
         response = client.post(reverse("tickets:checkout"), buyer_data(uuid.uuid4().hex))
     assert response.status_code == 302
     assert Order.objects.get().status == Order.Status.PAID
     # the next buyer: the payment methods, the policy, the operator and the organizer's active
-    # webhooks come from the cache — 26 on SQLite, 16 on PostgreSQL
+    # webhooks come from the cache — 26 on SQLite, 15 on PostgreSQL
     client.cookies.clear()
     assert choose(client, session, {free: 1}).status_code == 302
-    with django_assert_max_num_queries(16 if pg else 26):
+    with django_assert_max_num_queries(15 if pg else 26):
         response = client.post(reverse("tickets:checkout"), buyer_data(uuid.uuid4().hex))
     assert response.status_code == 302
     assert Order.objects.filter(status=Order.Status.PAID).count() == 2

@@ -23,6 +23,7 @@ from tickets.selectors import (
     SessionChoice,
     cart_hold_expired,
     cart_view,
+    checkout_reads,
     event_for_checkout,
     event_questions,
     session_choice,
@@ -30,8 +31,9 @@ from tickets.selectors import (
 from tickets.services.cart import cart_clear, cart_promo_apply, cart_set_quantities
 from tickets.views.purchase import (
     HOLD_CANCELLED,
+    idempotency_key_usable,
     order_from_checkout,
-    order_repeated,
+    order_repeated_of,
     quantities_of_session,
 )
 from tickets.waitroom.gate import checkout_refusal, guarded
@@ -92,12 +94,24 @@ def _chosen_event(request: HttpRequest) -> int | None:
 
 
 def _checkout_event(request: HttpRequest) -> Event | None:
-    """The event of the visitor's cart, read once a request (the gate and the view ask)."""
+    """The event of the visitor's cart, read once a request (the gate and the view ask); a
+    submission's idempotency key is looked up with it (``_key_order``)."""
     if not hasattr(request, "_tickets_checkout_event"):
-        request._tickets_checkout_event = event_for_checkout(  # type: ignore[attr-defined]
-            cart_token=cart_token_for(request)
-        )
+        token = cart_token_for(request)
+        key = request.POST.get("idempotency_key", "") if request.method == "POST" else ""
+        if token and idempotency_key_usable(key):
+            event, done = checkout_reads(cart_token=token, idempotency_key=key)
+        else:
+            event, done = event_for_checkout(cart_token=token), None
+        request._tickets_checkout_event = event  # type: ignore[attr-defined]
+        request._tickets_key_order = done  # type: ignore[attr-defined]
     return request._tickets_checkout_event  # type: ignore[attr-defined]
+
+
+def _key_order(request: HttpRequest) -> Order | None:
+    """The order the submission's idempotency key already made (read with the cart's event)."""
+    _checkout_event(request)
+    return request._tickets_key_order  # type: ignore[attr-defined]
 
 
 def _checkout_event_id(request: HttpRequest) -> int | None:
@@ -174,9 +188,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     token = cart_token_for(request)
     form = None
     if request.method == "POST":
-        done = order_repeated(
-            idempotency_key=request.POST.get("idempotency_key", ""), cart_token=token
-        )
+        done = order_repeated_of(_key_order(request), cart_token=token)
         if done is not None:
             return redirect(done.get_absolute_url())  # a reload or a second click on “Pay”
         # The order service checks the holds itself: the cart is read for the page only when

@@ -50,14 +50,23 @@ def quantities_of_session(post: QueryDict, ticket_type_ids: list[int]) -> dict[i
     return quantities
 
 
+def idempotency_key_usable(idempotency_key: str) -> bool:
+    """PostgreSQL cannot compare text with NUL; such a key (or none) matches nothing."""
+    return bool(idempotency_key) and "\x00" not in idempotency_key
+
+
 def order_repeated(*, idempotency_key: str, cart_token: str | None) -> Order | None:
     """The order a reload or a second click on “Pay” already made from this cart."""
-    if not idempotency_key or not cart_token or "\x00" in idempotency_key:
-        return None  # PostgreSQL cannot compare text with NUL; such a key matches nothing
-    done = order_for_idempotency_key(idempotency_key)
-    if done is not None and done.reservations.filter(cart__token=cart_token).exists():
-        return done
-    return None
+    if not idempotency_key_usable(idempotency_key) or not cart_token:
+        return None
+    return order_repeated_of(order_for_idempotency_key(idempotency_key), cart_token=cart_token)
+
+
+def order_repeated_of(done: Order | None, *, cart_token: str | None) -> Order | None:
+    """``done``, the order made with a checkout's key, if it was made from this cart."""
+    if done is None or not cart_token:
+        return None
+    return done if done.reservations.filter(cart__token=cart_token).exists() else None
 
 
 def order_from_checkout(
