@@ -22,6 +22,7 @@ from tickets.models import Order, Reservation
 from tickets.waitroom import room
 from tickets.waitroom.gate import VISITOR_COOKIE, pass_cookie_name
 from tickets.waitroom.passes import SALT, pass_issue
+from tickets.waitroom.services import waitroom_mirror, waitroom_save
 
 pytestmark = pytest.mark.django_db
 
@@ -57,13 +58,43 @@ def test_a_choice_and_a_checkout_ask_only_their_events_room(client, event, ticke
         assert response.url == reverse("tickets:checkout")
     asked.assert_not_called()
     key = idempotency_key(client)  # the page (a GET) asks as before
-    with mock.patch.object(room, "rooms_configured", wraps=room.rooms_configured) as asked:
+    with (
+        mock.patch.object(room, "rooms_configured", wraps=room.rooms_configured) as asked,
+        mock.patch.object(room, "config_read", wraps=room.config_read) as read,
+        mock.patch.object(room, "latency_record", wraps=room.latency_record) as timed,
+    ):
         response = client.post(reverse("tickets:checkout"), buyer_data(key))
         assert response.status_code == 302 and Order.objects.count() == 1
     asked.assert_not_called()
+    # its room read once: an event without one needs no checkout duration noted
+    read.assert_called_once_with(event.pk)
+    timed.assert_not_called()
     room_on(event)
     response = choose(Client(), ticket_type.session, {ticket_type: 1})
     assert response.url.startswith(_queue(event))
+
+
+def test_a_checkout_of_an_event_with_an_automatic_room_notes_its_duration(
+    client, event, ticket_type
+):
+    """An automatic room that is off lets buyers through, and every checkout's duration is
+    noted: it is what switches the room on when the checkout slows down."""
+    waiting_room = waitroom_save(
+        event=event,
+        enabled=False,
+        opens_at=None,
+        admit_per_minute=100,
+        auto_enabled=True,
+        auto_threshold_ms=1500,
+    )
+    waitroom_mirror(waiting_room=waiting_room)
+    choose(client, ticket_type.session, {ticket_type: 1})
+    key = idempotency_key(client)
+    with mock.patch.object(room, "latency_record", wraps=room.latency_record) as timed:
+        assert client.post(reverse("tickets:checkout"), buyer_data(key)).status_code == 302
+    assert Order.objects.count() == 1
+    timed.assert_called_once()
+    assert timed.call_args.args[0] == event.pk
 
 
 def test_the_event_page_sends_visitors_without_a_pass_to_the_queue(client, event):

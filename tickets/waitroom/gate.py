@@ -86,14 +86,21 @@ def set_pass_cookie(response: HttpResponse, event_id: int, token: str) -> None:
 
 def room_holds(event_id: int | None) -> bool:
     """Whether a queue stands in front of this event's sale right now (and tickets are left)."""
+    return _room_of(event_id)[0]
+
+
+def _room_of(event_id: int | None) -> tuple[bool, bool]:
+    """Whether the event's room holds, and whether it has a room at all (an unreadable room
+    counts as one: its door is left open, but nothing else is assumed of it)."""
     if event_id is None:
-        return False
+        return False, False
     try:
         config, state = room.config_read(event_id)
     except CACHE_ERRORS as error:
         logger.warning("Waiting room of event %s unreadable, door left open: %s", event_id, error)
-        return False
-    return room.room_active(config, state, time.time()) and not state.sold_out
+        return False, True
+    holds = room.room_active(config, state, time.time()) and not state.sold_out
+    return holds, config is not None
 
 
 def rooms_exist() -> bool:
@@ -217,7 +224,7 @@ def guarded(
             if not asks_event and not rooms_exist():
                 return view(request, *args, **kwargs)
             event_id = event_of(request, *args, **kwargs)
-            holds = room_holds(event_id)
+            holds, has_room = _room_of(event_id)
             if holds:
                 if refused is not None:
                     answer = refused(request, event_id, *args, **kwargs)
@@ -227,7 +234,8 @@ def guarded(
                     return answer
             started = time.perf_counter()
             response = view(request, *args, **kwargs)
-            if timed and event_id is not None and request.method == "POST":
+            # an event without a room (read just now) needs no figure: not asked again
+            if timed and has_room and event_id is not None and request.method == "POST":
                 checkout_timed(event_id, (time.perf_counter() - started) * 1000)
             if holds and request.method in ("POST", "PUT"):
                 _sold_out_refresh(event_id)
