@@ -130,9 +130,19 @@ class ReusedRedisCacheClient(RedisCacheClient):
                     client = self._clients[index] = self._client(connection_pool=pool)
         return client
 
+    def counts_add(self, keys: list[tuple[str, int]]) -> list[int]:
+        """One more under each counter ``(key, timeout)``: the counts so far, in one round
+        trip. A counter the window has not made yet starts at 0 with its timeout
+        (``SET NX EX``, every Redis version), then counts (``INCR``)."""
+        pipe = self.get_client(write=True).pipeline(transaction=False)
+        for key, timeout in keys:
+            pipe.set(key, 0, ex=timeout, nx=True)
+            pipe.incr(key)
+        return [int(count) for count in pipe.execute()[1::2]]
 
-for _name in _OPERATIONS:
-    setattr(ReusedRedisCacheClient, _name, _guarded(getattr(RedisCacheClient, _name)))
+
+for _name in (*_OPERATIONS, "counts_add"):
+    setattr(ReusedRedisCacheClient, _name, _guarded(getattr(ReusedRedisCacheClient, _name)))
 del _name
 
 
@@ -144,6 +154,14 @@ class ReusedClientRedisCache(RedisCache):
     """
 
     _options: dict[str, Any]  # Django's private attribute (not in the type stubs)
+
+    _cache: ReusedRedisCacheClient  # Django's private attribute (not in the type stubs)
+
+    def counts_add(self, keys: list[tuple[str, int]]) -> list[int]:
+        """One more under each counter ``(key, timeout)`` (a cache key, as ``incr`` takes):
+        the counts so far, in one round trip; ``cache.get`` reads them as numbers."""
+        made = [(self.make_and_validate_key(key), timeout) for key, timeout in keys]
+        return self._cache.counts_add(made)
 
     def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
         super().__init__(server, params)

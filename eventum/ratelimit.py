@@ -20,13 +20,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from eventum.cache import CACHE_ERRORS
+from eventum.cache import CACHE_ERRORS, ReusedClientRedisCache
 from privacy.identity import request_client_ip
 
 if TYPE_CHECKING:
@@ -139,11 +139,21 @@ def _count(key: str, timeout: int) -> int:
         return 1
 
 
+def _windows_count(keys: list[tuple[str, int]]) -> list[int]:
+    """One more attempt under each window's key ``(key, window seconds)``: the counts so
+    far; on Redis in one round trip (``counts_add``), elsewhere one by one."""
+    backend = caches["default"]
+    timed = [(key, window + 1) for key, window in keys]
+    if isinstance(backend, ReusedClientRedisCache):
+        return backend.counts_add(timed)
+    return [_count(key, timeout=timeout) for key, timeout in timed]
+
+
 def window_count(scope: str, kind: str, value: str, window_seconds: int) -> int:
     """Count one more attempt of ``value`` in the current fixed window; returns the count so
     far. The one counter of every limit (cache errors propagate: the caller decides whether
     to fail open)."""
-    return _count(_window_key(scope, kind, value, window_seconds), timeout=window_seconds + 1)
+    return _windows_count([(_window_key(scope, kind, value, window_seconds), window_seconds)])[0]
 
 
 def email_key(address: str) -> str:
@@ -175,8 +185,14 @@ def attempt_allowed(
             checks.append(("email", address, limit.per_email, email_window))
     retry_after = 0
     try:
-        for kind, value, most, window in checks:
-            if window_count(limit.scope, kind, value, window) > most:
+        counts = _windows_count(
+            [
+                (_window_key(limit.scope, kind, value, window), window)
+                for kind, value, _, window in checks
+            ]
+        )
+        for (_kind, _value, most, window), count in zip(checks, counts, strict=True):
+            if count > most:
                 retry_after = max(retry_after, window)
     except CACHE_ERRORS as error:
         outcome = "allowed uncounted" if limit.fail_open else "refused"

@@ -91,3 +91,29 @@ def test_cache_operations_round_trip_on_redis():
         }
     finally:
         cache.delete_many(["a", "b", "lock", *(f"thread-{n}" for n in range(8))])
+
+
+@pytest.mark.services
+def test_counters_count_in_one_round_trip_and_keep_their_window():
+    """The rate limits' counters: a new one starts at 1 with its timeout, an existing one
+    goes on counting, and ``get`` reads the count as a number; one round trip for all."""
+    cache = _backend(settings.REDIS_URL)
+    try:
+        client = cache._cache.get_client(write=True)
+        sent = []
+        real_execute = type(client.pipeline()).execute
+
+        def execute(pipe, *args, **kwargs):
+            sent.append(len(pipe.command_stack))
+            return real_execute(pipe, *args, **kwargs)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(type(client.pipeline()), "execute", execute)
+            assert cache.counts_add([("ip", 61), ("cart", 61)]) == [1, 1]
+            assert cache.counts_add([("ip", 61), ("cart", 61), ("new", 30)]) == [2, 2, 1]
+        assert sent == [4, 6]  # two commands a counter, each call one round trip
+        assert cache.get("ip") == 2 and cache.get("new") == 1
+        assert 0 < client.ttl(cache.make_and_validate_key("new")) <= 30
+        assert 30 < client.ttl(cache.make_and_validate_key("ip")) <= 61
+    finally:
+        cache.clear()

@@ -311,7 +311,7 @@ def test_the_buyers_data_lists_the_registered_phones(client, order, item):
 
 
 def test_too_many_requests_from_one_address_get_429(client, item, monkeypatch):
-    monkeypatch.setattr("eventum.ratelimit.window_count", lambda *args: 10_000)
+    monkeypatch.setattr("eventum.ratelimit._windows_count", lambda keys: [10_000] * len(keys))
 
     response = client.get(_pass_url(item), **_auth(item))
 
