@@ -145,10 +145,14 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (rate limits, cached pages), Redis or memory."""
+    """Each test starts with an empty cache (rate limits, cached pages), Redis or memory, and
+    without the values this process kept of it (``eventum.cached``)."""
     from django.core.cache import cache
 
+    from eventum import cached
+
     cache.clear()
+    cached._local.clear()
 
 
 @pytest.fixture(autouse=True)
