@@ -147,3 +147,32 @@ def test_a_slow_checkout_switches_an_automatic_room_on(event, settings):
     # Ten minutes after the last slow checkout it switches itself off again.
     later = now + 1 + settings.WAITROOM_AUTO_HOLD_SECONDS + 1
     assert room.place_of(event.pk, "visitor-aaaaaaaaaaaa", now=later).state == "open"
+
+
+def test_an_event_without_a_room_is_asked_again_only_after_a_second(event, monkeypatch):
+    """Nearly every event has no room, and every choice and checkout asks: the process keeps
+    the answer for a second. A room set up here is seen at once; one set up by another
+    process (written to the store directly) once the second is over."""
+    from tickets.waitroom.store import key, store
+
+    now = [500.0]
+    monkeypatch.setattr(room.time, "monotonic", lambda: now[0])
+    assert room.config_read(event.pk)[0] is None
+    pipelines = []
+    real_pipeline = type(store()).pipeline
+    monkeypatch.setattr(
+        type(store()),
+        "pipeline",
+        lambda self, *a, **k: pipelines.append(1) or real_pipeline(self, *a, **k),
+    )
+    assert room.config_read(event.pk)[0] is None
+    assert pipelines == []  # not asked again within the second
+    store().hset(key(event.pk, "cfg"), mapping={"on": "1", "cap": 60, "slug": event.slug})
+    assert room.config_read(event.pk)[0] is None
+    now[0] += room.NO_ROOM_KEPT_SECONDS
+    assert room.config_read(event.pk)[0].on
+    assert pipelines == [1]
+    other = TicketTypeFactory().session.event
+    assert room.config_read(other.pk)[0] is None
+    room_on(other)  # set up in this process: seen at once
+    assert room.config_read(other.pk)[0].on

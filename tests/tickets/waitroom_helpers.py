@@ -57,7 +57,9 @@ def admission_order(event_id: int) -> list[str]:
 
 
 def store_clear() -> None:
-    """Forget every waiting room's live state (Redis or this process's memory)."""
+    """Forget every waiting room's live state (Redis or this process's memory), and which
+    events this process found without one."""
+    room._no_room_until.clear()
     client = store()
     if isinstance(client, MemoryStore):
         client.flush()

@@ -135,13 +135,30 @@ def _read(event_id: int, visitor: str) -> tuple[RoomConfig | None, RoomState, in
     return RoomConfig.parse(cfg), RoomState.parse(st), rank, int(size)
 
 
+# An event found without a room is not asked again by this process for this long: every
+# ticket choice and checkout asks, and nearly every event has none. A room set up in another
+# process holds the sale at most this much later; one set up in this process at once.
+NO_ROOM_KEPT_SECONDS = 1.0
+_NO_ROOM_KEPT_MOST = 10_000
+_no_room_until: dict[int, float] = {}  # event id -> time.monotonic() until which
+
+
 def config_read(event_id: int) -> tuple[RoomConfig | None, RoomState]:
-    """The room's mirrored settings and state (one round trip)."""
+    """The room's mirrored settings and state (one round trip, or none for an event this
+    process just found without a room)."""
+    now = time.monotonic()
+    if _no_room_until.get(event_id, 0.0) > now:
+        return None, RoomState.parse({})
     pipe = store().pipeline(transaction=False)
     pipe.hgetall(key(event_id, "cfg"))
     pipe.hgetall(key(event_id, "st"))
     cfg, st = pipe.execute()
-    return RoomConfig.parse(cfg), RoomState.parse(st)
+    config = RoomConfig.parse(cfg)
+    if config is None and not st:
+        if len(_no_room_until) >= _NO_ROOM_KEPT_MOST:
+            _no_room_until.clear()
+        _no_room_until[event_id] = now + NO_ROOM_KEPT_SECONDS
+    return config, RoomState.parse(st)
 
 
 def event_id_for_slug(slug: str) -> int | None:
@@ -310,6 +327,7 @@ def config_mirror(
     reset: bool,
 ) -> None:
     """Copy the organizer's settings into the store; ``reset`` starts an empty queue."""
+    _no_room_until.pop(event_id, None)
     client = store()
     if reset:
         client.delete(key(event_id, "q"), key(event_id, "seq"), key(event_id, "st"))
