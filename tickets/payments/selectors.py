@@ -64,9 +64,12 @@ def providers_of_organizer(organizer: Organizer) -> list[BasePaymentProvider]:
     return [c.provider for c in _choices(rows) if c.enabled]
 
 
-# the order a notification names, by its code: built once (the ORM built this read of the
-# order's every column anew for each notification)
-ORDER_BY_CODE = RowQuery(Order, where='{table}."code" = %s')
+# the order a notification names, by its code, with what a notification checks of it (its
+# other fields load when asked): built once (the ORM built this read of the order's every
+# column anew for each notification)
+ORDER_BY_CODE = RowQuery(
+    Order, fields=("code", "status", "total", "currency"), where='{table}."code" = %s'
+)
 
 
 def _payment_id_statement(using: str, where: str, params: list[Any]) -> Statement:
