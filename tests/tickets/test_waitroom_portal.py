@@ -15,6 +15,7 @@ from tests.tickets.waitroom_helpers import (
     admission_order,
     admit_everyone,
     admitted_client,
+    automatic_room,
     queued_client,
     room_on,
 )
@@ -22,7 +23,6 @@ from tickets.models import Order, Reservation
 from tickets.waitroom import room
 from tickets.waitroom.gate import VISITOR_COOKIE, pass_cookie_name
 from tickets.waitroom.passes import SALT, pass_issue
-from tickets.waitroom.services import waitroom_mirror, waitroom_save
 
 pytestmark = pytest.mark.django_db
 
@@ -79,15 +79,7 @@ def test_a_checkout_of_an_event_with_an_automatic_room_notes_its_duration(
 ):
     """An automatic room that is off lets buyers through, and every checkout's duration is
     noted: it is what switches the room on when the checkout slows down."""
-    waiting_room = waitroom_save(
-        event=event,
-        enabled=False,
-        opens_at=None,
-        admit_per_minute=100,
-        auto_enabled=True,
-        auto_threshold_ms=1500,
-    )
-    waitroom_mirror(waiting_room=waiting_room)
+    automatic_room(event)
     choose(client, ticket_type.session, {ticket_type: 1})
     key = idempotency_key(client)
     with mock.patch.object(room, "latency_record", wraps=room.latency_record) as timed:

@@ -8,10 +8,10 @@ import pytest
 from events.models import TicketType
 from tests.factories import TicketTypeFactory
 from tests.tickets.factories import new_token
-from tests.tickets.waitroom_helpers import admission_order, room_on
+from tests.tickets.waitroom_helpers import admission_order, automatic_room, room_on
 from tickets.services.cart import cart_set_quantities
 from tickets.waitroom import room
-from tickets.waitroom.services import waitroom_mirror, waitroom_save, waitroom_sold_out_refresh
+from tickets.waitroom.services import waitroom_sold_out_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -127,15 +127,7 @@ def test_the_queue_is_told_when_nothing_is_left_and_again_when_tickets_return(ev
 
 
 def test_a_slow_checkout_switches_an_automatic_room_on(event, settings):
-    waiting_room = waitroom_save(
-        event=event,
-        enabled=False,
-        opens_at=None,
-        admit_per_minute=100,
-        auto_enabled=True,
-        auto_threshold_ms=1500,
-    )
-    waitroom_mirror(waiting_room=waiting_room)
+    automatic_room(event)
     now = time.time()
     for _ in range(10):
         room.latency_record(event.pk, 900, now=now)

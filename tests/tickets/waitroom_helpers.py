@@ -27,6 +27,20 @@ def room_on(event, *, opens_in_seconds: float = -60, cap: int = 600, auto: bool 
     return waiting_room
 
 
+def automatic_room(event):
+    """An automatic waiting room, off until the checkout slows past 1.5 s."""
+    waiting_room = waitroom_save(
+        event=event,
+        enabled=False,
+        opens_at=None,
+        admit_per_minute=100,
+        auto_enabled=True,
+        auto_threshold_ms=1500,
+    )
+    waitroom_mirror(waiting_room=waiting_room)
+    return waiting_room
+
+
 def admit_everyone(event_id: int) -> None:
     """Let every place in so far in, as the pace would after enough time."""
     size = room.store().zcard(room.key(event_id, "q"))

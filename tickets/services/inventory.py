@@ -145,16 +145,19 @@ def reservations_release(
     (no savepoint: a failure here fails the caller's transaction anyway).
     Returns the number of tickets put back on sale.
     """
-    now = now or timezone.now()
+    types = None if ticket_type_ids is None else list(ticket_type_ids)
+    if types is not None and not types:
+        return 0  # no type: nothing to release (and no statement)
     batch = uuid.uuid4()
-    if not _release_flag(
+    flag = _release_flag_statement(
         batch=batch,
-        now=now,
-        ticket_type_ids=None if ticket_type_ids is None else list(ticket_type_ids),
+        now=now or timezone.now(),
+        ticket_type_ids=types,
         cart_id=cart_id,
         cart_token=cart_token,
         only_expired=only_expired,
-    ):
+    )
+    if not statements_run(connection.alias, [flag])[0]:
         return 0
     return released_holds_return(batch)
 
@@ -196,29 +199,6 @@ def _release_flag_statement(
         f" WHERE {' AND '.join(where)} RETURNING id",
         params,
     )
-
-
-def _release_flag(
-    *,
-    batch: uuid.UUID,
-    now: datetime,
-    ticket_type_ids: list[int] | None,
-    cart_id: int | None,
-    cart_token: str | None,
-    only_expired: bool,
-) -> int:
-    """Flag the live holds chosen with ``batch`` as released at ``now``: how many."""
-    if ticket_type_ids is not None and not ticket_type_ids:
-        return 0  # no type: nothing to release (and no statement)
-    statement = _release_flag_statement(
-        batch=batch,
-        now=now,
-        ticket_type_ids=ticket_type_ids,
-        cart_id=cart_id,
-        cart_token=cart_token,
-        only_expired=only_expired,
-    )
-    return len(statements_run(connection.alias, [statement])[0])
 
 
 def expired_holds_release_statement(*, cart_id: int, now: datetime) -> tuple[Statement, uuid.UUID]:
