@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.db import connections, router
 from django.db.models import (
     BooleanField,
+    CharField,
     Count,
     F,
     OuterRef,
@@ -23,7 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from events.hooks import EventCancelFigures
-from events.models import Event, Session, TicketType
+from events.models import Event, Session, SessionSeatPrice, TicketType
 from eventum.rows import RowQuery, Statement, statements_run
 from organizers.models import Organizer
 from tickets.models import Answer, Cart, Order, OrderItem, Question, Reservation
@@ -163,33 +164,80 @@ def checkout_reads(*, cart_token: str, idempotency_key: str) -> tuple[Event | No
     return _event_of(built[0] if built else None), order_of_lookup(found)
 
 
+def _sold_by_seat() -> RawSQL:
+    """Whether the ticket type of the row is sold by seat."""
+    prices, types = SessionSeatPrice._meta, TicketType._meta
+    priced = f'"{prices.db_table}"."{prices.get_field("ticket_type").column}"'
+    return RawSQL(
+        f'EXISTS (SELECT 1 FROM "{prices.db_table}" WHERE {priced} = '
+        f'"{types.db_table}"."{types.pk.column}")',
+        (),
+        output_field=BooleanField(),
+    )
+
+
+def _ticket_types_to_hold(where: str, order_by: str) -> RowQuery[TicketType]:
+    """Ticket types with their sessions, each with its event's status (``event_status``) and
+    whether it is sold by seats on a hall map (``seated``): what holding tickets checks of
+    them. One statement, built once (the ORM spent more CPU building it than every other step
+    of choosing a ticket)."""
+    return RowQuery(
+        TicketType,
+        related={"session": None},
+        extra={
+            "event_status": RawSQL(
+                f'SELECT e."status" FROM "{Event._meta.db_table}" e'
+                ' WHERE e."id" = {session}."event_id"',
+                (),
+                output_field=CharField(),
+            ),
+            "seated": _sold_by_seat(),
+        },
+        where=where,
+        order_by=order_by,
+    )
+
+
+# by their ids, in the order of their ids (the order the cart takes them in)
+TICKET_TYPES_TO_HOLD = _ticket_types_to_hold('{table}."id" IN %l', '{table}."id"')
+# a session's, in their order on its page
+_SESSION_TICKET_TYPES = _ticket_types_to_hold(
+    '{table}."session_id" = %s', '{table}."position", {table}."price", {table}."id"'
+)
+
+
 @dataclass(frozen=True)
 class SessionChoice:
     """What a ticket choice needs of its session: its event (the waiting room's door) and its
-    ticket types' ids in their order on the page (the ``qty_<id>`` fields)."""
+    ticket types in their order on the page (the ``qty_<id>`` fields), as holding them checks
+    them (``TICKET_TYPES_TO_HOLD``'s reading)."""
 
     event_id: int
-    ticket_type_ids: list[int]
+    ticket_types: list[TicketType]
+
+    @property
+    def ticket_type_ids(self) -> list[int]:
+        return [ticket_type.pk for ticket_type in self.ticket_types]
 
 
 def session_choice(session_id: int) -> SessionChoice | None:
-    """The choice of a session (``None``: no such session): one query by the primary key, in
-    SQL. Every ticket choice asks it, and the ORM took longer to build the query than the
-    database to answer it."""
-    connection = connections[router.db_for_read(Session)]
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT s.event_id, t.id FROM {quote(Session._meta.db_table)} s"
-            f" LEFT JOIN {quote(TicketType._meta.db_table)} t ON t.session_id = s.id"
-            " WHERE s.id = %s ORDER BY t.position, t.price, t.id",
-            [session_id],
-        )
-        rows = cursor.fetchall()
-    if not rows:
+    """The choice of a session (``None``: no such session): its event by the primary key and
+    its ticket types, together (one round trip on PostgreSQL), in SQL built once. Every ticket
+    choice asks it, and the ORM took longer to build the queries than the database to answer
+    them; the cart then holds tickets without reading the types again."""
+    using = router.db_for_read(Session)
+    quote = connections[using].ops.quote_name
+    events, types = statements_run(
+        using,
+        [
+            (f"SELECT event_id FROM {quote(Session._meta.db_table)} WHERE id = %s", [session_id]),
+            _SESSION_TICKET_TYPES.statement(session_id, using=using),
+        ],
+    )
+    if not events:
         return None
     return SessionChoice(
-        event_id=rows[0][0], ticket_type_ids=[row[1] for row in rows if row[1] is not None]
+        event_id=events[0][0], ticket_types=_SESSION_TICKET_TYPES.built(types, using=using)
     )
 
 

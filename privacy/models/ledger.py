@@ -51,6 +51,13 @@ def chain_heads_lock(*chained: type[models.Model], using: str) -> list[str]:
     PostgreSQL a transaction-level advisory lock per table serialises them; SQLite serialises
     writes anyway. Must be called inside a transaction.
     """
+    return chain_heads_of(statements_run(using, chain_heads_lock_statements(*chained, using=using)))
+
+
+def chain_heads_lock_statements(*chained: type[models.Model], using: str) -> list[Statement]:
+    """``chain_heads_lock``'s statements, for a caller to send with its own in one round trip
+    (``statements_run``) inside its transaction; ``chain_heads_of`` reads the heads from their
+    results."""
     connection = connections[using]
     quote = connection.ops.quote_name
     heads = "SELECT " + ", ".join(
@@ -66,7 +73,12 @@ def chain_heads_lock(*chained: type[models.Model], using: str) -> list[str]:
     # sent with the locks (one round trip), yet a statement of its own after them: its
     # snapshot sees every row committed before they were granted
     statements.append((heads, []))
-    (row,) = statements_run(using, statements)[-1]
+    return statements
+
+
+def chain_heads_of(results: list[list[tuple[Any, ...]]]) -> list[str]:
+    """The heads ``chain_heads_lock_statements`` read: the last of ``results`` is theirs."""
+    (row,) = results[-1]
     return [head or GENESIS for head in row]
 
 
@@ -93,6 +105,22 @@ class ChainedQuerySet(AppendOnlyQuerySet[_Row]):
                 _files_commit(obj)
                 previous = row_seal(obj, previous)
             return super().bulk_create(objs, *args, **kwargs)
+
+    def append_after(self, objs: Iterable[_Row], *, head: str) -> list[_Row]:
+        """Chain the rows in the order given after ``head`` and insert them, when the caller
+        has locked the chain and read its head in this transaction already
+        (``chain_heads_lock_statements`` sent with its own statements)."""
+        objs = list(objs)
+        using = self.db
+        if not connections[using].in_atomic_block:
+            raise transaction.TransactionManagementError(
+                "A chain's head is known only under its lock, inside a transaction."
+            )
+        previous = head
+        for obj in objs:
+            _files_commit(obj)
+            previous = row_seal(obj, previous)
+        return instances_insert(objs, using=using)
 
 
 class ConsentLedgerQuerySet(ChainedQuerySet[_Row]):

@@ -1,7 +1,7 @@
 """The consent ledger: appending consents given or withdrawn, and asking whether one is live."""
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -12,8 +12,10 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from eventum.accounts import Visitor
+from eventum.rows import Statement
 from privacy.identity import ip_network, normalise_email, normalise_phone, phone_stored_forms
 from privacy.models import ConsentRecord, ConsentWithdrawal, PolicyVersion, WithdrawalAnswer
+from privacy.models.ledger import chain_heads_lock_statements, chain_heads_of
 from privacy.services.blocking import subject_ensure_not_blocked, subject_is_blocked
 from privacy.services.policy import policy_current
 
@@ -65,7 +67,7 @@ def consent_record(
     policy_language: str | None = None,
     wording_language: str | None = None,
 ) -> ConsentRecord:
-    """Append one row to the consent ledger (given or withdrawn).
+    """Append one row to the consent ledger (given or withdrawn): ``consent_row`` saved.
 
     ``user`` and/or ``email``/``phone`` identify the subject (the user's e-mail is used when no
     e-mail is given); ``source`` names the order or form, e.g. ``"order:AB12CD"``. A consent
@@ -73,6 +75,47 @@ def consent_record(
     active language's, or Russian where the version has no text in it. ``wording_language``
     is the language ``wording`` was shown in (by default the active language).
     """
+    row = consent_row(
+        purpose=purpose,
+        action=action,
+        wording=wording,
+        channel=channel,
+        user=user,
+        email=email,
+        phone=phone,
+        policy_version=policy_version,
+        ip_address=ip_address,
+        user_agent=user_agent,
+        source=source,
+        recorded_by=recorded_by,
+        browser_id=browser_id,
+        policy_language=policy_language,
+        wording_language=wording_language,
+    )
+    row.save(force_insert=True)  # chained to the ledger's head under its lock
+    return row
+
+
+def consent_row(
+    *,
+    purpose: str,
+    action: str,
+    wording: str,
+    channel: str,
+    user: Visitor | None = None,
+    email: str = "",
+    phone: str = "",
+    policy_version: PolicyVersion | None = None,
+    ip_address: str | None = None,
+    user_agent: str = "",
+    source: str = "",
+    recorded_by: Visitor | None = None,
+    browser_id: str = "",
+    policy_language: str | None = None,
+    wording_language: str | None = None,
+) -> ConsentRecord:
+    """``consent_record``'s row, not saved yet: for ``consents_append`` after the ledger's lock
+    was taken with a caller's statements (``consent_ledger_lock_statements``)."""
     user = _user_or_none(user)
     if user is not None and not email:
         email = getattr(user, "email", "")
@@ -85,7 +128,7 @@ def consent_record(
         )
     if wording_language is None:
         wording_language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    return ConsentRecord.objects.create(
+    return ConsentRecord(
         purpose=purpose,
         action=action,
         wording=wording,
@@ -103,6 +146,20 @@ def consent_record(
         source=source[:200],
         recorded_by=_user_or_none(recorded_by),
     )
+
+
+def consent_ledger_lock_statements(*, using: str) -> list[Statement]:
+    """The consent ledger's lock and the read of its head, for a caller to send with its own
+    statements inside its transaction (one round trip: a checkout sends them with its
+    tickets); ``consents_append`` then adds rows after that head."""
+    return chain_heads_lock_statements(ConsentRecord, using=using)
+
+
+def consents_append(rows: list[ConsentRecord], *, locked: list[list[tuple[Any, ...]]]) -> None:
+    """Insert ``consent_row``'s rows, chained in order after the head read under the ledger's
+    lock: ``locked`` is what ``consent_ledger_lock_statements`` returned, in this
+    transaction."""
+    ConsentRecord.objects.append_after(rows, head=chain_heads_of(locked)[0])
 
 
 def _subject_filter(*, email: str = "", phone: str = "", user: Visitor | None = None) -> Q | None:

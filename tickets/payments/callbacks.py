@@ -24,13 +24,12 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from eventum.rows import instances_insert
 from tickets.errors import TicketsError
 from tickets.models import Order, OrderLog, Payment, PaymentNotification, Refund
 from tickets.payments import cloudpayments as cp
 from tickets.payments.notifications import notification_record
 from tickets.payments.selectors import ORDER_BY_CODE, pay_notification_reads
-from tickets.payments.services import payment_complete
+from tickets.payments.services import payment_arrived, payment_complete
 from tickets.services.order_lifecycle import order_cancel
 from tickets.services.order_refunds import order_refund
 from tickets.services.order_states import Actor
@@ -103,18 +102,23 @@ def _pay(data: Mapping) -> CallbackResult:
             needs_review=True, review_reason=f"CloudPayments paid {problem}"[:300]
         )
         return CallbackResult(200, cp.CODE_BAD_AMOUNT, problem, order)
-    # the order's latest started CloudPayments payment, or a new one; a twin notification
-    # that paid with the same transaction meanwhile makes the payment's update fail on its
-    # unique transaction id (``IntegrityError``: see ``cloudpayments_notification_handle``)
-    new = Payment(order=order, provider=PROVIDER, amount=order.total)
-    started = reads.payment_started or instances_insert([new])[0].pk
-    payment = payment_complete(
-        payment_id=started,
-        succeeded=True,
-        transaction_id=transaction_id,
-        actor=Actor(label="cloudpayments"),
-        note=f"CloudPayments {transaction_id}",
-    )
+    # the order's latest started CloudPayments payment completed, or a new one written
+    # succeeded; a twin notification that paid with the same transaction meanwhile makes the
+    # payment's write fail on its unique transaction id (``IntegrityError``: see
+    # ``cloudpayments_notification_handle``)
+    actor, note = Actor(label="cloudpayments"), f"CloudPayments {transaction_id}"
+    if reads.payment_started is not None:
+        payment = payment_complete(
+            payment_id=reads.payment_started,
+            succeeded=True,
+            transaction_id=transaction_id,
+            actor=actor,
+            note=note,
+        )
+    else:
+        payment = payment_arrived(
+            order=order, provider=PROVIDER, transaction_id=transaction_id, actor=actor, note=note
+        )
     # all the answer needs; a payment that paid the order carries it as it is now, else the
     # order is read again
     order.status = payment.order.status

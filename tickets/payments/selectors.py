@@ -6,7 +6,13 @@ from typing import Any
 
 from django.db import connections, router
 
-from eventum.rows import RowQuery, Statement, instance_update_statement, statements_run
+from eventum.rows import (
+    RowQuery,
+    Statement,
+    instance_update_statement,
+    instances_insert_statements,
+    statements_run,
+)
 from organizers.models import Organizer
 from tickets.models import Order, Payment, PaymentMethodSetting
 from tickets.payments.base import BasePaymentProvider
@@ -131,9 +137,24 @@ def payment_succeed_statements(payment: Payment, *, using: str) -> list[Statemen
         instance_update_statement(
             payment, ["status", "completed_at", "provider_transaction_id"], using=using
         ),
-        _payment_id_statement(
-            using,
-            "order_id = %s AND status = %s AND id <> %s",
-            [payment.order_id, str(Payment.Status.SUCCEEDED), payment.pk],
-        ),
+        _other_succeeded_statement(payment, using=using),
     ]
+
+
+def payment_arrived_statements(payment: Payment, *, using: str) -> list[Statement]:
+    """Asking whether a payment of the order succeeded before, then inserting ``payment``, new
+    and succeeded: sent together (``statements_run``), the first's rows say it, the second's
+    give the new id (``instances_inserted``)."""
+    return [
+        _other_succeeded_statement(payment, using=using),
+        *instances_insert_statements([payment], using=using),
+    ]
+
+
+def _other_succeeded_statement(payment: Payment, *, using: str) -> Statement:
+    """The first payment of ``payment``'s order, not it, that succeeded."""
+    return _payment_id_statement(
+        using,
+        "order_id = %s AND status = %s AND id <> %s",
+        [payment.order_id, str(Payment.Status.SUCCEEDED), payment.pk or 0],
+    )

@@ -13,7 +13,7 @@ from django.db import router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from eventum.rows import RowQuery, statements_run
+from eventum.rows import RowQuery, instances_inserted, statements_run
 from organizers.models import Organizer
 from privacy.services import disclosure_record, ip_event_record
 from tickets.delivery.emails import email_late_payment_refunded
@@ -21,7 +21,7 @@ from tickets.errors import InvalidTransition, PaymentError, RefundError, SoldOut
 from tickets.models import Order, OrderLog, Payment, PaymentMethodSetting, Refund
 from tickets.payments.base import BasePaymentProvider
 from tickets.payments.providers import provider_for
-from tickets.payments.selectors import payment_succeed_statements
+from tickets.payments.selectors import payment_arrived_statements, payment_succeed_statements
 from tickets.services.order_lifecycle import order_mark_paid
 from tickets.services.order_states import Actor, order_risk_check
 
@@ -119,7 +119,38 @@ def payment_complete(
         payment.provider_transaction_id = transaction_id
     using = router.db_for_write(Payment)
     _updated, paid_before = statements_run(using, payment_succeed_statements(payment, using=using))
-    if paid_before:
+    return _payment_succeeded(payment, paid_twice=bool(paid_before), actor=actor, note=note)
+
+
+@transaction.atomic(savepoint=False)  # a caller that catches its errors has its own block
+def payment_arrived(
+    *, order: Order, provider: str, transaction_id: str, actor: Actor, note: str = ""
+) -> Payment:
+    """Record a payment of the order's total that succeeded with no payment of ours started
+    for it (the provider's form was opened elsewhere, or the started one already failed): it
+    is written succeeded at once, then marks the order paid as ``payment_complete``'s success
+    does. A twin notification that wrote the same transaction first makes the insert fail on
+    the unique transaction id (``IntegrityError``, for the caller's transaction)."""
+    payment = Payment(
+        order=order,
+        provider=provider,
+        amount=order.total,
+        currency=order.currency,
+        status=Payment.Status.SUCCEEDED,
+        completed_at=timezone.now(),
+        provider_transaction_id=transaction_id,
+    )
+    using = router.db_for_write(Payment)
+    paid_before, inserted = statements_run(using, payment_arrived_statements(payment, using=using))
+    instances_inserted([payment], inserted, using=using)
+    return _payment_succeeded(payment, paid_twice=bool(paid_before), actor=actor, note=note)
+
+
+def _payment_succeeded(payment: Payment, *, paid_twice: bool, actor: Actor, note: str) -> Payment:
+    """A payment written as succeeded: its order marked paid (or, expired with its tickets
+    gone or cancelled, the money given back); ``paid_twice``: another payment of the order
+    succeeded before it."""
+    if paid_twice:
         # Money arrived twice for one order: keep both on record and ask staff to refund one.
         Order.objects.filter(pk=payment.order_id).update(
             needs_review=True, review_reason="paid twice: refund one payment"

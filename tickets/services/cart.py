@@ -7,23 +7,22 @@ per-order limit hold under concurrent clicks.
 """
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import BooleanField, CharField
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from events.models import CapacityPool, Event, SessionSeatPrice, TicketType
-from eventum.rows import RowQuery, instances_insert
+from events.models import CapacityPool, Event, TicketType
+from eventum.rows import instances_insert
 from tickets.errors import NotOnSale, OrderLimitExceeded, PromoCodeInvalid, SoldOut
 from tickets.models import Cart, PromoCode, Reservation
 from tickets.pricing import promo_find
+from tickets.selectors import TICKET_TYPES_TO_HOLD
 from tickets.services.inventory import (
     inventory_return,
     inventory_take_or_release_expired,
@@ -159,40 +158,13 @@ def _hold_set(
         current.save(update_fields=["quantity"])
 
 
-def _sold_by_seat() -> RawSQL:
-    """Whether the ticket type of the row is sold by seat."""
-    prices, types = SessionSeatPrice._meta, TicketType._meta
-    priced = f'"{prices.db_table}"."{prices.get_field("ticket_type").column}"'
-    return RawSQL(
-        f'EXISTS (SELECT 1 FROM "{prices.db_table}" WHERE {priced} = '
-        f'"{types.db_table}"."{types.pk.column}")',
-        (),
-        output_field=BooleanField(),
-    )
-
-
-# The ticket types with their sessions, each with its event's status (``event_status``) and
-# whether it is sold by seats on a hall map (``seated``): one statement, built once (the ORM
-# spent more CPU building it than every other step of choosing a ticket).
-_TICKET_TYPES = RowQuery(
-    TicketType,
-    related={"session": None},
-    extra={
-        "event_status": RawSQL(
-            f'SELECT e."status" FROM "{Event._meta.db_table}" e'
-            ' WHERE e."id" = {session}."event_id"',
-            (),
-            output_field=CharField(),
-        ),
-        "seated": _sold_by_seat(),
-    },
-    where='{table}."id" IN %l',
-    order_by='{table}."id"',
-)
-
-
-def _ticket_types(ids: Iterable[int]) -> list[TicketType]:
-    return _TICKET_TYPES.all(list(ids))
+def _ticket_types(ids: Iterable[int], read: Sequence[TicketType] | None) -> list[TicketType]:
+    """The ticket types ``ids`` in the order of their ids, from ``read`` when it has them all."""
+    wanted = set(ids)
+    known = sorted((tt for tt in read or () if tt.pk in wanted), key=lambda tt: tt.pk)
+    if len(known) == len(wanted):
+        return known
+    return TICKET_TYPES_TO_HOLD.all(sorted(wanted))
 
 
 def _refuse_seated(ticket_types: list[TicketType], quantities: dict[int, int]) -> None:
@@ -218,15 +190,18 @@ def cart_set_quantities(
     quantities: dict[int, int],
     user: User | None = None,
     cart_is_new: bool = False,
+    read: Sequence[TicketType] | None = None,
 ) -> Cart:
     """Hold exactly ``quantities[ticket_type_id]`` tickets of each given type (0 releases).
 
     All ticket types must belong to one event. Raises ``SoldOut``, ``OrderLimitExceeded`` or
     ``NotOnSale``; then nothing changes (the whole call is one transaction). ``cart_is_new``:
     the caller has just made ``cart_token`` (``cart_token_new``), so no cart has it yet.
+    ``read``: ticket types the caller read as ``TICKET_TYPES_TO_HOLD`` does (a session's, with
+    its choice): those of ``quantities`` among them are not read again.
     """
     now = timezone.now()
-    ticket_types = _ticket_types(quantities)
+    ticket_types = _ticket_types(quantities, read)
     _refuse_seated(ticket_types, quantities)
     if len(ticket_types) != len(quantities) or any(q < 0 for q in quantities.values()):
         raise NotOnSale()

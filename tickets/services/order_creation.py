@@ -21,7 +21,13 @@ from eventum.rows import (
     instances_inserted,
     statements_run,
 )
-from privacy.services import consent_record, policy_current, subject_is_blocked
+from privacy.services import (
+    consent_ledger_lock_statements,
+    consent_row,
+    consents_append,
+    policy_current,
+    subject_blocked_statement,
+)
 from tickets.companies.inputs import CompanyDetails
 from tickets.companies.services import order_company_attach, organisation_remember
 from tickets.errors import (
@@ -144,7 +150,11 @@ def _save_answers(order: Order, answers: list[AnswerInput]) -> None:
         row.save()
 
 
-def _record_consents(order: Order, consent: ConsentInput, user: User | None) -> None:
+def _record_consents(
+    order: Order, consent: ConsentInput, user: User | None, locked: list[list[tuple[Any, ...]]]
+) -> None:
+    """The consents given with the order, appended to the ledger whose lock and head were
+    read with the order's tickets (``locked``: ``consent_ledger_lock_statements``' results)."""
     common: dict[str, Any] = {
         "action": "given",
         "channel": consent.channel,
@@ -158,19 +168,24 @@ def _record_consents(order: Order, consent: ConsentInput, user: User | None) -> 
         "source": f"order:{order.code}"
         + (f" (app: {consent.app_name})" if consent.app_name else ""),
     }
-    consent_record(purpose="processing_and_transfer", wording=consent.processing_wording, **common)
+    rows = [
+        consent_row(purpose="processing_and_transfer", wording=consent.processing_wording, **common)
+    ]
     for written in consent.written:
-        consent_record(
-            purpose="special_category",
-            wording=written.wording,
-            **{**common, "source": f"order:{order.code}:question:{written.question_id}"},
+        rows.append(
+            consent_row(
+                purpose="special_category",
+                wording=written.wording,
+                **{**common, "source": f"order:{order.code}:question:{written.question_id}"},
+            )
         )
     # A blocked subject never gets here: ``order_create`` refuses them before any write.
     if consent.marketing:
-        consent_record(purpose="marketing", wording=consent.marketing_wording, **common)
+        rows.append(consent_row(purpose="marketing", wording=consent.marketing_wording, **common))
     elif order.marketing_consent:
         order.marketing_consent = False
         order.save(update_fields=["marketing_consent", "updated_at"])
+    consents_append(rows, locked=locked)
 
 
 def order_create(
@@ -196,8 +211,6 @@ def order_create(
     the order's transaction; when the order is refused, in a transaction of their own, so a
     checkout refused because its hold expired still gives the tickets back at once.
     """
-    if subject_is_blocked(email=buyer.email, phone=buyer.phone, user=user):
-        raise BuyerDataBlocked()
     now = timezone.now()
     try:
         return _order_create(
@@ -240,11 +253,21 @@ _CART_LOCKED = RowQuery(
 )
 
 
-def _checkout_cart_locked(cart_token: str) -> Cart:
-    cart = _CART_LOCKED.first(cart_token)
-    if cart is None or cart.event is None:
+def _checkout_cart_locked(cart_token: str, buyer: BuyerDetails, user: User | None) -> Cart:
+    """The cart, locked; ``BuyerDataBlocked`` before anything is written when the buyer's
+    e-mail, phone or account is blocked (asked with the lock: one round trip where the
+    database takes several statements at once)."""
+    using = router.db_for_write(Cart)
+    blocked = subject_blocked_statement(email=buyer.email, phone=buyer.phone, user=user)
+    found, *blocking = statements_run(
+        using, [_CART_LOCKED.statement(cart_token, using=using), *([blocked] if blocked else [])]
+    )
+    if blocking and blocking[0]:
+        raise BuyerDataBlocked()
+    carts = _CART_LOCKED.built(found, using=using)
+    if not carts or carts[0].event is None:
         raise CartEmpty()
-    return cart
+    return carts[0]
 
 
 # The cart's live holds, locked, with their ticket types and sessions, and whether each is
@@ -356,10 +379,16 @@ def _holds_to_order(order: Order, live: list[Reservation]) -> Statement:
 
 
 def _holds_to_items(
-    order: Order, cart: Cart, live: list[Reservation], priced: Quote, log: OrderLog
-) -> list[OrderItem]:
+    order: Order,
+    cart: Cart,
+    live: list[Reservation],
+    priced: Quote,
+    log: OrderLog,
+    then: list[Statement],
+) -> tuple[list[OrderItem], list[list[tuple[Any, ...]]]]:
     """One ticket row per priced ticket; the holds (and their seats) now belong to the order;
-    the order's first ``log`` entry is written with them. Returns the new tickets."""
+    the order's first ``log`` entry is written with them, and ``then`` sent after them. Returns
+    the new tickets and the results of ``then``."""
     bought_on = timezone.localdate()
     rows = []
     for t in priced.tickets:
@@ -379,21 +408,24 @@ def _holds_to_items(
     # the holds handed to the order, its tickets and its log inserted together (one round trip
     # where the database takes several statements at once)
     using = router.db_for_write(OrderItem)
-    _handed, *inserted, logged = statements_run(
+    written = statements_run(
         using,
         [
             _holds_to_order(order, live),
             *instances_insert_statements(rows, using=using),
             *instances_insert_statements([log], using=using),
+            *then,
         ],
     )
+    tail = len(written) - len(then)
+    _handed, *inserted, logged = written[:tail]
     instances_inserted(rows, [row for batch in inserted for row in batch], using=using)
     instances_inserted([log], logged, using=using)
     seats_attach_to_order(items=rows, reservations=live)
     if cart.promo_code_id is not None:  # the code is spent with this order
         cart.promo_code = None
         cart.save(update_fields=["promo_code", "updated_at"])
-    return rows
+    return rows, written[tail:]
 
 
 @transaction.atomic
@@ -415,7 +447,7 @@ def _order_create(
     first has made the order by then); without a cart to lock, the key may still name an
     order made before, which is returned as the first submission's answer."""
     try:
-        cart = _checkout_cart_locked(cart_token)
+        cart = _checkout_cart_locked(cart_token, buyer, user)
     except CartEmpty:
         existing = order_for_idempotency_key(idempotency_key)
         if existing is not None:
@@ -456,13 +488,16 @@ def _order_create(
         actor_label=buyer_actor.label,
         note="checkout",
     )
-    items = _holds_to_items(order, cart, live, priced, log)
+    # the consent ledger's lock and head read with the tickets: its rows follow them
+    items, locked = _holds_to_items(
+        order, cart, live, priced, log, then=consent_ledger_lock_statements(using=using)
+    )
     if company is not None:
         order_company_attach(order=order, company=company)
         if user is not None and user.is_authenticated:
             organisation_remember(user=user, company=company)
     _save_answers(order, answers or [])
-    _record_consents(order, consent, user)
+    _record_consents(order, consent, user, locked)
     order_risk_check(order, event_kind="order_created")
     if order.total == 0:
         order_transition(order, S.PAID, actor=buyer_actor, note="free order", items=items)

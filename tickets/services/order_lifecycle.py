@@ -22,6 +22,7 @@ from tickets.services.order_states import (
     S,
     order_change_notify,
     order_lock,
+    order_lock_to_pay,
     order_paid_deliver,
     order_transition,
     promo_give_back,
@@ -41,12 +42,13 @@ def order_mark_paid(*, order_id: int, actor: Actor, note: str = "") -> Order:
     if not transaction.get_connection().in_atomic_block:
         with transaction.atomic():
             return order_mark_paid(order_id=order_id, actor=actor, note=note)
-    order = order_lock(order_id)
+    order, counted = order_lock_to_pay(order_id)
     if order.status == S.PAID:
         return order
     if order.status == S.EXPIRED:
-        _tickets_take_again(order)
-    order_transition(order, S.PAID, actor=actor, note=note)  # checks the move before writing
+        _tickets_take_again(order)  # the same tickets, valid still: counted as read
+    # checks the move before writing
+    order_transition(order, S.PAID, actor=actor, note=note, counted=counted)
     order_paid_deliver(order)
     return order
 

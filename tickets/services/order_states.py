@@ -31,7 +31,11 @@ from tickets.delivery.emails import email_order_changed
 from tickets.delivery.services import tickets_deliver_after_paid
 from tickets.errors import InvalidTransition
 from tickets.models import Order, OrderItem, OrderLog, PromoCode
-from tickets.reports.services.sales_summary import sales_summary_transition_statements
+from tickets.reports.services.sales_summary import (
+    sales_per_type_of,
+    sales_per_type_statement,
+    sales_summary_transition_statements,
+)
 from tickets.seating.services import seats_release_for_items
 from tickets.services.inventory import inventory_return
 from tickets.soldout.services import sold_out_of_order_statement, sold_out_open_for_order
@@ -64,11 +68,13 @@ def order_transition(
     actor: Actor,
     note: str = "",
     items: list[OrderItem] | None = None,
+    counted: list[dict[str, Any]] | None = None,
 ) -> None:
     """Move a locked order to ``to`` and log it; raises ``InvalidTransition``.
 
     ``items``: every ticket of the order, when the caller holds them (a new order paid at
-    once); the sales summary counts them without reading them again."""
+    once); ``counted``: its valid tickets per type, read with its lock (``order_lock_to_pay``).
+    Either way the sales summary does not read them again."""
     if to not in TRANSITIONS[order.status]:
         raise InvalidTransition()
     previous = order.status
@@ -94,7 +100,9 @@ def order_transition(
         using,
         [
             instance_update_statement(order, update, using=using),
-            *sales_summary_transition_statements(order, previous=previous, to=to, items=items),
+            *sales_summary_transition_statements(
+                order, previous=previous, to=to, items=items, counted=counted
+            ),
             *instances_insert_statements([log], using=using),
             *([sold_out_of_order_statement(order.pk)] if paid else []),
         ],
@@ -121,6 +129,24 @@ def order_lock(order_id: int) -> Order:
     if order is None:
         raise Order.DoesNotExist(f"no order {order_id}")
     return order
+
+
+def order_lock_to_pay(order_id: int) -> tuple[Order, list[dict[str, Any]]]:
+    """``order_lock``, and the order's valid tickets counted per type for the sales summary
+    (``order_transition``'s ``counted``), read with the lock: one round trip where the
+    database takes several statements at once (every payment asks both)."""
+    using = router.db_for_write(Order)
+    locked, counted = statements_run(
+        using,
+        [
+            _ORDER_LOCKED.statement(order_id, using=using),
+            sales_per_type_statement(order_id, OrderItem.Status.VALID, using=using),
+        ],
+    )
+    orders = _ORDER_LOCKED.built(locked, using=using)
+    if not orders:
+        raise Order.DoesNotExist(f"no order {order_id}")
+    return orders[0], sales_per_type_of(counted)
 
 
 def promo_give_back(order: Order) -> None:

@@ -139,6 +139,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
             quantities=quantities,
             user=request.user,
             cart_is_new=token is None,  # a token made now names no cart yet
+            read=choice.ticket_types,
         )
     except TicketsError as exc:
         messages.error(request, exc.message)

@@ -16,7 +16,7 @@ differ and, asked to, sets them right (``manage.py sales_summary_recount``).
 """
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -179,20 +179,30 @@ def _per_type(items: QuerySet[OrderItem]) -> list[dict[str, Any]]:
 
 
 def _per_type_of_order(order_id: int, status: str) -> list[dict[str, Any]]:
-    """``_per_type`` of the order's tickets in ``status``: one grouped read in SQL, as every
-    payment asks it and the ORM's grouping took longer to build than to run. The sums come
-    back as the ORM gives them: ``Decimal`` to the tiyn (SQLite sums in floating point)."""
-    connection = connections[router.db_for_read(OrderItem)]
-    quote = connection.ops.quote_name
+    """``_per_type`` of the order's tickets in ``status`` (``sales_per_type_statement``)."""
+    using = router.db_for_read(OrderItem)
+    (rows,) = statements_run(using, [sales_per_type_statement(order_id, status, using=using)])
+    return sales_per_type_of(rows)
+
+
+def sales_per_type_statement(order_id: int, status: str, *, using: str) -> Statement:
+    """The order's tickets in ``status`` counted and summed per ticket type: one grouped read in
+    SQL, as every payment asks it and the ORM's grouping took longer to build than to run; for
+    a caller to send with its own statements (a payment with its order's lock), its rows for
+    ``sales_per_type_of``."""
+    quote = connections[using].ops.quote_name
     items, types = quote(OrderItem._meta.db_table), quote(TicketType._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT i.ticket_type_id, t.session_id, COUNT(i.id), SUM(i.amount) FROM {items} i "
-            f"JOIN {types} t ON t.id = i.ticket_type_id WHERE i.order_id = %s AND i.status = %s "
-            "GROUP BY i.ticket_type_id, t.session_id ORDER BY i.ticket_type_id",
-            [order_id, status],
-        )
-        rows = cursor.fetchall()
+    return (
+        f"SELECT i.ticket_type_id, t.session_id, COUNT(i.id), SUM(i.amount) FROM {items} i "
+        f"JOIN {types} t ON t.id = i.ticket_type_id WHERE i.order_id = %s AND i.status = %s "
+        "GROUP BY i.ticket_type_id, t.session_id ORDER BY i.ticket_type_id",
+        [order_id, status],
+    )
+
+
+def sales_per_type_of(rows: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
+    """``_per_type``'s rows from ``sales_per_type_statement``'s. The sums come back as the ORM
+    gives them: ``Decimal`` to the tiyn (SQLite sums in floating point)."""
     return [
         {
             "ticket_type_id": ticket_type_id,
@@ -232,22 +242,30 @@ def _per_type_of(items: Iterable[OrderItem], status: str) -> list[dict[str, Any]
 
 
 def sales_summary_transition_statements(
-    order: Order, *, previous: str, to: str, items: list[OrderItem] | None = None
+    order: Order,
+    *,
+    previous: str,
+    to: str,
+    items: list[OrderItem] | None = None,
+    counted: list[dict[str, Any]] | None = None,
 ) -> list[Statement]:
     """An order moved from ``previous`` to ``to``: a paid one counts, with its valid tickets;
     one cancelled after payment (a free order) stops counting, with its cancelled tickets.
 
     The writes, for the caller to send with its own (the order's move, its log) in one round
-    trip; what they count is read now. ``items``: every ticket of the order, when the caller
-    has them in memory (an order made in this transaction, paid at once): counted from them
-    instead of read again."""
+    trip; what they count is read now, unless the caller has it: ``items``, every ticket of
+    the order in memory (an order made in this transaction, paid at once), or ``counted``,
+    the tickets of the status counted here as ``sales_per_type_of`` gives them (a payment
+    reads them with its order's lock)."""
     if to == Order.Status.PAID:
         sign, item_status = 1, OrderItem.Status.VALID
     elif previous == Order.Status.PAID and to == Order.Status.CANCELLED:
         sign, item_status = -1, OrderItem.Status.CANCELLED
     else:
         return []  # refunds are counted by ``sales_summary_refund``; nothing else was sold
-    if items is not None:
+    if counted is not None:
+        rows = counted
+    elif items is not None:
         rows = _per_type_of(items, item_status)
     else:
         rows = _per_type_of_order(order.pk, item_status)
