@@ -255,17 +255,28 @@ def cart_hold_expired(*, cart_token: str | None, within_minutes: int = 60) -> bo
 
 
 def cart_quantities(*, cart_token: str | None) -> dict[int, int]:
-    """Ticket type id → quantity held by the cart now (for pre-filling the choice form)."""
+    """Ticket type id → quantity held by the cart now (for pre-filling the choice form): one
+    indexed read in SQL. Every event page a visitor with a cart opens asks it, and the ORM
+    took longer to build the query than the database to answer it."""
     if not cart_token:
         return {}
-    return dict(
-        Reservation.objects.filter(
-            cart__token=cart_token,
-            released_at__isnull=True,
-            order__isnull=True,
-            expires_at__gt=timezone.now(),
-        ).values_list("ticket_type_id", "quantity")
+    using = router.db_for_read(Reservation)
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    holds, carts = quote(Reservation._meta.db_table), quote(Cart._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    (rows,) = statements_run(
+        using,
+        [
+            (
+                f"SELECT r.ticket_type_id, r.quantity FROM {holds} r"
+                f" JOIN {carts} c ON c.id = r.cart_id WHERE c.token = %s"
+                " AND r.released_at IS NULL AND r.order_id IS NULL AND r.expires_at > %s",
+                [cart_token, now],
+            )
+        ],
     )
+    return dict(rows)
 
 
 def event_questions(*, event: Event) -> list[Question]:

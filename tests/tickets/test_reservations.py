@@ -53,6 +53,23 @@ def test_changing_quantities_takes_and_returns_only_the_difference():
     assert cart_quantities(cart_token=token) == {tt.pk: 1}
 
 
+def test_the_choice_form_is_filled_with_live_holds_of_this_cart_only():
+    """An expired hold (not released yet), another cart's hold and an unknown cart count
+    nothing; the live holds count what they hold."""
+    tt = TicketTypeFactory(quantity=10)
+    other = TicketTypeFactory(session=tt.session, quantity=10)
+    token, stranger = new_token(), new_token()
+    cart_set_quantities(cart_token=token, quantities={tt.pk: 2, other.pk: 1})
+    cart_set_quantities(cart_token=stranger, quantities={tt.pk: 4})
+    assert cart_quantities(cart_token=token) == {tt.pk: 2, other.pk: 1}
+    Reservation.objects.filter(cart__token=token, ticket_type=other).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert cart_quantities(cart_token=token) == {tt.pk: 2}
+    assert cart_quantities(cart_token=new_token()) == {}
+    assert cart_quantities(cart_token=None) == {}
+
+
 def test_last_tickets_cannot_be_held_twice():
     tt = TicketTypeFactory(quantity=2)
     cart_set_quantities(cart_token=new_token(), quantities={tt.pk: 2})
