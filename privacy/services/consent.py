@@ -66,56 +66,19 @@ def consent_record(
     browser_id: str = "",
     policy_language: str | None = None,
     wording_language: str | None = None,
+    save: bool = True,
 ) -> ConsentRecord:
-    """Append one row to the consent ledger (given or withdrawn): ``consent_row`` saved.
+    """Append one row to the consent ledger (given or withdrawn).
 
     ``user`` and/or ``email``/``phone`` identify the subject (the user's e-mail is used when no
     e-mail is given); ``source`` names the order or form, e.g. ``"order:AB12CD"``. A consent
     given records which language's text of the policy the subject was shown: by default the
     active language's, or Russian where the version has no text in it. ``wording_language``
     is the language ``wording`` was shown in (by default the active language).
+
+    ``save=False``: the row is returned not saved yet, for ``consents_append`` after the
+    ledger's lock was taken with a caller's statements (``consent_ledger_lock_statements``).
     """
-    row = consent_row(
-        purpose=purpose,
-        action=action,
-        wording=wording,
-        channel=channel,
-        user=user,
-        email=email,
-        phone=phone,
-        policy_version=policy_version,
-        ip_address=ip_address,
-        user_agent=user_agent,
-        source=source,
-        recorded_by=recorded_by,
-        browser_id=browser_id,
-        policy_language=policy_language,
-        wording_language=wording_language,
-    )
-    row.save(force_insert=True)  # chained to the ledger's head under its lock
-    return row
-
-
-def consent_row(
-    *,
-    purpose: str,
-    action: str,
-    wording: str,
-    channel: str,
-    user: Visitor | None = None,
-    email: str = "",
-    phone: str = "",
-    policy_version: PolicyVersion | None = None,
-    ip_address: str | None = None,
-    user_agent: str = "",
-    source: str = "",
-    recorded_by: Visitor | None = None,
-    browser_id: str = "",
-    policy_language: str | None = None,
-    wording_language: str | None = None,
-) -> ConsentRecord:
-    """``consent_record``'s row, not saved yet: for ``consents_append`` after the ledger's lock
-    was taken with a caller's statements (``consent_ledger_lock_statements``)."""
     user = _user_or_none(user)
     if user is not None and not email:
         email = getattr(user, "email", "")
@@ -128,7 +91,7 @@ def consent_row(
         )
     if wording_language is None:
         wording_language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    return ConsentRecord(
+    row = ConsentRecord(
         purpose=purpose,
         action=action,
         wording=wording,
@@ -146,6 +109,9 @@ def consent_row(
         source=source[:200],
         recorded_by=_user_or_none(recorded_by),
     )
+    if save:
+        row.save(force_insert=True)  # chained to the ledger's head under its lock
+    return row
 
 
 def consent_ledger_lock_statements(*, using: str) -> list[Statement]:
@@ -156,9 +122,9 @@ def consent_ledger_lock_statements(*, using: str) -> list[Statement]:
 
 
 def consents_append(rows: list[ConsentRecord], *, locked: list[list[tuple[Any, ...]]]) -> None:
-    """Insert ``consent_row``'s rows, chained in order after the head read under the ledger's
-    lock: ``locked`` is what ``consent_ledger_lock_statements`` returned, in this
-    transaction."""
+    """Insert ``consent_record(save=False)``'s rows, chained in order after the head read
+    under the ledger's lock: ``locked`` is what ``consent_ledger_lock_statements`` returned,
+    in this transaction."""
     ConsentRecord.objects.append_after(rows, head=chain_heads_of(locked)[0])
 
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from events.models import TicketType
 from privacy.models import ConsentRecord
-from privacy.services import policy_current
+from privacy.services import consent_record, policy_current
+from privacy.services.ledger import chain_verify
 from tests.factories import MembershipFactory, SessionFactory, TicketTypeFactory, UserFactory
 from tests.tickets.factories import QuestionFactory
 from tests.tickets.helpers import PNG, buyer_data, choose, idempotency_key
@@ -165,6 +166,37 @@ def test_marketing_consent_is_recorded_only_when_ticked(client, session, stalls)
         "processing_and_transfer",
     ]
     assert Order.objects.get().marketing_consent is True
+
+
+def test_a_checkouts_consents_extend_the_ledgers_chain_after_the_rows_before(
+    client, session, stalls
+):
+    """The ledger's lock and head are read with the order's tickets; the consents given with
+    the order (two here) follow the rows already there, in order, and the chain verifies."""
+    consent_record(
+        purpose="marketing", action="given", wording="earlier", channel="site", email="a@b.kz"
+    )
+    head = ConsentRecord.objects.get().chain_hash
+    choose(client, session, {stalls: 1})
+    client.post(
+        reverse("tickets:checkout"), buyer_data(idempotency_key(client), consent_marketing="on")
+    )
+    rows = list(ConsentRecord.objects.order_by("pk"))
+    assert [row.purpose for row in rows] == ["marketing", "processing_and_transfer", "marketing"]
+    assert rows[1].chain_previous == head and rows[2].chain_previous == rows[1].chain_hash
+    assert chain_verify(ConsentRecord).broken is None
+
+
+@pytest.mark.django_db(transaction=True)  # outside any transaction: no test's own around it
+def test_chained_rows_are_appended_after_a_known_head_only_inside_a_transaction():
+    from django.db import transaction
+
+    row = consent_record(
+        purpose="marketing", action="given", wording="w", channel="site", save=False
+    )
+    with pytest.raises(transaction.TransactionManagementError):
+        ConsentRecord.objects.append_after([row], head="")
+    assert not ConsentRecord.objects.exists()
 
 
 def test_second_submit_with_the_same_key_returns_the_same_order(client, session, stalls):

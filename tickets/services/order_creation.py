@@ -23,7 +23,7 @@ from eventum.rows import (
 )
 from privacy.services import (
     consent_ledger_lock_statements,
-    consent_row,
+    consent_record,
     consents_append,
     policy_current,
     subject_blocked_statement,
@@ -167,13 +167,16 @@ def _record_consents(
         "user_agent": consent.user_agent,
         "source": f"order:{order.code}"
         + (f" (app: {consent.app_name})" if consent.app_name else ""),
+        "save": False,  # appended together below
     }
     rows = [
-        consent_row(purpose="processing_and_transfer", wording=consent.processing_wording, **common)
+        consent_record(
+            purpose="processing_and_transfer", wording=consent.processing_wording, **common
+        )
     ]
     for written in consent.written:
         rows.append(
-            consent_row(
+            consent_record(
                 purpose="special_category",
                 wording=written.wording,
                 **{**common, "source": f"order:{order.code}:question:{written.question_id}"},
@@ -181,7 +184,9 @@ def _record_consents(
         )
     # A blocked subject never gets here: ``order_create`` refuses them before any write.
     if consent.marketing:
-        rows.append(consent_row(purpose="marketing", wording=consent.marketing_wording, **common))
+        rows.append(
+            consent_record(purpose="marketing", wording=consent.marketing_wording, **common)
+        )
     elif order.marketing_consent:
         order.marketing_consent = False
         order.save(update_fields=["marketing_consent", "updated_at"])
