@@ -8,7 +8,7 @@ from django.db import connections, models, router, transaction
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
-from eventum.rows import Statement, instances_insert, statements_run
+from eventum.rows import Statement, instances_insert, instances_insert_statements, statements_run
 from privacy.chain import GENESIS, row_seal
 
 # The first key of every chain's PostgreSQL advisory lock (the second names the table).
@@ -106,10 +106,11 @@ class ChainedQuerySet(AppendOnlyQuerySet[_Row]):
                 previous = row_seal(obj, previous)
             return super().bulk_create(objs, *args, **kwargs)
 
-    def append_after(self, objs: Iterable[_Row], *, head: str) -> list[_Row]:
-        """Chain the rows in the order given after ``head`` and insert them, when the caller
-        has locked the chain and read its head in this transaction already
-        (``chain_heads_lock_statements`` sent with its own statements)."""
+    def append_statements(self, objs: Iterable[_Row], *, head: str) -> list[Statement]:
+        """Chain the rows in the order given after ``head``; the statements inserting them,
+        for the caller to send with its own in this transaction (``statements_run``), when it
+        has locked the chain and read its head there already (``chain_heads_lock_statements``
+        sent with its own statements)."""
         objs = list(objs)
         using = self.db
         if not connections[using].in_atomic_block:
@@ -120,7 +121,7 @@ class ChainedQuerySet(AppendOnlyQuerySet[_Row]):
         for obj in objs:
             _files_commit(obj)
             previous = row_seal(obj, previous)
-        return instances_insert(objs, using=using)
+        return instances_insert_statements(objs, using=using)
 
 
 class ConsentLedgerQuerySet(ChainedQuerySet[_Row]):

@@ -76,7 +76,7 @@ def consent_record(
     active language's, or Russian where the version has no text in it. ``wording_language``
     is the language ``wording`` was shown in (by default the active language).
 
-    ``save=False``: the row is returned not saved yet, for ``consents_append`` after the
+    ``save=False``: the row is returned not saved yet, for ``consents_append_statements`` after the
     ledger's lock was taken with a caller's statements (``consent_ledger_lock_statements``).
     """
     user = _user_or_none(user)
@@ -117,15 +117,18 @@ def consent_record(
 def consent_ledger_lock_statements(*, using: str) -> list[Statement]:
     """The consent ledger's lock and the read of its head, for a caller to send with its own
     statements inside its transaction (one round trip: a checkout sends them with its
-    tickets); ``consents_append`` then adds rows after that head."""
+    tickets); ``consents_append_statements`` then adds rows after that head."""
     return chain_heads_lock_statements(ConsentRecord, using=using)
 
 
-def consents_append(rows: list[ConsentRecord], *, locked: list[list[tuple[Any, ...]]]) -> None:
-    """Insert ``consent_record(save=False)``'s rows, chained in order after the head read
-    under the ledger's lock: ``locked`` is what ``consent_ledger_lock_statements`` returned,
-    in this transaction."""
-    ConsentRecord.objects.append_after(rows, head=chain_heads_of(locked)[0])
+def consents_append_statements(
+    rows: list[ConsentRecord], *, locked: list[list[tuple[Any, ...]]]
+) -> list[Statement]:
+    """``consent_record(save=False)``'s rows chained in order after the head read under the
+    ledger's lock (``locked``: what ``consent_ledger_lock_statements`` returned, in this
+    transaction); the statements inserting them, for the caller to send in this transaction
+    with its next ones (a checkout sends them with its IP event)."""
+    return ConsentRecord.objects.append_statements(rows, head=chain_heads_of(locked)[0])
 
 
 def _subject_filter(*, email: str = "", phone: str = "", user: Visitor | None = None) -> Q | None:

@@ -14,6 +14,7 @@ An IP is flagged when, within ``IP_RISK_WINDOW_MINUTES``, it created at least
 """
 
 import ipaddress
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -104,17 +105,25 @@ def ip_risk_assess(*, ip: str, now: datetime | None = None) -> IpRisk:
     return _assessed(address, int(orders), int(failed))
 
 
-def ip_event_record_assessed(*, ip: str, kind: str, reference: str = "") -> IpRisk:
+def ip_event_record_assessed(
+    *, ip: str, kind: str, reference: str = "", written_first: Sequence[Statement] = ()
+) -> IpRisk:
     """``ip_event_record`` then ``ip_risk_assess`` (the event just recorded counts), in one
-    round trip where the database takes both statements at once: every checkout asks."""
+    round trip where the database takes both statements at once: every checkout asks.
+
+    ``written_first``: the caller's writes, sent before these in the same round trip (or
+    alone, when ``ip`` is no address); what they return is not kept."""
     address = _valid_ip(ip)
-    if not address:
-        return IpRisk(ip=ip, orders=0, failed_payments=0, flagged=False)
     using = router.db_for_write(IpEvent)
+    if not address:
+        if written_first:
+            statements_run(using, written_first)
+        return IpRisk(ip=ip, orders=0, failed_payments=0, flagged=False)
     event = IpEvent(ip=address, kind=IpEvent.Kind(kind), reference=reference[:100])
-    inserted, counts = statements_run(
+    *_written, inserted, counts = statements_run(
         using,
         [
+            *written_first,
             *instances_insert_statements([event], using=using),
             _recent_counts_statement(address, _since(None), using=using),
         ],

@@ -11,13 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import TicketType
-from privacy.models import ConsentRecord
+from privacy.models import ConsentRecord, IpEvent
 from privacy.services import consent_record, policy_current
 from privacy.services.ledger import chain_verify
 from tests.factories import MembershipFactory, SessionFactory, TicketTypeFactory, UserFactory
-from tests.tickets.factories import QuestionFactory
+from tests.tickets.factories import QuestionFactory, new_token
 from tests.tickets.helpers import PNG, buyer_data, choose, idempotency_key
 from tickets.models import Answer, Order, OrderLog, Question, Reservation
+from tickets.services.cart import cart_set_quantities
+from tickets.services.order_creation import BuyerDetails, ConsentInput, order_create
 
 pytestmark = pytest.mark.django_db
 
@@ -195,8 +197,36 @@ def test_chained_rows_are_appended_after_a_known_head_only_inside_a_transaction(
         purpose="marketing", action="given", wording="w", channel="site", save=False
     )
     with pytest.raises(transaction.TransactionManagementError):
-        ConsentRecord.objects.append_after([row], head="")
+        ConsentRecord.objects.append_statements([row], head="")
     assert not ConsentRecord.objects.exists()
+
+
+@pytest.mark.parametrize("ip_address", ["10.0.0.7", None])
+def test_an_orders_consents_are_written_with_or_without_an_ip_event(ip_address):
+    """The consents are sent with the order's IP event; with no address to record (an app's
+    order without one) they are sent alone — never dropped."""
+    ticket_type = TicketTypeFactory(price=Decimal("0"), quantity=5)
+    token = new_token()
+    cart_set_quantities(cart_token=token, quantities={ticket_type.pk: 1})
+    order = order_create(
+        cart_token=token,
+        idempotency_key=new_token(),
+        buyer=BuyerDetails(surname="Иванов", name="Иван", phone="+77011234567", email="i@x.kz"),
+        consent=ConsentInput(
+            processing_wording="Согласен",
+            marketing=True,
+            marketing_wording="Реклама",
+            ip_address=ip_address,
+        ),
+    )
+    rows = list(ConsentRecord.objects.order_by("pk"))
+    assert [(row.purpose, row.source) for row in rows] == [
+        ("processing_and_transfer", f"order:{order.code}"),
+        ("marketing", f"order:{order.code}"),
+    ]
+    assert chain_verify(ConsentRecord).broken is None
+    events = IpEvent.objects.filter(reference=order.code)
+    assert events.count() == (1 if ip_address == "10.0.0.7" else 0)
 
 
 def test_second_submit_with_the_same_key_returns_the_same_order(client, session, stalls):
@@ -488,18 +518,18 @@ def test_a_new_buyer_reserves_and_checks_out_in_a_bounded_number_of_queries(
     # round trip (the cart's event with the key's order; the cart's lock with the block
     # check; the expired holds' release with the key's order under the cart's lock and the
     # live holds; the holds' hand-over with the tickets, the order's log, the ledger's lock
-    # and its chain's head; the IP event with its counts; the order's move with its summary,
-    # log and sell-out check): 17
+    # and its chain's head; the consent rows with the IP event and its counts; the order's
+    # move with its summary, log and sell-out check): 16
     pg = connection.vendor == "postgresql"
-    with django_assert_max_num_queries(17 if pg else 30):
+    with django_assert_max_num_queries(16 if pg else 30):
         response = client.post(reverse("tickets:checkout"), buyer_data(uuid.uuid4().hex))
     assert response.status_code == 302
     assert Order.objects.get().status == Order.Status.PAID
     # the next buyer: the payment methods, the policy, the operator and the organizer's active
-    # webhooks come from the cache — 26 on SQLite, 13 on PostgreSQL
+    # webhooks come from the cache — 26 on SQLite, 12 on PostgreSQL
     client.cookies.clear()
     assert choose(client, session, {free: 1}).status_code == 302
-    with django_assert_max_num_queries(13 if pg else 26):
+    with django_assert_max_num_queries(12 if pg else 26):
         response = client.post(reverse("tickets:checkout"), buyer_data(uuid.uuid4().hex))
     assert response.status_code == 302
     assert Order.objects.filter(status=Order.Status.PAID).count() == 2

@@ -24,7 +24,7 @@ from eventum.rows import (
 from privacy.services import (
     consent_ledger_lock_statements,
     consent_record,
-    consents_append,
+    consents_append_statements,
     policy_current,
     subject_blocked_statement,
 )
@@ -150,11 +150,13 @@ def _save_answers(order: Order, answers: list[AnswerInput]) -> None:
         row.save()
 
 
-def _record_consents(
+def _consents_written(
     order: Order, consent: ConsentInput, user: User | None, locked: list[list[tuple[Any, ...]]]
-) -> None:
-    """The consents given with the order, appended to the ledger whose lock and head were
-    read with the order's tickets (``locked``: ``consent_ledger_lock_statements``' results)."""
+) -> list[Statement]:
+    """The statements appending the consents given with the order to the ledger, whose lock
+    and head were read with the order's tickets (``locked``:
+    ``consent_ledger_lock_statements``' results): for ``_order_create`` to send with the
+    order's IP event."""
     common: dict[str, Any] = {
         "action": "given",
         "channel": consent.channel,
@@ -190,7 +192,7 @@ def _record_consents(
     elif order.marketing_consent:
         order.marketing_consent = False
         order.save(update_fields=["marketing_consent", "updated_at"])
-    consents_append(rows, locked=locked)
+    return consents_append_statements(rows, locked=locked)
 
 
 def order_create(
@@ -502,8 +504,9 @@ def _order_create(
         if user is not None and user.is_authenticated:
             organisation_remember(user=user, company=company)
     _save_answers(order, answers or [])
-    _record_consents(order, consent, user, locked)
-    order_risk_check(order, event_kind="order_created")
+    # the consents go with the IP event: one round trip where the database takes both
+    consents = _consents_written(order, consent, user, locked)
+    order_risk_check(order, event_kind="order_created", written_first=consents)
     if order.total == 0:
         order_transition(order, S.PAID, actor=buyer_actor, note="free order", items=items)
         order_paid_deliver(order)

@@ -7,7 +7,7 @@ The moves themselves are in ``order_creation`` (checkout), ``order_lifecycle`` (
 cancelled, claimed) and ``order_refunds``.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from eventum.rows import (
     RowQuery,
+    Statement,
     instance_update,
     instance_update_statement,
     instances_insert_statements,
@@ -170,11 +171,20 @@ def tickets_return(items: Iterable[OrderItem]) -> None:
     waitlist_offer_for_types(ticket_type_ids=sorted(per_type))
 
 
-def order_risk_check(order: Order, *, event_kind: str) -> None:
-    """Tell privacy about this order-flow event from the buyer's IP; flag the order if risky."""
+def order_risk_check(
+    order: Order, *, event_kind: str, written_first: Sequence[Statement] = ()
+) -> None:
+    """Tell privacy about this order-flow event from the buyer's IP; flag the order if risky.
+
+    ``written_first``: the caller's writes, sent first in the same round trip (alone when the
+    order has no IP address)."""
     if not order.ip_address:
+        if written_first:
+            statements_run(router.db_for_write(Order), written_first)
         return
-    risk = ip_event_record_assessed(ip=order.ip_address, kind=event_kind, reference=order.code)
+    risk = ip_event_record_assessed(
+        ip=order.ip_address, kind=event_kind, reference=order.code, written_first=written_first
+    )
     if risk.flagged and not order.needs_review:
         order.needs_review = True
         order.review_reason = "; ".join(risk.reasons)[:300]
