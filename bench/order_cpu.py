@@ -17,7 +17,7 @@ process); with SQLite it is, so compare runs on the same database kind.
 Each kind of order sells a ticket type of exactly M tickets, then one more buyer is turned
 away: exactly M sold, none oversold. ``--profile free|paid|event|poll`` prints the cProfile of
 that part (cumulative and own time) instead of the ratios. Writes
-``bench/results/order_cpu.json``.
+``bench/results/order_cpu.json`` (``--output`` elsewhere).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ import os
 import pstats
 import random
 import re
+import shutil
 import statistics
 import tempfile
 import time
@@ -113,6 +114,7 @@ def _setup(keepdb: bool) -> Callable[[], None]:
 
     def teardown() -> None:
         connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=keepdb)
+        shutil.rmtree(scratch, ignore_errors=True)  # the tickets' PDFs and media of this run
 
     return teardown
 
@@ -489,6 +491,7 @@ def main() -> None:
     parser.add_argument(
         "--profile", choices=("free", "paid", "event", "poll"), help="print cProfile of this part"
     )
+    parser.add_argument("--output", type=Path, default=RESULTS, help="where the JSON goes")
     args = parser.parse_args()
     teardown = _setup(args.keepdb)
     try:
@@ -497,8 +500,8 @@ def main() -> None:
         teardown()
     if args.profile:
         return
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False))
     _print(report)
 
 
