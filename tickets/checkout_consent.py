@@ -7,7 +7,7 @@ and the public API call ``checkout_consent_notice`` with their channel.
 """
 
 from django import forms
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, pgettext_lazy
 
 from events.models import Event
 from privacy.services.consent_notice import (
@@ -32,23 +32,25 @@ _NOT_DATA = (
     "company_address",
 )
 
+# The form's own fields as the consent text names them (translated when a text is built).
+_DATA_NAMES = {
+    "surname": pgettext_lazy("data collected", "surname"),
+    "name": pgettext_lazy("data collected", "first name"),
+    "phone": pgettext_lazy("data collected", "phone number"),
+    "email": pgettext_lazy("data collected", "e-mail address"),
+    "postal_address": pgettext_lazy("data collected", "postal address (if given)"),
+    "company_name": pgettext_lazy(
+        "data collected",
+        "the organisation's name, БИН/ИИН and legal address (when buying for one)",
+    ),
+    "holder_names": pgettext_lazy("data collected", "names of ticket holders (if given)"),
+}
+
 
 def checkout_data_items(form: forms.Form, questions: list[Question]) -> list[str]:
     """What the form asks, as the buyer sees it: its fields' labels and the event's questions
     (an attachment named as a file), then the technical data every request carries."""
     by_name = {f"q_{q.pk}": q for q in questions}
-    named = {
-        "surname": pgettext("data collected", "surname"),
-        "name": pgettext("data collected", "first name"),
-        "phone": pgettext("data collected", "phone number"),
-        "email": pgettext("data collected", "e-mail address"),
-        "postal_address": pgettext("data collected", "postal address (if given)"),
-        "company_name": pgettext(
-            "data collected",
-            "the organisation's name, БИН/ИИН and legal address (when buying for one)",
-        ),
-        "holder_names": pgettext("data collected", "names of ticket holders (if given)"),
-    }
     items: list[str] = []
     for name, field in form.fields.items():
         if name in _NOT_DATA or name.startswith("written_consent_"):
@@ -56,7 +58,7 @@ def checkout_data_items(form: forms.Form, questions: list[Question]) -> list[str
         label = str(field.label or name)
         question = by_name.get(name)
         if question is None:
-            items.append(named.get(name, label))
+            items.append(str(_DATA_NAMES.get(name, label)))
         elif question.kind == Question.Kind.FILE:
             items.append(gettext("the attached file “%(label)s”") % {"label": label})
         else:

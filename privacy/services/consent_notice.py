@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import get_language, gettext, pgettext_lazy
 
 from privacy.models import ConsentRecord, Operator, PolicyVersion
 from privacy.services.operator import operator_current
@@ -26,21 +26,25 @@ from privacy.special_categories import special_category_name
 HOME_COUNTRY = "KZ"
 
 
+# The countries where recipients process data, by ISO code; translated when a notice names one.
+COUNTRY_NAMES = {
+    "KZ": pgettext_lazy("country", "Republic of Kazakhstan"),
+    "RU": pgettext_lazy("country", "Russian Federation"),
+    "KG": pgettext_lazy("country", "Kyrgyz Republic"),
+    "UZ": pgettext_lazy("country", "Republic of Uzbekistan"),
+    "BY": pgettext_lazy("country", "Republic of Belarus"),
+    "AM": pgettext_lazy("country", "Republic of Armenia"),
+    "DE": pgettext_lazy("country", "Germany"),
+    "NL": pgettext_lazy("country", "Netherlands"),
+    "IE": pgettext_lazy("country", "Ireland"),
+    "US": pgettext_lazy("country", "United States of America"),
+}
+
+
 def country_name(code: str) -> str:
     """A recipient's country in the active language (the ISO code when it is not listed)."""
-    names = {
-        "KZ": pgettext("country", "Republic of Kazakhstan"),
-        "RU": pgettext("country", "Russian Federation"),
-        "KG": pgettext("country", "Kyrgyz Republic"),
-        "UZ": pgettext("country", "Republic of Uzbekistan"),
-        "BY": pgettext("country", "Republic of Belarus"),
-        "AM": pgettext("country", "Republic of Armenia"),
-        "DE": pgettext("country", "Germany"),
-        "NL": pgettext("country", "Netherlands"),
-        "IE": pgettext("country", "Ireland"),
-        "US": pgettext("country", "United States of America"),
-    }
-    return names.get(code.upper(), code.upper())
+    name = COUNTRY_NAMES.get(code.upper())
+    return str(name) if name is not None else code.upper()
 
 
 @dataclass(frozen=True)

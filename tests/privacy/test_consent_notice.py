@@ -14,6 +14,7 @@ from django.utils import translation
 
 from privacy.models import ConsentRecord, Operator
 from privacy.services import operator_save
+from privacy.services.consent_notice import country_name
 from tests.factories import TicketTypeFactory
 from tests.tickets.factories import QuestionFactory
 from tests.tickets.helpers import buyer_data, choose
@@ -85,6 +86,7 @@ def test_checkout_names_operator_form_data_recipients_term_and_withdrawal(client
         OPERATOR_BIN,
         "г. Астана, пр. Мангилик Ел, 55",  # the operator's address
         "ТОО «Концертное агентство Тумар»",  # the organizer by its legal name
+        "фамилия, имя, номер телефона, адрес электронной почты",  # the form's own fields
         "«Размер футболки»",  # the event's question
         "«Студенческий билет»",  # the attachment
         "010000, г. Астана, а/я 77",  # where a registered letter goes
@@ -113,7 +115,9 @@ def _field(page: str, label: str) -> str:
     ("language", "expected", "russian"),
     [
         ("kk", "«Ивентум Қазақстан» ЖШС", "Трансграничная"),
+        ("kk", "тегі, аты, телефон нөмірі, электрондық пошта мекенжайы", "фамилия"),
         ("en", "Eventum Kazakhstan LLP", "Трансграничная"),
+        ("en", "surname, first name, phone number, e-mail address", "фамилия"),
     ],
 )
 def test_the_text_is_shown_and_stored_in_the_buyers_language(
@@ -230,3 +234,15 @@ def test_the_builder_says_the_channel_and_language_it_was_built_for(ticket_type)
         )
     assert (notice.channel, notice.language) == ("api", "en")
     assert "the attached file “Студенческий билет”" in notice.text
+
+
+@pytest.mark.parametrize(
+    ("language", "name"),
+    [("ru", "Российская Федерация"), ("kk", "Ресей Федерациясы"), ("en", "Russian Federation")],
+)
+def test_a_recipients_country_is_named_in_the_language_active_when_the_notice_is_built(
+    language, name
+):
+    with translation.override(language):
+        assert country_name("ru") == name
+    assert country_name("xx") == "XX"  # not listed: its ISO code
