@@ -74,8 +74,8 @@ from privacy.services.reconsent import (
 )
 from privacy.services.risk import (
     IpRisk,
-    ip_event_record,
     ip_event_record_assessed,
+    ip_event_statements,
     ip_risk_assess,
     ip_risk_flag,
 )
@@ -111,8 +111,8 @@ __all__ = [
     "consents_append_statements",
     "disclosure_record",
     "guest_consents_end",
-    "ip_event_record",
     "ip_event_record_assessed",
+    "ip_event_statements",
     "ip_risk_assess",
     "ip_risk_flag",
     "is_working_day",

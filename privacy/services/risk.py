@@ -2,11 +2,11 @@
 
 The sales app reports events without privacy importing it::
 
-    ip_event_record(ip=client_ip, kind="order_created", reference=order.code)
-    if ip_risk_flag(ip=client_ip):
+    risk = ip_event_record_assessed(ip=client_ip, kind="order_created", reference=order.code)
+    if risk.flagged:
         order.flag_for_review(...)
     ...
-    ip_event_record(ip=client_ip, kind="payment_failed", reference=order.code)
+    statements_run(using, [*ip_event_statements(ip=client_ip, kind="payment_succeeded", ...)])
 
 An IP is flagged when, within ``IP_RISK_WINDOW_MINUTES``, it created at least
 ``IP_RISK_MAX_ORDERS`` orders or had at least ``IP_RISK_MAX_FAILED_PAYMENTS`` failed payments
@@ -24,7 +24,6 @@ from django.utils import timezone
 
 from eventum.rows import (
     Statement,
-    instances_insert,
     instances_insert_statements,
     instances_inserted,
     statements_run,
@@ -48,15 +47,20 @@ def _valid_ip(ip: str) -> str:
         return ""
 
 
-def ip_event_record(*, ip: str, kind: str, reference: str = "") -> IpEvent | None:
-    """Note an order-flow event for ``ip``: ``order_created``, ``payment_failed`` or
-    ``payment_succeeded`` (``IpEvent.Kind``). Unknown or empty IPs are ignored."""
+def _ip_event(address: str, kind: str, reference: str) -> IpEvent:
+    return IpEvent(ip=address, kind=IpEvent.Kind(kind), reference=reference[:100])
+
+
+def ip_event_statements(*, ip: str, kind: str, reference: str = "") -> list[Statement]:
+    """The insert noting an order-flow event for ``ip`` (``order_created``, ``payment_failed``
+    or ``payment_succeeded``: ``IpEvent.Kind``), for a caller to send with its own statements
+    in its transaction (a payment's order moved to paid); none for an unknown or empty IP."""
     address = _valid_ip(ip)
     if not address:
-        return None
-    return instances_insert(
-        [IpEvent(ip=address, kind=IpEvent.Kind(kind), reference=reference[:100])]
-    )[0]
+        return []
+    return instances_insert_statements(
+        [_ip_event(address, kind, reference)], using=router.db_for_write(IpEvent)
+    )
 
 
 def _recent_counts_statement(address: str, since: datetime, *, using: str) -> Statement:
@@ -108,8 +112,9 @@ def ip_risk_assess(*, ip: str, now: datetime | None = None) -> IpRisk:
 def ip_event_record_assessed(
     *, ip: str, kind: str, reference: str = "", written_first: Sequence[Statement] = ()
 ) -> IpRisk:
-    """``ip_event_record`` then ``ip_risk_assess`` (the event just recorded counts), in one
-    round trip where the database takes both statements at once: every checkout asks.
+    """The event noted (as ``ip_event_statements``) then ``ip_risk_assess`` (the event just
+    recorded counts), in one round trip where the database takes both statements at once:
+    every checkout asks.
 
     ``written_first``: the caller's writes, sent before these in the same round trip (or
     alone, when ``ip`` is no address); what they return is not kept."""
@@ -119,7 +124,7 @@ def ip_event_record_assessed(
         if written_first:
             statements_run(using, written_first)
         return IpRisk(ip=ip, orders=0, failed_payments=0, flagged=False)
-    event = IpEvent(ip=address, kind=IpEvent.Kind(kind), reference=reference[:100])
+    event = _ip_event(address, kind, reference)
     *_written, inserted, counts = statements_run(
         using,
         [

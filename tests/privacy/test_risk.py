@@ -6,15 +6,20 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from eventum.rows import statements_run
 from privacy.models import IpEvent
 from privacy.services import (
-    ip_event_record,
     ip_event_record_assessed,
+    ip_event_statements,
     ip_risk_assess,
     ip_risk_flag,
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def ip_event_record(*, ip: str, kind: str, reference: str = "") -> None:
+    statements_run("default", ip_event_statements(ip=ip, kind=kind, reference=reference))
 
 
 def test_many_failed_payments_from_one_ip_flag_it(settings):
@@ -47,8 +52,8 @@ def test_events_outside_the_window_do_not_count(settings):
 
 
 def test_unknown_ip_is_ignored():
-    assert ip_event_record(ip="", kind="order_created") is None
-    assert ip_event_record(ip="not-an-ip", kind="order_created") is None
+    assert ip_event_statements(ip="", kind="order_created") == []
+    assert ip_event_statements(ip="not-an-ip", kind="order_created") == []
     assert not ip_risk_flag(ip="")
 
 

@@ -13,6 +13,7 @@ from django.db import connection
 from django.urls import reverse
 
 from events.models import TicketType
+from privacy.models import IpEvent
 from tests.factories import TicketTypeFactory
 from tests.tickets.flows import place_order
 from tickets.errors import RefundError
@@ -609,10 +610,11 @@ def test_a_pay_notification_costs_a_bounded_number_of_queries(
     question about a company, as this organizer issues acts after the event), the IP log and
     the notification's record — 21 on SQLite. On PostgreSQL statements that follow one
     another go in one round trip (the three reads; the payment's update and the check; the
-    order's lock and its tickets' count; the order's move, summary, log and sell-out check):
-    12. The answer needs no second read of the order: the payment that paid it carries it."""
+    order's lock and its tickets' count; the IP log with the order's move, summary, log and
+    sell-out check): 11. The answer needs no second read of the order: the payment that paid
+    it carries it."""
     payment_start(order_id=order.pk, provider_name="cloudpayments")
-    with django_assert_max_num_queries(12 if connection.vendor == "postgresql" else 21):
+    with django_assert_max_num_queries(11 if connection.vendor == "postgresql" else 21):
         response = _notify(client, "pay", "pay.txt")
     assert response.json() == {"code": 0}
     assert PaymentNotification.objects.get().outcome == "paid"
@@ -627,15 +629,18 @@ def test_a_pay_with_no_payment_started_writes_it_succeeded_at_once(
 ):
     """The buyer paid on a form opened elsewhere (the rush's bench pays this way): the payment
     is inserted succeeded, sent with the check for money that came twice — no insert, lock
-    and update of a payment made for the purpose: 20 on SQLite, 11 on PostgreSQL (one fewer
+    and update of a payment made for the purpose: 20 on SQLite, 10 on PostgreSQL (one fewer
     than a started payment's completion, counting the test's savepoint around the
     notification; the organizer's webhooks are read, not yet cached)."""
-    with django_assert_max_num_queries(11 if connection.vendor == "postgresql" else 20):
+    with django_assert_max_num_queries(10 if connection.vendor == "postgresql" else 20):
         response = _notify(client, "pay", "pay.txt")
     assert response.json() == {"code": 0}
     assert PaymentNotification.objects.get().outcome == "paid"
     order.refresh_from_db()
     assert order.status == Order.Status.PAID and not order.needs_review
+    # the buyer's address noted with the order's move to paid
+    paid_from = IpEvent.objects.filter(reference=order.code, kind="payment_succeeded")
+    assert list(paid_from.values_list("ip", flat=True)) == ["10.0.0.1"]
     payment = Payment.objects.get()
     assert (payment.status, payment.provider, payment.provider_transaction_id) == (
         Payment.Status.SUCCEEDED,

@@ -199,6 +199,10 @@ def test_money_arriving_twice_flags_the_order_for_review():
     assert order.status == Order.Status.PAID
     assert order.needs_review is True
     assert order.log.filter(to_status="paid").count() == 1
+    # each payment noted in the IP log: the second one alone, the order being paid already
+    from privacy.models import IpEvent
+
+    assert IpEvent.objects.filter(reference=order.code, kind="payment_succeeded").count() == 2
 
 
 def test_payment_outcomes_are_reported_to_the_ip_log(settings):

@@ -13,9 +13,9 @@ from django.db import router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from eventum.rows import RowQuery, instances_inserted, statements_run
+from eventum.rows import RowQuery, Statement, instances_inserted, statements_run
 from organizers.models import Organizer
-from privacy.services import disclosure_record, ip_event_record
+from privacy.services import disclosure_record, ip_event_statements
 from tickets.delivery.emails import email_late_payment_refunded
 from tickets.errors import InvalidTransition, PaymentError, RefundError, SoldOut
 from tickets.models import Order, OrderLog, Payment, PaymentMethodSetting, Refund
@@ -157,14 +157,16 @@ def _payment_succeeded(payment: Payment, *, paid_twice: bool, actor: Actor, note
         )
     try:
         order = order_mark_paid(
-            order_id=payment.order_id, actor=actor, note=note or f"{payment.provider}"
+            order_id=payment.order_id,
+            actor=actor,
+            note=note or f"{payment.provider}",
+            written_with=_paid_ip_event,
         )
     except (SoldOut, InvalidTransition):
         # Expired with its tickets gone, or cancelled: order_mark_paid rolled its savepoint
         # back, nothing was taken; the money goes back.
         payment_refund_late(payment=payment, actor=actor)
         return payment
-    _ip_event(order, "payment_succeeded")
     payment.order = order  # as it is now (paid): the caller's answer needs no second read
     return payment
 
@@ -216,10 +218,12 @@ def payment_refund_late(*, payment: Payment, actor: Actor) -> Refund | None:
     return refund
 
 
-def _ip_event(order: Order, kind: str) -> None:
-    """Note a successful payment in privacy's per-IP log (it only flags on failures)."""
-    if order.ip_address:
-        ip_event_record(ip=order.ip_address, kind=kind, reference=order.code)
+def _paid_ip_event(order: Order) -> list[Statement]:
+    """A successful payment noted in privacy's per-IP log (it only flags on failures), written
+    with the order's move to paid."""
+    return ip_event_statements(
+        ip=order.ip_address or "", kind="payment_succeeded", reference=order.code
+    )
 
 
 class NoPaymentMethod(PaymentError):

@@ -4,13 +4,15 @@ Every move is one transaction on the locked order row and leaves an ``OrderLog``
 state machine is ``order_states``, refunds are ``order_refunds``.
 """
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import router, transaction
 from django.utils import timezone
 
 from events.models import Event
+from eventum.rows import Statement, statements_run
 from tickets.delivery.emails import email_event_cancelled
 from tickets.errors import InvalidTransition, RefundError
 from tickets.models import Order, OrderItem
@@ -30,7 +32,13 @@ from tickets.services.order_states import (
 )
 
 
-def order_mark_paid(*, order_id: int, actor: Actor, note: str = "") -> Order:
+def order_mark_paid(
+    *,
+    order_id: int,
+    actor: Actor,
+    note: str = "",
+    written_with: Callable[[Order], Sequence[Statement]] | None = None,
+) -> Order:
     """Record that the order is paid. Paying a paid order again changes nothing.
 
     A late payment of an expired order takes its tickets again if they are still free;
@@ -38,17 +46,25 @@ def order_mark_paid(*, order_id: int, actor: Actor, note: str = "") -> Order:
     (``SoldOut``, or ``InvalidTransition`` for a cancelled order) leaves nothing written, so a
     caller's transaction (a payment's completion) goes on without a savepoint around this:
     only the taking again has one. Called outside a transaction, it makes its own.
+
+    ``written_with``: the caller's writes for the paid order (given the order as locked), sent
+    with the move's; alone when the order was paid already, never when an error is raised.
     """
     if not transaction.get_connection().in_atomic_block:
         with transaction.atomic():
-            return order_mark_paid(order_id=order_id, actor=actor, note=note)
+            return order_mark_paid(
+                order_id=order_id, actor=actor, note=note, written_with=written_with
+            )
     order, counted = order_lock_to_pay(order_id)
+    also = written_with(order) if written_with is not None else ()
     if order.status == S.PAID:
+        if also:
+            statements_run(router.db_for_write(Order), also)
         return order
     if order.status == S.EXPIRED:
         _tickets_take_again(order)  # the same tickets, valid still: counted as read
     # checks the move before writing
-    order_transition(order, S.PAID, actor=actor, note=note, counted=counted)
+    order_transition(order, S.PAID, actor=actor, note=note, counted=counted, written_with=also)
     order_paid_deliver(order)
     return order
 

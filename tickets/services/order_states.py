@@ -70,12 +70,14 @@ def order_transition(
     note: str = "",
     items: list[OrderItem] | None = None,
     counted: list[dict[str, Any]] | None = None,
+    written_with: Sequence[Statement] = (),
 ) -> None:
     """Move a locked order to ``to`` and log it; raises ``InvalidTransition``.
 
     ``items``: every ticket of the order, when the caller holds them (a new order paid at
     once); ``counted``: its valid tickets per type, read with its lock (``order_lock_to_pay``).
-    Either way the sales summary does not read them again."""
+    Either way the sales summary does not read them again. ``written_with``: the caller's
+    writes, sent with the move's (what they return is not kept)."""
     if to not in TRANSITIONS[order.status]:
         raise InvalidTransition()
     previous = order.status
@@ -100,6 +102,7 @@ def order_transition(
     *written, last = statements_run(
         using,
         [
+            *written_with,
             instance_update_statement(order, update, using=using),
             *sales_summary_transition_statements(
                 order, previous=previous, to=to, items=items, counted=counted
