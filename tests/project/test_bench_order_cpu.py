@@ -14,7 +14,8 @@ BENCH = [sys.executable, "-m", "bench.order_cpu"]
 pytestmark = pytest.mark.slow
 
 
-def test_the_order_cpu_bench_reports_every_figure_and_sells_exactly_m(tmp_path):
+@pytest.mark.parametrize("mode", [[], ["--interleave"]], ids=["blocks", "steps"])
+def test_the_order_cpu_bench_reports_every_figure_and_sells_exactly_m(tmp_path, mode):
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     output = tmp_path / "order_cpu.json"
@@ -26,7 +27,7 @@ def test_the_order_cpu_bench_reports_every_figure_and_sells_exactly_m(tmp_path):
     }
     env["TMPDIR"] = str(scratch)
     done = subprocess.run(
-        [*BENCH, "--orders", "2", "--rounds", "1", "--output", str(output)],
+        [*BENCH, "--orders", "2", "--rounds", "1", "--output", str(output), *mode],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -35,6 +36,7 @@ def test_the_order_cpu_bench_reports_every_figure_and_sells_exactly_m(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(output.read_text())
+    assert report["interleaved"] is bool(mode)
     assert set(report["figures"]) == {
         "event page (session)",
         "queue poll",
