@@ -77,7 +77,6 @@ from privacy.services.risk import (
     ip_event_record_assessed,
     ip_event_statements,
     ip_risk_assess,
-    ip_risk_flag,
 )
 from privacy.services.workdays import is_working_day, working_days_deadline
 
@@ -114,7 +113,6 @@ __all__ = [
     "ip_event_record_assessed",
     "ip_event_statements",
     "ip_risk_assess",
-    "ip_risk_flag",
     "is_working_day",
     "marketing_allowed_emails",
     "marketing_consent_set",

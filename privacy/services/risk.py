@@ -136,8 +136,3 @@ def ip_event_record_assessed(
     instances_inserted([event], inserted, using=using)
     ((orders, failed),) = counts
     return _assessed(address, int(orders), int(failed))
-
-
-def ip_risk_flag(*, ip: str) -> bool:
-    """Should an order from ``ip`` be flagged for review now? (one query)"""
-    return ip_risk_assess(ip=ip).flagged

@@ -12,7 +12,6 @@ from privacy.services import (
     ip_event_record_assessed,
     ip_event_statements,
     ip_risk_assess,
-    ip_risk_flag,
 )
 
 pytestmark = pytest.mark.django_db
@@ -26,10 +25,10 @@ def test_many_failed_payments_from_one_ip_flag_it(settings):
     settings.IP_RISK_MAX_FAILED_PAYMENTS = 3
     for n in range(2):
         ip_event_record(ip="203.0.113.5", kind="payment_failed", reference=f"O{n}")
-    assert not ip_risk_flag(ip="203.0.113.5")
+    assert not ip_risk_assess(ip="203.0.113.5").flagged
     ip_event_record(ip="203.0.113.5", kind="payment_failed", reference="O3")
-    assert ip_risk_flag(ip="203.0.113.5")
-    assert not ip_risk_flag(ip="203.0.113.6")
+    assert ip_risk_assess(ip="203.0.113.5").flagged
+    assert not ip_risk_assess(ip="203.0.113.6").flagged
 
 
 def test_many_orders_from_one_ip_flag_it(settings):
@@ -54,7 +53,7 @@ def test_events_outside_the_window_do_not_count(settings):
 def test_unknown_ip_is_ignored():
     assert ip_event_statements(ip="", kind="order_created") == []
     assert ip_event_statements(ip="not-an-ip", kind="order_created") == []
-    assert not ip_risk_flag(ip="")
+    assert not ip_risk_assess(ip="").flagged
 
 
 def test_orders_and_failed_payments_are_counted_apart_for_that_ip_only():
