@@ -20,8 +20,8 @@ never in a request). The database server's CPU is not in these figures (PostgreS
 process); with SQLite it is, so compare runs on the same database kind.
 
 Each kind of order sells a ticket type of exactly M tickets, then one more buyer is turned
-away: exactly M sold, none oversold. ``--profile free|paid|event|poll`` prints the cProfile of
-that part (cumulative and own time) instead of the ratios. Writes
+away: exactly M sold, none oversold. ``--profile free|paid|event|poll|trivial`` prints the
+cProfile of that part (cumulative and own time) instead of the ratios. Writes
 ``bench/results/order_cpu.json`` (``--output`` elsewhere).
 """
 
@@ -419,7 +419,8 @@ def run(*, orders: int, rounds: int, profile: str | None, interleave: bool = Fal
         steps = per_round if interleave else 1
         each = 1 if interleave else per_round
         for _step in range(steps):
-            _get_many(trivial_client, "/bench/trivial", each * 5, clocks["trivial"])
+            with profiled("trivial"):
+                _get_many(trivial_client, "/bench/trivial", each * 5, clocks["trivial"])
             with profiled("event"):
                 _get_many(visitor_client, "/events/bench-event/", each, clocks[EVENT])
             with profiled("poll"):
@@ -517,7 +518,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=6, help="alternating rounds")
     parser.add_argument("--keepdb", action="store_true", help="keep the test database")
     parser.add_argument(
-        "--profile", choices=("free", "paid", "event", "poll"), help="print cProfile of this part"
+        "--profile",
+        choices=("free", "paid", "event", "poll", "trivial"),
+        help="print cProfile of this part",
     )
     parser.add_argument("--output", type=Path, default=RESULTS, help="where the JSON goes")
     parser.add_argument(

@@ -434,10 +434,14 @@ def statements_run(using: str, statements: Sequence[Statement]) -> list[list[tup
                 "; ".join(sql for sql, _ in statements),
                 [param for _, params in statements for param in params],
             )
+            # psycopg's own cursor from here: an error was raised (and translated) by execute,
+            # and ``rownumber`` tells a result with rows without building ``description``'s
+            # columns on every look (a twentieth of an order's CPU)
+            raw = cursor.cursor
             for index in range(len(statements)):
                 if index:
-                    cursor.nextset()
-                results.append(cursor.fetchall() if cursor.description is not None else [])
+                    raw.nextset()
+                results.append(raw.fetchall() if raw.rownumber is not None else [])
             return results
         for sql, params in statements:
             cursor.execute(sql, params)

@@ -5,9 +5,11 @@ Each concept keeps its routes in its own package; a route whose path starts with
 the organizer's, every other one the buyer's (and the scanner apps'). Both lists are mounted from
 here, so one cabinet holds all of an organizer's pages. Order matters: the concept routes come
 before ``<str:code>/``, which would otherwise take ``checkin``, ``seats`` or ``pay`` for an order
-code. Old cabinet addresses under ``/orders/cabinet/`` redirect to the new ones.
+code. Old cabinet addresses under ``/orders/cabinet/`` redirect to the new ones. The cabinet's
+routes are mounted under one ``cabinet/`` prefix, so a buyer's request never tries them.
 """
 
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import URLPattern, URLResolver, include, path
 
 from tickets.banktransfer.urls import urlpatterns as banktransfer_urlpatterns
@@ -38,6 +40,7 @@ _routes: list[Route] = [
     path("cart/empty/", public.cart_empty, name="cart_empty"),
     path("cart/promo/", public.promo_apply, name="promo_apply"),
     path("checkout/", public.checkout, name="checkout"),
+    *waitroom_urlpatterns,  # early: the queue's poll is the busiest route in a rush
     *seating_urlpatterns,
     *payments_urlpatterns,
     *checkin_urlpatterns,
@@ -56,7 +59,6 @@ _routes: list[Route] = [
     *banktransfer_urlpatterns,
     *transfers_urlpatterns,
     *waitlist_urlpatterns,
-    *waitroom_urlpatterns,
     path("cabinet/<slug:organizer_slug>/embed/", embed.embed, name="cabinet_embed"),
     *reports_urlpatterns,
     path(
@@ -91,7 +93,23 @@ def _is_cabinet(route: Route) -> bool:
     return str(route.pattern).startswith(CABINET) and route.name != "cabinet_moved"
 
 
+def _under_cabinet(route: Route) -> URLPattern:
+    """The route mounted under ``cabinet/``: every other request passes all of them over with
+    one failed prefix instead of trying each."""
+    if not isinstance(route, URLPattern):
+        raise ImproperlyConfigured(f"A cabinet route must be a single view: {route!r}")
+    return path(
+        str(route.pattern).removeprefix(CABINET),
+        route.callback,
+        route.default_args,
+        name=route.name,
+    )
+
+
 urlpatterns = [
-    path("", include([route for route in _routes if _is_cabinet(route)])),
     path("orders/", include([route for route in _routes if not _is_cabinet(route)])),
+    path(
+        CABINET,
+        include([_under_cabinet(route) for route in _routes if _is_cabinet(route)]),
+    ),
 ]

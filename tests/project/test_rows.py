@@ -197,21 +197,22 @@ def test_statements_go_together_where_the_database_can_and_each_sees_the_last(or
         ["together"],
     )
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
-        inserted, counted, nothing = statements_run(
+        inserted, none_found, counted, nothing = statements_run(
             "default",
             [
                 *instances_insert_statements([log], using="default"),
+                ('SELECT "id" FROM "tickets_orderlog" WHERE "note" = %s', ["no such note"]),
                 count,
                 ('UPDATE "tickets_orderlog" SET "note" = %s WHERE "note" = %s', ["x", "y"]),
             ],
         )
         instances_inserted([log], inserted, using="default")
-    assert counted == [(1,)] and nothing == []
+    assert none_found == [] and counted == [(1,)] and nothing == []
     assert OrderLog.objects.get(pk=log.pk).note == "together" and not log._state.adding
     sent = [
         q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("BEGIN", "COMMIT"))
     ]
-    assert len(sent) == (1 if connection.vendor == "postgresql" else 3)
+    assert len(sent) == (1 if connection.vendor == "postgresql" else 4)
 
 
 def test_a_select_sent_with_others_builds_the_same_instances(order):
