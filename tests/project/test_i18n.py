@@ -52,7 +52,7 @@ def test_language_links_keep_the_query_string(client):
 def test_language_links_are_translated_once_per_page_and_language(client, monkeypatch):
     from eventum.templatetags import language_links
 
-    language_links._links.cache_clear()
+    language_links._switch.cache_clear()
     calls = []
     real = language_links.translate_url
 
