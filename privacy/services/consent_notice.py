@@ -12,9 +12,10 @@ was agreed to.
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language, gettext, pgettext_lazy
 
 from privacy.models import ConsentRecord, Operator, PolicyVersion
@@ -99,7 +100,28 @@ def _quoted(items: Sequence[str]) -> str:
     return ", ".join(items)
 
 
-def _operator_paragraph(operator: Operator) -> str:
+@dataclass(frozen=True)
+class _OperatorShown:
+    """What of the operator record a consent text names."""
+
+    name: str
+    bin: str
+    legal_address: str
+    postal_address: str
+    privacy_email: str
+
+    @classmethod
+    def of(cls, operator: Operator) -> "_OperatorShown":
+        return cls(
+            name=str(operator.name or ""),
+            bin=str(operator.bin or ""),
+            legal_address=str(operator.legal_address or ""),
+            postal_address=str(operator.postal_address or ""),
+            privacy_email=str(operator.privacy_email or ""),
+        )
+
+
+def _operator_paragraph(operator: _OperatorShown) -> str:
     return gettext(
         "I give my consent to %(name)s, BIN %(bin)s, %(address)s (the operator), to collect and "
         "process my personal data on the terms below."
@@ -144,16 +166,16 @@ def _recipients_paragraphs(recipients: Sequence[ConsentRecipient]) -> list[str]:
     return paragraphs
 
 
-def _term_paragraph() -> str:
+def _term_paragraph(years: int) -> str:
     return gettext(
         "Term: the consent is valid until the purposes are achieved or until I withdraw it. "
         "After that the data is kept only for the periods of the retention schedule in the "
         "privacy policy (orders and payments: %(years)s years, as the tax law requires) and "
         "then destroyed or made anonymous."
-    ) % {"years": settings.RETENTION_ORDERS_YEARS}
+    ) % {"years": years}
 
 
-def _withdrawal_paragraph(operator: Operator, site_url: str) -> str:
+def _withdrawal_paragraph(operator: _OperatorShown, site_url: str) -> str:
     return gettext(
         "How to withdraw: at any time, in my account on the site (%(account)s), by e-mail to "
         "%(email)s, or by a registered letter with acknowledgement of delivery to %(postal)s. "
@@ -172,34 +194,69 @@ def consent_notice_build(
 
     ``site_url`` (e.g. ``https://eventum.one``) makes the links absolute (a letter or the
     widget's page on another site); by default they are paths of this site.
+
+    The text is a function of what it names: the language, the form's items, purposes and
+    recipients, the operator record, the policy's version and the retention term. A text built
+    from the same of all of them is kept in this process and given again (a checkout builds
+    one for every order); any change of one of them builds a new one.
     """
     policy = policy if policy is not None else policy_current()
-    operator = operator_current()
+    language = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    paragraphs = _paragraphs(
+        language,
+        tuple(str(item) for item in notice.data),
+        tuple(str(item) for item in notice.special_data),
+        tuple(str(item) for item in notice.purposes),
+        tuple(
+            ConsentRecipient(name=str(r.name), role=str(r.role), country=r.country)
+            for r in notice.recipients
+        ),
+        _OperatorShown.of(operator_current()),
+        policy.version if policy is not None else None,
+        site_url,
+        settings.RETENTION_ORDERS_YEARS,
+        (get_script_prefix(), get_urlconf()),  # what the links are reversed with
+    )
+    return ConsentNotice(
+        paragraphs=paragraphs, language=language, channel=notice.channel, policy=policy
+    )
+
+
+@lru_cache(maxsize=512)
+def _paragraphs(
+    language: str,
+    data: tuple[str, ...],
+    special_data: tuple[str, ...],
+    purposes: tuple[str, ...],
+    recipients: tuple[ConsentRecipient, ...],
+    operator: _OperatorShown,
+    policy_version: str | None,
+    site_url: str,
+    retention_years: int,
+    _addresses: tuple[str, str | None],
+) -> tuple[str, ...]:
+    """The paragraphs of a consent text (``language`` is the active one, ``_addresses`` what
+    its links are reversed with; the others are all the text is made of)."""
     paragraphs = [
         _operator_paragraph(operator),
-        gettext("Data collected: %(data)s.") % {"data": _quoted(notice.data)},
+        gettext("Data collected: %(data)s.") % {"data": _quoted(data)},
     ]
-    if notice.special_data:
+    if special_data:
         paragraphs.append(
             gettext("Special categories of data (asked with a separate written consent): %(data)s.")
-            % {"data": _quoted(notice.special_data)}
+            % {"data": _quoted(special_data)}
         )
-    paragraphs.append(gettext("Purposes: %(purposes)s.") % {"purposes": _quoted(notice.purposes)})
-    paragraphs.extend(_recipients_paragraphs(notice.recipients))
+    paragraphs.append(gettext("Purposes: %(purposes)s.") % {"purposes": _quoted(purposes)})
+    paragraphs.extend(_recipients_paragraphs(recipients))
     paragraphs.append(gettext("The data is not made public (not placed in public sources)."))
-    paragraphs.append(_term_paragraph())
+    paragraphs.append(_term_paragraph(retention_years))
     paragraphs.append(_withdrawal_paragraph(operator, site_url))
-    if policy is not None:
+    if policy_version is not None:
         paragraphs.append(
             gettext("The privacy policy, version %(version)s: %(url)s")
-            % {"version": policy.version, "url": site_url + reverse("privacy:policy")}
+            % {"version": policy_version, "url": site_url + reverse("privacy:policy")}
         )
-    return ConsentNotice(
-        paragraphs=tuple(paragraphs),
-        language=(get_language() or settings.LANGUAGE_CODE).split("-")[0],
-        channel=notice.channel,
-        policy=policy,
-    )
+    return tuple(paragraphs)
 
 
 def special_consent_text(

@@ -246,3 +246,62 @@ def test_a_recipients_country_is_named_in_the_language_active_when_the_notice_is
     with translation.override(language):
         assert country_name("ru") == name
     assert country_name("xx") == "XX"  # not listed: its ISO code
+
+
+def _built(**changes) -> str:
+    from privacy.services.consent_notice import (
+        ConsentNoticeInput,
+        ConsentRecipient,
+        consent_notice_build,
+    )
+
+    notice = {
+        "data": ["фамилия", "телефон"],
+        "purposes": ["продажа билетов"],
+        "recipients": [ConsentRecipient(name="ТОО «Тумар»", role="организатор")],
+        "channel": "site",
+    }
+    site_url = changes.pop("site_url", "")
+    notice.update(changes)
+    return consent_notice_build(notice=ConsentNoticeInput(**notice), site_url=site_url).text
+
+
+def test_a_text_built_again_from_the_same_parts_is_the_same_and_any_change_builds_anew(
+    operator, settings
+):
+    from privacy.models import PolicyVersion
+    from privacy.services.consent_notice import ConsentRecipient, _paragraphs
+    from privacy.services.policy import policy_publish
+
+    _paragraphs.cache_clear()
+    text = _built()
+    assert _built() == text and _paragraphs.cache_info().hits == 1
+    _paragraphs.cache_clear()
+    assert _built() == text  # as a text built anew
+    changed = {
+        "data": _built(data=["фамилия", "e-mail"]),
+        "purposes": _built(purposes=["возврат денег"]),
+        "recipients": _built(
+            recipients=[ConsentRecipient(name="ТОО «Тумар»", role="организатор", country="RU")]
+        ),
+        "special": _built(special_data=["ответ на «Диагноз»"]),
+        "site": _built(site_url="https://eventum.one"),
+    }
+    assert "e-mail" in changed["data"] and "возврат денег" in changed["purposes"]
+    assert "Трансграничная передача: да" in changed["recipients"]
+    assert "ответ на «Диагноз»" in changed["special"]
+    assert "https://eventum.one/" in changed["site"]
+    with translation.override("kk"):
+        kazakh = _built()
+    settings.RETENTION_ORDERS_YEARS = 7
+    longer = _built()
+    settings.RETENTION_ORDERS_YEARS = 5
+    operator.name_ru = "ТОО «Новый оператор»"
+    operator_save(operator=operator, by=None)
+    renamed = _built()
+    policy_publish(policy=PolicyVersion.objects.create(version="2027-1", text="Новая редакция"))
+    newer = _built()
+    assert "ТОО «Новый оператор»" in renamed and "ТОО «Новый оператор»" not in text
+    assert "заказы и платежи — 7 лет" in longer and "заказы и платежи — 5 лет" in text
+    assert "2027-1" in newer and "2027-1" not in renamed
+    assert len({text, kazakh, longer, renamed, newer, *changed.values()}) == 10
