@@ -131,6 +131,7 @@ def _waitroom(*, tau: float, oversold: int) -> dict:
         "poll": {"cpu_ratio_to_trivial": 1.2},
         "run": {
             "purchase": {"p99_ms": 900.0},
+            "checkout": {"p99_ms": 400.0},
             "fairness_tau_after_opening": tau,
             "sold_out_told_within_one_poll_pct": 100.0,
             "check": {"oversold": oversold},
@@ -155,3 +156,37 @@ def test_kendall_tau_of_the_fairness_figure():
     assert kendall_tau([1, 2, 3, 4], [10, 20, 30, 40]) == 1.0
     assert kendall_tau([1, 2, 3, 4], [40, 30, 20, 10]) == -1.0
     assert kendall_tau([1, 2, 3, 4], [10, 30, 20, 40]) == round(4 / 6, 4)
+
+
+def test_the_early_arrivals_draw_is_judged_among_those_placed_before_the_opening():
+    from bench.waitroom import RoomSale, Run, Visitor, _figures
+
+    opens_at = 1000.0
+    run = Run(sale=RoomSale(1, 2, 3, "concert"), opens_at=opens_at, quantity=10)
+    # five early visitors answered before the opening, in a drawn order against arrival...
+    drawn = [(900.0, 3), (910.0, 1), (920.0, 5), (930.0, 2), (940.0, 4)]
+    crowd = [
+        Visitor(n, arrive_at, True, joined_at=arrive_at + 1, number=number)
+        for n, (arrive_at, number) in enumerate(drawn)
+    ]
+    # ...one whose join was answered only after the opening, placed after them as a late one
+    crowd.append(Visitor(5, 990.0, True, joined_at=opens_at + 2, number=6))
+    crowd += [
+        Visitor(6 + n, opens_at + n, False, joined_at=opens_at + 5 + n, number=7 + n)
+        for n in range(3)
+    ]
+    run.checkouts.completed, run.checkouts.latencies_ms = 3, [300.0, 400.0, 500.0]
+    run.purchases.completed, run.purchases.latencies_ms = 3, [900.0, 1150.0, 1400.0]
+    figures = _figures(run, crowd, elapsed=10.0, server_cpu=1.0)
+    assert figures["checkout"]["completed"] == 3 and figures["checkout"]["p50_ms"] == 400.0
+    assert figures["purchase"]["p50_ms"] == 1150.0
+    assert figures["early_arrivals"] == 6
+    assert figures["early_arrivals_placed_before_opening"] == 5
+    assert figures["early_arrivals_tau"] == _tau_of(drawn)
+    assert figures["fairness_tau_after_opening"] == 1.0
+
+
+def _tau_of(pairs: list[tuple[float, int]]) -> float:
+    from bench.waitroom import kendall_tau
+
+    return kendall_tau([a for a, _ in pairs], [float(n) for _, n in pairs])
