@@ -3,7 +3,8 @@
 ``--sale PRICE QUANTITY OPENS_IN_SECONDS CAP`` (repeatable) makes an event with one ticket type
 and its waiting room switched on, opening that many seconds from now, letting in at most CAP a
 minute; ``--ahead N`` first puts N placeholder visitors in the queue of each (for measuring a
-poll while the queue is full). Prints ``<session id> <ticket type id> <event id> <slug>`` a line.
+poll while the queue is full). Prints ``<session id> <ticket type id> <event id> <slug> <opening,
+epoch seconds>`` a line.
 """
 
 from __future__ import annotations
@@ -40,10 +41,11 @@ def main() -> None:
             days_ahead=30,
         )
         event = ticket_type.session.event
+        opens_at = timezone.now() + timedelta(seconds=float(opens_in))
         waiting_room = waitroom_save(
             event=event,
             enabled=True,
-            opens_at=timezone.now() + timedelta(seconds=float(opens_in)),
+            opens_at=opens_at,
             admit_per_minute=int(cap),
             auto_enabled=False,
             auto_threshold_ms=2000,
@@ -51,7 +53,7 @@ def main() -> None:
         waitroom_mirror(waiting_room=waiting_room, reset=True)
         for n in range(args.ahead):
             room.join(event.pk, f"bench-ahead-{n:08d}")
-        print(ticket_type.session_id, ticket_type.pk, event.pk, event.slug)
+        print(ticket_type.session_id, ticket_type.pk, event.pk, event.slug, opens_at.timestamp())
 
 
 if __name__ == "__main__":

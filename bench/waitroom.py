@@ -41,6 +41,7 @@ class RoomSale:
     ticket_type_id: int
     event_id: int
     slug: str
+    opens_at: float  # the opening as the server has it (epoch seconds)
 
 
 def seed_rooms(sales: list[tuple[Decimal, int, float, int]], ahead: int = 0) -> list[RoomSale]:
@@ -55,7 +56,12 @@ def seed_rooms(sales: list[tuple[Decimal, int, float, int]], ahead: int = 0) -> 
         capture_output=True,
         text=True,
     ).stdout.splitlines()
-    return [RoomSale(*(int(x) for x in line.split()[:3]), line.split()[3]) for line in lines]
+    return [_room_sale(line.split()) for line in lines]
+
+
+def _room_sale(fields: list[str]) -> RoomSale:
+    session_id, ticket_type_id, event_id = (int(x) for x in fields[:3])
+    return RoomSale(session_id, ticket_type_id, event_id, fields[3], float(fields[4]))
 
 
 def measure_poll_cpu(stack: Stack, *, clients: int, seconds: float) -> dict:
@@ -298,13 +304,14 @@ def run_waitroom(
     """The whole run against ``stack``; ``visitors`` join, a third before the opening."""
     opens_in = early_seconds + 3
     (sale,) = seed_rooms([(PRICE, tickets, opens_in, CAP_PER_MINUTE)])
-    opens_at = time.time() + opens_in
+    opens_at = sale.opens_at  # as the server has it: the seeding took a moment of its own
     run = Run(sale=sale, opens_at=opens_at, quantity=tickets)
     now = time.time()
     early_count = visitors // 3
     gap = spread_seconds / (visitors - early_count)
     crowd = [
-        Visitor(n, now + random.uniform(0, early_seconds), True) for n in range(early_count)
+        Visitor(n, now + random.uniform(0, min(early_seconds, opens_at - 3 - now)), True)
+        for n in range(early_count)
     ] + [
         Visitor(n, opens_at + 1 + (n - early_count) * gap, False)
         for n in range(early_count, visitors)

@@ -162,7 +162,7 @@ def test_the_early_arrivals_draw_is_judged_among_those_placed_before_the_opening
     from bench.waitroom import RoomSale, Run, Visitor, _figures
 
     opens_at = 1000.0
-    run = Run(sale=RoomSale(1, 2, 3, "concert"), opens_at=opens_at, quantity=10)
+    run = Run(sale=RoomSale(1, 2, 3, "concert", opens_at), opens_at=opens_at, quantity=10)
     # five early visitors answered before the opening, in a drawn order against arrival...
     drawn = [(900.0, 3), (910.0, 1), (920.0, 5), (930.0, 2), (940.0, 4)]
     crowd = [
