@@ -310,7 +310,7 @@ def run_waitroom(
     early_count = visitors // 3
     gap = spread_seconds / (visitors - early_count)
     crowd = [
-        Visitor(n, now + random.uniform(0, min(early_seconds, opens_at - 3 - now)), True)
+        Visitor(n, now + random.uniform(0, max(min(early_seconds, opens_at - 3 - now), 0)), True)
         for n in range(early_count)
     ] + [
         Visitor(n, opens_at + 1 + (n - early_count) * gap, False)
