@@ -18,8 +18,8 @@ from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language, gettext, pgettext_lazy
 
-from privacy.models import ConsentRecord, Operator, PolicyVersion
-from privacy.services.operator import operator_current
+from privacy.models import ConsentRecord, PolicyVersion
+from privacy.services.operator import OperatorShown, operator_current
 from privacy.services.policy import policy_current
 from privacy.special_categories import special_category_name
 
@@ -100,28 +100,7 @@ def _quoted(items: Sequence[str]) -> str:
     return ", ".join(items)
 
 
-@dataclass(frozen=True)
-class _OperatorShown:
-    """What of the operator record a consent text names."""
-
-    name: str
-    bin: str
-    legal_address: str
-    postal_address: str
-    privacy_email: str
-
-    @classmethod
-    def of(cls, operator: Operator) -> "_OperatorShown":
-        return cls(
-            name=str(operator.name or ""),
-            bin=str(operator.bin or ""),
-            legal_address=str(operator.legal_address or ""),
-            postal_address=str(operator.postal_address or ""),
-            privacy_email=str(operator.privacy_email or ""),
-        )
-
-
-def _operator_paragraph(operator: _OperatorShown) -> str:
+def _operator_paragraph(operator: OperatorShown) -> str:
     return gettext(
         "I give my consent to %(name)s, BIN %(bin)s, %(address)s (the operator), to collect and "
         "process my personal data on the terms below."
@@ -175,7 +154,7 @@ def _term_paragraph(years: int) -> str:
     ) % {"years": years}
 
 
-def _withdrawal_paragraph(operator: _OperatorShown, site_url: str) -> str:
+def _withdrawal_paragraph(operator: OperatorShown, site_url: str) -> str:
     return gettext(
         "How to withdraw: at any time, in my account on the site (%(account)s), by e-mail to "
         "%(email)s, or by a registered letter with acknowledgement of delivery to %(postal)s. "
@@ -211,7 +190,7 @@ def consent_notice_build(
             ConsentRecipient(name=str(r.name), role=str(r.role), country=r.country)
             for r in notice.recipients
         ),
-        _OperatorShown.of(operator_current()),
+        OperatorShown.of(operator_current()),
         policy.version if policy is not None else None,
         site_url,
         settings.RETENTION_ORDERS_YEARS,
@@ -229,7 +208,7 @@ def _paragraphs(
     special_data: tuple[str, ...],
     purposes: tuple[str, ...],
     recipients: tuple[ConsentRecipient, ...],
-    operator: _OperatorShown,
+    operator: OperatorShown,
     policy_version: str | None,
     site_url: str,
     retention_years: int,

@@ -1,5 +1,7 @@
 """The operator of personal data: the one record shown on the policy page, footer and e-mails."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -11,6 +13,28 @@ from privacy.models import Operator
 OPERATOR_CACHE_KEY = "privacy:operator:v1"
 OPERATOR_CACHE_SECONDS = 300
 TRANSLATED_FIELDS = ("name", "legal_address", "postal_address", "responsible_person")
+
+
+@dataclass(frozen=True)
+class OperatorShown:
+    """What of the operator record buyers are shown (footer, consent text), in the active
+    language: a value, so what is rendered from it can be kept by it."""
+
+    name: str
+    bin: str
+    legal_address: str
+    postal_address: str
+    privacy_email: str
+
+    @classmethod
+    def of(cls, operator: Operator) -> "OperatorShown":
+        return cls(
+            name=str(operator.name or ""),
+            bin=str(operator.bin or ""),
+            legal_address=str(operator.legal_address or ""),
+            postal_address=str(operator.postal_address or ""),
+            privacy_email=str(operator.privacy_email or ""),
+        )
 
 
 def operator_from_settings() -> Operator:

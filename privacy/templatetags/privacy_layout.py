@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from privacy.services.cookies import CookieChoice
-from privacy.services.operator import operator_current
+from privacy.services.operator import OperatorShown, operator_current
 
 register = template.Library()
 
@@ -47,25 +47,12 @@ def cookie_banner(context: template.Context) -> SafeString:
 
 
 @lru_cache(maxsize=64)
-def _footer(language: str, name: str, bin_: str, postal_address: str, privacy_email: str) -> str:
-    operator = {
-        "name": name,
-        "bin": bin_,
-        "postal_address": postal_address,
-        "privacy_email": privacy_email,
-    }
+def _footer(language: str, operator: OperatorShown) -> str:
     return render_to_string("privacy/_footer_links.html", {"operator": operator})
 
 
 @register.simple_tag
 def privacy_footer() -> SafeString:
     """The cookie settings link and the operator of personal data, as the record says now."""
-    operator = operator_current()
-    markup = _footer(
-        get_language(),
-        operator.name,
-        operator.bin,
-        operator.postal_address,
-        operator.privacy_email,
-    )
+    markup = _footer(get_language(), OperatorShown.of(operator_current()))
     return mark_safe(markup)  # rendered by our template, its values escaped there
