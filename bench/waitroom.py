@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import subprocess
 import sys
 import time
@@ -28,8 +29,14 @@ from bench.load import LoadResult, Target, get_page, run_interleaved
 from bench.rush import ORDER_PATH, RUSH_ENV, pay_notification, verify
 from bench.stack import ROOT, Stack, bench_env
 
-POLL_SECONDS = 5  # the page's interval in this run (WAITROOM_POLL_SECONDS of the server)
-WAITROOM_ENV = {**RUSH_ENV, "WAITROOM_POLL_SECONDS": str(POLL_SECONDS)}
+POLL_SECONDS = 5  # the page's interval near the front in this run (WAITROOM_POLL_SECONDS)
+POLL_MAX_SECONDS = 30  # and far back (WAITROOM_POLL_MAX_SECONDS)
+WAITROOM_ENV = {
+    **RUSH_ENV,
+    "WAITROOM_POLL_SECONDS": str(POLL_SECONDS),
+    "WAITROOM_POLL_MAX_SECONDS": str(POLL_MAX_SECONDS),
+}
+PAGE_INTERVAL = re.compile(r'data-poll-seconds="(\d+)"')
 PRICE = Decimal(5000)
 CAP_PER_MINUTE = 600
 CONNECTIONS = 64  # per client of the load generator (waiting visitors; buyers)
@@ -141,6 +148,10 @@ class Run:
     purchases: LoadResult = field(default_factory=LoadResult)  # event page to payment
     checkouts: LoadResult = field(default_factory=LoadResult)  # the checkout's own request
     taken_at: list[float] = field(default_factory=list)  # answers of successful reserves
+    intervals: set[int] = field(default_factory=set)  # poll intervals the server asked for
+    # How late the load generator's own loop wakes up: a lag here is in every latency above
+    # without being the server's (the generator shares the cores with it).
+    loop_lag: LoadResult = field(default_factory=LoadResult)
     errors: dict[str, int] = field(default_factory=dict)
     # At most as many requests in flight per client as it has connections: httpx's pool slows
     # down badly with thousands of requests waiting for a connection.
@@ -199,8 +210,10 @@ async def _wait_in_line(clients, run: Run, visitor: Visitor, deadline: float) ->
     if page.status_code != 200:
         visitor.outcome = f"join_{page.status_code}"
         return
-    # The first poll comes one interval after the page, with the phase of a real page load.
-    await asyncio.sleep(POLL_SECONDS * random.uniform(0.5, 1.0))
+    # The first poll comes one interval after the page (the interval it gives), with the phase
+    # of a real page load.
+    given = PAGE_INTERVAL.search(page.text)
+    await asyncio.sleep(int(given.group(1) if given else POLL_SECONDS) * random.uniform(0.5, 1))
     while time.time() < deadline:
         sent_at = time.time()
         status = await _get(client, run, f"{queue}status/", visitor)
@@ -218,7 +231,8 @@ async def _wait_in_line(clients, run: Run, visitor: Visitor, deadline: float) ->
             visitor.admitted_at = time.time()
             visitor.outcome = await _buy(buyer_client, run, visitor)
             return
-        await asyncio.sleep(body.get("poll_seconds", POLL_SECONDS))
+        run.intervals.add(body["poll_seconds"])
+        await asyncio.sleep(body["poll_seconds"])
     visitor.outcome = "still_waiting"
 
 
@@ -277,6 +291,15 @@ async def _buy(client: httpx.AsyncClient, run: Run, visitor: Visitor) -> str:
     return "bought"
 
 
+async def _loop_lag(run: Run, every: float = 0.05) -> None:
+    """Note how much later than asked the load generator's loop wakes up, while the crowd runs."""
+    while True:
+        asked = time.perf_counter()
+        await asyncio.sleep(every)
+        run.loop_lag.latencies_ms.append((time.perf_counter() - asked - every) * 1000)
+        run.loop_lag.completed += 1
+
+
 def kendall_tau(xs: list[float], ys: list[float]) -> float:
     """Kendall's τ-b of two paired sequences (O(n²): a few thousand pairs of visitors)."""
     concordant = discordant = ties_x = ties_y = 0
@@ -330,7 +353,9 @@ def run_waitroom(
             httpx.AsyncClient(base_url=stack.base_url, timeout=120, limits=limits) as waiting,
             httpx.AsyncClient(base_url=stack.base_url, timeout=120, limits=limits) as buying,
         ):
+            watch = asyncio.create_task(_loop_lag(run))
             await asyncio.gather(*(_visitor((waiting, buying), run, v, deadline) for v in crowd))
+            watch.cancel()
 
     asyncio.run(main())
     elapsed = time.time() - started
@@ -363,12 +388,13 @@ def _figures(run: Run, crowd: list[Visitor], elapsed: float, server_cpu: float) 
     return {
         "visitors": len(crowd),
         "tickets": run.quantity,
-        "poll_seconds": POLL_SECONDS,
+        "poll_seconds": [min(run.intervals, default=0), max(run.intervals, default=0)],
         "seconds": round(elapsed, 1),
         "polls": polls,
         "server_cpu_seconds": round(server_cpu, 1),
         "purchase": run.purchases.summary(),
         "checkout": run.checkouts.summary(),
+        "load_generator_lag": run.loop_lag.summary(),
         "fairness_tau_after_opening": tau,
         "early_arrivals_tau": kendall_tau(early_arrival, early_numbers),
         "early_arrivals_placed_before_opening": len(drawn),
@@ -391,7 +417,7 @@ def print_waitroom(report: dict) -> None:
     print(
         "\nWaiting room ("
         f"{run['visitors']} visitors, a third before the opening, M={run['tickets']},"
-        f" polls every {run['poll_seconds']} s)"
+        f" polls every {run['poll_seconds'][0]}–{run['poll_seconds'][1]} s as the server asks)"
     )
     print(
         f"  queue poll: {poll['queue_poll'].get('server_cpu_ms_per_request')} ms server CPU,"
@@ -404,6 +430,11 @@ def print_waitroom(report: dict) -> None:
         f" purchase (event page + reserve + checkout + payment): p50 {purchase['p50_ms']}"
         f" p95 {purchase['p95_ms']} p99 {purchase['p99_ms']} ms"
         f" ({purchase['completed']} bought; target p99 ≤ 1500)"
+    )
+    lag = run["load_generator_lag"]
+    print(
+        "  the load generator's own lag (in each figure above, not the server's):"
+        f" p50 {lag['p50_ms']} p99 {lag['p99_ms']} ms"
     )
     print(
         f"  fairness after the opening, Kendall τ(arrival, place): "

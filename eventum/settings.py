@@ -477,6 +477,8 @@ TICKETS_WAITLIST_OFFER_HOURS = env.int("TICKETS_WAITLIST_OFFER_HOURS", default=2
 # itself and how long it then stays on, and how many places one address may take in an hour.
 WAITROOM_PASS_MINUTES = env.int("WAITROOM_PASS_MINUTES", default=20)
 WAITROOM_POLL_SECONDS = env.int("WAITROOM_POLL_SECONDS", default=10)
+# the longest interval, for those with a long wait ahead (tickets.waitroom.room.Place)
+WAITROOM_POLL_MAX_SECONDS = env.int("WAITROOM_POLL_MAX_SECONDS", default=30)
 WAITROOM_TARGET_P95_MS = env.int("WAITROOM_TARGET_P95_MS", default=1000)
 WAITROOM_START_RATE = env.int("WAITROOM_START_RATE", default=60)
 WAITROOM_AUTO_THRESHOLD_MS = env.int("WAITROOM_AUTO_THRESHOLD_MS", default=2000)

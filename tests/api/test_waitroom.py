@@ -10,6 +10,7 @@ from tests.api.test_purchase import _consent
 from tests.factories import TicketTypeFactory, UserFactory
 from tests.tickets.waitroom_helpers import admission_order, admit_everyone, room_on
 from tickets.models import Order, Reservation
+from tickets.waitroom import room
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +101,17 @@ def test_another_accounts_pass_is_refused(client, policy, ticket_type):
 
 def test_the_api_without_a_room_is_untouched(buyer_client, ticket_type):
     assert _hold(buyer_client, ticket_type).status_code == 200
+
+
+def test_an_app_far_back_is_told_to_poll_less_often(buyer_client, ticket_type, settings):
+    settings.WAITROOM_POLL_SECONDS = 5
+    settings.WAITROOM_POLL_MAX_SECONDS = 30
+    event = ticket_type.session.event
+    room_on(event, cap=60)
+    for n in range(200):
+        room.join(event.pk, f"visitor-{n:012d}")
+    refused = _hold(buyer_client, ticket_type)
+    assert refused.status_code == 429
+    assert refused.json()["details"][0]["poll_seconds"] == 30
+    assert refused["Retry-After"] == "30"
+    assert buyer_client.get(f"/api/v1/queue/{event.pk}").json()["poll_seconds"] == 30

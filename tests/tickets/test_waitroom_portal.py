@@ -193,6 +193,20 @@ def test_a_poll_asks_no_database_and_says_the_place(event, django_assert_num_que
     assert {"max-age=0", "no-cache", "no-store", "private"} <= directives
 
 
+def test_the_poll_and_the_page_give_a_longer_interval_to_those_far_back(event, settings):
+    settings.WAITROOM_POLL_SECONDS = 5
+    settings.WAITROOM_POLL_MAX_SECONDS = 30
+    room_on(event, cap=60)
+    for n in range(200):
+        room.join(event.pk, f"visitor-{n:012d}")
+    client, _ = queued_client(event)  # 201st: over three minutes at 60 a minute
+    status = client.get(reverse("tickets:waitroom_status", args=[event.pk])).json()
+    assert status["state"] == "waiting" and status["poll_seconds"] == 30
+    page = client.get(_queue(event)).content.decode()
+    assert 'data-poll-seconds="30"' in page
+    assert '<meta http-equiv="refresh" content="30">' in page
+
+
 def test_the_poll_hands_the_pass_when_admitted(event):
     room_on(event)
     client, _ = queued_client(event)

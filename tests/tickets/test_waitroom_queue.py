@@ -92,6 +92,49 @@ def test_the_estimate_is_the_place_over_the_current_pace(event):
     assert place.estimate_seconds == 120  # 60 places at 30 a minute
 
 
+def test_those_further_back_are_asked_to_poll_less_often(event, settings):
+    settings.WAITROOM_POLL_SECONDS = 5
+    settings.WAITROOM_POLL_MAX_SECONDS = 30
+    room_on(event, cap=60)
+    now = time.time()
+    for n in range(3000):
+        room.join(event.pk, f"visitor-{n:012d}", now=now)
+    room.store().hset(room.key(event.pk, "st"), mapping={"admitted": 0, "rate": 60, "tick": now})
+
+    def interval(rank: int) -> int:
+        place = room.place_of(event.pk, f"visitor-{rank:012d}", now=now + 0.5)
+        assert place.state == "waiting"
+        return place.poll_seconds
+
+    assert interval(0) == 5  # a minute's wait or less: the page's own interval
+    assert interval(19) == 5  # 20 s ahead: a poll every 5 s is four over the wait
+    assert interval(59) == 15  # 60 s ahead: four polls over the wait
+    assert interval(99) == 25
+    assert interval(2999) == 30  # 50 minutes ahead: never longer than the longest interval
+    # someone nearer the front never polls less often than someone further back
+    intervals = [interval(rank) for rank in range(0, 3000, 97)]
+    assert intervals == sorted(intervals)
+
+
+def test_before_the_opening_the_interval_follows_the_time_left(event, settings):
+    settings.WAITROOM_POLL_SECONDS = 5
+    settings.WAITROOM_POLL_MAX_SECONDS = 30
+    room_on(event, opens_in_seconds=3600)
+    opens = time.time() + 3600
+    room.join(event.pk, "visitor-aaaaaaaaaaaa", now=opens - 600)
+    far = room.place_of(event.pk, "visitor-aaaaaaaaaaaa", now=opens - 600)
+    near = room.place_of(event.pk, "visitor-aaaaaaaaaaaa", now=opens - 8)
+    assert far.state == near.state == "before_opening"
+    assert (far.poll_seconds, near.poll_seconds) == (30, 5)
+
+
+def test_the_longest_interval_never_falls_below_the_page_interval(event, settings):
+    settings.WAITROOM_POLL_SECONDS = 20
+    settings.WAITROOM_POLL_MAX_SECONDS = 10
+    assert room.Place(state="waiting", wait_seconds=3600).poll_seconds == 20
+    assert room.Place(state="admitted").poll_seconds == 20
+
+
 def test_slow_checkouts_halve_the_pace_and_fast_ones_raise_it_to_the_cap(event, settings):
     settings.WAITROOM_TARGET_P95_MS = 1000
     room_on(event, cap=100)

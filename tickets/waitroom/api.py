@@ -8,7 +8,6 @@ polls ``GET /api/v1/queue/{event_id}`` until ``state`` is ``admitted``, then sen
 signed-in account: another account's pass is refused.
 """
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.urls import reverse
@@ -55,7 +54,7 @@ def _out(event_id: int, user: User, place: room.Place) -> QueueOut:
         position=place.position,
         estimate_seconds=place.estimate_seconds,
         estimate_text=estimate_text(place.estimate_seconds) if place.state == "waiting" else "",
-        poll_seconds=settings.WAITROOM_POLL_SECONDS,
+        poll_seconds=place.poll_seconds,
         opens_at=place.opens_at or None,
         queue_pass=token,
     )
@@ -114,7 +113,7 @@ def api_queue_first(
     if place.state in ("open", "sold_out"):  # no queue (any more): the sale says the rest
         return
     # Waiting, or admitted without sending the pass: the poll hands it over.
-    poll = settings.WAITROOM_POLL_SECONDS
+    poll = place.poll_seconds
     raise ApiError(
         "waiting_room",
         QUEUE_FIRST,

@@ -18,6 +18,7 @@ A visitor at rank ``r`` (0-based) is admitted once ``r < admitted``. Admission m
 on polls: the first poll after ``TICK_SECONDS`` takes a short lock and adds
 ``rate × elapsed``; the rate grows while the checkout's p95 stays under
 ``WAITROOM_TARGET_P95_MS`` and halves when it does not (never above the organizer's cap).
+A visitor polls less often the longer their wait ahead (``Place.poll_seconds``).
 """
 
 import json
@@ -35,6 +36,7 @@ LATENCY_WINDOW_SECONDS = 60
 LATENCY_SAMPLES_KEPT = 500
 LATENCY_MIN_SAMPLES = 5
 MIN_RATE_PER_MINUTE = 1.0
+POLLS_PER_WAIT = 4  # a visitor far back asks about this many times over the wait ahead
 ROOMS_KEY = f"{PREFIX}:rooms"  # ids of events with a waiting room configured
 
 
@@ -123,6 +125,17 @@ class Place:
     estimate_seconds: int = 0
     opens_at: float = 0.0
     config: RoomConfig | None = None
+    wait_seconds: float = 0.0  # what is ahead: the estimate, or the time until the opening
+
+    @property
+    def poll_seconds(self) -> int:
+        """When to ask again: every ``WAITROOM_POLL_SECONDS`` near the front, less often the
+        longer the wait ahead (about ``POLLS_PER_WAIT`` times over it), at most every
+        ``WAITROOM_POLL_MAX_SECONDS``. Those far back learn nothing new from a poll every few
+        seconds, and in a big queue their polls would take the cores the buyers need."""
+        base = settings.WAITROOM_POLL_SECONDS
+        longest = max(base, settings.WAITROOM_POLL_MAX_SECONDS)
+        return int(min(max(base, self.wait_seconds // POLLS_PER_WAIT), longest))
 
 
 def _read(event_id: int, visitor: str) -> tuple[RoomConfig | None, RoomState, int | None, int]:
@@ -182,11 +195,11 @@ def place_of(event_id: int, visitor: str, *, now: float | None = None) -> Place:
     opens_at = room_opens_at(config, state)
     if now >= opens_at and now - state.tick >= TICK_SECONDS:
         state = _tick(event_id, config, state, opens_at, size, now) or state
-    return _place(config, state, rank, size, opens_at)
+    return _place(config, state, rank, size, opens_at, now)
 
 
 def _place(
-    config: RoomConfig, state: RoomState, rank: int | None, size: int, opens_at: float
+    config: RoomConfig, state: RoomState, rank: int | None, size: int, opens_at: float, now: float
 ) -> Place:
     common = {"size": size, "opens_at": opens_at, "config": config}
     if state.sold_out:
@@ -194,7 +207,7 @@ def _place(
     if rank is None:
         return Place(state="none", **common)
     if state.tick < opens_at:  # the opening has not been processed: places are not final yet
-        return Place(state="before_opening", **common)
+        return Place(state="before_opening", wait_seconds=max(opens_at - now, 0), **common)
     admitted = math.floor(state.admitted)
     if rank < admitted:
         return Place(state="admitted", number=rank + 1, **common)
@@ -206,6 +219,7 @@ def _place(
         position=ahead + 1,
         number=rank + 1,
         estimate_seconds=estimate,
+        wait_seconds=estimate,
         **common,
     )
 

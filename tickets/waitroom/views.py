@@ -90,7 +90,7 @@ def queue_context(place: room.Place, language: str) -> dict:
         "title": config.title(language) if config else "",
         "opens_at": datetime.fromtimestamp(place.opens_at, tz=UTC) if place.opens_at else None,
         "estimate": estimate_text(place.estimate_seconds),
-        "poll_seconds": settings.WAITROOM_POLL_SECONDS,
+        "poll_seconds": place.poll_seconds,
     }
 
 
@@ -147,7 +147,7 @@ def queue_status(request: HttpRequest, event_id: int) -> JsonResponse:
         "number": place.number,
         "size": place.size,
         "estimate_seconds": place.estimate_seconds,
-        "poll_seconds": settings.WAITROOM_POLL_SECONDS,
+        "poll_seconds": place.poll_seconds,
     }
     if place.state == "waiting":
         body["estimate_text"] = estimate_text(place.estimate_seconds)
