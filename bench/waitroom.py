@@ -35,6 +35,8 @@ WAITROOM_ENV = {
     **RUSH_ENV,
     "WAITROOM_POLL_SECONDS": str(POLL_SECONDS),
     "WAITROOM_POLL_MAX_SECONDS": str(POLL_MAX_SECONDS),
+    # the load generator stamps each request as nginx does in production (deploy/nginx.conf)
+    "REQUEST_START_HEADER": "X-Request-Start",
 }
 PAGE_INTERVAL = re.compile(r'data-poll-seconds="(\d+)"')
 PRICE = Decimal(5000)
@@ -137,7 +139,11 @@ class Visitor:
 
     def headers(self) -> dict[str, str]:
         cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        return {"Cookie": cookie, "X-Forwarded-For": self.address}
+        return {
+            "Cookie": cookie,
+            "X-Forwarded-For": self.address,
+            "X-Request-Start": f"t={time.time():.3f}",  # as the proxy would, when sent
+        }
 
 
 @dataclass
@@ -147,6 +153,9 @@ class Run:
     quantity: int
     purchases: LoadResult = field(default_factory=LoadResult)  # event page to payment
     checkouts: LoadResult = field(default_factory=LoadResult)  # the checkout's own request
+    steps: dict[str, LoadResult] = field(default_factory=dict)  # each request of a purchase
+    # (seconds after the opening a purchase started, its milliseconds): where the slow ones are
+    timeline: list[tuple[float, float]] = field(default_factory=list)
     taken_at: list[float] = field(default_factory=list)  # answers of successful reserves
     intervals: set[int] = field(default_factory=set)  # poll intervals the server asked for
     # How late the load generator's own loop wakes up: a lag here is in every latency above
@@ -159,6 +168,11 @@ class Run:
 
     def gate(self, client: httpx.AsyncClient) -> asyncio.Semaphore:
         return self.gates.setdefault(id(client), asyncio.Semaphore(CONNECTIONS))
+
+    def step(self, name: str, started: float) -> None:
+        result = self.steps.setdefault(name, LoadResult())
+        result.completed += 1
+        result.latencies_ms.append((time.perf_counter() - started) * 1000)
 
     def error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
@@ -239,11 +253,13 @@ async def _wait_in_line(clients, run: Run, visitor: Visitor, deadline: float) ->
 async def _buy(client: httpx.AsyncClient, run: Run, visitor: Visitor) -> str:
     started = time.perf_counter()
     page = await _get(client, run, f"/events/{run.sale.slug}/", visitor)
+    run.step("event_page", started)
     visitor.remember(page)
     if page.status_code != 200:
         run.error(f"event_page_{page.status_code}")
         return "refused"
     csrf = visitor.cookies.get("csrftoken", "")
+    reserve_started = time.perf_counter()
     reserve = await _post(
         client,
         run,
@@ -255,6 +271,7 @@ async def _buy(client: httpx.AsyncClient, run: Run, visitor: Visitor) -> str:
             f"qty_{run.sale.ticket_type_id}": "1",
         },
     )
+    run.step("reserve", reserve_started)
     visitor.remember(reserve)
     if "/orders/checkout/" not in reserve.headers.get("location", ""):
         return "sold_out_at_cart"
@@ -282,12 +299,17 @@ async def _buy(client: httpx.AsyncClient, run: Run, visitor: Visitor) -> str:
     run.checkouts.completed += 1
     run.checkouts.latencies_ms.append((time.perf_counter() - checkout_started) * 1000)
     body, headers = pay_notification(match.group(1), PRICE)
+    pay_started = time.perf_counter()
     paid = await client.post("/orders/callbacks/cloudpayments/pay/", content=body, headers=headers)
+    run.step("payment", pay_started)
     if paid.status_code != 200:
         run.error("pay_failed")
         return "pay_failed"
     run.purchases.completed += 1
     run.purchases.latencies_ms.append((time.perf_counter() - started) * 1000)
+    run.timeline.append(
+        (round(visitor.admitted_at - run.opens_at, 2), run.purchases.latencies_ms[-1])
+    )
     return "bought"
 
 
@@ -395,6 +417,8 @@ def _figures(run: Run, crowd: list[Visitor], elapsed: float, server_cpu: float) 
         "purchase": run.purchases.summary(),
         "checkout": run.checkouts.summary(),
         "load_generator_lag": run.loop_lag.summary(),
+        "purchase_steps": {name: result.summary() for name, result in run.steps.items()},
+        "purchase_timeline": sorted(run.timeline),
         "fairness_tau_after_opening": tau,
         "early_arrivals_tau": kendall_tau(early_arrival, early_numbers),
         "early_arrivals_placed_before_opening": len(drawn),

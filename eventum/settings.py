@@ -385,6 +385,9 @@ if len(_proxy_counts) > 1:
     )
 TRUSTED_PROXY_COUNT = _proxy_counts.pop() if _proxy_counts else 0
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# The header in which the front proxy stamps when it received a request (nginx:
+# "X-Request-Start: t=$msec"); empty: none is believed (eventum.request_timing).
+REQUEST_START_HEADER = env.str("REQUEST_START_HEADER", default="")
 
 if PRODUCTION:
     # nginx (deploy/nginx.conf) terminates TLS and sets X-Forwarded-Proto to the scheme it

@@ -90,6 +90,15 @@ def test_forwarded_for_is_appended_for_one_trusted_proxy(conf, compose):
         assert compose["services"][name]["environment"]["TRUSTED_PROXY_COUNT"] == "1"
 
 
+def test_the_request_start_stamp_is_nginxs_own_and_believed_by_django(conf, compose):
+    for location in _proxied_locations(conf):
+        assert _headers(location).get("x-request-start") == '"t=${msec}"'
+    for name in ("web", "worker", "beat", "migrate"):
+        assert compose["services"][name]["environment"]["REQUEST_START_HEADER"] == (
+            "X-Request-Start"
+        )
+
+
 def test_plain_http_only_redirects_to_https(conf):
     for server in conf.all("server"):
         listens = [d.args for d in server.all("listen")]

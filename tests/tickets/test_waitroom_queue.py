@@ -155,6 +155,50 @@ def test_slow_checkouts_halve_the_pace_and_fast_ones_raise_it_to_the_cap(event, 
     assert room.RoomState.parse(room.store().hgetall(room.key(event.pk, "st"))).rate == 100
 
 
+def test_after_a_cut_only_newer_checkouts_judge_the_pace(event, settings):
+    """The slow checkouts that halved the pace do not halve it again at every step: the pace
+    holds until checkouts made since say how it goes."""
+    settings.WAITROOM_TARGET_P95_MS = 500
+    room_on(event, cap=600)
+    now = time.time()
+    room.join(event.pk, "visitor-aaaaaaaaaaaa", now=now)
+    room.store().hset(room.key(event.pk, "st"), mapping={"rate": 400, "tick": now - 3})
+
+    def step(at: float) -> float:
+        room.store().delete(room.key(event.pk, "lock"))
+        room.place_of(event.pk, "visitor-aaaaaaaaaaaa", now=at)
+        return room.RoomState.parse(room.store().hgetall(room.key(event.pk, "st"))).rate
+
+    for n in range(10):
+        room.latency_record(event.pk, 900, now=now - 1 + n / 100)
+    assert step(now) == 200
+    assert [step(now + 2 * n) for n in range(1, 5)] == [200] * 4  # the same evidence: holds
+    for n in range(3):  # too few to tell yet
+        room.latency_record(event.pk, 900, now=now + 9 + n / 100)
+    assert step(now + 10) == 200
+    for n in range(3):  # five since the cut, and still slow: halved again
+        room.latency_record(event.pk, 900, now=now + 11 + n / 100)
+    assert step(now + 12) == 100
+    for n in range(10):  # fast since: the pace grows again, by a tenth of the cap a step
+        room.latency_record(event.pk, 120, now=now + 13 + n / 100)
+    assert step(now + 14) == 160
+    assert step(now + 16) == 220
+
+
+def test_with_no_checkouts_after_a_cut_the_pace_grows_again_a_minute_later(event, settings):
+    settings.WAITROOM_TARGET_P95_MS = 500
+    room_on(event, cap=600)
+    now = time.time()
+    room.join(event.pk, "visitor-aaaaaaaaaaaa", now=now)
+    room.store().hset(room.key(event.pk, "st"), mapping={"rate": 100, "tick": now, "cut": now})
+    room.store().delete(room.key(event.pk, "lock"))
+    room.place_of(event.pk, "visitor-aaaaaaaaaaaa", now=now + 30)
+    assert room.RoomState.parse(room.store().hgetall(room.key(event.pk, "st"))).rate == 100
+    room.store().delete(room.key(event.pk, "lock"))
+    room.place_of(event.pk, "visitor-aaaaaaaaaaaa", now=now + 61)
+    assert room.RoomState.parse(room.store().hgetall(room.key(event.pk, "st"))).rate == 160
+
+
 def test_the_queue_is_told_when_nothing_is_left_and_again_when_tickets_return(event):
     room_on(event)
     room.join(event.pk, "visitor-aaaaaaaaaaaa")

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eventum.cache import CACHE_ERRORS
 from eventum.ratelimit import Limit, attempt_allowed
+from eventum.request_timing import request_elapsed_ms
 from privacy.identity import request_client_ip
 from tickets.models import Reservation
 from tickets.waitroom import room
@@ -236,7 +237,7 @@ def guarded(
             response = view(request, *args, **kwargs)
             # an event without a room (read just now) needs no figure: not asked again
             if timed and has_room and event_id is not None and request.method == "POST":
-                checkout_timed(event_id, (time.perf_counter() - started) * 1000)
+                checkout_timed(event_id, request, started)
             if holds and request.method in ("POST", "PUT"):
                 _sold_out_refresh(event_id)
             return response
@@ -264,9 +265,11 @@ def after_sale_step(event_id: int) -> None:
         _sold_out_refresh(event_id)
 
 
-def checkout_timed(event_id: int, milliseconds: float) -> None:
-    """Note a checkout's duration for the room's pace (never breaks the checkout)."""
+def checkout_timed(event_id: int, request: HttpRequest, started: float) -> None:
+    """Note how long a checkout took, as its buyer waited for it (from when the front proxy
+    received it, when it says), for the room's pace; ``started``: ``time.perf_counter()`` at
+    the view's start. Never breaks the checkout."""
     try:
-        room.latency_record(event_id, milliseconds)
+        room.latency_record(event_id, request_elapsed_ms(request, started))
     except CACHE_ERRORS as error:
         logger.warning("Checkout latency of event %s not noted: %s", event_id, error)

@@ -9,7 +9,8 @@ Keys of event ``E`` (``tickets.waitroom.store.key``):
   score in [0, 1): at the opening they stand in random order, whenever they came. Later
   arrivals get ``1 + n`` from the counter ``E:seq``: exact arrival order, behind all of them;
 * ``E:st`` (hash): how many places are admitted so far (``admitted``, a real number growing
-  with time), the pace (``rate``, visitors a minute), the last step (``tick``), ``soldout``,
+  with time), the pace (``rate``, visitors a minute), the last step (``tick``), when the pace
+  was last halved (``cut``), ``soldout``,
   and when the automatic switch turned the room on (``since``) and until when it holds
   (``auto_until``);
 * ``E:lat`` (list): recent checkout durations, ``"<epoch>:<ms>"``, newest first.
@@ -17,7 +18,10 @@ Keys of event ``E`` (``tickets.waitroom.store.key``):
 A visitor at rank ``r`` (0-based) is admitted once ``r < admitted``. Admission moves forward
 on polls: the first poll after ``TICK_SECONDS`` takes a short lock and adds
 ``rate × elapsed``; the rate grows while the checkout's p95 stays under
-``WAITROOM_TARGET_P95_MS`` and halves when it does not (never above the organizer's cap).
+``WAITROOM_TARGET_P95_MS`` and halves when it does not (never above the organizer's cap); after
+a cut only the checkouts since then count, and until enough are in the pace holds. A
+checkout's duration counts from when the front proxy received it, when it says
+(``eventum.request_timing``): the wait for a free web worker is the buyer's too.
 A visitor polls less often the longer their wait ahead (``Place.poll_seconds``).
 """
 
@@ -82,6 +86,7 @@ class RoomState:
     sold_out: bool = False
     since: float = 0.0
     auto_until: float = 0.0
+    cut: float = 0.0  # when the pace was last halved
 
     @classmethod
     def parse(cls, raw: dict[str, str]) -> "RoomState":
@@ -92,6 +97,7 @@ class RoomState:
             sold_out=raw.get("soldout") == "1",
             since=float(raw.get("since") or 0),
             auto_until=float(raw.get("auto_until") or 0),
+            cut=float(raw.get("cut") or 0),
         )
 
 
@@ -256,11 +262,15 @@ def _tick(
         return None
     cap = float(config.cap_per_minute)
     rate = state.rate or min(cap, float(settings.WAITROOM_START_RATE))
-    p95 = latency_p95(event_id, now=now)
+    cut = state.cut
+    # Only checkouts since the last cut judge the pace: those before it were slow at the pace
+    # already halved, and judging them again would halve it at every step.
+    p95 = latency_p95(event_id, now=now, since=cut)
     if p95 is not None and p95 > settings.WAITROOM_TARGET_P95_MS:
-        rate = max(MIN_RATE_PER_MINUTE, rate / 2)
-    else:
+        rate, cut = max(MIN_RATE_PER_MINUTE, rate / 2), now
+    elif p95 is not None or now - cut >= LATENCY_WINDOW_SECONDS:
         rate = min(cap, rate + max(1.0, cap / 10))
+    # else: too few checkouts since the cut to tell; the pace holds
     since = max(state.tick, opens_at)
     admitted = min(float(size), state.admitted + rate * max(now - since, 0) / 60)
     new = RoomState(
@@ -270,8 +280,12 @@ def _tick(
         sold_out=False,
         since=state.since,
         auto_until=state.auto_until,
+        cut=cut,
     )
-    client.hset(key(event_id, "st"), mapping={"admitted": new.admitted, "rate": rate, "tick": now})
+    client.hset(
+        key(event_id, "st"),
+        mapping={"admitted": new.admitted, "rate": rate, "tick": now, "cut": cut},
+    )
     return new
 
 
@@ -295,17 +309,18 @@ def latency_record(event_id: int, milliseconds: float, *, now: float | None = No
     mapping: dict[str, float | str] = {"auto_until": hold_until}
     if state.auto_until <= now:  # switching on now: a fresh queue that opens at once
         client.delete(key(event_id, "q"), key(event_id, "seq"))
-        mapping.update(since=now, tick=0, admitted=0, rate=0, soldout="0")
+        mapping.update(since=now, tick=0, admitted=0, rate=0, cut=0, soldout="0")
     client.hset(key(event_id, "st"), mapping=mapping)
 
 
-def latency_p95(event_id: int, *, now: float | None = None) -> float | None:
-    """The 95th percentile of the checkout durations of the last minute (ms), if enough."""
+def latency_p95(event_id: int, *, now: float | None = None, since: float = 0) -> float | None:
+    """The 95th percentile of the checkout durations of the last minute (ms), if enough;
+    only of those noted after ``since`` (epoch seconds)."""
     now = time.time() if now is None else now
     recent = []
     for entry in store().lrange(key(event_id, "lat"), 0, LATENCY_SAMPLES_KEPT - 1):
         at, _, ms = entry.partition(":")
-        if now - float(at) <= LATENCY_WINDOW_SECONDS:
+        if now - float(at) <= LATENCY_WINDOW_SECONDS and float(at) > since:
             recent.append(float(ms))
     if len(recent) < LATENCY_MIN_SAMPLES:
         return None

@@ -297,7 +297,7 @@ def checkout(request: HttpRequest, state: WidgetState, organizer: Organizer) -> 
     started = time.perf_counter()
     response = _checkout_page(request, state, organizer, cart)
     if request.method == "POST":
-        checkout_timed(cart.cart.event_id, (time.perf_counter() - started) * 1000)
+        checkout_timed(cart.cart.event_id, request, started)
         after_sale_step(cart.cart.event_id)
     return response
 
