@@ -149,7 +149,7 @@ def test_slow_checkouts_halve_the_pace_and_fast_ones_raise_it_to_the_cap(event, 
     room.store().delete(room.key(event.pk, "lat"), room.key(event.pk, "lock"))
     for _ in range(10):
         room.latency_record(event.pk, 200, now=now + 3)
-    for step in range(1, 8):
+    for step in range(1, 14):  # by a twentieth of the cap a step
         room.store().delete(room.key(event.pk, "lock"))
         room.place_of(event.pk, "visitor-aaaaaaaaaaaa", now=now + 3 * step)
     assert room.RoomState.parse(room.store().hgetall(room.key(event.pk, "st"))).rate == 100
@@ -179,10 +179,15 @@ def test_after_a_cut_only_newer_checkouts_judge_the_pace(event, settings):
     for n in range(3):  # five since the cut, and still slow: halved again
         room.latency_record(event.pk, 900, now=now + 11 + n / 100)
     assert step(now + 12) == 100
-    for n in range(10):  # fast since: the pace grows again, by a tenth of the cap a step
+    for n in range(10):  # fast since: the pace grows again, by a twentieth of the cap a step
         room.latency_record(event.pk, 120, now=now + 13 + n / 100)
-    assert step(now + 14) == 160
-    assert step(now + 16) == 220
+    assert step(now + 14) == 130
+    assert step(now + 16) == 160
+    room.store().delete(room.key(event.pk, "lat"))
+    for n in range(10):  # near the target (over three quarters of it): the pace holds
+        room.latency_record(event.pk, 450, now=now + 17 + n / 100)
+    assert step(now + 18) == 160
+    assert step(now + 20) == 160
 
 
 def test_with_no_checkouts_after_a_cut_the_pace_grows_again_a_minute_later(event, settings):
@@ -196,7 +201,7 @@ def test_with_no_checkouts_after_a_cut_the_pace_grows_again_a_minute_later(event
     assert room.RoomState.parse(room.store().hgetall(room.key(event.pk, "st"))).rate == 100
     room.store().delete(room.key(event.pk, "lock"))
     room.place_of(event.pk, "visitor-aaaaaaaaaaaa", now=now + 61)
-    assert room.RoomState.parse(room.store().hgetall(room.key(event.pk, "st"))).rate == 160
+    assert room.RoomState.parse(room.store().hgetall(room.key(event.pk, "st"))).rate == 130
 
 
 def test_the_queue_is_told_when_nothing_is_left_and_again_when_tickets_return(event):

@@ -40,6 +40,11 @@ LATENCY_WINDOW_SECONDS = 60
 LATENCY_SAMPLES_KEPT = 500
 LATENCY_MIN_SAMPLES = 5
 MIN_RATE_PER_MINUTE = 1.0
+# The pace grows by this share of the cap a step, and only while the checkout's p95 is under
+# this share of the target: growing right up to the target overshoots, as buyers let in
+# already come to the checkout seconds later.
+GROWTH_PER_STEP = 1 / 20
+HEADROOM = 0.75
 POLLS_PER_WAIT = 4  # a visitor far back asks about this many times over the wait ahead
 ROOMS_KEY = f"{PREFIX}:rooms"  # ids of events with a waiting room configured
 
@@ -266,11 +271,14 @@ def _tick(
     # Only checkouts since the last cut judge the pace: those before it were slow at the pace
     # already halved, and judging them again would halve it at every step.
     p95 = latency_p95(event_id, now=now, since=cut)
-    if p95 is not None and p95 > settings.WAITROOM_TARGET_P95_MS:
+    target = settings.WAITROOM_TARGET_P95_MS
+    # Close to the target the pace holds (the pace that got it there is about right); with too
+    # few checkouts to tell it grows, unless it was just cut.
+    grows = p95 <= target * HEADROOM if p95 is not None else now - cut >= LATENCY_WINDOW_SECONDS
+    if p95 is not None and p95 > target:
         rate, cut = max(MIN_RATE_PER_MINUTE, rate / 2), now
-    elif p95 is not None or now - cut >= LATENCY_WINDOW_SECONDS:
-        rate = min(cap, rate + max(1.0, cap / 10))
-    # else: too few checkouts since the cut to tell; the pace holds
+    elif grows:
+        rate = min(cap, rate + max(1.0, cap * GROWTH_PER_STEP))
     since = max(state.tick, opens_at)
     admitted = min(float(size), state.admitted + rate * max(now - since, 0) / 60)
     new = RoomState(
