@@ -13,6 +13,7 @@ still waiting was told "sold out" (in polls).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import re
 import subprocess
@@ -24,10 +25,12 @@ from decimal import Decimal
 from http.cookies import SimpleCookie
 
 import httpx
+import redis.asyncio as aioredis
 
 from bench.load import LoadResult, Target, get_page, run_interleaved
 from bench.rush import ORDER_PATH, RUSH_ENV, pay_notification, verify
-from bench.stack import ROOT, Stack, bench_env
+from bench.stack import REDIS_URL, ROOT, Stack, bench_env
+from tickets.waitroom.store import key
 
 POLL_SECONDS = 5  # the page's interval near the front in this run (WAITROOM_POLL_SECONDS)
 POLL_MAX_SECONDS = 30  # and far back (WAITROOM_POLL_MAX_SECONDS)
@@ -161,6 +164,8 @@ class Run:
     # How late the load generator's own loop wakes up: a lag here is in every latency above
     # without being the server's (the generator shares the cores with it).
     loop_lag: LoadResult = field(default_factory=LoadResult)
+    # (seconds after the opening, admission pace a minute, places admitted): the pace at work
+    pace: list[tuple[float, float, float]] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
     # At most as many requests in flight per client as it has connections: httpx's pool slows
     # down badly with thousands of requests waiting for a connection.
@@ -322,6 +327,26 @@ async def _loop_lag(run: Run, every: float = 0.05) -> None:
         run.loop_lag.completed += 1
 
 
+async def _pace_trace(run: Run, every: float = 2.0) -> None:
+    """Read the room's admission pace from the store as it changes (one read every 2 s)."""
+    client = aioredis.from_url(REDIS_URL, decode_responses=True)
+    state_key = key(run.sale.event_id, "st")
+    try:
+        while True:
+            state = await client.hgetall(state_key)
+            if state.get("rate"):
+                run.pace.append(
+                    (
+                        round(time.time() - run.opens_at, 1),
+                        round(float(state["rate"])),
+                        round(float(state.get("admitted") or 0)),
+                    )
+                )
+            await asyncio.sleep(every)
+    finally:
+        await client.aclose()
+
+
 def kendall_tau(xs: list[float], ys: list[float]) -> float:
     """Kendall's τ-b of two paired sequences (O(n²): a few thousand pairs of visitors)."""
     concordant = discordant = ties_x = ties_y = 0
@@ -375,9 +400,11 @@ def run_waitroom(
             httpx.AsyncClient(base_url=stack.base_url, timeout=120, limits=limits) as waiting,
             httpx.AsyncClient(base_url=stack.base_url, timeout=120, limits=limits) as buying,
         ):
-            watch = asyncio.create_task(_loop_lag(run))
+            watch = asyncio.gather(_loop_lag(run), _pace_trace(run))
             await asyncio.gather(*(_visitor((waiting, buying), run, v, deadline) for v in crowd))
             watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watch
 
     asyncio.run(main())
     elapsed = time.time() - started
@@ -419,6 +446,9 @@ def _figures(run: Run, crowd: list[Visitor], elapsed: float, server_cpu: float) 
         "load_generator_lag": run.loop_lag.summary(),
         "purchase_steps": {name: result.summary() for name, result in run.steps.items()},
         "purchase_timeline": sorted(run.timeline),
+        "pace": run.pace,
+        "pace_highest": max((rate for _, rate, _ in run.pace), default=0),
+        "pace_cuts": sum(b[1] < a[1] for a, b in zip(run.pace, run.pace[1:], strict=False)),
         "fairness_tau_after_opening": tau,
         "early_arrivals_tau": kendall_tau(early_arrival, early_numbers),
         "early_arrivals_placed_before_opening": len(drawn),
@@ -454,6 +484,10 @@ def print_waitroom(report: dict) -> None:
         f" purchase (event page + reserve + checkout + payment): p50 {purchase['p50_ms']}"
         f" p95 {purchase['p95_ms']} p99 {purchase['p99_ms']} ms"
         f" ({purchase['completed']} bought; target p99 ≤ 1500)"
+    )
+    print(
+        f"  admission pace: up to {run['pace_highest']} a minute (cap {CAP_PER_MINUTE}),"
+        f" cut {run['pace_cuts']} times"
     )
     lag = run["load_generator_lag"]
     print(
