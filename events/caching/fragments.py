@@ -24,15 +24,14 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.utils import translation
 
 from events.caching.pages import PERSONAL_COOKIES
 from eventum.cache import CACHE_ERRORS
+from eventum.kept_markup import stand_in_context, with_visitor_token
 
 logger = logging.getLogger(__name__)
 
-CSRF_PLACEHOLDER = "__eventum_fragment_csrf__"
 # Set in the context while the shared parts render: per-visitor template tags put a marker
 # in place of the visitor's value (see ``tickets.templatetags.tickets_cart``).
 SHARED_RENDER = "shared_render"
@@ -52,7 +51,7 @@ def parts_key(request: HttpRequest) -> str:
 
 def shared_context() -> dict[str, object]:
     """What the shared parts render with in place of the visitor's own values."""
-    return {"csrf_token": CSRF_PLACEHOLDER, SHARED_RENDER: True}
+    return {**stand_in_context(), SHARED_RENDER: True}
 
 
 def shared_parts(request: HttpRequest, render: Callable[[], Parts]) -> Parts:
@@ -79,11 +78,4 @@ def shared_parts(request: HttpRequest, render: Callable[[], Parts]) -> Parts:
                 logger.warning(
                     "Page cache unavailable, %s parts not stored (%s)", request.path, error
                 )
-    token: str | None = None
-    filled = {}
-    for name, html in parts.items():
-        if CSRF_PLACEHOLDER in html:
-            token = token or get_token(request)
-            html = html.replace(CSRF_PLACEHOLDER, token)
-        filled[name] = html
-    return filled
+    return {name: with_visitor_token(html, request) for name, html in parts.items()}

@@ -3,8 +3,9 @@
 At an on-sale everyone opens the same event page at once. A visitor with no session cookie
 is not signed in, holds no tickets and has no messages waiting, so the page is the same for
 all such visitors of one language and cookie choice on one host, except for the CSRF token
-of its forms. The page is stored with a placeholder where the tokens were and every response
-gets the visitor's own token, so a cached page never hands one visitor's token to another.
+of its forms. The page is stored with a stand-in where the tokens were and every response
+gets the visitor's own token (``eventum.kept_markup``), so a cached page never hands one
+visitor's token to another.
 
 For about ``settings.PUBLIC_PAGE_CACHE_SECONDS`` (5 by default; 0 turns it off) the page
 may show availability a little behind; the sale itself always checks the counter. When that
@@ -16,7 +17,6 @@ cache cannot be reached, the page is rendered for each visitor (logged as a warn
 
 import hashlib
 import logging
-import re
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -25,17 +25,15 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.utils import translation
 
 from eventum.cache import CACHE_ERRORS
+from eventum.kept_markup import token_taken_out, with_visitor_token
 from privacy.services.cookies import cookie_choice_read
 
 logger = logging.getLogger(__name__)
 
-CSRF_PLACEHOLDER = "__eventum_csrf_token__"
 REFRESH_LOCK_SECONDS = 10
-_CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 # Cookies that make a visitor's page their own: a session (cart, sign-in) or flash messages.
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 
@@ -61,10 +59,6 @@ def page_key(request: HttpRequest) -> str:
     return f"page:{digest}"
 
 
-def _with_token(html: str, request: HttpRequest) -> HttpResponse:
-    return HttpResponse(html.replace(CSRF_PLACEHOLDER, get_token(request)))
-
-
 def _cached_copy(key: str) -> str | None:
     """The stored page when it may be served: fresh, or stale while another request renders."""
     entry = cache.get(key)
@@ -79,7 +73,7 @@ def _cached_copy(key: str) -> str | None:
 def _store(key: str, response: HttpResponse) -> None:
     if response.status_code == 200 and not response.streaming:
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
-        html = _CSRF_VALUE.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode())
+        html = token_taken_out(response.content.decode())
         cache.set(key, (html, time.time() + seconds), seconds + REFRESH_LOCK_SECONDS)
         cache.delete(f"{key}:refresh")
     else:
@@ -111,7 +105,7 @@ def anonymous_page_cache(view_func: Callable[..., HttpResponse]) -> Callable[...
             logger.warning("Page cache unavailable, %s rendered uncached (%s)", request.path, error)
             return view_func(request, *args, **kwargs)
         if html is not None:
-            return _with_token(html, request)
+            return HttpResponse(with_visitor_token(html, request))
         try:
             response = view_func(request, *args, **kwargs)
         except Exception:  # Http404 and the like: the page is gone, stop serving the copy

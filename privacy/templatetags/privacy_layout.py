@@ -10,26 +10,26 @@ a tenth of an event page.
 from functools import lru_cache
 
 from django import template
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from eventum.kept_markup import stand_in_context, with_visitor_token
 from privacy.services.cookies import CookieChoice
 from privacy.services.operator import OperatorShown, operator_current
 
 register = template.Library()
 
-# Stand-ins for the visitor's values in the kept markup (never seen by a visitor).
-CSRF_MARK = "__eventum_banner_csrf__"
+# Stand-in for the address the banner returns to, in the kept markup (never seen by a visitor;
+# the CSRF token has the shared one of eventum.kept_markup).
 NEXT_MARK = "__eventum_banner_next__"
 
 
 @lru_cache(maxsize=64)
 def _banner(language: str, decided: bool, analytics: bool, marketing: bool) -> str:
     choice = CookieChoice(decided=decided, analytics=analytics, marketing=marketing)
-    context = {"cookie_consent": choice, "csrf_token": CSRF_MARK, "next": NEXT_MARK}
+    context = {"cookie_consent": choice, "next": NEXT_MARK, **stand_in_context()}
     return render_to_string("privacy/_cookie_banner.html", context)
 
 
@@ -40,10 +40,9 @@ def cookie_banner(context: template.Context) -> SafeString:
     choice = context.get("cookie_consent") or CookieChoice()
     markup = _banner(get_language(), choice.decided, choice.analytics, choice.marketing)
     request = context.get("request")
-    token = get_token(request) if request is not None else ""
     path = request.get_full_path() if request is not None else "/"
     # rendered by our template; the address is escaped here, the token is letters and digits
-    return mark_safe(markup.replace(CSRF_MARK, token).replace(NEXT_MARK, escape(path)))
+    return mark_safe(with_visitor_token(markup, request).replace(NEXT_MARK, escape(path)))
 
 
 @lru_cache(maxsize=64)
