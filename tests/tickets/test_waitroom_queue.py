@@ -174,11 +174,12 @@ def test_after_a_cut_only_newer_checkouts_judge_the_pace(event, settings):
     assert step(now) == 200
     assert [step(now + 2 * n) for n in range(1, 5)] == [200] * 4  # the same evidence: holds
     for n in range(3):  # too few to tell yet
-        room.latency_record(event.pk, 900, now=now + 9 + n / 100)
-    assert step(now + 10) == 200
-    for n in range(3):  # five since the cut, and still slow: halved again
-        room.latency_record(event.pk, 900, now=now + 11 + n / 100)
-    assert step(now + 12) == 100
+        room.latency_record(event.pk, 900, now=now + 5 + n / 100)
+    assert step(now + 6) == 200
+    for n in range(3):  # five since the cut and still slow, but the cut was just now: holds
+        room.latency_record(event.pk, 900, now=now + 7 + n / 100)
+    assert step(now + 8) == 200
+    assert step(now + 12) == 100  # ten seconds on and still slow: halved again
     for n in range(10):  # fast since: the pace grows again, by a twentieth of the cap a step
         room.latency_record(event.pk, 120, now=now + 13 + n / 100)
     assert step(now + 14) == 130
@@ -190,17 +191,17 @@ def test_after_a_cut_only_newer_checkouts_judge_the_pace(event, settings):
     assert step(now + 20) == 160
 
 
-def test_with_no_checkouts_after_a_cut_the_pace_grows_again_after_its_window(event, settings):
+def test_with_no_checkouts_after_a_cut_the_pace_grows_again_a_minute_later(event, settings):
     settings.WAITROOM_TARGET_P95_MS = 500
     room_on(event, cap=600)
     now = time.time()
     room.join(event.pk, "visitor-aaaaaaaaaaaa", now=now)
     room.store().hset(room.key(event.pk, "st"), mapping={"rate": 100, "tick": now, "cut": now})
     room.store().delete(room.key(event.pk, "lock"))
-    room.place_of(event.pk, "visitor-aaaaaaaaaaaa", now=now + room.PACE_WINDOW_SECONDS - 5)
+    room.place_of(event.pk, "visitor-aaaaaaaaaaaa", now=now + room.LATENCY_WINDOW_SECONDS - 5)
     assert room.RoomState.parse(room.store().hgetall(room.key(event.pk, "st"))).rate == 100
     room.store().delete(room.key(event.pk, "lock"))
-    room.place_of(event.pk, "visitor-aaaaaaaaaaaa", now=now + room.PACE_WINDOW_SECONDS + 1)
+    room.place_of(event.pk, "visitor-aaaaaaaaaaaa", now=now + room.LATENCY_WINDOW_SECONDS + 1)
     assert room.RoomState.parse(room.store().hgetall(room.key(event.pk, "st"))).rate == 130
 
 

@@ -36,8 +36,8 @@ from django.conf import settings
 from tickets.waitroom.store import PREFIX, key, store
 
 TICK_SECONDS = 2.0
-LATENCY_WINDOW_SECONDS = 60  # the automatic switch judges the last minute of checkouts
-PACE_WINDOW_SECONDS = 20  # the pace, the last 20 s: it must follow a rush as it changes
+LATENCY_WINDOW_SECONDS = 60  # the pace and the automatic switch judge a minute of checkouts
+CUT_SPACING_SECONDS = 10  # the pace is halved at most once in this time
 LATENCY_SAMPLES_KEPT = 500
 LATENCY_MIN_SAMPLES = 5
 MIN_RATE_PER_MINUTE = 1.0
@@ -270,14 +270,16 @@ def _tick(
     rate = state.rate or min(cap, float(settings.WAITROOM_START_RATE))
     cut = state.cut
     # Only checkouts since the last cut judge the pace: those before it were slow at the pace
-    # already halved, and judging them again would halve it at every step.
-    p95 = latency_p95(event_id, now=now, since=cut, window=PACE_WINDOW_SECONDS)
+    # already halved, and judging them again would halve it at every step. Nor is it cut
+    # again within CUT_SPACING_SECONDS: the buyers let in just before the cut still come.
+    p95 = latency_p95(event_id, now=now, since=cut)
     target = settings.WAITROOM_TARGET_P95_MS
     # Close to the target the pace holds (the pace that got it there is about right); with too
     # few checkouts to tell it grows, unless it was just cut.
-    grows = p95 <= target * HEADROOM if p95 is not None else now - cut >= PACE_WINDOW_SECONDS
+    grows = p95 <= target * HEADROOM if p95 is not None else now - cut >= LATENCY_WINDOW_SECONDS
     if p95 is not None and p95 > target:
-        rate, cut = max(MIN_RATE_PER_MINUTE, rate / 2), now
+        if now - cut >= CUT_SPACING_SECONDS:
+            rate, cut = max(MIN_RATE_PER_MINUTE, rate / 2), now
     elif grows:
         rate = min(cap, rate + max(1.0, cap * GROWTH_PER_STEP))
     since = max(state.tick, opens_at)
@@ -322,20 +324,14 @@ def latency_record(event_id: int, milliseconds: float, *, now: float | None = No
     client.hset(key(event_id, "st"), mapping=mapping)
 
 
-def latency_p95(
-    event_id: int,
-    *,
-    now: float | None = None,
-    since: float = 0,
-    window: float = LATENCY_WINDOW_SECONDS,
-) -> float | None:
-    """The 95th percentile of the checkout durations of the last ``window`` seconds (ms), if
-    enough; only of those noted after ``since`` (epoch seconds)."""
+def latency_p95(event_id: int, *, now: float | None = None, since: float = 0) -> float | None:
+    """The 95th percentile of the checkout durations of the last minute (ms), if enough;
+    only of those noted after ``since`` (epoch seconds)."""
     now = time.time() if now is None else now
     recent = []
     for entry in store().lrange(key(event_id, "lat"), 0, LATENCY_SAMPLES_KEPT - 1):
         at, _, ms = entry.partition(":")
-        if now - float(at) <= window and float(at) > since:
+        if now - float(at) <= LATENCY_WINDOW_SECONDS and float(at) > since:
             recent.append(float(ms))
     if len(recent) < LATENCY_MIN_SAMPLES:
         return None
