@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-import httpx
+from bench.client import Client, HTTPError
 
 
 @dataclass
@@ -58,23 +58,18 @@ class LoadResult:
 
 
 # A scenario step gets a client and returns "ok", "stop" (no more work) or an error kind.
-Scenario = Callable[[httpx.AsyncClient, int], Awaitable[str]]
+Scenario = Callable[[Client, int], Awaitable[str]]
 
 
 async def _client_loop(
     base_url: str, scenario: Scenario, client_id: int, deadline: float, result: LoadResult
 ) -> None:
-    # A kept-alive connection is reused only within 1 s: gunicorn closes idle ones after 2 s,
-    # and a request sent on a connection the server is closing that moment fails (ReadError).
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1, keepalive_expiry=1.0)
-    # A buyer in a rush waits: a queued request is slow, not failed (gunicorn's own timeout
-    # still ends a stuck one).
-    async with httpx.AsyncClient(base_url=base_url, timeout=120, limits=limits) as client:
+    async with Client(base_url, connections=1) as client:
         while time.monotonic() < deadline:
             started = time.perf_counter()
             try:
                 outcome = await scenario(client, client_id)
-            except httpx.HTTPError as exc:
+            except HTTPError as exc:
                 outcome = type(exc).__name__
             elapsed = (time.perf_counter() - started) * 1000
             if outcome == "stop":
@@ -160,7 +155,7 @@ def get_page(path: str, *, cookie: str = "") -> Scenario:
     """GET ``path``; ``cookie`` (a ``Cookie`` header) makes the visitor one with a session."""
     headers = {"Cookie": cookie} if cookie else {}
 
-    async def scenario(client: httpx.AsyncClient, client_id: int) -> str:
+    async def scenario(client: Client, client_id: int) -> str:
         response = await client.get(path, headers=headers)
         return "ok" if response.status_code == 200 else f"http_{response.status_code}"
 

@@ -13,13 +13,13 @@ import subprocess
 import sys
 import uuid
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-import httpx
 import psycopg
 
+from bench.client import Client, TransportError, cookie_header
 from bench.load import LoadResult, run_load
 from bench.stack import ROOT, Stack, bench_env, database_url
 
@@ -39,7 +39,7 @@ CHECKOUT_ATTEMPTS = 3
 @dataclass
 class Buyer:
     csrf: str = ""
-    cookies: str = ""
+    cookies: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -90,11 +90,6 @@ def pay_notification(order_code: str, amount: Decimal) -> tuple[bytes, dict[str,
     }
 
 
-def _cookie_header(client: httpx.AsyncClient) -> str:
-    # Production cookies are Secure; the bench talks plain HTTP to gunicorn, so send them by hand.
-    return "; ".join(f"{c.name}={c.value}" for c in client.cookies.jar)
-
-
 def _buyer_address(n: int) -> str:
     return f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
 
@@ -112,28 +107,30 @@ def rush_scenario(
     buyers: dict[int, Buyer] = {}
     serial = itertools.count()
 
-    async def scenario(client: httpx.AsyncClient, client_id: int) -> str:
+    async def scenario(client: Client, client_id: int) -> str:
         buyer = buyers.setdefault(client_id, Buyer())
         if not buyer.csrf:
             page = await client.get(f"/events/{slug}/")
             if page.status_code != 200:
                 return f"event_page_{page.status_code}"
-            buyer.csrf = client.cookies.get("csrftoken") or ""
+            buyer.cookies.update(page.cookies())
+            buyer.csrf = buyer.cookies.get("csrftoken", "")
         # Every order is a new buyer: a new session (so a new cart) from a new address, as in
         # a real rush; the CSRF cookie is kept to spare a page view per order.
         n = next(serial)
-        client.cookies.delete("sessionid")
+        buyer.cookies.pop("sessionid", None)
         forwarded = {"X-Forwarded-For": _buyer_address(n)}
-        headers = {"Cookie": _cookie_header(client), **forwarded}
+        headers = {"Cookie": cookie_header(buyer.cookies), **forwarded}
         reserve = await client.post(
             "/orders/cart/",
             data={
                 "csrfmiddlewaretoken": buyer.csrf,
-                "session": session_id,
+                "session": str(session_id),
                 f"qty_{ticket_type_id}": "1",
             },
             headers=headers,
         )
+        buyer.cookies.update(reserve.cookies())
         if reserve.status_code != 302:
             return f"reserve_{reserve.status_code}"
         if "/orders/checkout/" not in reserve.headers.get("location", ""):
@@ -147,7 +144,7 @@ def rush_scenario(
             "consent_processing": "on",
             "idempotency_key": uuid.uuid4().hex,
         }
-        checkout_headers = {"Cookie": _cookie_header(client), **forwarded}
+        checkout_headers = {"Cookie": cookie_header(buyer.cookies), **forwarded}
         for attempt in range(CHECKOUT_ATTEMPTS):
             # A dropped connection: the buyer presses "Pay" again; the same idempotency key
             # gets the order the first press may have made, never a second one.
@@ -156,7 +153,7 @@ def rush_scenario(
                     "/orders/checkout/", data=checkout_form, headers=checkout_headers
                 )
                 break
-            except httpx.TransportError as exc:
+            except TransportError as exc:
                 retried[type(exc).__name__] += 1
                 if attempt == CHECKOUT_ATTEMPTS - 1:
                     raise
@@ -167,7 +164,7 @@ def rush_scenario(
             return "ok"
         body, pay_headers = pay_notification(match.group(1), price)
         paid = await client.post(
-            "/orders/callbacks/cloudpayments/pay/", content=body, headers=pay_headers
+            "/orders/callbacks/cloudpayments/pay/", data=body, headers=pay_headers
         )
         return "ok" if paid.status_code == 200 and paid.json().get("code") == 0 else "pay_failed"
 
