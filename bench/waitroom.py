@@ -22,11 +22,10 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
-from http.cookies import SimpleCookie
 
-import httpx
 import redis.asyncio as aioredis
 
+from bench.client import Answer, Client, HTTPError, TransportError, cookie_header
 from bench.load import LoadResult, Target, get_page, run_interleaved
 from bench.rush import ORDER_PATH, RUSH_ENV, pay_notification, verify
 from bench.stack import REDIS_URL, ROOT, Stack, bench_env
@@ -44,6 +43,9 @@ WAITROOM_ENV = {
 PAGE_INTERVAL = re.compile(r'data-poll-seconds="(\d+)"')
 PRICE = Decimal(5000)
 CAP_PER_MINUTE = 600
+# The queue's pages and polls are served by their own pool, as nginx routes them to the queue
+# service in production (deploy/nginx.conf), so a buyer's request never waits behind them.
+QUEUE_WORKERS = 2
 CONNECTIONS = 64  # per client of the load generator (waiting visitors; buyers)
 
 
@@ -94,9 +96,9 @@ def measure_poll_cpu(stack: Stack, *, clients: int, seconds: float) -> dict:
     cookie = f"eventum_queue={visitor}"
     results = run_interleaved(
         {
-            "trivial": Target(stack.base_url, get_page("/bench/trivial"), stack.cpu_seconds),
+            "trivial": Target(stack.queue_url, get_page("/bench/trivial"), stack.cpu_seconds),
             "queue_poll": Target(
-                stack.base_url,
+                stack.queue_url,
                 get_page(f"/orders/queue/{sale.event_id}/status/", cookie=cookie),
                 stack.cpu_seconds,
             ),
@@ -135,15 +137,12 @@ class Visitor:
         n = self.n + 1
         return f"10.{200 + (n >> 16)}.{(n >> 8) & 255}.{n & 255}"
 
-    def remember(self, response: httpx.Response) -> None:
-        for header in response.headers.get_list("set-cookie"):
-            for name, morsel in SimpleCookie(header).items():
-                self.cookies[name] = morsel.value
+    def remember(self, answer: Answer) -> None:
+        self.cookies.update(answer.cookies())
 
     def headers(self) -> dict[str, str]:
-        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         return {
-            "Cookie": cookie,
+            "Cookie": cookie_header(self.cookies),
             "X-Forwarded-For": self.address,
             "X-Request-Start": f"t={time.time():.3f}",  # as the proxy would, when sent
         }
@@ -166,12 +165,6 @@ class Run:
     # (seconds after the opening, admission pace a minute, places admitted): the pace at work
     pace: list[tuple[float, float, float]] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
-    # At most as many requests in flight per client as it has connections: httpx's pool slows
-    # down badly with thousands of requests waiting for a connection.
-    gates: dict[int, asyncio.Semaphore] = field(default_factory=dict)
-
-    def gate(self, client: httpx.AsyncClient) -> asyncio.Semaphore:
-        return self.gates.setdefault(id(client), asyncio.Semaphore(CONNECTIONS))
 
     @property
     def checkouts(self) -> LoadResult:
@@ -187,13 +180,12 @@ class Run:
         self.errors[kind] = self.errors.get(kind, 0) + 1
 
 
-async def _get(client: httpx.AsyncClient, run: Run, url: str, visitor: Visitor) -> httpx.Response:
+async def _get(client: Client, run: Run, url: str, visitor: Visitor) -> Answer:
     """A GET that a browser would simply send again when the connection dropped."""
     for attempt in range(5):
         try:
-            async with run.gate(client):
-                return await client.get(url, headers=visitor.headers())
-        except httpx.TransportError as exc:
+            return await client.get(url, headers=visitor.headers())
+        except TransportError as exc:
             run.error(type(exc).__name__)
             if attempt == 4:
                 raise
@@ -201,14 +193,13 @@ async def _get(client: httpx.AsyncClient, run: Run, url: str, visitor: Visitor) 
     raise AssertionError("unreachable")
 
 
-async def _post(client: httpx.AsyncClient, run: Run, url: str, visitor: Visitor, **kwargs):
+async def _post(client: Client, run: Run, url: str, visitor: Visitor, data: dict) -> Answer:
     """A POST sent again after a dropped connection: the cart sets the same quantities, the
-    checkout carries the same idempotency key, the notification is idempotent."""
+    checkout carries the same idempotency key."""
     for attempt in range(3):
         try:
-            async with run.gate(client):
-                return await client.post(url, headers=visitor.headers(), **kwargs)
-        except httpx.TransportError as exc:
+            return await client.post(url, headers=visitor.headers(), data=data)
+        except TransportError as exc:
             run.error(type(exc).__name__)
             if attempt == 2:
                 raise
@@ -216,10 +207,10 @@ async def _post(client: httpx.AsyncClient, run: Run, url: str, visitor: Visitor,
     raise AssertionError("unreachable")
 
 
-async def _visitor(clients: tuple[httpx.AsyncClient, httpx.AsyncClient], run, visitor, deadline):
+async def _visitor(clients: tuple[Client, Client], run, visitor, deadline):
     try:
         await _wait_in_line(clients, run, visitor, deadline)
-    except httpx.HTTPError as exc:
+    except HTTPError as exc:
         visitor.outcome = f"gave_up_{type(exc).__name__}"
 
 
@@ -259,7 +250,7 @@ async def _wait_in_line(clients, run: Run, visitor: Visitor, deadline: float) ->
     visitor.outcome = "still_waiting"
 
 
-async def _buy(client: httpx.AsyncClient, run: Run, visitor: Visitor) -> str:
+async def _buy(client: Client, run: Run, visitor: Visitor) -> str:
     started = time.perf_counter()
     page = await _get(client, run, f"/events/{run.sale.slug}/", visitor)
     run.step("event_page", started)
@@ -276,7 +267,7 @@ async def _buy(client: httpx.AsyncClient, run: Run, visitor: Visitor) -> str:
         visitor,
         data={
             "csrfmiddlewaretoken": csrf,
-            "session": run.sale.session_id,
+            "session": str(run.sale.session_id),
             f"qty_{run.sale.ticket_type_id}": "1",
         },
     )
@@ -308,7 +299,7 @@ async def _buy(client: httpx.AsyncClient, run: Run, visitor: Visitor) -> str:
     run.step("checkout", checkout_started)
     body, headers = pay_notification(match.group(1), PRICE)
     pay_started = time.perf_counter()
-    paid = await client.post("/orders/callbacks/cloudpayments/pay/", content=body, headers=headers)
+    paid = await client.post("/orders/callbacks/cloudpayments/pay/", data=body, headers=headers)
     run.step("payment", pay_started)
     if paid.status_code != 200:
         run.error("pay_failed")
@@ -396,12 +387,9 @@ def run_waitroom(
     async def main() -> None:
         # Waiting visitors and buyers use separate connections, so that a buyer's requests
         # never wait behind polls in the load generator's own pool.
-        limits = httpx.Limits(
-            max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS, keepalive_expiry=1
-        )
         async with (
-            httpx.AsyncClient(base_url=stack.base_url, timeout=120, limits=limits) as waiting,
-            httpx.AsyncClient(base_url=stack.base_url, timeout=120, limits=limits) as buying,
+            Client(stack.queue_url, connections=CONNECTIONS) as waiting,
+            Client(stack.base_url, connections=CONNECTIONS) as buying,
         ):
             watch = asyncio.gather(_loop_lag(run), _pace_trace(run))
             await asyncio.gather(*(_visitor((waiting, buying), run, v, deadline) for v in crowd))
@@ -514,10 +502,13 @@ def print_waitroom(report: dict) -> None:
     )
 
 
-def measure_waitroom(*, quick: bool, clients: int, seconds: float) -> dict:
-    """Both parts of the waiting-room run on their own server (and a Celery worker)."""
+def measure_waitroom(
+    *, quick: bool, clients: int, seconds: float, queue_workers: int = QUEUE_WORKERS
+) -> dict:
+    """Both parts of the waiting-room run on their own server (and a Celery worker);
+    ``queue_workers=0`` serves the queue from the same pool as the sale."""
     visitors, tickets = (600, 60) if quick else (5_000, 500)
-    with Stack(celery_concurrency=1, extra_env=WAITROOM_ENV) as shop:
+    with Stack(celery_concurrency=1, queue_workers=queue_workers, extra_env=WAITROOM_ENV) as shop:
         poll = measure_poll_cpu(shop, clients=clients, seconds=seconds)
         run = run_waitroom(
             shop,
@@ -537,6 +528,12 @@ if __name__ == "__main__":
 
     parser = argparse.ArgumentParser(description="the waiting-room run alone")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--queue-workers",
+        type=int,
+        default=QUEUE_WORKERS,
+        help="web workers of the queue's own pool (0: the queue shares the sale's workers)",
+    )
     args = parser.parse_args()
     ensure_services()
     recreate_database()
@@ -547,6 +544,11 @@ if __name__ == "__main__":
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    result = measure_waitroom(quick=args.quick, clients=16, seconds=2.0 if args.quick else 5.0)
+    result = measure_waitroom(
+        quick=args.quick,
+        clients=16,
+        seconds=2.0 if args.quick else 5.0,
+        queue_workers=args.queue_workers,
+    )
     print(json.dumps(result, indent=1, ensure_ascii=False, default=str))
     print_waitroom(result)

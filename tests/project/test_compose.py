@@ -16,15 +16,17 @@ def compose() -> dict:
 
 
 def test_compose_has_every_production_service(compose):
-    assert {"db", "redis", "web", "worker", "beat", "migrate", "proxy"} <= set(compose["services"])
+    assert {"db", "redis", "web", "queue", "worker", "beat", "migrate", "proxy"} <= set(
+        compose["services"]
+    )
 
 
-@pytest.mark.parametrize("service", ["db", "redis", "web", "worker"])
+@pytest.mark.parametrize("service", ["db", "redis", "web", "queue", "worker"])
 def test_long_running_services_have_health_checks(compose, service):
     assert compose["services"][service]["healthcheck"]["test"]
 
 
-@pytest.mark.parametrize("service", ["web", "worker"])
+@pytest.mark.parametrize("service", ["web", "queue", "worker"])
 def test_scalable_services_have_no_fixed_name_or_host_port(compose, service):
     spec = compose["services"][service]
     assert "container_name" not in spec
@@ -55,7 +57,7 @@ def test_migrate_runs_manage_py(compose):
 
 
 def test_app_services_share_production_environment(compose):
-    for name in ("web", "worker", "beat", "migrate"):
+    for name in ("web", "queue", "worker", "beat", "migrate"):
         env = compose["services"][name]["environment"]
         assert env["EVENTUM_ENV"] == "production"
         assert env["DATABASE_URL"].startswith("postgres://")
