@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -189,31 +190,29 @@ class Run:
         self.errors[kind] = self.errors.get(kind, 0) + 1
 
 
-async def _get(client: Client, run: Run, url: str, visitor: Visitor) -> Answer:
-    """A GET that a browser would simply send again when the connection dropped."""
-    for attempt in range(5):
+async def _again(run: Run, attempts: int, send: Callable[[], Awaitable[Answer]]) -> Answer:
+    """``send()``, and again after a dropped connection, as a browser would, ``attempts`` times
+    at most (each time newly stamped)."""
+    for attempt in range(attempts):
         try:
-            return await client.get(url, headers=visitor.headers())
+            return await send()
         except TransportError as exc:
             run.error(type(exc).__name__)
-            if attempt == 4:
+            if attempt == attempts - 1:
                 raise
             await asyncio.sleep(0.5)
     raise AssertionError("unreachable")
+
+
+async def _get(client: Client, run: Run, url: str, visitor: Visitor) -> Answer:
+    """A GET, sent again when the connection dropped."""
+    return await _again(run, 5, lambda: client.get(url, headers=visitor.headers()))
 
 
 async def _post(client: Client, run: Run, url: str, visitor: Visitor, data: dict) -> Answer:
     """A POST sent again after a dropped connection: the cart sets the same quantities, the
     checkout carries the same idempotency key."""
-    for attempt in range(3):
-        try:
-            return await client.post(url, headers=visitor.headers(), data=data)
-        except TransportError as exc:
-            run.error(type(exc).__name__)
-            if attempt == 2:
-                raise
-            await asyncio.sleep(0.5)
-    raise AssertionError("unreachable")
+    return await _again(run, 3, lambda: client.post(url, headers=visitor.headers(), data=data))
 
 
 async def _visitor(clients: tuple[Client, Client], run, visitor, deadline):

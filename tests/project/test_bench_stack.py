@@ -158,8 +158,12 @@ def test_kendall_tau_of_the_fairness_figure():
     assert kendall_tau([1, 2, 3, 4], [10, 30, 20, 40]) == round(4 / 6, 4)
 
 
-def test_the_early_arrivals_draw_is_judged_among_those_placed_before_the_opening():
+def test_the_early_arrivals_draw_is_judged_among_those_placed_before_the_opening(monkeypatch):
+    from bench import waitroom
     from bench.waitroom import RoomSale, Run, Visitor, _figures
+
+    # the sale's count is read from the bench database, which this test does not touch
+    monkeypatch.setattr(waitroom, "verify", lambda ticket_type_id, quantity: {"oversold": 0})
 
     opens_at = 1000.0
     run = Run(sale=RoomSale(1, 2, 3, "concert", opens_at), opens_at=opens_at, quantity=10)
@@ -190,3 +194,24 @@ def _tau_of(pairs: list[tuple[float, int]]) -> float:
     from bench.waitroom import kendall_tau
 
     return kendall_tau([a for a, _ in pairs], [float(n) for _, n in pairs])
+
+
+def test_the_load_generator_keeps_every_cookie_an_answer_sets():
+    from multidict import CIMultiDict, CIMultiDictProxy
+
+    from bench.client import Answer, cookie_header
+
+    headers = CIMultiDict()
+    headers.add("Set-Cookie", "csrftoken=abc; Path=/; Secure; SameSite=Lax")
+    headers.add("Set-Cookie", 'sessionid="x y"; HttpOnly; Path=/; Secure')
+    headers.add("Content-Type", "text/html")
+    answer = Answer(302, CIMultiDictProxy(headers), b"{}")
+    cookies = {"eventum_queue": "v1", **answer.cookies()}
+    assert cookies == {"eventum_queue": "v1", "csrftoken": "abc", "sessionid": "x y"}
+    assert cookie_header(cookies) == "eventum_queue=v1; csrftoken=abc; sessionid=x y"
+    assert answer.json() == {} and answer.text == "{}"
+
+
+def test_the_queue_pool_has_its_own_port_only_when_asked_for():
+    assert stack.Stack(port=9000).queue_url == "http://127.0.0.1:9000"
+    assert stack.Stack(port=9000, queue_workers=2).queue_url == "http://127.0.0.1:9001"
