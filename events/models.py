@@ -195,6 +195,13 @@ class Event(models.Model):  # type: ignore[django-manager-missing]
                 name="event_published_upcoming",
                 condition=models.Q(status="published"),
             ),
+            # The home page's services (and the catalogue filtered by kind): without it the
+            # few services were found by reading every published event.
+            models.Index(
+                fields=["kind", "upcoming_at", "id"],
+                name="event_published_kind_upcoming",
+                condition=models.Q(status="published"),
+            ),
         ]
 
     def __str__(self) -> str:

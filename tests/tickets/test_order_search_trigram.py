@@ -7,19 +7,12 @@ import pytest
 from django.db import connection
 
 from tests.factories import TicketTypeFactory
+from tests.queries import query_plan
 from tests.tickets.flows import place_order
 from tickets.models import Order
 from tickets.order_search import orders_search
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
-
-
-def _plan(queryset) -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")  # a few rows: ask whether it could
-        sql, params = queryset.query.sql_with_params()
-        cursor.execute(f"EXPLAIN {sql}", params)
-        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 def test_a_piece_of_a_name_is_found_through_the_trigram_index():
@@ -37,5 +30,5 @@ def test_a_piece_of_a_name_is_found_through_the_trigram_index():
     found = orders_search(organizer=organizer, filters={"q": "ГЕРИМ"})
     assert {order.code for order in found} == {orders["Иванова"]}
     by_surname = Order.objects.filter(surname__icontains="мухан")
-    assert "order_surname_trgm" in _plan(by_surname)
-    assert "order_name_trgm" in _plan(Order.objects.filter(name__icontains="ерж"))
+    assert "order_surname_trgm" in query_plan(by_surname)
+    assert "order_name_trgm" in query_plan(Order.objects.filter(name__icontains="ерж"))
