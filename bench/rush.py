@@ -38,8 +38,11 @@ CHECKOUT_ATTEMPTS = 3
 
 @dataclass
 class Buyer:
-    csrf: str = ""
     cookies: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def csrf(self) -> str:
+        return self.cookies.get("csrftoken", "")
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,6 @@ def rush_scenario(
             if page.status_code != 200:
                 return f"event_page_{page.status_code}"
             buyer.cookies.update(page.cookies())
-            buyer.csrf = buyer.cookies.get("csrftoken", "")
         # Every order is a new buyer: a new session (so a new cart) from a new address, as in
         # a real rush; the CSRF cookie is kept to spare a page view per order.
         n = next(serial)
